@@ -1,0 +1,476 @@
+"""The Keras config walker: a model config (any Keras generation) in, a ModelSpec out.
+
+It understands Sequential configs (Keras 1 bare lists, Keras 2 ``{"layers": ...}``, Keras 3
+with ``module``/``registered_name``), Functional/``Model`` graphs (Keras 1/2 list-form
+``inbound_nodes``, Keras 3 ``{"args", "kwargs"}`` nodes with ``__keras_tensor__`` entries),
+nested models and the ``Bidirectional``/``TimeDistributed`` wrappers. Shapes are propagated
+statically through :mod:`.shapes`; ``Lambda`` and custom layers are never executed, only
+reported as unknown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import LstmdiagError
+from . import shapes as S
+from .spec import EmbeddingSpec, InputSpec, MaskSpec, ModelSpec, RecurrentLayer, Shape
+
+MaybeShape = Shape | None
+
+
+@dataclass(frozen=True)
+class _Tensor:
+    shape: MaybeShape
+    source: str | None  # the model input on this tensor's main path
+
+
+def dtype_name(raw: Any) -> str:
+    """A canonical dtype from a string, a Keras 3 ``DTypePolicy`` dict or ``None``."""
+    if isinstance(raw, dict):
+        cfg = raw.get("config")
+        raw = cfg.get("name") if isinstance(cfg, dict) else None
+    if not isinstance(raw, str) or not raw:
+        return "float32"
+    if raw.startswith("mixed_") or raw == "float":  # policies compute in float16 from float32
+        return "float32"
+    return raw
+
+
+def _layers_of(cfg: Any) -> list[dict[str, Any]]:
+    layers = cfg if isinstance(cfg, list) else cfg.get("layers") if isinstance(cfg, dict) else None
+    if not isinstance(layers, list):
+        raise LstmdiagError("the model config has no layer list")
+    return [layer for layer in layers if isinstance(layer, dict)]
+
+
+def _layer_cfg(layer: dict[str, Any]) -> dict[str, Any]:
+    cfg = layer.get("config")
+    return cfg if isinstance(cfg, dict) else {}
+
+
+def _layer_name(layer: dict[str, Any], fallback: str) -> str:
+    name = layer.get("name") or _layer_cfg(layer).get("name")
+    return str(name) if name else fallback
+
+
+def declared_input_shape(class_name: str, cfg: dict[str, Any]) -> MaybeShape:
+    """The input shape a first layer (or InputLayer) declares, in any Keras generation."""
+    for key in ("batch_shape", "batch_input_shape"):
+        shape = S.as_shape(cfg.get(key))
+        if shape is not None:
+            return shape
+    for key in ("input_shape", "shape"):
+        shape = S.as_shape(cfg.get(key))
+        if shape is not None:
+            batch = cfg.get("batch_size")
+            return (batch if isinstance(batch, int) else None, *shape)
+    length = cfg.get("input_length")
+    dim = cfg.get("input_dim")
+    if class_name == "Embedding":  # input_dim is the vocabulary here
+        if "input_length" in cfg and (length is None or isinstance(length, int)):
+            return (None, length)
+        return None
+    if isinstance(dim, int):
+        if class_name in S.RECURRENT_CLASSES or "input_length" in cfg:
+            return (None, length if isinstance(length, int) else None, dim)
+        return (None, dim)
+    inner = cfg.get("layer")
+    if class_name in S.WRAPPER_CLASSES and isinstance(inner, dict):
+        return declared_input_shape(str(inner.get("class_name")), _layer_cfg(inner))
+    return None
+
+
+def _declared_dtype(cfg: dict[str, Any]) -> str:
+    if "input_dtype" in cfg:  # Keras 1
+        return dtype_name(cfg["input_dtype"])
+    return dtype_name(cfg.get("dtype"))
+
+
+def _is_model(layer: dict[str, Any]) -> bool:
+    return layer.get("class_name") in S.MODEL_CLASSES and isinstance(
+        layer.get("config"), dict | list
+    ) and (isinstance(layer.get("config"), list) or "layers" in layer["config"])
+
+
+def _first(inputs: list[_Tensor]) -> _Tensor:
+    return inputs[0] if inputs else _Tensor(None, None)
+
+
+class _Walker:
+    """Walks one top-level config, collecting recurrent/masking/embedding layers."""
+
+    def __init__(self) -> None:
+        self.recurrent: list[tuple[tuple[int, ...], RecurrentLayer]] = []
+        self.masking: list[tuple[tuple[int, ...], MaskSpec]] = []
+        self.embeddings: list[tuple[tuple[int, ...], EmbeddingSpec]] = []
+        self.unknown: list[str] = []
+        self._silent = 0  # > 0 while re-walking a shared nested model (node index >= 1)
+
+    # -- models ---------------------------------------------------------------------------
+    def model(
+        self,
+        class_name: str,
+        cfg: Any,
+        given: list[_Tensor] | None,
+        key: tuple[int, ...],
+        build_config: Any = None,
+    ) -> tuple[list[InputSpec], list[_Tensor]]:
+        layers = _layers_of(cfg)
+        is_graph = isinstance(cfg, dict) and "input_layers" in cfg and class_name != "Sequential"
+        if is_graph:
+            return self._functional(cfg, layers, given, key)
+        return self._sequential(cfg, layers, given, key, build_config)
+
+    def _sequential(
+        self,
+        cfg: Any,
+        layers: list[dict[str, Any]],
+        given: list[_Tensor] | None,
+        key: tuple[int, ...],
+        build_config: Any,
+    ) -> tuple[list[InputSpec], list[_Tensor]]:
+        inputs: list[InputSpec] = []
+        start = 0
+        if layers and layers[0].get("class_name") == "InputLayer":
+            first_cfg = _layer_cfg(layers[0])
+            name = _layer_name(layers[0], "input")
+            shape = declared_input_shape("InputLayer", first_cfg)
+            dtype = _declared_dtype(first_cfg)
+            start = 1
+        elif layers and _is_model(layers[0]) and given is None:
+            # A Sequential whose first layer is itself a model: its inputs are ours.
+            inner_inputs, outs = self.model(
+                str(layers[0]["class_name"]), layers[0]["config"], None, (*key, 0)
+            )
+            return self._run_chain(layers, 1, outs, key, inner_inputs)
+        elif layers:
+            first_cfg = _layer_cfg(layers[0])
+            name = f"{_layer_name(layers[0], 'layer')}_input"
+            shape = declared_input_shape(str(layers[0].get("class_name")), first_cfg)
+            dtype = _declared_dtype(first_cfg)
+        else:
+            raise LstmdiagError("the model config has no layers")
+        if shape is None and isinstance(build_config, dict):
+            shape = S.as_shape(build_config.get("input_shape"))
+        if given is not None:
+            tensor = given[0] if given else _Tensor(shape, None)
+            if tensor.shape is None:
+                tensor = _Tensor(shape, tensor.source)
+        else:
+            if shape is None:
+                raise LstmdiagError(
+                    "the model config declares no input shape (an unbuilt Sequential model); "
+                    "save it after it has been built or called on data"
+                )
+            inputs.append(InputSpec(name=name, shape=shape, dtype=dtype))
+            tensor = _Tensor(shape, name)
+        return self._run_chain(layers, start, [tensor], key, inputs)
+
+    def _run_chain(
+        self,
+        layers: list[dict[str, Any]],
+        start: int,
+        current: list[_Tensor],
+        key: tuple[int, ...],
+        inputs: list[InputSpec],
+    ) -> tuple[list[InputSpec], list[_Tensor]]:
+        for index in range(start, len(layers)):
+            layer = layers[index]
+            built = _layer_cfg(layer).get("build_config") or layer.get("build_config")
+            if current and current[0].shape is None and isinstance(built, dict):
+                # Keras 3 records the built input shape of every layer: use it when our
+                # propagation lost track (unknown layer before this one).
+                recorded = S.as_shape(built.get("input_shape"))
+                current = [_Tensor(recorded, current[0].source)]
+            current = self.layer(layer, current[:1], (*key, index), f"layer_{index}")
+        return inputs, current
+
+    def _functional(
+        self,
+        cfg: dict[str, Any],
+        layers: list[dict[str, Any]],
+        given: list[_Tensor] | None,
+        key: tuple[int, ...],
+    ) -> tuple[list[InputSpec], list[_Tensor]]:
+        by_name = {_layer_name(layer, f"layer_{i}"): (i, layer) for i, layer in enumerate(layers)}
+        input_refs = _refs(cfg.get("input_layers"))
+        outputs: dict[tuple[str, int], list[_Tensor]] = {}
+        inputs: list[InputSpec] = []
+        for position, (name, _, _) in enumerate(input_refs):
+            if name not in by_name:
+                raise LstmdiagError(f"input layer {name!r} is not among the model's layers")
+            layer_cfg = _layer_cfg(by_name[name][1])
+            shape = declared_input_shape("InputLayer", layer_cfg)
+            if given is not None and position < len(given):
+                tensor = given[position]
+                if tensor.shape is None:
+                    tensor = _Tensor(shape, tensor.source)
+            else:
+                if shape is None:
+                    raise LstmdiagError(f"input layer {name!r} declares no shape")
+                inputs.append(InputSpec(name=name, shape=shape, dtype=_declared_dtype(layer_cfg)))
+                tensor = _Tensor(shape, name)
+            outputs[(name, 0)] = [tensor]
+
+        pending = True
+        passes = 0
+        while pending and passes <= len(layers) + 1:
+            pending, progressed = False, False
+            passes += 1
+            for index, layer in enumerate(layers):
+                name = _layer_name(layer, f"layer_{index}")
+                nodes = layer.get("inbound_nodes") or []
+                if not isinstance(nodes, list):
+                    continue
+                for node_index, node in enumerate(nodes):
+                    if (name, node_index) in outputs:
+                        continue
+                    refs = _node_refs(node)
+                    if any((r.layer, r.node) not in outputs for r in refs):
+                        pending = True
+                        continue
+                    tensors = []
+                    for r in refs:
+                        produced = outputs[(r.layer, r.node)]
+                        tensor = produced[r.tensor] if r.tensor < len(produced) else None
+                        source = produced[0].source if produced else None
+                        if tensor is None:
+                            tensor = _Tensor(None, source)
+                        if tensor.shape is None and r.shape is not None:
+                            tensor = _Tensor(r.shape, tensor.source)
+                        tensors.append(tensor)
+                    record_key = (*key, index) if node_index == 0 else None
+                    outputs[(name, node_index)] = self.layer(layer, tensors, record_key, name)
+                    progressed = True
+            if not progressed:
+                break
+        out_refs = _refs(cfg.get("output_layers"))
+        result = [
+            (outputs.get((r[0], r[1])) or [_Tensor(None, None)])[0] for r in out_refs
+        ] or [_Tensor(None, None)]
+        return inputs, result
+
+    # -- layers ---------------------------------------------------------------------------
+    def layer(
+        self,
+        layer: dict[str, Any],
+        inputs: list[_Tensor],
+        key: tuple[int, ...] | None,
+        fallback_name: str,
+    ) -> list[_Tensor]:
+        class_name = str(layer.get("class_name", ""))
+        cfg = _layer_cfg(layer)
+        name = _layer_name(layer, fallback_name)
+        main = _first(inputs)
+        if _is_model(layer):
+            self._silent += key is None
+            try:
+                _, outs = self.model(
+                    class_name, layer["config"], inputs, key or (), layer.get("build_config")
+                )
+            finally:
+                self._silent -= key is None
+            return outs
+        if self._silent:
+            key = None
+        if class_name in S.RECURRENT_CLASSES:
+            if key is not None:
+                self._record_rnn(name, class_name, None, cfg, main, key)
+            return [_Tensor(s, main.source) for s in S.rnn_outputs(class_name, cfg, main.shape)]
+        if class_name in S.WRAPPER_CLASSES:
+            return self._wrapper(name, class_name, cfg, main, key)
+        if class_name == "Masking" and key is not None:
+            value = cfg.get("mask_value", 0.0)
+            self.masking.append(
+                (key, MaskSpec(name, "Masking", float(value) if _num(value) else None, main.source))
+            )
+        if class_name == "Embedding" and key is not None:
+            mask_zero = bool(cfg.get("mask_zero", False))
+            input_dim = cfg.get("input_dim")
+            self.embeddings.append(
+                (
+                    key,
+                    EmbeddingSpec(
+                        name,
+                        main.source,
+                        input_dim if isinstance(input_dim, int) else None,
+                        mask_zero,
+                    ),
+                )
+            )
+            if mask_zero:
+                self.masking.append((key, MaskSpec(name, "Embedding", 0.0, main.source)))
+        rule = S.RULES.get(class_name)
+        if rule is None:
+            module = str(layer.get("module") or "")
+            if key is not None and not module.startswith("keras.src.ops"):
+                self.unknown.append(f"{name} ({class_name or '?'})")
+            return [_Tensor(None, main.source)]
+        return [_Tensor(s, main.source) for s in rule(cfg, [t.shape for t in inputs])]
+
+    def _wrapper(
+        self,
+        name: str,
+        class_name: str,
+        cfg: dict[str, Any],
+        main: _Tensor,
+        key: tuple[int, ...] | None,
+    ) -> list[_Tensor]:
+        inner = cfg.get("layer")
+        if not isinstance(inner, dict):
+            return [_Tensor(None, main.source)]
+        inner_class = str(inner.get("class_name", ""))
+        inner_cfg = _layer_cfg(inner)
+        shape = main.shape
+        if class_name == "Bidirectional":
+            if inner_class not in S.RECURRENT_CLASSES:
+                return [_Tensor(None, main.source)]
+            if key is not None:
+                self._record_rnn(name, inner_class, class_name, inner_cfg, main, key)
+            fw = S.rnn_outputs(inner_class, inner_cfg, shape)[0]
+            return [_Tensor(s, main.source) for s in S.bidirectional_merge(cfg, fw)]
+        # TimeDistributed: the inner layer sees (batch,) + shape[2:], once per timestep.
+        if shape is None or len(shape) < 3:
+            return [_Tensor(None, main.source)]
+        step = _Tensor((shape[0], *shape[2:]), main.source)
+        if inner_class in S.RECURRENT_CLASSES and key is not None:
+            self._record_rnn(name, inner_class, class_name, inner_cfg, main, key)
+        inner_out = self.layer(inner, [step], key if inner_class not in S.RECURRENT_CLASSES
+                               else None, f"{name}_inner")
+        out = inner_out[0].shape if inner_out else None
+        if out is None:
+            return [_Tensor(None, main.source)]
+        return [_Tensor((shape[0], shape[1], *out[1:]), main.source)]
+
+    def _record_rnn(
+        self,
+        name: str,
+        class_name: str,
+        wrapper: str | None,
+        cfg: dict[str, Any],
+        main: _Tensor,
+        key: tuple[int, ...],
+    ) -> None:
+        self.recurrent.append(
+            (
+                key,
+                RecurrentLayer(
+                    name=name,
+                    class_name=class_name,
+                    wrapper=wrapper,
+                    units=S.rnn_units(class_name, cfg),
+                    input=main.source,
+                    input_shape=main.shape,
+                    return_sequences=bool(cfg.get("return_sequences", False)),
+                    stateful=bool(cfg.get("stateful", False)),
+                    unroll=bool(cfg.get("unroll", False)),
+                    go_backwards=bool(cfg.get("go_backwards", False)),
+                ),
+            )
+        )
+
+
+def _num(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+@dataclass(frozen=True)
+class _Ref:
+    layer: str
+    node: int
+    tensor: int
+    shape: MaybeShape = None
+
+
+def _refs(raw: Any) -> list[tuple[str, int, int]]:
+    """``input_layers`` / ``output_layers``: a list of triples, or one bare triple (Keras 3)."""
+    if not isinstance(raw, list):
+        return []
+    if len(raw) >= 1 and isinstance(raw[0], str):
+        raw = [raw]
+    refs = []
+    for item in raw:
+        if (
+            isinstance(item, list)
+            and len(item) >= 3
+            and isinstance(item[0], str)
+            and isinstance(item[1], int)
+            and isinstance(item[2], int)
+        ):
+            refs.append((item[0], item[1], item[2]))
+    return refs
+
+
+def _node_refs(node: Any) -> list[_Ref]:
+    """The tensors a node consumes, in call order."""
+    refs: list[_Ref] = []
+    if isinstance(node, dict):  # Keras 3: {"args": [...], "kwargs": {...}}
+        _collect_keras3(node.get("args"), refs)
+        if not refs:
+            _collect_keras3(node.get("kwargs"), refs)
+        return refs
+    if isinstance(node, list):  # Keras 1/2: [[name, node, tensor, kwargs?], ...]
+        for entry in node:
+            if (
+                isinstance(entry, list)
+                and len(entry) >= 3
+                and isinstance(entry[0], str)
+                and isinstance(entry[1], int)
+                and isinstance(entry[2], int)
+            ):
+                refs.append(_Ref(entry[0], entry[1], entry[2]))
+    return refs
+
+
+def _collect_keras3(value: Any, refs: list[_Ref]) -> None:
+    if isinstance(value, dict):
+        if value.get("class_name") == "__keras_tensor__":
+            cfg = value.get("config") or {}
+            history = cfg.get("keras_history")
+            if (
+                isinstance(history, list)
+                and len(history) >= 3
+                and isinstance(history[0], str)
+                and isinstance(history[1], int)
+                and isinstance(history[2], int)
+            ):
+                refs.append(_Ref(history[0], history[1], history[2], S.as_shape(cfg.get("shape"))))
+            return
+        for item in value.values():
+            _collect_keras3(item, refs)
+    elif isinstance(value, list):
+        for item in value:
+            _collect_keras3(item, refs)
+
+
+def spec_from_config(
+    top: Any, *, path: str, fmt: str, keras_version: str | None
+) -> ModelSpec:
+    """Build a ModelSpec from a top-level ``{"class_name", "config"}`` model config."""
+    if not isinstance(top, dict) or "class_name" not in top or "config" not in top:
+        raise LstmdiagError("not a Keras model config (no 'class_name'/'config' at the top)")
+    class_name = str(top["class_name"])
+    if class_name not in S.MODEL_CLASSES:
+        raise LstmdiagError(f"the config describes a {class_name!r}, not a model")
+    walker = _Walker()
+    try:
+        inputs, _ = walker.model(class_name, top["config"], None, (), top.get("build_config"))
+    except RecursionError as exc:
+        raise LstmdiagError("the model config is nested too deeply to read") from exc
+    version = keras_version or (
+        str(top["keras_version"]) if isinstance(top.get("keras_version"), str) else None
+    )
+    return ModelSpec(
+        path=path,
+        format=fmt,
+        keras_version=version,
+        model_class=class_name,
+        sequential=class_name == "Sequential",
+        inputs=tuple(inputs),
+        recurrent=tuple(r for _, r in sorted(walker.recurrent, key=lambda kv: kv[0])),
+        masking=tuple(m for _, m in sorted(walker.masking, key=lambda kv: kv[0])),
+        embeddings=tuple(e for _, e in sorted(walker.embeddings, key=lambda kv: kv[0])),
+        unknown_layers=tuple(walker.unknown),
+    )

@@ -1,0 +1,53 @@
+"""TF SavedModel folders, read without TensorFlow.
+
+tf.keras stores the model config as JSON inside protobuf string fields: in
+``keras_metadata.pb`` (TF >= 2.5) or in ``saved_model.pb`` itself (TF 2.2-2.4). We find the
+root model's JSON behind its ``_tf_keras_sequential`` / ``_tf_keras_network`` /
+``_tf_keras_model`` identifier and decode exactly one JSON value there.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from ..errors import LstmdiagError
+from .config import spec_from_config
+from .spec import ModelSpec
+
+_ROOT = re.compile(rb"_tf_keras_(?:sequential|network|model)[\s\S]{1,12}?(\{\")")
+MAX_PB_BYTES = 512 * 1024 * 1024
+
+
+def read(folder: Path, shown: str) -> ModelSpec:
+    candidates = [folder / "keras_metadata.pb", folder / "saved_model.pb"]
+    present = [p for p in candidates if p.is_file()]
+    if not present:
+        raise LstmdiagError(
+            f"{shown}: a folder, but not a TF SavedModel (no saved_model.pb); "
+            "give a model file (.keras, .h5, .json)"
+        )
+    for pb in present:
+        try:
+            if pb.stat().st_size > MAX_PB_BYTES:
+                continue
+            data = pb.read_bytes()
+        except OSError as exc:
+            raise LstmdiagError(f"{shown}: cannot read {pb.name}: {exc.strerror}") from None
+        match = _ROOT.search(data)
+        if match is None:
+            continue
+        text = data[match.start(1) :].decode("utf-8", errors="replace")
+        try:
+            top, _ = json.JSONDecoder().raw_decode(text)
+        except ValueError:
+            continue
+        try:
+            return spec_from_config(top, path=shown, fmt="savedmodel", keras_version=None)
+        except LstmdiagError as exc:
+            raise LstmdiagError(f"{shown}: {exc}") from None
+    raise LstmdiagError(
+        f"{shown}: a TF SavedModel without Keras metadata; lstmdiag cannot read its shapes "
+        "statically. Load it with TensorFlow and re-save it with model.save('model.keras')"
+    )

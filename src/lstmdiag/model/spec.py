@@ -1,0 +1,113 @@
+"""What lstmdiag knows about a saved model: small frozen dataclasses, no behaviour."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+Shape = tuple[int | None, ...]
+"""A tensor shape; ``None`` marks a free dimension (batch, variable timesteps)."""
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    """One model input: what ``model.inputs[i]`` would report."""
+
+    name: str
+    shape: Shape
+    dtype: str
+
+
+@dataclass(frozen=True)
+class RecurrentLayer:
+    """A recurrent layer and the shape that reaches it (``None`` where it cannot be known)."""
+
+    name: str
+    class_name: str
+    wrapper: str | None
+    units: int | None
+    input: str | None
+    input_shape: Shape | None
+    return_sequences: bool
+    stateful: bool
+    unroll: bool
+    go_backwards: bool
+
+
+@dataclass(frozen=True)
+class MaskSpec:
+    """A layer that produces a mask: ``Masking(mask_value)`` or ``Embedding(mask_zero=True)``."""
+
+    layer: str
+    class_name: str
+    mask_value: float | None
+    input: str | None
+
+
+@dataclass(frozen=True)
+class EmbeddingSpec:
+    """An Embedding fed (directly or through shape-preserving layers) by a model input."""
+
+    layer: str
+    input: str | None
+    input_dim: int | None
+    mask_zero: bool
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """Everything the static reader found in one model file."""
+
+    path: str
+    format: str  # "keras" | "h5" | "json" | "savedmodel"
+    keras_version: str | None
+    model_class: str
+    sequential: bool
+    inputs: tuple[InputSpec, ...]
+    recurrent: tuple[RecurrentLayer, ...]
+    masking: tuple[MaskSpec, ...]
+    embeddings: tuple[EmbeddingSpec, ...] = ()
+    unknown_layers: tuple[str, ...] = field(default=())
+
+    @property
+    def keras_major(self) -> int | None:
+        """2 for Keras 1/2 and tf.keras, 3 for Keras 3; ``None`` when the file does not say."""
+        if not self.keras_version:
+            return None
+        head = self.keras_version.split(".", 1)[0]
+        return int(head) if head.isdigit() else None
+
+    def input_named(self, name: str) -> InputSpec | None:
+        return next((i for i in self.inputs if i.name == name), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``inspect --format json`` object."""
+        return {
+            "path": self.path,
+            "format": self.format,
+            "keras_version": self.keras_version,
+            "model_class": self.model_class,
+            "sequential": self.sequential,
+            "inputs": [
+                {"name": i.name, "shape": list(i.shape), "dtype": i.dtype} for i in self.inputs
+            ],
+            "recurrent": [
+                {
+                    "name": r.name,
+                    "class_name": r.class_name,
+                    "wrapper": r.wrapper,
+                    "units": r.units,
+                    "input": r.input,
+                    "input_shape": None if r.input_shape is None else list(r.input_shape),
+                    "return_sequences": r.return_sequences,
+                    "stateful": r.stateful,
+                    "unroll": r.unroll,
+                    "go_backwards": r.go_backwards,
+                }
+                for r in self.recurrent
+            ],
+            "masking": [
+                {"layer": m.layer, "class_name": m.class_name, "mask_value": m.mask_value}
+                for m in self.masking
+            ],
+        }
