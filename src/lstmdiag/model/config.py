@@ -10,6 +10,7 @@ reported as unknown.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -305,7 +306,8 @@ class _Walker:
         rule = S.RULES.get(class_name)
         if rule is None:
             module = str(layer.get("module") or "")
-            if key is not None and not module.startswith("keras.src.ops"):
+            is_op = module.startswith("keras.src.ops") or class_name in S.KERAS_OP_CLASSES
+            if key is not None and not is_op:
                 self.unknown.append(f"{name} ({class_name or '?'})")
             return [_Tensor(None, main.source)]
         return [_Tensor(s, main.source) for s in rule(cfg, [t.shape for t in inputs])]
@@ -462,6 +464,7 @@ def spec_from_config(
     version = keras_version or (
         str(top["keras_version"]) if isinstance(top.get("keras_version"), str) else None
     )
+    generation = _generation(version, top)
     return ModelSpec(
         path=path,
         format=fmt,
@@ -473,4 +476,20 @@ def spec_from_config(
         masking=tuple(m for _, m in sorted(walker.masking, key=lambda kv: kv[0])),
         embeddings=tuple(e for _, e in sorted(walker.embeddings, key=lambda kv: kv[0])),
         unknown_layers=tuple(walker.unknown),
+        keras_generation=generation,
     )
+
+
+def _generation(version: str | None, top: dict[str, Any]) -> int | None:
+    """2 (Keras 1/2, tf.keras) or 3, from the version or, without one, from the dialect:
+    Keras 3 InputLayers say ``batch_shape``, Keras 1/2 ones ``batch_input_shape``."""
+    if version:
+        head = version.split(".", 1)[0]
+        if head.isdigit():
+            return 3 if int(head) >= 3 else 2
+    text = json.dumps(top)
+    if '"batch_shape"' in text:
+        return 3
+    if '"batch_input_shape"' in text:
+        return 2
+    return None

@@ -36,6 +36,11 @@ IDENTITY_CLASSES = frozenset(
         "MultiHeadAttention", "Attention", "AdditiveAttention",
     }
 )
+# Keras 3 serializes the ops behind masks and tensor arithmetic as layers; not custom layers.
+KERAS_OP_CLASSES = frozenset(
+    {"NotEqual", "Equal", "Any", "All", "Cast", "Not", "LogicalAnd", "LogicalOr", "Squeeze",
+     "ExpandDims", "GetItem"}
+)
 ELEMENTWISE_CLASSES = frozenset(
     {"Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum"}
 )

@@ -68,14 +68,12 @@ class ModelSpec:
     masking: tuple[MaskSpec, ...]
     embeddings: tuple[EmbeddingSpec, ...] = ()
     unknown_layers: tuple[str, ...] = field(default=())
+    keras_generation: int | None = None  # 2 (Keras 1/2, tf.keras) or 3; None when unknown
 
     @property
     def keras_major(self) -> int | None:
-        """2 for Keras 1/2 and tf.keras, 3 for Keras 3; ``None`` when the file does not say."""
-        if not self.keras_version:
-            return None
-        head = self.keras_version.split(".", 1)[0]
-        return int(head) if head.isdigit() else None
+        """2 for Keras 1/2 and tf.keras, 3 for Keras 3; ``None`` when nothing says."""
+        return self.keras_generation
 
     def input_named(self, name: str) -> InputSpec | None:
         return next((i for i in self.inputs if i.name == name), None)

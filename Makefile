@@ -1,0 +1,56 @@
+# lstmdiag developer tasks. `make test` and `make demo` install into .venv first when needed.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+PYTEST_ARGS ?=
+
+.PHONY: install test test-fast lint format demo bench fixtures clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[tf,dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+test: $(STAMP)
+	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -n 2 -m "not keras" $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(PY) -m ruff check src tests fixtures benchmarks
+	$(PY) -m ruff format --check src tests fixtures benchmarks
+	$(PY) -m mypy
+
+format: $(STAMP)
+	$(PY) -m ruff format src tests fixtures benchmarks
+	$(PY) -m ruff check --fix src tests fixtures benchmarks
+
+demo: $(STAMP)
+	@echo '$$ lstmdiag inspect fixtures/models/k3/func_masking.keras'
+	@$(VENV)/bin/lstmdiag inspect fixtures/models/k3/func_masking.keras
+	@echo
+	@echo '$$ lstmdiag check fixtures/models/k3/seq_fixed.keras fixtures/data/'
+	@$(VENV)/bin/lstmdiag check fixtures/models/k3/seq_fixed.keras fixtures/data/ || true
+	@echo
+	@rm -rf demo-out
+	@echo '$$ lstmdiag pad fixtures/data/short.npy fixtures/data/long.npy --model fixtures/models/k3/seq_fixed.keras --out demo-out/'
+	@$(VENV)/bin/lstmdiag pad fixtures/data/short.npy fixtures/data/long.npy --model fixtures/models/k3/seq_fixed.keras --out demo-out/
+	@echo
+	@echo '$$ lstmdiag check fixtures/models/k3/seq_fixed.keras demo-out/'
+	@$(VENV)/bin/lstmdiag check fixtures/models/k3/seq_fixed.keras demo-out/
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench_inspect.py
+	$(PY) benchmarks/bench_check.py
+	$(PY) benchmarks/bench_pad.py
+
+fixtures: $(STAMP)
+	$(PY) fixtures/make_fixtures.py
+
+clean:
+	rm -rf $(VENV) demo-out bench-out .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,5 @@
+"""``python -m lstmdiag``."""
+
+from .cli import main
+
+main()

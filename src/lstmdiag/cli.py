@@ -1,0 +1,209 @@
+"""The command line: parse options, call the core, pick a renderer, set the exit code."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+from . import __version__
+from .errors import LstmdiagError
+
+app = typer.Typer(
+    add_completion=True,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="Find and fix shape mismatches between a saved Keras model and its data.",
+)
+
+
+class ModelFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+class CheckFormat(str, Enum):
+    table = "table"
+    json = "json"
+    github = "github"
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+
+
+def _stdout() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def _stderr() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """One red line on stderr, then exit (2: unusable arguments or model)."""
+    _stderr().print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    raise typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"lstmdiag {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """lstmdiag: static shape checks for Keras recurrent models and their data."""
+
+
+@app.command()
+def inspect(
+    model: Annotated[str, typer.Argument(help="A .keras, .h5 or .json model file, or a "
+                                              "SavedModel folder.")],
+    format: Annotated[ModelFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        ModelFormat.table),
+) -> None:
+    """Show the model's inputs, recurrent layers and masking, read statically.
+
+    Example: lstmdiag inspect model.keras --format json
+    """
+    from .model import read_model
+
+    try:
+        spec = read_model(model)
+    except LstmdiagError as exc:
+        fail(str(exc))
+    if format is ModelFormat.json:
+        from .render.json import inspect_json
+
+        typer.echo(inspect_json(spec))
+        return
+    from .render.table import inspect_view
+
+    _stdout().print(inspect_view(spec))
+
+
+def _parse_mapping(items: list[str]) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for item in items:
+        name, sep, path = item.partition("=")
+        if not sep or not name or not path:
+            fail(f"--input takes NAME=PATH, got {item!r}")
+        mapping[path] = name
+    return mapping
+
+
+@app.command()
+def check(
+    model: Annotated[str, typer.Argument(help="The model file (.keras, .h5, .json, SavedModel).")],
+    inputs: Annotated[list[str] | None, typer.Argument(
+        help="Data files (.npy, .npz, .h5) or folders (walked recursively).")] = None,
+    format: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        CheckFormat.table),
+    input_map: Annotated[list[str] | None, typer.Option(
+        "--input", help="NAME=PATH: feed PATH (file, folder or file.npz:member) to model input "
+        "NAME. Repeatable.")] = None,
+    glob: Annotated[list[str] | None, typer.Option(
+        "--glob", help="File-name pattern for folders (default: *.npy *.npz *.h5 *.hdf5).")] = None,
+    deep: Annotated[bool, typer.Option(
+        "--deep", help="Also read values (streamed): vocab, NaN/Inf, mask collisions, "
+        "padding side.")] = False,
+    fail_on: Annotated[FailOn, typer.Option(
+        "--fail-on", help="Exit 1 on errors only, or on warnings too.")] = FailOn.error,
+    ignore: Annotated[list[str] | None, typer.Option(
+        "--ignore", help="Drop findings of this kind (repeatable).")] = None,
+    verify: Annotated[bool, typer.Option(
+        "--verify", help="Also run real Keras (needs lstmdiag[tf]) on one batch per shape.")] = (
+        False),
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show every row.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the exit code.")] = False,
+) -> None:
+    """Check every data file against the model; print each mismatch with its fix.
+
+    Exit 0: no errors; 1: at least one error (or warning, with --fail-on warning);
+    2: unusable arguments or model.
+
+    Example: lstmdiag check model.h5 data/ --format github
+    """
+    from .check import CheckOptions, check_arrays, with_findings
+    from .data.discover import DEFAULT_GLOBS, describe_paths
+    from .findings import Kind, Severity
+    from .model import read_model
+
+    mapping = _parse_mapping(input_map or [])
+    paths = list(inputs or [])
+    for target in mapping:
+        base = target.rsplit(":", 1)[0] if not os.path.exists(target) else target
+        if base not in paths:
+            paths.append(base)
+    if not paths:
+        fail("no data given: lstmdiag check MODEL INPUTS...")
+    known = {k.value for k in Kind}
+    for kind in ignore or []:
+        if kind not in known:
+            fail(f"--ignore: unknown finding kind {kind!r} (kinds: {', '.join(sorted(known))})")
+    try:
+        spec = read_model(model)
+    except LstmdiagError as exc:
+        fail(str(exc))
+    if not spec.inputs:
+        fail(f"{model}: the model has no inputs")
+    infos = describe_paths(paths, tuple(glob) if glob else DEFAULT_GLOBS)
+    if not infos:
+        fail("no data files found in " + ", ".join(paths))
+    options = CheckOptions(deep=deep, mapping=mapping, model_arg=model,
+                           ignore=frozenset(ignore or []))
+    show_progress = (format is CheckFormat.table and not quiet and len(infos) > 200
+                     and sys.stderr.isatty())
+    if show_progress:
+        from rich.progress import Progress
+
+        with Progress(console=_stderr(), transient=True) as bar:
+            task = bar.add_task("checking", total=len(infos))
+            report = check_arrays(spec, infos, options,
+                                  progress=lambda done, _: bar.update(task, completed=done))
+    else:
+        report = check_arrays(spec, infos, options)
+    if verify:
+        from .verify import verify_report
+
+        try:
+            report = with_findings(report, verify_report(report, model))
+        except LstmdiagError as exc:
+            fail(str(exc))
+    code = report.exit_code(Severity(fail_on.value))
+    if quiet:
+        raise typer.Exit(code)
+    if format is CheckFormat.json:
+        from .render.json import check_json
+
+        typer.echo(check_json(report))
+    elif format is CheckFormat.github:
+        from .render.github import check_github
+
+        typer.echo(check_github(report))
+    else:
+        from .render.table import check_view
+
+        _stdout().print(check_view(report, verbose=verbose))
+    raise typer.Exit(code)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        _stderr().print("[bold red]interrupted[/]")
+        sys.exit(130)

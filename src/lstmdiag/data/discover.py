@@ -1,0 +1,84 @@
+"""From the paths a user gave to ArrayInfos: folders walked, formats sniffed by magic bytes."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import LstmdiagError
+from . import hdf5, npy, npz
+from .info import ArrayInfo
+
+DEFAULT_GLOBS = ("*.npy", "*.npz", "*.h5", "*.hdf5")
+ZIP_MAGIC = b"PK\x03\x04"
+HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
+
+
+def iter_files(paths: list[str], globs: tuple[str, ...] = DEFAULT_GLOBS) -> Iterator[tuple[str, Path]]:
+    """(shown path, real path) for every data file: given files as they are, folders walked
+    recursively in sorted order, never following symlinked folders (no loops)."""
+    for given in paths:
+        p = Path(given)
+        if p.is_dir():
+            for root, dirs, files in os.walk(p, followlinks=False):
+                dirs.sort()
+                for name in sorted(files):
+                    if any(fnmatch.fnmatch(name, g) for g in globs):
+                        full = Path(root) / name
+                        yield os.path.join(given, os.path.relpath(full, p)), full
+        else:
+            yield given, p
+
+
+def describe_file(shown: str, file: Path) -> list[ArrayInfo]:
+    """Every array in one file; problems become ArrayInfo.problem, never exceptions."""
+    try:
+        with file.open("rb") as fh:
+            head = fh.read(8)
+    except FileNotFoundError:
+        return [ArrayInfo(shown, file, "?", None, None, None, problem="no such file")]
+    except OSError as exc:
+        return [ArrayInfo(shown, file, "?", None, None, None,
+                          problem=f"cannot read ({exc.strerror or exc})")]
+    try:
+        if head.startswith(npy.MAGIC):
+            return npy.describe(shown, file)
+        if head.startswith(ZIP_MAGIC):
+            return npz.describe(shown, file)
+        if head.startswith(HDF5_MAGIC):
+            return hdf5.describe(shown, file)
+    except OSError as exc:
+        return [ArrayInfo(shown, file, "?", None, None, None, problem=f"cannot read ({exc})")]
+    what = "an empty file" if not head else "not a .npy, .npz or HDF5 file"
+    return [ArrayInfo(shown, file, "?", None, None, None, problem=what)]
+
+
+def describe_paths(paths: list[str], globs: tuple[str, ...] = DEFAULT_GLOBS) -> list[ArrayInfo]:
+    infos: list[ArrayInfo] = []
+    for shown, file in iter_files(paths, globs):
+        infos.extend(describe_file(shown, file))
+    return infos
+
+
+def iter_blocks(info: ArrayInfo, rows: int = 256) -> Iterator[np.ndarray]:
+    """The values of a (non-ragged) array in blocks along axis 0."""
+    if info.format == "npy":
+        return npy.iter_blocks(info.file, rows)
+    if info.format == "npz" and info.key is not None:
+        return npz.iter_blocks(info.file, info.key, rows)
+    if info.format == "h5" and info.key is not None:
+        return hdf5.iter_blocks(info.file, info.key, rows)
+    raise LstmdiagError(f"{info.label}: no values to read")
+
+
+def iter_sequences(info: ArrayInfo, rows: int = 256) -> Iterator[np.ndarray]:
+    """Every sequence: axis-0 items of a batch array, or the members of a ragged collection."""
+    if info.ragged:
+        yield from hdf5.iter_sequences(info.file, info.key or "")
+        return
+    for block in iter_blocks(info, rows):
+        yield from block

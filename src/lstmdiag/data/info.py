@@ -1,0 +1,31 @@
+"""What lstmdiag knows about one array in a data file, read from headers only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class ArrayInfo:
+    """One array (or ragged collection of sequences) found in a data file.
+
+    ``shape`` is the array's shape; for a ragged collection it is ``(count, None, *rest)`` when
+    lengths differ (``lengths`` then holds every sequence's length). ``problem`` is set when the
+    array cannot be used at all (unreadable, pickled); ``shape``/``dtype`` may then be None.
+    """
+
+    path: str  # as the user gave it, joined with the file's path below a given folder
+    file: Path  # where the bytes are
+    format: str  # "npy" | "npz" | "h5"
+    key: str | None  # npz member or h5 dataset path; None for a plain .npy
+    shape: tuple[int | None, ...] | None
+    dtype: str | None
+    ragged: bool = False
+    lengths: tuple[int, ...] | None = None
+    problem: str | None = None
+    pickled: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"{self.path}:{self.key}" if self.key else self.path

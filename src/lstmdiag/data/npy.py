@@ -1,0 +1,92 @@
+"""``.npy`` files: shape and dtype from the header; values through a memory map, in blocks."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+import numpy as np
+
+from .info import ArrayInfo
+
+MAGIC = b"\x93NUMPY"
+
+
+class HeaderError(ValueError):
+    """The ``.npy`` header cannot be used; the message says why."""
+
+
+def read_header(fh: IO[bytes]) -> tuple[tuple[int, ...], np.dtype, bool]:
+    """(shape, dtype, fortran_order) from an open ``.npy`` stream, leaving it at the data."""
+    try:
+        version = np.lib.format.read_magic(fh)
+    except ValueError as exc:
+        raise HeaderError(f"not a .npy file ({exc})") from None
+    try:
+        if version == (1, 0):
+            shape, fortran, dtype = np.lib.format.read_array_header_1_0(fh, max_header_size=65536)
+        elif version in ((2, 0), (3, 0)):
+            shape, fortran, dtype = np.lib.format.read_array_header_2_0(fh, max_header_size=65536)
+        else:
+            raise HeaderError(f"unsupported .npy version {version}")
+    except HeaderError:
+        raise
+    except (ValueError, SyntaxError, TypeError, OverflowError, EOFError) as exc:
+        raise HeaderError(f"corrupt .npy header ({exc})") from None
+    return tuple(int(d) for d in shape), np.dtype(dtype), bool(fortran)
+
+
+def expected_bytes(shape: tuple[int, ...], dtype: np.dtype) -> int:
+    return math.prod(shape) * dtype.itemsize
+
+
+def describe_stream(
+    fh: IO[bytes], size: int | None, *, path: str, file: Path, fmt: str, key: str | None
+) -> ArrayInfo:
+    """ArrayInfo from a ``.npy`` stream whose total size (if known) is ``size`` bytes."""
+    base = dict(path=path, file=file, format=fmt, key=key)
+    try:
+        shape, dtype, _ = read_header(fh)
+    except HeaderError as exc:
+        return ArrayInfo(**base, shape=None, dtype=None, problem=str(exc))  # type: ignore[arg-type]
+    if dtype.hasobject:
+        return ArrayInfo(
+            **base,  # type: ignore[arg-type]
+            shape=shape,
+            dtype="object",
+            pickled=True,
+            problem="an object-dtype (pickled) array: lstmdiag never unpickles data",
+        )
+    if size is not None:
+        need = expected_bytes(shape, dtype)
+        have = size - fh.tell()
+        if have < need:
+            return ArrayInfo(
+                **base,  # type: ignore[arg-type]
+                shape=shape,
+                dtype=dtype.name,
+                problem=f"truncated: the header promises {need} data bytes, the file has {have}",
+            )
+    return ArrayInfo(**base, shape=shape, dtype=dtype.name)  # type: ignore[arg-type]
+
+
+def describe(path: str, file: Path) -> list[ArrayInfo]:
+    with file.open("rb") as fh:
+        return [describe_stream(fh, file.stat().st_size, path=path, file=file, fmt="npy", key=None)]
+
+
+def open_array(file: Path) -> np.ndarray:
+    """A read-only memory map of the array (never unpickles)."""
+    arr = np.load(file, mmap_mode="r", allow_pickle=False)
+    return np.asarray(arr)
+
+
+def iter_blocks(file: Path, rows: int) -> Iterator[np.ndarray]:
+    arr = open_array(file)
+    if arr.ndim == 0:
+        yield np.asarray(arr)
+        return
+    for start in range(0, arr.shape[0], max(1, rows)):
+        yield np.asarray(arr[start : start + rows])

@@ -1,0 +1,132 @@
+"""Findings and the report every output format renders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from .model.spec import ModelSpec
+
+
+class Kind(str, Enum):
+    """What is wrong (or noteworthy) about one array."""
+
+    RANK = "rank"
+    TIMESTEPS = "timesteps"
+    FEATURES = "features"
+    BATCH = "batch"
+    DTYPE = "dtype"
+    RAGGED = "ragged"
+    VOCAB = "vocab"
+    NON_FINITE = "non-finite"
+    MASK_COLLISION = "mask-collision"
+    PADDING = "padding"
+    UNREADABLE = "unreadable"
+    UNMAPPED = "unmapped"
+    KERAS = "keras"  # --verify: real Keras disagreed with the static verdict
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 2, "warning": 1, "info": 0}[self.value]
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: Kind
+    severity: Severity
+    path: str
+    key: str | None
+    input: str | None
+    expected: tuple[int | None, ...] | None
+    found: tuple[int | None, ...] | None
+    message: str
+    fix: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.path}:{self.key}" if self.key else self.path
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.value,
+            "severity": self.severity.value,
+            "path": self.path,
+            "key": self.key,
+            "input": self.input,
+            "expected": None if self.expected is None else list(self.expected),
+            "found": None if self.found is None else list(self.found),
+            "message": self.message,
+            "fix": self.fix,
+        }
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """One row of the report: one array (a file, an npz member or an h5 dataset)."""
+
+    path: str
+    key: str | None
+    input: str | None
+    shape: tuple[int | None, ...] | None
+    dtype: str | None
+    verdict: str  # "ok" | "warning" | "error"
+    expected: tuple[int | None, ...] | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.path}:{self.key}" if self.key else self.path
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "key": self.key,
+            "input": self.input,
+            "shape": None if self.shape is None else list(self.shape),
+            "dtype": self.dtype,
+            "verdict": self.verdict,
+        }
+
+
+@dataclass(frozen=True)
+class Summary:
+    files: int
+    ok: int
+    warnings: int
+    errors: int
+
+
+@dataclass(frozen=True)
+class Report:
+    model: ModelSpec
+    files: tuple[FileResult, ...]
+    findings: tuple[Finding, ...]
+
+    @property
+    def summary(self) -> Summary:
+        verdicts = [f.verdict for f in self.files]
+        return Summary(
+            files=len(verdicts),
+            ok=verdicts.count("ok"),
+            warnings=verdicts.count("warning"),
+            errors=verdicts.count("error"),
+        )
+
+    def exit_code(self, fail_on: Severity = Severity.ERROR) -> int:
+        """0 when nothing at or above ``fail_on`` was found, else 1."""
+        return int(any(f.severity.rank >= fail_on.rank for f in self.findings))
+
+    def to_dict(self) -> dict[str, Any]:
+        s = self.summary
+        return {
+            "model": self.model.to_dict(),
+            "files": [f.to_dict() for f in self.files],
+            "findings": [f.to_dict() for f in self.findings],
+            "summary": {"files": s.files, "ok": s.ok, "warnings": s.warnings, "errors": s.errors},
+        }

@@ -1,0 +1,1 @@
+"""Output formats: each turns one result object into text (or rich renderables)."""

@@ -1,0 +1,32 @@
+"""``--format github``: GitHub Actions workflow commands, one annotation per finding."""
+
+from __future__ import annotations
+
+from ..findings import Report, Severity
+
+_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def check_github(report: Report) -> str:
+    lines = []
+    for f in report.findings:
+        title = f"lstmdiag {f.kind.value}"
+        message = f.message + (f" Fix: {f.fix}" if f.fix else "")
+        lines.append(
+            f"::{_LEVEL[f.severity]} file={_escape_property(f.path)},"
+            f"title={_escape_property(title)}::{_escape_data(message)}"
+        )
+    s = report.summary
+    lines.append(
+        f"lstmdiag: {s.files} arrays checked: {s.ok} ok, {s.warnings} with warnings, "
+        f"{s.errors} with errors"
+    )
+    return "\n".join(lines)

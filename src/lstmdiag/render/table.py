@@ -1,0 +1,110 @@
+"""The default human view: rich tables, coloured by verdict (NO_COLOR and pipes respected)."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from ..check import fmt_shape
+from ..findings import Report, Severity
+from ..model.spec import InputSpec, ModelSpec
+
+_STYLE = {"ok": "green", "warning": "yellow", "error": "bold red", "info": "cyan"}
+MAX_OK_ROWS = 20
+
+
+def accepts(spec: ModelSpec, inp: InputSpec) -> str:
+    """One plain sentence per input: what data it accepts."""
+    shape = inp.shape
+    dims = ["batch"] + [("any" if d is None else str(d)) for d in shape[1:]]
+    batch = "any batch size" if shape[0] is None else f"exactly {shape[0]} per batch"
+    time = ""
+    if len(shape) > 1:
+        time = "; any number of timesteps" if shape[1] is None else f"; exactly {shape[1]} timesteps"
+    tokens = any(e.input == inp.name for e in spec.embeddings)
+    what = "integer token-id arrays" if tokens else f"{inp.dtype} arrays"
+    return f"{inp.name}: {what} shaped ({', '.join(dims)}); {batch}{time}."
+
+
+def inspect_view(spec: ModelSpec) -> RenderableType:
+    parts: list[RenderableType] = []
+    head = Text.assemble(
+        (spec.path, "bold"),
+        f"  {spec.model_class} · {spec.format}",
+        f" · Keras {spec.keras_version}" if spec.keras_version else " · Keras version unknown",
+    )
+    parts.append(head)
+    inputs = Table(title="Inputs", title_justify="left", show_edge=False)
+    for col in ("name", "shape", "dtype"):
+        inputs.add_column(col)
+    for i in spec.inputs:
+        inputs.add_row(i.name, fmt_shape(i.shape), i.dtype)
+    parts.append(inputs)
+    if spec.recurrent:
+        rec = Table(title="Recurrent layers", title_justify="left", show_edge=False)
+        for col in ("name", "class", "units", "input", "shape in", "seq", "flags"):
+            rec.add_column(col)
+        for r in spec.recurrent:
+            cls = f"{r.wrapper}({r.class_name})" if r.wrapper else r.class_name
+            flags = ", ".join(
+                n for n, on in (("stateful", r.stateful), ("unroll", r.unroll),
+                                ("go_backwards", r.go_backwards)) if on
+            )
+            rec.add_row(r.name, cls, "?" if r.units is None else str(r.units), r.input or "?",
+                        fmt_shape(r.input_shape), "yes" if r.return_sequences else "no", flags)
+        parts.append(rec)
+    else:
+        parts.append(Text("No recurrent layer in this model.", style="yellow"))
+    if spec.masking:
+        for m in spec.masking:
+            what = (f"Masking(mask_value={m.mask_value!r})" if m.class_name == "Masking"
+                    else "Embedding(mask_zero=True): token id 0 is padding")
+            parts.append(Text(f"Mask: {m.layer} — {what}"))
+    else:
+        parts.append(Text("Mask: none (padding is seen as real data)"))
+    if spec.unknown_layers:
+        parts.append(Text("Unknown layers (shapes after them are not propagated): "
+                          + ", ".join(spec.unknown_layers), style="yellow"))
+    for i in spec.inputs:
+        parts.append(Text(accepts(spec, i)))
+    if spec.sequential and spec.keras_major == 3:
+        parts.append(Text("Note: Keras 3 Sequential models do not check the time axis at run "
+                          "time: wrong-length data runs silently.", style="yellow"))
+    return Group(*parts)
+
+
+def check_view(report: Report, verbose: bool = False) -> RenderableType:
+    parts: list[RenderableType] = []
+    s = report.summary
+    problems = [f for f in report.findings if f.severity is not Severity.INFO or verbose]
+    if problems or verbose:
+        table = Table(show_edge=False)
+        for col in ("file", "input", "found", "expected", "verdict"):
+            table.add_column(col, overflow="fold")
+        hidden = 0
+        shown_ok = 0
+        for row in report.files:
+            if row.verdict == "ok" and not verbose:
+                shown_ok += 1
+                if shown_ok > MAX_OK_ROWS:
+                    hidden += 1
+                    continue
+            table.add_row(row.label, row.input or "—", fmt_shape(row.shape),
+                          fmt_shape(row.expected), Text(row.verdict, style=_STYLE[row.verdict]))
+        if hidden:
+            table.add_row(f"… {hidden} more ok", "", "", "", Text("ok", style="green"))
+        parts.append(table)
+        for f in problems:
+            line = Text.assemble((f"{f.severity.value:<7} ", _STYLE[f.severity.value]),
+                                 (f"{f.kind.value:<14} ", "bold"), f"{f.label}: {f.message}")
+            parts.append(line)
+            if f.fix:
+                parts.append(Text(f"        fix: {f.fix}", style="cyan"))
+    style = "bold red" if s.errors else ("yellow" if s.warnings else "green")
+    model = report.model
+    ins = ", ".join(f"{i.name} {fmt_shape(i.shape)}" for i in model.inputs)
+    parts.append(Text(
+        f"{s.files} arrays checked against {model.path} [{ins}]: {s.ok} ok, "
+        f"{s.warnings} warnings, {s.errors} errors", style=style))
+    return Group(*parts)

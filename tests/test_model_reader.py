@@ -1,0 +1,139 @@
+"""The static model reader against what live Keras reported, and against the real corpus."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import h5py
+import pytest
+
+from lstmdiag.errors import LstmdiagError
+from lstmdiag.model import read_model
+
+from .conftest import CORPUS, MODELS, TRUTH
+
+
+@pytest.mark.parametrize("name", sorted(TRUTH))
+def test_reader_matches_live_keras(name: str) -> None:
+    truth = TRUTH[name]
+    spec = read_model(MODELS / name)
+    assert [{"shape": list(i.shape), "dtype": i.dtype} for i in spec.inputs] == truth["inputs"]
+    got = [
+        {
+            "name": r.name,
+            "class_name": r.class_name,
+            "wrapper": r.wrapper,
+            "units": r.units,
+            "input_shape": None if r.input_shape is None else list(r.input_shape),
+            "return_sequences": r.return_sequences,
+            "stateful": r.stateful,
+            "go_backwards": r.go_backwards,
+        }
+        for r in spec.recurrent
+    ]
+    assert got == truth["recurrent"]
+    masks = [{"layer": m.layer, "class_name": m.class_name, "mask_value": m.mask_value}
+             for m in spec.masking]
+    assert masks == truth["masking"]
+    if name.endswith(".json") and name.startswith("k3/"):
+        assert spec.keras_version is None  # Keras 3 to_json() does not record it
+    else:
+        assert spec.keras_version == truth["keras_version"]
+    assert spec.keras_major == int(truth["keras_version"].split(".")[0])
+    assert spec.format == {".keras": "keras", ".h5": "h5", ".json": "json"}[Path(name).suffix]
+    assert spec.unknown_layers == ()
+
+
+def _corpus_cases() -> list[str]:
+    expected = CORPUS / "expected.json"
+    if not expected.is_file():
+        return []
+    return sorted(json.loads(expected.read_text()))
+
+
+@pytest.mark.parametrize("name", _corpus_cases())
+def test_corpus_model(name: str, corpus: Path) -> None:
+    case = json.loads((corpus / "expected.json").read_text())[name]
+    path = corpus / case["file"]
+    if case["negative"]:
+        with pytest.raises(LstmdiagError, match="weights-only"):
+            read_model(path)
+        return
+    spec = read_model(path)
+    assert [list(i.shape) for i in spec.inputs] == case["inputs"]
+    assert [None if r.input_shape is None else list(r.input_shape)
+            for r in spec.recurrent] == case["recurrent_inputs"]
+    assert spec.format == ("savedmodel" if case["savedmodel"] else spec.format)
+
+
+def test_corpus_details(corpus: Path) -> None:
+    masking = read_model(corpus / "dl4j_masking2_lstm_k220.h5").masking
+    assert [(m.class_name, m.mask_value) for m in masking] == [("Masking", 2.0)]
+    concat = read_model(corpus / "dl4j_concat_embed_maskzero_arch_k213.json")
+    assert [i.dtype for i in concat.inputs] == ["int32", "float32"]
+    assert [(m.class_name, m.input) for m in concat.masking] == [("Embedding", "word_ids")]
+    poem = read_model(corpus / "poem_stateful_gru_k215.h5")
+    assert all(r.stateful for r in poem.recurrent)
+    dotkeras = read_model(corpus / "bilstm_hdf5_named_dotkeras_k210.keras")
+    assert dotkeras.format == "h5"  # sniffed by magic bytes, not by name
+    assert read_model(corpus / "dfdc_NO_RNN_arch_k231.json").recurrent == ()
+    keras1 = read_model(corpus / "dl4j_keras1_lstm_tddense_arch_k110.json")
+    assert [r.units for r in keras1.recurrent] == [3, 2]
+
+
+def test_errors_are_one_clear_line(tmp_path: Path) -> None:
+    cases = {
+        "missing.h5": (None, "no such file"),
+        "empty.keras": (b"", "empty"),
+        "text.h5": (b"hello world", "not a Keras model file"),
+        "bad.json": (b"{not json", "not valid JSON"),
+        "layer.json": (b'{"class_name": "Dense", "config": {}}', "not a model"),
+        "noconfig.keras": ("zip", "no config.json"),
+    }
+    for name, (content, message) in cases.items():
+        path = tmp_path / name
+        if content == "zip":
+            with zipfile.ZipFile(path, "w") as z:
+                z.writestr("metadata.json", "{}")
+        elif content is not None:
+            path.write_bytes(content)  # type: ignore[arg-type]
+        with pytest.raises(LstmdiagError, match=message) as info:
+            read_model(path)
+        assert "\n" not in str(info.value)
+        assert name in str(info.value)
+
+
+def test_h5_without_model_config(tmp_path: Path) -> None:
+    path = tmp_path / "w.h5"
+    with h5py.File(path, "w") as f:
+        f.attrs["layer_names"] = [b"lstm_1"]
+        f.create_group("lstm_1")
+    with pytest.raises(LstmdiagError, match="weights-only"):
+        read_model(path)
+
+
+def test_folder_that_is_not_a_savedmodel(tmp_path: Path) -> None:
+    with pytest.raises(LstmdiagError, match="not a TF SavedModel"):
+        read_model(tmp_path)
+
+
+def test_inspect_imports_neither_tensorflow_nor_keras() -> None:
+    code = (
+        "import sys\n"
+        "from lstmdiag.cli import app\n"
+        "from typer.testing import CliRunner\n"
+        f"r = CliRunner().invoke(app, ['inspect', {str(MODELS / 'k3/func_masking.keras')!r}])\n"
+        "assert r.exit_code == 0, r.output\n"
+        f"r = CliRunner().invoke(app, ['check', {str(MODELS / 'k2/seq_fixed.h5')!r}, "
+        f"{str(MODELS.parent / 'data')!r}])\n"
+        "heavy = [m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'keras', 'tf_keras')]\n"
+        "print(heavy)\n"
+        "assert not heavy, heavy\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
