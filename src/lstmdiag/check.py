@@ -163,7 +163,7 @@ def check_shape(model: ModelSpec, info: ArrayInfo, inp: InputSpec,
             f"{fmt_shape(expected)}: the batch axis is missing",
             fix="x = np.expand_dims(x, 0)  # a batch of one",
         ))
-        found = (1, *found)
+        found = (None, *found)  # the batch is the user's to choose once the axis exists
     elif rank == want + 1 and 1 in found[:2]:
         axis = 1 if found[1] == 1 else 0
         out.append(_finding(

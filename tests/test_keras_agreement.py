@@ -1,0 +1,53 @@
+"""Static verdicts against real Keras: every `ok` runs, every `error` raises or is a silent
+case the report names (and every silent case named really runs). Keras runs in child
+processes (tf-keras for Keras 2 files, keras for Keras 3 files)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lstmdiag.check import check_arrays, keras_on_wrong_batch, keras_on_wrong_timesteps
+from lstmdiag.data.discover import describe_paths
+from lstmdiag.model import read_model
+from lstmdiag.verify import flavour_for, run_keras
+
+from .cases import cases_for, single_input_models
+from .conftest import MODELS
+
+pytestmark = pytest.mark.keras
+
+# One format per flavour keeps CI short; .json runs through model_from_json.
+MODELS_UNDER_TEST = single_input_models((".keras",)) + [
+    n for n in single_input_models((".h5", ".json")) if n.startswith("k2/")
+] + [n for n in single_input_models((".json",)) if n.startswith("k3/")]
+
+
+@pytest.mark.skipif(importlib.util.find_spec("tensorflow") is None, reason="needs lstmdiag[tf]")
+@pytest.mark.parametrize("name", MODELS_UNDER_TEST)
+def test_static_verdicts_agree_with_keras(name: str, tmp_path: Path) -> None:
+    spec = read_model(MODELS / name)
+    cases = cases_for(name, spec)
+    outcomes = run_keras(str(MODELS / name), [[(c.shape, c.dtype)] for c in cases],
+                         flavour_for(spec.keras_version))
+    problems = []
+    for case, outcome in zip(cases, outcomes, strict=True):
+        path = tmp_path / f"{case.variant}.npy"
+        np.save(path, np.zeros(case.shape, case.dtype))
+        report = check_arrays(spec, describe_paths([str(path)]))
+        kinds = {f.kind.value for f in report.findings}
+        silent = ("timesteps" in kinds and keras_on_wrong_timesteps(spec)[0]) or (
+            "batch" in kinds and keras_on_wrong_batch(spec, case.shape[0])[0])
+        verdict = report.files[0].verdict
+        if verdict == "ok" and not outcome.ran:
+            problems.append(f"{case.variant}: static ok, Keras raised {outcome.error}")
+        if verdict == "error" and outcome.ran and not silent:
+            problems.append(f"{case.variant}: static error {kinds}, Keras ran silently "
+                            "and the report did not say so")
+        if silent and not outcome.ran:
+            problems.append(f"{case.variant}: report says Keras runs it silently, Keras raised "
+                            f"{outcome.error}")
+    assert not problems, f"{name} under {outcomes[0].keras}:\n" + "\n".join(problems)
