@@ -31,49 +31,74 @@ def test_case_matrix(case: Case, tmp_path: Path) -> None:
 
 def test_timesteps_finding_names_the_exact_fix_and_keras_behaviour(tmp_path: Path) -> None:
     model = MODELS / "k3/seq_fixed.keras"
-    report = check_arrays(read_model(model), describe_paths([str(DATA / "short.npy")]),
-                          CheckOptions(model_arg=str(model)))
+    report = check_arrays(
+        read_model(model),
+        describe_paths([str(DATA / "short.npy")]),
+        CheckOptions(model_arg=str(model)),
+    )
     (finding,) = report.findings
     assert finding.expected == (None, 10, 8) and finding.found == (1, 4, 8)
     assert finding.fix == f"lstmdiag pad {DATA / 'short.npy'} --model {model} --out padded/"
     assert "NO error" in finding.message  # Keras 3 Sequential: silent
-    functional = check_arrays(read_model(MODELS / "k3/bidir_td.keras"),
-                              describe_paths([str(DATA / "short.npy")]))
+    functional = check_arrays(
+        read_model(MODELS / "k3/bidir_td.keras"), describe_paths([str(DATA / "short.npy")])
+    )
     assert "raises" in functional.findings[0].message
-    keras2 = check_arrays(read_model(MODELS / "k2/seq_fixed.keras"),
-                          describe_paths([str(DATA / "short.npy")]))
+    keras2 = check_arrays(
+        read_model(MODELS / "k2/seq_fixed.keras"), describe_paths([str(DATA / "short.npy")])
+    )
     assert "raises" in keras2.findings[0].message
 
 
 def test_masked_model_suggests_post_padding(tmp_path: Path) -> None:
-    report = check_arrays(read_model(MODELS / "k3/func_masking.keras"),
-                          describe_paths([str(DATA / "short.npy")]))
+    report = check_arrays(
+        read_model(MODELS / "k3/func_masking.keras"), describe_paths([str(DATA / "short.npy")])
+    )
     assert report.findings[0].fix is not None
     assert "--maxlen 10 --padding post" in report.findings[0].fix
 
 
 def test_two_input_model_maps_npz_members_by_name(tmp_path: Path) -> None:
     path = tmp_path / "both.npz"
-    np.savez(path, audio=np.zeros((2, 10, 8), np.float32), video=np.zeros((2, 4, 3), np.float32),
-             labels=np.zeros((2,), np.float32))
+    np.savez(
+        path,
+        audio=np.zeros((2, 10, 8), np.float32),
+        video=np.zeros((2, 4, 3), np.float32),
+        labels=np.zeros((2,), np.float32),
+    )
     report = check_arrays(read_model(MODELS / "k3/two_input.keras"), describe_paths([str(path)]))
     rows = {(r.key, r.input, r.verdict) for r in report.files}
-    assert rows == {("audio", "audio", "ok"), ("video", "video", "error"),
-                    ("labels", None, "warning")}
+    assert rows == {
+        ("audio", "audio", "ok"),
+        ("video", "video", "error"),
+        ("labels", None, "warning"),
+    }
     assert [(f.key, f.kind.value) for f in report.findings] == [
-        ("audio", "timesteps") if False else ("video", "timesteps"), ("labels", "unmapped")]
+        ("audio", "timesteps") if False else ("video", "timesteps"),
+        ("labels", "unmapped"),
+    ]
 
 
 def test_input_option_maps_files(tmp_path: Path) -> None:
     a, b = tmp_path / "a.npy", tmp_path / "b.npy"
     np.save(a, np.zeros((2, 10, 8), np.float32))
     np.save(b, np.zeros((2, 5, 3), np.float32))
-    result = run_cli("check", MODELS / "k2/two_input.h5", "--input", f"audio={a}",
-                     "--input", f"video={b}", "--format", "json")
+    result = run_cli(
+        "check",
+        MODELS / "k2/two_input.h5",
+        "--input",
+        f"audio={a}",
+        "--input",
+        f"video={b}",
+        "--format",
+        "json",
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert [(f["path"], f["input"], f["verdict"]) for f in data["files"]] == [
-        (str(a), "audio", "ok"), (str(b), "video", "ok")]
+        (str(a), "audio", "ok"),
+        (str(b), "video", "ok"),
+    ]
 
 
 def test_ragged_h5_collections(tmp_path: Path) -> None:
@@ -92,23 +117,28 @@ def test_ragged_h5_collections(tmp_path: Path) -> None:
     clips = [f for f in free.findings if f.key == "clips"]
     assert [(f.kind.value, f.severity.value) for f in clips] == [("ragged", "warning")]
     assert clips[0].fix is not None and "--maxlen auto" in clips[0].fix
-    tokens = check_arrays(read_model(MODELS / "k3/embed_maskzero_gru.keras"),
-                          describe_paths([str(path)]))
+    tokens = check_arrays(
+        read_model(MODELS / "k3/embed_maskzero_gru.keras"), describe_paths([str(path)])
+    )
     tok = [f for f in tokens.findings if f.key == "tokens"]
     assert [(f.kind.value, f.severity.value) for f in tok] == [("ragged", "error")]
 
 
 def test_unreadable_and_pickled_files_are_findings_not_crashes(tmp_path: Path) -> None:
-    (tmp_path / "trunc.npy").write_bytes(
-        (DATA / "ok.npy").read_bytes()[:200])
-    np.save(tmp_path / "obj.npy", np.array([np.zeros(3), np.zeros(4)], dtype=object),
-            allow_pickle=True)
+    (tmp_path / "trunc.npy").write_bytes((DATA / "ok.npy").read_bytes()[:200])
+    np.save(
+        tmp_path / "obj.npy", np.array([np.zeros(3), np.zeros(4)], dtype=object), allow_pickle=True
+    )
     (tmp_path / "junk.npy").write_bytes(b"not an array at all")
-    report = check_arrays(read_model(MODELS / "k3/seq_fixed.keras"),
-                          describe_paths([str(tmp_path)]))
+    report = check_arrays(
+        read_model(MODELS / "k3/seq_fixed.keras"), describe_paths([str(tmp_path)])
+    )
     got = {(Path(f.path).name, f.kind.value) for f in report.findings}
-    assert got == {("trunc.npy", "unreadable"), ("obj.npy", "unreadable"),
-                   ("junk.npy", "unreadable")}
+    assert got == {
+        ("trunc.npy", "unreadable"),
+        ("obj.npy", "unreadable"),
+        ("junk.npy", "unreadable"),
+    }
     obj = next(f for f in report.findings if f.path.endswith("obj.npy"))
     assert "never unpickles" in obj.message and obj.fix
 
@@ -116,14 +146,20 @@ def test_unreadable_and_pickled_files_are_findings_not_crashes(tmp_path: Path) -
 def test_deep_checks(tmp_path: Path) -> None:
     tokens = np.array([[5, 3, 0, 7, 0, 0], [0, 0, 4, 60, 2, 1]], np.int32)
     np.save(tmp_path / "tokens.npy", tokens)
-    report = check_arrays(read_model(MODELS / "k3/embed_maskzero_gru.keras"),
-                          describe_paths([str(tmp_path / "tokens.npy")]),
-                          CheckOptions(deep=True))
+    report = check_arrays(
+        read_model(MODELS / "k3/embed_maskzero_gru.keras"),
+        describe_paths([str(tmp_path / "tokens.npy")]),
+        CheckOptions(deep=True),
+    )
     kinds = [(f.kind.value, f.severity.value) for f in report.findings]
     # 6 timesteps into a 12-step model; id 60 >= input_dim 50; a 0 inside sequence 0;
     # sequence 1 is pre-padded under the mask.
-    assert kinds == [("timesteps", "error"), ("vocab", "error"), ("mask-collision", "warning"),
-                     ("padding", "info")]
+    assert kinds == [
+        ("timesteps", "error"),
+        ("vocab", "error"),
+        ("mask-collision", "warning"),
+        ("padding", "info"),
+    ]
     vocab = report.findings[1]
     assert "1 too large" in vocab.message and "0 negative" in vocab.message
     assert "1 real timesteps" in report.findings[2].message
@@ -134,18 +170,25 @@ def test_deep_checks(tmp_path: Path) -> None:
     frames[1, 8:] = 0.0  # post-padding: fine
     frames[1, 0, 0] = np.nan
     np.save(tmp_path / "frames.npy", frames)
-    report = check_arrays(read_model(MODELS / "k2/func_masking.h5"),
-                          describe_paths([str(tmp_path / "frames.npy")]),
-                          CheckOptions(deep=True))
+    report = check_arrays(
+        read_model(MODELS / "k2/func_masking.h5"),
+        describe_paths([str(tmp_path / "frames.npy")]),
+        CheckOptions(deep=True),
+    )
     assert [(f.kind.value, f.severity.value) for f in report.findings] == [
-        ("non-finite", "warning"), ("mask-collision", "warning")]
+        ("non-finite", "warning"),
+        ("mask-collision", "warning"),
+    ]
     assert report.findings[0].message.startswith("1 NaN/Inf")
 
 
 def test_float_token_ids_must_be_integral(tmp_path: Path) -> None:
     np.save(tmp_path / "t.npy", np.array([[1.0, 2.5] * 6], np.float32))
-    report = check_arrays(read_model(MODELS / "k2/embed_maskzero_gru.keras"),
-                          describe_paths([str(tmp_path / "t.npy")]), CheckOptions(deep=True))
+    report = check_arrays(
+        read_model(MODELS / "k2/embed_maskzero_gru.keras"),
+        describe_paths([str(tmp_path / "t.npy")]),
+        CheckOptions(deep=True),
+    )
     assert [(f.kind.value, f.severity.value) for f in report.findings] == [("dtype", "error")]
 
 
@@ -156,6 +199,7 @@ def test_float64_is_a_warning_and_fail_on_warning(tmp_path: Path) -> None:
     assert "float64" in result.stdout
     result = run_cli("check", model, DATA / "float64.npy", "--fail-on", "warning")
     assert result.exit_code == 1
-    result = run_cli("check", model, DATA / "float64.npy", "--ignore", "dtype", "--fail-on",
-                     "warning")
+    result = run_cli(
+        "check", model, DATA / "float64.npy", "--ignore", "dtype", "--fail-on", "warning"
+    )
     assert result.exit_code == 0

@@ -21,9 +21,11 @@ from .conftest import MODELS
 pytestmark = pytest.mark.keras
 
 # One format per flavour keeps CI short; .json runs through model_from_json.
-MODELS_UNDER_TEST = single_input_models((".keras",)) + [
-    n for n in single_input_models((".h5", ".json")) if n.startswith("k2/")
-] + [n for n in single_input_models((".json",)) if n.startswith("k3/")]
+MODELS_UNDER_TEST = (
+    single_input_models((".keras",))
+    + [n for n in single_input_models((".h5", ".json")) if n.startswith("k2/")]
+    + [n for n in single_input_models((".json",)) if n.startswith("k3/")]
+)
 
 
 @pytest.mark.skipif(importlib.util.find_spec("tensorflow") is None, reason="needs lstmdiag[tf]")
@@ -31,8 +33,9 @@ MODELS_UNDER_TEST = single_input_models((".keras",)) + [
 def test_static_verdicts_agree_with_keras(name: str, tmp_path: Path) -> None:
     spec = read_model(MODELS / name)
     cases = cases_for(name, spec)
-    outcomes = run_keras(str(MODELS / name), [[(c.shape, c.dtype)] for c in cases],
-                         flavour_for(spec.keras_version))
+    outcomes = run_keras(
+        str(MODELS / name), [[(c.shape, c.dtype)] for c in cases], flavour_for(spec.keras_version)
+    )
     problems = []
     for case, outcome in zip(cases, outcomes, strict=True):
         path = tmp_path / f"{case.variant}.npy"
@@ -40,14 +43,18 @@ def test_static_verdicts_agree_with_keras(name: str, tmp_path: Path) -> None:
         report = check_arrays(spec, describe_paths([str(path)]))
         kinds = {f.kind.value for f in report.findings}
         silent = ("timesteps" in kinds and keras_on_wrong_timesteps(spec)[0]) or (
-            "batch" in kinds and keras_on_wrong_batch(spec, case.shape[0])[0])
+            "batch" in kinds and keras_on_wrong_batch(spec, case.shape[0])[0]
+        )
         verdict = report.files[0].verdict
         if verdict == "ok" and not outcome.ran:
             problems.append(f"{case.variant}: static ok, Keras raised {outcome.error}")
         if verdict == "error" and outcome.ran and not silent:
-            problems.append(f"{case.variant}: static error {kinds}, Keras ran silently "
-                            "and the report did not say so")
+            problems.append(
+                f"{case.variant}: static error {kinds}, Keras ran silently "
+                "and the report did not say so"
+            )
         if silent and not outcome.ran:
-            problems.append(f"{case.variant}: report says Keras runs it silently, Keras raised "
-                            f"{outcome.error}")
+            problems.append(
+                f"{case.variant}: report says Keras runs it silently, Keras raised {outcome.error}"
+            )
     assert not problems, f"{name} under {outcomes[0].keras}:\n" + "\n".join(problems)

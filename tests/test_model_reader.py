@@ -36,8 +36,10 @@ def test_reader_matches_live_keras(name: str) -> None:
         for r in spec.recurrent
     ]
     assert got == truth["recurrent"]
-    masks = [{"layer": m.layer, "class_name": m.class_name, "mask_value": m.mask_value}
-             for m in spec.masking]
+    masks = [
+        {"layer": m.layer, "class_name": m.class_name, "mask_value": m.mask_value}
+        for m in spec.masking
+    ]
     assert masks == truth["masking"]
     if name.endswith(".json") and name.startswith("k3/"):
         assert spec.keras_version is None  # Keras 3 to_json() does not record it
@@ -65,8 +67,9 @@ def test_corpus_model(name: str, corpus: Path) -> None:
         return
     spec = read_model(path)
     assert [list(i.shape) for i in spec.inputs] == case["inputs"]
-    assert [None if r.input_shape is None else list(r.input_shape)
-            for r in spec.recurrent] == case["recurrent_inputs"]
+    assert [None if r.input_shape is None else list(r.input_shape) for r in spec.recurrent] == case[
+        "recurrent_inputs"
+    ]
     assert spec.format == ("savedmodel" if case["savedmodel"] else spec.format)
 
 
@@ -130,7 +133,8 @@ def test_inspect_imports_neither_tensorflow_nor_keras() -> None:
         "assert r.exit_code == 0, r.output\n"
         f"r = CliRunner().invoke(app, ['check', {str(MODELS / 'k2/seq_fixed.h5')!r}, "
         f"{str(MODELS.parent / 'data')!r}])\n"
-        "heavy = [m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'keras', 'tf_keras')]\n"
+        "heavy = [m for m in sys.modules\n"
+        "         if m.split('.')[0] in ('tensorflow', 'keras', 'tf_keras')]\n"
         "print(heavy)\n"
         "assert not heavy, heavy\n"
     )

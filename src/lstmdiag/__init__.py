@@ -14,10 +14,10 @@ from pathlib import Path
 
 __version__ = "0.1.0"
 
-from .check import CheckOptions, check_arrays  # noqa: E402
-from .errors import LstmdiagError  # noqa: E402
-from .findings import FileResult, Finding, Kind, Report, Severity  # noqa: E402
-from .model import ModelSpec, read_model  # noqa: E402
+from .check import CheckOptions, check_arrays
+from .errors import LstmdiagError
+from .findings import FileResult, Finding, Kind, Report, Severity
+from .model import ModelSpec, read_model
 
 
 def inspect_model(path: str | Path) -> ModelSpec:

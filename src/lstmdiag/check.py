@@ -88,8 +88,9 @@ def _explicit_input(info: ArrayInfo, mapping: dict[str, str]) -> str | None:
     return None
 
 
-def assign_inputs(model: ModelSpec, infos: list[ArrayInfo], mapping: dict[str, str]) -> list[
-        str | None]:
+def assign_inputs(
+    model: ModelSpec, infos: list[ArrayInfo], mapping: dict[str, str]
+) -> list[str | None]:
     """The model input each array feeds (None: unmapped)."""
     names = {i.name for i in model.inputs}
     by_file: dict[str, list[int]] = {}
@@ -112,16 +113,25 @@ def assign_inputs(model: ModelSpec, infos: list[ArrayInfo], mapping: dict[str, s
 
 
 # -- static checks ----------------------------------------------------------------------------
-def _pad_fix(info: ArrayInfo, maxlen: int | None, options: CheckOptions,
-             masked: bool) -> str:
-    target = f"--model {_q(options.model_arg)}" if options.model_arg and maxlen else (
-        f"--maxlen {maxlen}" if maxlen else "--maxlen auto")
+def _pad_fix(info: ArrayInfo, maxlen: int | None, options: CheckOptions, masked: bool) -> str:
+    target = (
+        f"--model {_q(options.model_arg)}"
+        if options.model_arg and maxlen
+        else (f"--maxlen {maxlen}" if maxlen else "--maxlen auto")
+    )
     side = " --padding post" if masked else ""
     return f"lstmdiag pad {_q(info.path)} {target}{side} --out padded/"
 
 
-def _finding(info: ArrayInfo, inp: InputSpec | None, kind: Kind, severity: Severity,
-             message: str, fix: str | None = None, found: Shape | None = None) -> Finding:
+def _finding(
+    info: ArrayInfo,
+    inp: InputSpec | None,
+    kind: Kind,
+    severity: Severity,
+    message: str,
+    fix: str | None = None,
+    found: Shape | None = None,
+) -> Finding:
     return Finding(
         kind=kind,
         severity=severity,
@@ -142,8 +152,9 @@ def _feeding_layer(model: ModelSpec, inp: InputSpec) -> str:
     return f"input '{inp.name}'"
 
 
-def check_shape(model: ModelSpec, info: ArrayInfo, inp: InputSpec,
-                options: CheckOptions) -> list[Finding]:
+def check_shape(
+    model: ModelSpec, info: ArrayInfo, inp: InputSpec, options: CheckOptions
+) -> list[Finding]:
     """Static findings for one array against one input (header facts only)."""
     assert info.shape is not None
     out: list[Finding] = []
@@ -157,66 +168,96 @@ def check_shape(model: ModelSpec, info: ArrayInfo, inp: InputSpec,
 
     # Rank: a missing batch axis, or an extra size-1 axis (expand_dims after pad_sequences).
     if rank == want - 1:
-        out.append(_finding(
-            info, inp, Kind.RANK, Severity.ERROR,
-            f"has {rank} axes {fmt_shape(found)}; the model takes {want} "
-            f"{fmt_shape(expected)}: the batch axis is missing",
-            fix="x = np.expand_dims(x, 0)  # a batch of one",
-        ))
+        out.append(
+            _finding(
+                info,
+                inp,
+                Kind.RANK,
+                Severity.ERROR,
+                f"has {rank} axes {fmt_shape(found)}; the model takes {want} "
+                f"{fmt_shape(expected)}: the batch axis is missing",
+                fix="x = np.expand_dims(x, 0)  # a batch of one",
+            )
+        )
         found = (None, *found)  # the batch is the user's to choose once the axis exists
     elif rank == want + 1 and 1 in found[:2]:
         axis = 1 if found[1] == 1 else 0
-        out.append(_finding(
-            info, inp, Kind.RANK, Severity.ERROR,
-            f"has {rank} axes {fmt_shape(found)}; the model takes {want} "
-            f"{fmt_shape(expected)}: there is an extra size-1 axis (often expand_dims after "
-            "pad_sequences)",
-            fix=f"x = np.squeeze(x, axis={axis})",
-        ))
+        out.append(
+            _finding(
+                info,
+                inp,
+                Kind.RANK,
+                Severity.ERROR,
+                f"has {rank} axes {fmt_shape(found)}; the model takes {want} "
+                f"{fmt_shape(expected)}: there is an extra size-1 axis (often expand_dims after "
+                "pad_sequences)",
+                fix=f"x = np.squeeze(x, axis={axis})",
+            )
+        )
         found = found[:axis] + found[axis + 1 :]
     elif rank != want:
-        out.append(_finding(
-            info, inp, Kind.RANK, Severity.ERROR,
-            f"has {rank} axes {fmt_shape(found)}; the model takes {want} "
-            f"{fmt_shape(expected)} (batch, timesteps{', features' if want > 2 else ''})",
-        ))
+        out.append(
+            _finding(
+                info,
+                inp,
+                Kind.RANK,
+                Severity.ERROR,
+                f"has {rank} axes {fmt_shape(found)}; the model takes {want} "
+                f"{fmt_shape(expected)} (batch, timesteps{', features' if want > 2 else ''})",
+            )
+        )
         return out
 
     # Batch: fixed by stateful RNNs or Input(batch_size=...).
     if expected[0] is not None and found[0] != expected[0] and found[0] is not None:
-        silent, what = keras_on_wrong_batch(model, found[0])
-        out.append(_finding(
-            info, inp, Kind.BATCH, Severity.ERROR,
-            f"batch of {found[0]}; the model's batch size is fixed at {expected[0]}"
-            f"{' (stateful RNN)' if any(r.stateful for r in model.recurrent) else ''}. {what}",
-            fix=f"feed batches of exactly {expected[0]} (model.predict(x, "
-            f"batch_size={expected[0]}) with len(x) a multiple of {expected[0]}), or "
-            "rebuild the inference model with an unfixed batch",
-            found=found,
-        ))
+        what = keras_on_wrong_batch(model, found[0])[1]
+        out.append(
+            _finding(
+                info,
+                inp,
+                Kind.BATCH,
+                Severity.ERROR,
+                f"batch of {found[0]}; the model's batch size is fixed at {expected[0]}"
+                f"{' (stateful RNN)' if any(r.stateful for r in model.recurrent) else ''}. {what}",
+                fix=f"feed batches of exactly {expected[0]} (model.predict(x, "
+                f"batch_size={expected[0]}) with len(x) a multiple of {expected[0]}), or "
+                "rebuild the inference model with an unfixed batch",
+                found=found,
+            )
+        )
 
     # Timesteps: axis 1.
     if want >= 2 and expected[1] is not None and found[1] != expected[1]:
-        silent, what = keras_on_wrong_timesteps(model)
+        what = keras_on_wrong_timesteps(model)[1]
         word = "shorter" if (found[1] or 0) < expected[1] else "longer"
-        out.append(_finding(
-            info, inp, Kind.TIMESTEPS, Severity.ERROR,
-            f"{found[1]} timesteps, {word} than the model's fixed {expected[1]}. {what}",
-            fix=_pad_fix(info, expected[1], options, masked),
-            found=found,
-        ))
+        out.append(
+            _finding(
+                info,
+                inp,
+                Kind.TIMESTEPS,
+                Severity.ERROR,
+                f"{found[1]} timesteps, {word} than the model's fixed {expected[1]}. {what}",
+                fix=_pad_fix(info, expected[1], options, masked),
+                found=found,
+            )
+        )
 
     # Features: every axis after time.
     for axis in range(2, want):
         if expected[axis] is not None and found[axis] != expected[axis]:
-            out.append(_finding(
-                info, inp, Kind.FEATURES, Severity.ERROR,
-                f"axis {axis} is {found[axis]}; {_feeding_layer(model, inp)} expects "
-                f"{expected[axis]} (shape {fmt_shape(expected)}). Padding cannot fix this: the "
-                "data has different features than the model was trained on",
-                fix=None,
-                found=found,
-            ))
+            out.append(
+                _finding(
+                    info,
+                    inp,
+                    Kind.FEATURES,
+                    Severity.ERROR,
+                    f"axis {axis} is {found[axis]}; {_feeding_layer(model, inp)} expects "
+                    f"{expected[axis]} (shape {fmt_shape(expected)}). Padding cannot fix this: the "
+                    "data has different features than the model was trained on",
+                    fix=None,
+                    found=found,
+                )
+            )
             break
 
     out.extend(_check_dtype(model, info, inp))
@@ -228,55 +269,90 @@ def _check_dtype(model: ModelSpec, info: ArrayInfo, inp: InputSpec) -> list[Find
         return []
     dtype = np.dtype(info.dtype)
     if dtype.kind not in "biuf":
-        return [_finding(info, inp, Kind.DTYPE, Severity.ERROR,
-                         f"dtype {info.dtype} cannot feed a {inp.dtype} input",
-                         fix=f"x = x.astype('{inp.dtype}')")]
+        return [
+            _finding(
+                info,
+                inp,
+                Kind.DTYPE,
+                Severity.ERROR,
+                f"dtype {info.dtype} cannot feed a {inp.dtype} input",
+                fix=f"x = x.astype('{inp.dtype}')",
+            )
+        ]
     if dtype == np.float64 and inp.dtype in ("float32", "float16", "bfloat16"):
-        return [_finding(info, inp, Kind.DTYPE, Severity.WARNING,
-                         f"float64 data into a {inp.dtype} model: Keras casts it (twice the "
-                         "memory and transfer for nothing)",
-                         fix=f"x = x.astype('{inp.dtype}')")]
+        return [
+            _finding(
+                info,
+                inp,
+                Kind.DTYPE,
+                Severity.WARNING,
+                f"float64 data into a {inp.dtype} model: Keras casts it (twice the "
+                "memory and transfer for nothing)",
+                fix=f"x = x.astype('{inp.dtype}')",
+            )
+        ]
     return []
 
 
-def _check_ragged(model: ModelSpec, info: ArrayInfo, inp: InputSpec, options: CheckOptions,
-                  masked: bool) -> list[Finding]:
+def _check_ragged(
+    model: ModelSpec, info: ArrayInfo, inp: InputSpec, options: CheckOptions, masked: bool
+) -> list[Finding]:
     assert info.shape is not None and info.lengths is not None
     out: list[Finding] = []
     expected = inp.shape
     seq_rank = len(info.shape) - 1  # every sequence: (time, *rest)
     if seq_rank != len(expected) - 1:
-        out.append(_finding(
-            info, inp, Kind.RANK, Severity.ERROR,
-            f"sequences have {seq_rank} axes; the model takes sequences shaped "
-            f"{fmt_shape(expected[1:])}",
-        ))
+        out.append(
+            _finding(
+                info,
+                inp,
+                Kind.RANK,
+                Severity.ERROR,
+                f"sequences have {seq_rank} axes; the model takes sequences shaped "
+                f"{fmt_shape(expected[1:])}",
+            )
+        )
         return out
     lengths = info.lengths
     lo, hi = (min(lengths), max(lengths)) if lengths else (0, 0)
     fixed = expected[1] if len(expected) > 1 else None
     if lo != hi:
         severity = Severity.ERROR if fixed is not None else Severity.WARNING
-        out.append(_finding(
-            info, inp, Kind.RAGGED, severity,
-            f"{len(lengths)} sequences of {lo} to {hi} timesteps cannot be stacked into one "
-            f"batch{f'; the model fixes {fixed}' if fixed is not None else ''}",
-            fix=_pad_fix(info, fixed, options, masked),
-        ))
+        out.append(
+            _finding(
+                info,
+                inp,
+                Kind.RAGGED,
+                severity,
+                f"{len(lengths)} sequences of {lo} to {hi} timesteps cannot be stacked into one "
+                f"batch{f'; the model fixes {fixed}' if fixed is not None else ''}",
+                fix=_pad_fix(info, fixed, options, masked),
+            )
+        )
     elif fixed is not None and lo != fixed:
-        silent, what = keras_on_wrong_timesteps(model)
-        out.append(_finding(
-            info, inp, Kind.TIMESTEPS, Severity.ERROR,
-            f"{lo} timesteps per sequence; the model fixes {fixed}. {what}",
-            fix=_pad_fix(info, fixed, options, masked),
-        ))
+        what = keras_on_wrong_timesteps(model)[1]
+        out.append(
+            _finding(
+                info,
+                inp,
+                Kind.TIMESTEPS,
+                Severity.ERROR,
+                f"{lo} timesteps per sequence; the model fixes {fixed}. {what}",
+                fix=_pad_fix(info, fixed, options, masked),
+            )
+        )
     for axis in range(2, len(expected)):
         if expected[axis] is not None and info.shape[axis] != expected[axis]:
-            out.append(_finding(
-                info, inp, Kind.FEATURES, Severity.ERROR,
-                f"sequence axis {axis - 1} is {info.shape[axis]}; {_feeding_layer(model, inp)} "
-                f"expects {expected[axis]}. Padding cannot fix this",
-            ))
+            out.append(
+                _finding(
+                    info,
+                    inp,
+                    Kind.FEATURES,
+                    Severity.ERROR,
+                    f"sequence axis {axis - 1} is {info.shape[axis]}; {_feeding_layer(model, inp)} "
+                    f"expects {expected[axis]}. Padding cannot fix this",
+                )
+            )
             break
     out.extend(_check_dtype(model, info, inp))
     return out
@@ -338,11 +414,13 @@ def _tally_mask(steps: np.ndarray, tally: _Tally) -> None:
     tally.postpadded += int((trail[:, -1] & ~full).sum())
 
 
-def deep_findings(model: ModelSpec, info: ArrayInfo, inp: InputSpec,
-                  options: CheckOptions) -> list[Finding]:
+def deep_findings(
+    model: ModelSpec, info: ArrayInfo, inp: InputSpec, options: CheckOptions
+) -> list[Finding]:
     """Value checks, streamed in blocks: vocab, non-finite, mask-collision, padding side."""
     embedding: EmbeddingSpec | None = next(
-        (e for e in model.embeddings if e.input == inp.name), None)
+        (e for e in model.embeddings if e.input == inp.name), None
+    )
     mask: MaskSpec | None = next((m for m in model.masking if m.input == inp.name), None)
     tally = _Tally()
     seq_rank = len(inp.shape) - 1
@@ -357,10 +435,16 @@ def deep_findings(model: ModelSpec, info: ArrayInfo, inp: InputSpec,
             if embedding is not None:
                 finite = arr[np.isfinite(arr)] if arr.dtype.kind == "f" else arr
                 if finite.size:
-                    tally.lo = float(finite.min()) if tally.lo is None else min(
-                        tally.lo, float(finite.min()))
-                    tally.hi = float(finite.max()) if tally.hi is None else max(
-                        tally.hi, float(finite.max()))
+                    tally.lo = (
+                        float(finite.min())
+                        if tally.lo is None
+                        else min(tally.lo, float(finite.min()))
+                    )
+                    tally.hi = (
+                        float(finite.max())
+                        if tally.hi is None
+                        else max(tally.hi, float(finite.max()))
+                    )
                     tally.below += int((finite < 0).sum())
                     if embedding.input_dim is not None:
                         tally.above += int((finite >= embedding.input_dim).sum())
@@ -372,46 +456,80 @@ def deep_findings(model: ModelSpec, info: ArrayInfo, inp: InputSpec,
                     _tally_mask(_masked_steps(batch, mask), tally)
     out: list[Finding] = []
     if tally.nonfinite:
-        out.append(_finding(info, inp, Kind.NON_FINITE, Severity.WARNING,
-                            f"{tally.nonfinite} NaN/Inf values: they propagate through the "
-                            "recurrent state and poison every later timestep",
-                            fix="x = np.nan_to_num(x)  # or drop the affected sequences"))
+        out.append(
+            _finding(
+                info,
+                inp,
+                Kind.NON_FINITE,
+                Severity.WARNING,
+                f"{tally.nonfinite} NaN/Inf values: they propagate through the "
+                "recurrent state and poison every later timestep",
+                fix="x = np.nan_to_num(x)  # or drop the affected sequences",
+            )
+        )
     if embedding is not None:
         if tally.nonintegral:
-            out.append(_finding(info, inp, Kind.DTYPE, Severity.ERROR,
-                                f"{tally.nonintegral} non-integral values feed Embedding "
-                                f"'{embedding.layer}': token ids must be whole numbers",
-                                fix="tokenize the data; the model takes integer token ids"))
+            out.append(
+                _finding(
+                    info,
+                    inp,
+                    Kind.DTYPE,
+                    Severity.ERROR,
+                    f"{tally.nonintegral} non-integral values feed Embedding "
+                    f"'{embedding.layer}': token ids must be whole numbers",
+                    fix="tokenize the data; the model takes integer token ids",
+                )
+            )
         if tally.below or tally.above:
             limit = embedding.input_dim
-            out.append(_finding(
-                info, inp, Kind.VOCAB, Severity.ERROR,
-                f"token ids from {tally.lo:g} to {tally.hi:g}; Embedding '{embedding.layer}' "
-                f"accepts 0..{'?' if limit is None else limit - 1} ({tally.above} too large, "
-                f"{tally.below} negative). On CPU Keras raises; on GPU it silently returns zeros",
-                fix="use the tokenizer the model was trained with, or map unknown ids to an "
-                "OOV id below input_dim",
-            ))
+            out.append(
+                _finding(
+                    info,
+                    inp,
+                    Kind.VOCAB,
+                    Severity.ERROR,
+                    f"token ids from {tally.lo:g} to {tally.hi:g}; Embedding '{embedding.layer}' "
+                    f"accepts 0..{'?' if limit is None else limit - 1} ({tally.above} too large, "
+                    f"{tally.below} negative). On CPU Keras raises; on GPU it silently returns "
+                    "zeros",
+                    fix="use the tokenizer the model was trained with, or map unknown ids to an "
+                    "OOV id below input_dim",
+                )
+            )
     if mask is not None:
-        layer = (f"Masking(mask_value={mask.mask_value!r})" if mask.class_name == "Masking"
-                 else f"Embedding(mask_zero=True) '{mask.layer}'")
+        layer = (
+            f"Masking(mask_value={mask.mask_value!r})"
+            if mask.class_name == "Masking"
+            else f"Embedding(mask_zero=True) '{mask.layer}'"
+        )
         if tally.interior:
             what = "token 0" if mask.class_name == "Embedding" else "the mask value"
-            out.append(_finding(
-                info, inp, Kind.MASK_COLLISION, Severity.WARNING,
-                f"{tally.interior} real timesteps inside sequences equal {what}: {layer} makes "
-                "Keras skip them silently",
-                fix=f"lstmdiag pad {_q(info.path)} --value auto --padding post --out padded/ "
-                "(then use the printed Masking value)" if mask.class_name == "Masking" else
-                "reserve id 0 for padding: shift real token ids by one",
-            ))
+            out.append(
+                _finding(
+                    info,
+                    inp,
+                    Kind.MASK_COLLISION,
+                    Severity.WARNING,
+                    f"{tally.interior} real timesteps inside sequences equal {what}: {layer} makes "
+                    "Keras skip them silently",
+                    fix=f"lstmdiag pad {_q(info.path)} --value auto --padding post --out padded/ "
+                    "(then use the printed Masking value)"
+                    if mask.class_name == "Masking"
+                    else "reserve id 0 for padding: shift real token ids by one",
+                )
+            )
         if tally.prepadded:
-            out.append(_finding(
-                info, inp, Kind.PADDING, Severity.INFO,
-                f"{tally.prepadded} sequences are pre-padded under {layer}: the cuDNN LSTM/GRU "
-                "kernel needs right-padded masks, so Keras falls back to the slow kernel",
-                fix=f"lstmdiag pad {_q(info.path)} --padding post --out padded/",
-            ))
+            out.append(
+                _finding(
+                    info,
+                    inp,
+                    Kind.PADDING,
+                    Severity.INFO,
+                    f"{tally.prepadded} sequences are pre-padded under {layer}: the cuDNN LSTM/GRU "
+                    "kernel needs right-padded masks, so Keras falls back to the slow kernel",
+                    fix=f"lstmdiag pad {_q(info.path)} --padding post --out padded/",
+                )
+            )
     return out
 
 
@@ -436,35 +554,69 @@ def check_arrays(
         inp = model.input_named(name) if name else None
         these: list[Finding] = []
         if info.problem is not None:
-            fix = ("np.save(path, np.stack(seqs).astype('float32')) — or pad the sequences "
-                   "first — to store a numeric array") if info.pickled else None
-            these.append(_finding(info, inp, Kind.UNREADABLE, Severity.ERROR,
-                                  info.problem, fix=fix))
+            fix = (
+                (
+                    "np.save(path, np.stack(seqs).astype('float32')) — or pad the sequences "
+                    "first — to store a numeric array"
+                )
+                if info.pickled
+                else None
+            )
+            these.append(
+                _finding(info, inp, Kind.UNREADABLE, Severity.ERROR, info.problem, fix=fix)
+            )
         elif name is not None and inp is None:
-            these.append(_finding(info, None, Kind.UNMAPPED, Severity.ERROR,
-                                  f"mapped to '{name}', which is not a model "
-                                  f"input ({', '.join(i.name for i in model.inputs)})"))
+            these.append(
+                _finding(
+                    info,
+                    None,
+                    Kind.UNMAPPED,
+                    Severity.ERROR,
+                    f"mapped to '{name}', which is not a model "
+                    f"input ({', '.join(i.name for i in model.inputs)})",
+                )
+            )
         elif inp is None:
             multi = len(model.inputs) > 1
-            these.append(_finding(
-                info, None, Kind.UNMAPPED, Severity.WARNING if multi else Severity.INFO,
-                "feeds no model input" + (
-                    f" (inputs: {', '.join(i.name for i in model.inputs)}); name the member "
-                    "after an input or use --input NAME=PATH" if multi else
-                    "; another member is named after the input"),
-            ))
+            these.append(
+                _finding(
+                    info,
+                    None,
+                    Kind.UNMAPPED,
+                    Severity.WARNING if multi else Severity.INFO,
+                    "feeds no model input"
+                    + (
+                        f" (inputs: {', '.join(i.name for i in model.inputs)}); name the member "
+                        "after an input or use --input NAME=PATH"
+                        if multi
+                        else "; another member is named after the input"
+                    ),
+                )
+            )
         else:
             these.extend(check_shape(model, info, inp, options))
             if options.deep and not any(f.kind in (Kind.RANK, Kind.FEATURES) for f in these):
                 try:
                     these.extend(deep_findings(model, info, inp, options))
                 except (OSError, ValueError) as exc:
-                    these.append(_finding(info, inp, Kind.UNREADABLE, Severity.ERROR,
-                                          f"values unreadable ({exc})"))
+                    these.append(
+                        _finding(
+                            info, inp, Kind.UNREADABLE, Severity.ERROR, f"values unreadable ({exc})"
+                        )
+                    )
         these = [f for f in these if f.kind.value not in options.ignore]
         findings.extend(these)
-        files.append(FileResult(info.path, info.key, name if inp else None, info.shape,
-                                info.dtype, _verdict(these), None if inp is None else inp.shape))
+        files.append(
+            FileResult(
+                info.path,
+                info.key,
+                name if inp else None,
+                info.shape,
+                info.dtype,
+                _verdict(these),
+                None if inp is None else inp.shape,
+            )
+        )
         if progress is not None:
             progress(index + 1, len(infos))
     return Report(model=model, files=tuple(files), findings=tuple(findings))
@@ -476,6 +628,9 @@ def with_findings(report: Report, extra: list[Finding]) -> Report:
     files = []
     for row in report.files:
         mine = [f for f in findings if f.path == row.path and f.key == row.key]
-        files.append(FileResult(row.path, row.key, row.input, row.shape, row.dtype,
-                                _verdict(mine), row.expected))
+        files.append(
+            FileResult(
+                row.path, row.key, row.input, row.shape, row.dtype, _verdict(mine), row.expected
+            )
+        )
     return Report(model=report.model, files=tuple(files), findings=tuple(findings))

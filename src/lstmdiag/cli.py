@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import sys
 from enum import Enum
+from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from . import __version__
 from .errors import LstmdiagError
@@ -48,7 +50,9 @@ def _stderr() -> Console:
 
 def fail(message: str, code: int = 2) -> NoReturn:
     """One red line on stderr, then exit (2: unusable arguments or model)."""
-    _stderr().print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    _stderr().print(
+        f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True
+    )
     raise typer.Exit(code)
 
 
@@ -69,10 +73,12 @@ def main_options(
 
 @app.command()
 def inspect(
-    model: Annotated[str, typer.Argument(help="A .keras, .h5 or .json model file, or a "
-                                              "SavedModel folder.")],
+    model: Annotated[
+        str, typer.Argument(help="A .keras, .h5 or .json model file, or a SavedModel folder.")
+    ],
     format: Annotated[ModelFormat, typer.Option("--format", "-f", help="Output format.")] = (
-        ModelFormat.table),
+        ModelFormat.table
+    ),
 ) -> None:
     """Show the model's inputs, recurrent layers and masking, read statically.
 
@@ -91,7 +97,7 @@ def inspect(
         return
     from .render.table import inspect_view
 
-    _stdout().print(inspect_view(spec))
+    _stdout().print(inspect_view(spec), soft_wrap=True)
 
 
 def _parse_mapping(items: list[str]) -> dict[str, str]:
@@ -107,25 +113,46 @@ def _parse_mapping(items: list[str]) -> dict[str, str]:
 @app.command()
 def check(
     model: Annotated[str, typer.Argument(help="The model file (.keras, .h5, .json, SavedModel).")],
-    inputs: Annotated[list[str] | None, typer.Argument(
-        help="Data files (.npy, .npz, .h5) or folders (walked recursively).")] = None,
+    inputs: Annotated[
+        list[str] | None,
+        typer.Argument(help="Data files (.npy, .npz, .h5) or folders (walked recursively)."),
+    ] = None,
     format: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = (
-        CheckFormat.table),
-    input_map: Annotated[list[str] | None, typer.Option(
-        "--input", help="NAME=PATH: feed PATH (file, folder or file.npz:member) to model input "
-        "NAME. Repeatable.")] = None,
-    glob: Annotated[list[str] | None, typer.Option(
-        "--glob", help="File-name pattern for folders (default: *.npy *.npz *.h5 *.hdf5).")] = None,
-    deep: Annotated[bool, typer.Option(
-        "--deep", help="Also read values (streamed): vocab, NaN/Inf, mask collisions, "
-        "padding side.")] = False,
-    fail_on: Annotated[FailOn, typer.Option(
-        "--fail-on", help="Exit 1 on errors only, or on warnings too.")] = FailOn.error,
-    ignore: Annotated[list[str] | None, typer.Option(
-        "--ignore", help="Drop findings of this kind (repeatable).")] = None,
-    verify: Annotated[bool, typer.Option(
-        "--verify", help="Also run real Keras (needs lstmdiag[tf]) on one batch per shape.")] = (
-        False),
+        CheckFormat.table
+    ),
+    input_map: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--input",
+            help="NAME=PATH: feed PATH (file, folder or file.npz:member) to model input "
+            "NAME. Repeatable.",
+        ),
+    ] = None,
+    glob: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--glob", help="File-name pattern for folders (default: *.npy *.npz *.h5 *.hdf5)."
+        ),
+    ] = None,
+    deep: Annotated[
+        bool,
+        typer.Option(
+            "--deep",
+            help="Also read values (streamed): vocab, NaN/Inf, mask collisions, padding side.",
+        ),
+    ] = False,
+    fail_on: Annotated[
+        FailOn, typer.Option("--fail-on", help="Exit 1 on errors only, or on warnings too.")
+    ] = FailOn.error,
+    ignore: Annotated[
+        list[str] | None, typer.Option("--ignore", help="Drop findings of this kind (repeatable).")
+    ] = None,
+    verify: Annotated[
+        bool,
+        typer.Option(
+            "--verify", help="Also run real Keras (needs lstmdiag[tf]) on one batch per shape."
+        ),
+    ] = (False),
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show every row.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the exit code.")] = False,
 ) -> None:
@@ -162,17 +189,20 @@ def check(
     infos = describe_paths(paths, tuple(glob) if glob else DEFAULT_GLOBS)
     if not infos:
         fail("no data files found in " + ", ".join(paths))
-    options = CheckOptions(deep=deep, mapping=mapping, model_arg=model,
-                           ignore=frozenset(ignore or []))
-    show_progress = (format is CheckFormat.table and not quiet and len(infos) > 200
-                     and sys.stderr.isatty())
+    options = CheckOptions(
+        deep=deep, mapping=mapping, model_arg=model, ignore=frozenset(ignore or [])
+    )
+    show_progress = (
+        format is CheckFormat.table and not quiet and len(infos) > 200 and sys.stderr.isatty()
+    )
     if show_progress:
         from rich.progress import Progress
 
         with Progress(console=_stderr(), transient=True) as bar:
             task = bar.add_task("checking", total=len(infos))
-            report = check_arrays(spec, infos, options,
-                                  progress=lambda done, _: bar.update(task, completed=done))
+            report = check_arrays(
+                spec, infos, options, progress=lambda done, _: bar.update(task, completed=done)
+            )
     else:
         report = check_arrays(spec, infos, options)
     if verify:
@@ -196,8 +226,145 @@ def check(
     else:
         from .render.table import check_view
 
-        _stdout().print(check_view(report, verbose=verbose))
+        _stdout().print(check_view(report, verbose=verbose), soft_wrap=True)
     raise typer.Exit(code)
+
+
+class Side(str, Enum):
+    pre = "pre"
+    post = "post"
+
+
+@app.command()
+def pad(
+    inputs: Annotated[list[str], typer.Argument(help="Data files or folders to pad.")],
+    maxlen: Annotated[
+        str | None,
+        typer.Option(
+            "--maxlen", help="Timesteps per sequence: a number, or 'auto' (95th percentile)."
+        ),
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", help="Take maxlen from this model's fixed time axis.")
+    ] = None,
+    out: Annotated[
+        str | None,
+        typer.Option("--out", help="Output folder: one output per input, same relative names."),
+    ] = None,
+    stack: Annotated[
+        str | None,
+        typer.Option(
+            "--stack", help="One FILE.npy or FILE.h5 with every sequence, plus their lengths."
+        ),
+    ] = None,
+    padding: Annotated[Side, typer.Option("--padding", help="Pad before or after.")] = Side.pre,
+    truncating: Annotated[
+        Side, typer.Option("--truncating", help="Cut long sequences at the start or the end.")
+    ] = Side.pre,
+    value: Annotated[
+        str, typer.Option("--value", help="Padding value, or 'auto': one no real timestep equals.")
+    ] = "0.0",
+    dtype: Annotated[
+        str | None,
+        typer.Option(
+            "--dtype", help="Output dtype (default: each input's own; Keras's default is int32)."
+        ),
+    ] = None,
+    mask: Annotated[
+        bool,
+        typer.Option(
+            "--mask", help="Also write a boolean mask (batch, maxlen), True on real timesteps."
+        ),
+    ] = (False),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing outputs.")] = False,
+    glob: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--glob", help="File-name pattern for folders (default: *.npy *.npz *.h5 *.hdf5)."
+        ),
+    ] = None,
+    format: Annotated[ModelFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        ModelFormat.table
+    ),
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = (
+        False
+    ),
+) -> None:
+    """Write padded/truncated (and masked) copies, identical to keras.utils.pad_sequences.
+
+    Inputs are never modified; every output is written to a temporary name and renamed
+    when complete.
+
+    Example: lstmdiag pad data/ --model model.keras --padding post --mask --out padded/
+    """
+    import numpy as np
+
+    from .data.discover import DEFAULT_GLOBS, describe_paths
+    from .model import read_model
+    from .pad import PadOptions, plan_pad, run_pad
+
+    size: int | None = None
+    if maxlen is not None and maxlen != "auto":
+        try:
+            size = int(maxlen)
+        except ValueError:
+            fail(f"--maxlen takes a whole number or 'auto', not {maxlen!r}")
+    pad_value: float | None = None
+    if value != "auto":
+        try:
+            pad_value = float(value)
+        except ValueError:
+            fail(f"--value takes a number or 'auto', not {value!r}")
+    if dtype is not None:
+        try:
+            np.dtype(dtype)
+        except TypeError:
+            fail(f"--dtype: {dtype!r} is not a numpy dtype")
+    options = PadOptions(
+        maxlen=size,
+        maxlen_auto=maxlen == "auto",
+        padding=padding.value,
+        truncating=truncating.value,
+        value=pad_value,
+        dtype=dtype,
+        mask=mask,
+        out=Path(out) if out else None,
+        stack=Path(stack) if stack else None,
+        force=force,
+    )
+    try:
+        spec = read_model(model) if model else None
+        infos = describe_paths(inputs, tuple(glob) if glob else DEFAULT_GLOBS)
+        if not infos:
+            fail("no data files found in " + ", ".join(inputs))
+        plan = plan_pad(inputs, infos, options, spec)
+        total = len(plan.items)
+        if format is ModelFormat.table and not quiet and sys.stderr.isatty() and total > 20:
+            from rich.progress import Progress
+
+            with Progress(console=_stderr(), transient=True) as bar:
+                task = bar.add_task("padding", total=None)
+                result = run_pad(
+                    plan, lambda done, all_: bar.update(task, completed=done, total=all_)
+                )
+        else:
+            result = run_pad(plan)
+    except LstmdiagError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        fail(f"cannot write the output{where}: {exc.strerror or exc}; nothing partial was left")
+    if quiet:
+        return
+    if format is ModelFormat.json:
+        import json
+        from dataclasses import asdict
+
+        typer.echo(json.dumps(asdict(result), indent=2))
+        return
+    from .render.table import pad_view
+
+    _stdout().print(pad_view(result, options), soft_wrap=True)
 
 
 def main() -> None:

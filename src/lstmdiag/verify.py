@@ -130,8 +130,9 @@ def _child() -> None:  # pragma: no cover - runs in the child process
             result.update(ran=True, output_shape=list(np.shape(first)), error=None)
         except Exception as exc:
             lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip()]
-            detail = next((ln for ln in lines if "shape" in ln or "Matrix" in ln), lines[0] if
-                          lines else "")
+            detail = next(
+                (ln for ln in lines if "shape" in ln or "Matrix" in ln), lines[0] if lines else ""
+            )
             result.update(
                 ran=False, output_shape=None, error=f"{type(exc).__name__}: {detail[:300]}"
             )
@@ -167,35 +168,62 @@ def verify_report(report: Any, model_path: str) -> list[Any]:
             if inp.name == name:
                 feed.append((shape, "float32" if inp.dtype.startswith("float") else inp.dtype))
             else:
-                fill = tuple((shape[0] if i == 0 else 4) if d is None else d
-                             for i, d in enumerate(inp.shape))
+                fill = tuple(
+                    (shape[0] if i == 0 else 4) if d is None else d for i, d in enumerate(inp.shape)
+                )
                 feed.append((fill, "float32" if inp.dtype.startswith("float") else inp.dtype))
         batches.append(feed)
     outcomes = run_keras(model_path, batches, flavour_for(model.keras_version))
     extra: list[Any] = []
     for ((name, shape), rows), outcome in zip(cases.items(), outcomes, strict=True):
-        errors = [f for f in report.findings
-                  if f.path == rows[0].path and f.key == rows[0].key
-                  and f.kind.value in SHAPE_KINDS and f.severity is Severity.ERROR]
+        errors = [
+            f
+            for f in report.findings
+            if f.path == rows[0].path
+            and f.key == rows[0].key
+            and f.kind.value in SHAPE_KINDS
+            and f.severity is Severity.ERROR
+        ]
         predicted_silent = any(
             (f.kind is Kind.TIMESTEPS and keras_on_wrong_timesteps(model)[0])
             or (f.kind is Kind.BATCH and keras_on_wrong_batch(model, shape[0])[0])
             for f in errors
         )
-        what = (f"{outcome.keras} ran it (output {list(outcome.output_shape or ())})"
-                if outcome.ran else f"{outcome.keras} raised {outcome.error}")
+        what = (
+            f"{outcome.keras} ran it (output {list(outcome.output_shape or ())})"
+            if outcome.ran
+            else f"{outcome.keras} raised {outcome.error}"
+        )
         if outcome.ran and errors and not predicted_silent:
-            severity, message = Severity.WARNING, (
-                f"{what}, although lstmdiag found a {errors[0].kind.value} error it did not "
-                "expect Keras to accept. Please report this model/shape to lstmdiag")
+            severity, message = (
+                Severity.WARNING,
+                (
+                    f"{what}, although lstmdiag found a {errors[0].kind.value} error it did not "
+                    "expect Keras to accept. Please report this model/shape to lstmdiag"
+                ),
+            )
         elif not outcome.ran and not errors:
-            severity, message = Severity.ERROR, (
-                f"{what}, although lstmdiag found the shape fine. Please report this "
-                "model/shape to lstmdiag")
+            severity, message = (
+                Severity.ERROR,
+                (
+                    f"{what}, although lstmdiag found the shape fine. Please report this "
+                    "model/shape to lstmdiag"
+                ),
+            )
         else:
             severity, message = Severity.INFO, f"{what}; as lstmdiag predicted"
         for row in rows:
             inp = model.input_named(name)
-            extra.append(Finding(Kind.KERAS, severity, row.path, row.key, name,
-                                 None if inp is None else inp.shape, row.shape, message))
+            extra.append(
+                Finding(
+                    Kind.KERAS,
+                    severity,
+                    row.path,
+                    row.key,
+                    name,
+                    None if inp is None else inp.shape,
+                    row.shape,
+                    message,
+                )
+            )
     return extra

@@ -18,7 +18,9 @@ ZIP_MAGIC = b"PK\x03\x04"
 HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
 
 
-def iter_files(paths: list[str], globs: tuple[str, ...] = DEFAULT_GLOBS) -> Iterator[tuple[str, Path]]:
+def iter_files(
+    paths: list[str], globs: tuple[str, ...] = DEFAULT_GLOBS
+) -> Iterator[tuple[str, Path]]:
     """(shown path, real path) for every data file: given files as they are, folders walked
     recursively in sorted order, never following symlinked folders (no loops)."""
     for given in paths:
@@ -42,8 +44,11 @@ def describe_file(shown: str, file: Path) -> list[ArrayInfo]:
     except FileNotFoundError:
         return [ArrayInfo(shown, file, "?", None, None, None, problem="no such file")]
     except OSError as exc:
-        return [ArrayInfo(shown, file, "?", None, None, None,
-                          problem=f"cannot read ({exc.strerror or exc})")]
+        return [
+            ArrayInfo(
+                shown, file, "?", None, None, None, problem=f"cannot read ({exc.strerror or exc})"
+            )
+        ]
     try:
         if head.startswith(npy.MAGIC):
             return npy.describe(shown, file)
@@ -72,6 +77,21 @@ def iter_blocks(info: ArrayInfo, rows: int = 256) -> Iterator[np.ndarray]:
         return npz.iter_blocks(info.file, info.key, rows)
     if info.format == "h5" and info.key is not None:
         return hdf5.iter_blocks(info.file, info.key, rows)
+    raise LstmdiagError(f"{info.label}: no values to read")
+
+
+def read_small(info: ArrayInfo) -> np.ndarray:
+    """A whole (small) array: labels and other members copied unchanged by ``pad``."""
+    if info.format == "npy":
+        return np.asarray(np.load(info.file, allow_pickle=False))
+    if info.format == "npz" and info.key is not None:
+        with np.load(info.file, allow_pickle=False) as data:
+            return np.asarray(data[info.key])
+    if info.format == "h5" and info.key is not None:
+        import h5py
+
+        with h5py.File(info.file, "r") as f:
+            return np.asarray(f[info.key][()])
     raise LstmdiagError(f"{info.label}: no values to read")
 
 

@@ -51,13 +51,20 @@ def _collection_members(group: Any) -> list[tuple[str, Any]] | None:
     return members
 
 
-def _ragged_info(path: str, file: Path, key: str, lengths: list[int], rest: tuple[int, ...],
-                 dtype: np.dtype) -> ArrayInfo:
+def _ragged_info(
+    path: str, file: Path, key: str, lengths: list[int], rest: tuple[int, ...], dtype: np.dtype
+) -> ArrayInfo:
     same = len(set(lengths)) == 1
     time = lengths[0] if same and lengths else None
     return ArrayInfo(
-        path, file, "h5", key, (len(lengths), time, *rest), dtype.name,
-        ragged=True, lengths=tuple(lengths),
+        path,
+        file,
+        "h5",
+        key,
+        (len(lengths), time, *rest),
+        dtype.name,
+        ragged=True,
+        lengths=tuple(lengths),
     )
 
 
@@ -67,9 +74,15 @@ def describe(path: str, file: Path) -> list[ArrayInfo]:
         with h5py.File(file, "r") as f:
             _walk(f, path, file, infos, set())
     except (OSError, ValueError, RuntimeError, KeyError) as exc:
-        return [ArrayInfo(path, file, "h5", None, None, None, problem=f"not a readable HDF5 file ({exc})")]
+        return [
+            ArrayInfo(
+                path, file, "h5", None, None, None, problem=f"not a readable HDF5 file ({exc})"
+            )
+        ]
     if not infos:
-        return [ArrayInfo(path, file, "h5", None, None, None, problem="an HDF5 file with no datasets")]
+        return [
+            ArrayInfo(path, file, "h5", None, None, None, problem="an HDF5 file with no datasets")
+        ]
     return infos
 
 
@@ -86,8 +99,17 @@ def _walk(group: Any, path: str, file: Path, infos: list[ArrayInfo], seen: set[A
         key = f"{key_of}/{name}" if key_of else name
         if not isinstance(link, h5py.HardLink):
             kind = "an external link" if isinstance(link, h5py.ExternalLink) else "a soft link"
-            infos.append(ArrayInfo(path, file, "h5", key, None, None,
-                                   problem=f"{kind}: lstmdiag does not follow links"))
+            infos.append(
+                ArrayInfo(
+                    path,
+                    file,
+                    "h5",
+                    key,
+                    None,
+                    None,
+                    problem=f"{kind}: lstmdiag does not follow links",
+                )
+            )
             continue
         obj = group.get(name)
         if obj is None:
@@ -106,8 +128,15 @@ def _dataset_info(ds: Any, path: str, file: Path, key: str) -> ArrayInfo:
     base = _vlen_base(ds)
     if base is not None:
         if ds.ndim != 1:
-            return ArrayInfo(path, file, "h5", key, None, base.name,
-                             problem="a multi-dimensional vlen dataset is not supported")
+            return ArrayInfo(
+                path,
+                file,
+                "h5",
+                key,
+                None,
+                base.name,
+                problem="a multi-dimensional vlen dataset is not supported",
+            )
         lengths: list[int] = []
         for start in range(0, ds.shape[0], _LENGTH_BLOCK):
             lengths.extend(len(item) for item in ds[start : start + _LENGTH_BLOCK])
@@ -115,11 +144,25 @@ def _dataset_info(ds: Any, path: str, file: Path, key: str) -> ArrayInfo:
     try:
         dtype = np.dtype(ds.dtype)
     except TypeError:
-        return ArrayInfo(path, file, "h5", key, tuple(ds.shape), None,
-                         problem=f"an HDF5 type numpy cannot use ({ds.dtype})")
+        return ArrayInfo(
+            path,
+            file,
+            "h5",
+            key,
+            tuple(ds.shape),
+            None,
+            problem=f"an HDF5 type numpy cannot use ({ds.dtype})",
+        )
     if dtype.hasobject or dtype.kind in "SUV" or ds.shape is None:
-        return ArrayInfo(path, file, "h5", key, ds.shape, str(dtype),
-                         problem=f"not a numeric array (dtype {dtype})")
+        return ArrayInfo(
+            path,
+            file,
+            "h5",
+            key,
+            ds.shape,
+            str(dtype),
+            problem=f"not a numeric array (dtype {dtype})",
+        )
     return ArrayInfo(path, file, "h5", key, tuple(int(d) for d in ds.shape), dtype.name)
 
 

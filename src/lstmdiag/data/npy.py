@@ -77,16 +77,25 @@ def describe(path: str, file: Path) -> list[ArrayInfo]:
         return [describe_stream(fh, file.stat().st_size, path=path, file=file, fmt="npy", key=None)]
 
 
-def open_array(file: Path) -> np.ndarray:
-    """A read-only memory map of the array (never unpickles)."""
-    arr = np.load(file, mmap_mode="r", allow_pickle=False)
-    return np.asarray(arr)
-
-
 def iter_blocks(file: Path, rows: int) -> Iterator[np.ndarray]:
-    arr = open_array(file)
-    if arr.ndim == 0:
-        yield np.asarray(arr)
-        return
-    for start in range(0, arr.shape[0], max(1, rows)):
-        yield np.asarray(arr[start : start + rows])
+    """Blocks of ``rows`` items along axis 0, read with plain reads (no memory map, so the
+    pages read do not stay resident)."""
+    with file.open("rb") as fh:
+        shape, dtype, fortran = read_header(fh)
+        if dtype.hasobject:
+            raise ValueError("object arrays are never unpickled")
+        if fortran or len(shape) == 0:
+            arr = np.load(file, mmap_mode="r", allow_pickle=False)
+            if arr.ndim == 0:
+                yield np.asarray(arr)
+                return
+            for start in range(0, shape[0], max(1, rows)):
+                yield np.array(arr[start : start + rows])
+            return
+        row_bytes = math.prod(shape[1:]) * dtype.itemsize
+        for start in range(0, shape[0], max(1, rows)):
+            count = min(rows, shape[0] - start)
+            buf = fh.read(count * row_bytes)
+            if len(buf) < count * row_bytes:
+                raise ValueError("the file is shorter than its header says")
+            yield np.frombuffer(buf, dtype=dtype).reshape((count, *shape[1:]))

@@ -27,13 +27,13 @@ def describe(path: str, file: Path) -> list[ArrayInfo]:
                 try:
                     with archive.open(member) as fh:
                         infos.append(
-                            npy.describe_stream(
-                                fh, None, path=path, file=file, fmt="npz", key=key
-                            )
+                            npy.describe_stream(fh, None, path=path, file=file, fmt="npz", key=key)
                         )
                 except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
                     infos.append(
-                        ArrayInfo(path, file, "npz", key, None, None, problem=f"corrupt member ({exc})")
+                        ArrayInfo(
+                            path, file, "npz", key, None, None, problem=f"corrupt member ({exc})"
+                        )
                     )
                     continue
                 last = infos[-1]
@@ -43,11 +43,18 @@ def describe(path: str, file: Path) -> list[ArrayInfo]:
                     )
                     if member.file_size < need:
                         infos[-1] = ArrayInfo(
-                            path, file, "npz", key, last.shape, last.dtype,
+                            path,
+                            file,
+                            "npz",
+                            key,
+                            last.shape,
+                            last.dtype,
                             problem=f"truncated member: needs {need} bytes, has {member.file_size}",
                         )
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        return [ArrayInfo(path, file, "npz", None, None, None, problem=f"not a readable .npz ({exc})")]
+        return [
+            ArrayInfo(path, file, "npz", None, None, None, problem=f"not a readable .npz ({exc})")
+        ]
     if not infos:
         return [ArrayInfo(path, file, "npz", None, None, None, problem="an empty .npz archive")]
     return infos

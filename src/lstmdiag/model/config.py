@@ -90,9 +90,11 @@ def _declared_dtype(cfg: dict[str, Any]) -> str:
 
 
 def _is_model(layer: dict[str, Any]) -> bool:
-    return layer.get("class_name") in S.MODEL_CLASSES and isinstance(
-        layer.get("config"), dict | list
-    ) and (isinstance(layer.get("config"), list) or "layers" in layer["config"])
+    return (
+        layer.get("class_name") in S.MODEL_CLASSES
+        and isinstance(layer.get("config"), dict | list)
+        and (isinstance(layer.get("config"), list) or "layers" in layer["config"])
+    )
 
 
 def _first(inputs: list[_Tensor]) -> _Tensor:
@@ -235,10 +237,12 @@ class _Walker:
                     tensors = []
                     for r in refs:
                         produced = outputs[(r.layer, r.node)]
-                        tensor = produced[r.tensor] if r.tensor < len(produced) else None
                         source = produced[0].source if produced else None
-                        if tensor is None:
-                            tensor = _Tensor(None, source)
+                        tensor = (
+                            produced[r.tensor]
+                            if r.tensor < len(produced)
+                            else _Tensor(None, source)
+                        )
                         if tensor.shape is None and r.shape is not None:
                             tensor = _Tensor(r.shape, tensor.source)
                         tensors.append(tensor)
@@ -248,9 +252,9 @@ class _Walker:
             if not progressed:
                 break
         out_refs = _refs(cfg.get("output_layers"))
-        result = [
-            (outputs.get((r[0], r[1])) or [_Tensor(None, None)])[0] for r in out_refs
-        ] or [_Tensor(None, None)]
+        result = [(outputs.get((r[0], r[1])) or [_Tensor(None, None)])[0] for r in out_refs] or [
+            _Tensor(None, None)
+        ]
         return inputs, result
 
     # -- layers ---------------------------------------------------------------------------
@@ -339,8 +343,9 @@ class _Walker:
         step = _Tensor((shape[0], *shape[2:]), main.source)
         if inner_class in S.RECURRENT_CLASSES and key is not None:
             self._record_rnn(name, inner_class, class_name, inner_cfg, main, key)
-        inner_out = self.layer(inner, [step], key if inner_class not in S.RECURRENT_CLASSES
-                               else None, f"{name}_inner")
+        inner_out = self.layer(
+            inner, [step], key if inner_class not in S.RECURRENT_CLASSES else None, f"{name}_inner"
+        )
         out = inner_out[0].shape if inner_out else None
         if out is None:
             return [_Tensor(None, main.source)]
@@ -447,9 +452,7 @@ def _collect_keras3(value: Any, refs: list[_Ref]) -> None:
             _collect_keras3(item, refs)
 
 
-def spec_from_config(
-    top: Any, *, path: str, fmt: str, keras_version: str | None
-) -> ModelSpec:
+def spec_from_config(top: Any, *, path: str, fmt: str, keras_version: str | None) -> ModelSpec:
     """Build a ModelSpec from a top-level ``{"class_name", "config"}`` model config."""
     if not isinstance(top, dict) or "class_name" not in top or "config" not in top:
         raise LstmdiagError("not a Keras model config (no 'class_name'/'config' at the top)")

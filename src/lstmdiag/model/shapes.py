@@ -28,22 +28,52 @@ MODEL_CLASSES = frozenset({"Sequential", "Functional", "Model"})
 # Layers whose output shape is their (first) input's shape.
 IDENTITY_CLASSES = frozenset(
     {
-        "Masking", "Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D",
-        "GaussianNoise", "GaussianDropout", "AlphaDropout", "BatchNormalization",
-        "LayerNormalization", "GroupNormalization", "UnitNormalization", "Normalization",
-        "Activation", "ReLU", "LeakyReLU", "PReLU", "ELU", "Softmax", "ThresholdedReLU",
-        "ActivityRegularization", "Rescaling", "Identity", "InputLayer",
-        "MultiHeadAttention", "Attention", "AdditiveAttention",
+        "Masking",
+        "Dropout",
+        "SpatialDropout1D",
+        "SpatialDropout2D",
+        "SpatialDropout3D",
+        "GaussianNoise",
+        "GaussianDropout",
+        "AlphaDropout",
+        "BatchNormalization",
+        "LayerNormalization",
+        "GroupNormalization",
+        "UnitNormalization",
+        "Normalization",
+        "Activation",
+        "ReLU",
+        "LeakyReLU",
+        "PReLU",
+        "ELU",
+        "Softmax",
+        "ThresholdedReLU",
+        "ActivityRegularization",
+        "Rescaling",
+        "Identity",
+        "InputLayer",
+        "MultiHeadAttention",
+        "Attention",
+        "AdditiveAttention",
     }
 )
 # Keras 3 serializes the ops behind masks and tensor arithmetic as layers; not custom layers.
 KERAS_OP_CLASSES = frozenset(
-    {"NotEqual", "Equal", "Any", "All", "Cast", "Not", "LogicalAnd", "LogicalOr", "Squeeze",
-     "ExpandDims", "GetItem"}
+    {
+        "NotEqual",
+        "Equal",
+        "Any",
+        "All",
+        "Cast",
+        "Not",
+        "LogicalAnd",
+        "LogicalOr",
+        "Squeeze",
+        "ExpandDims",
+        "GetItem",
+    }
 )
-ELEMENTWISE_CLASSES = frozenset(
-    {"Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum"}
-)
+ELEMENTWISE_CLASSES = frozenset({"Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum"})
 
 
 def _int(value: Any) -> int | None:
@@ -119,7 +149,7 @@ def _join(batch: int | None, spatial: Sequence[int | None], ch: int | None, cf: 
 def _conv_params(cfg: dict[str, Any], rank: int) -> tuple[Any, ...]:
     if rank == 1 and "filter_length" in cfg:  # Keras 1
         kernel: tuple[int, ...] = (int(cfg["filter_length"]),)
-        strides = (int(cfg.get("subsample_length") or 1),)
+        strides: tuple[int, ...] = (int(cfg.get("subsample_length") or 1),)
     elif rank == 2 and "nb_row" in cfg:
         kernel = (int(cfg["nb_row"]), int(cfg["nb_col"]))
         strides = _tuple(cfg.get("subsample"), 2, 1)
@@ -301,8 +331,9 @@ def _padding_1d(cfg: dict[str, Any], inputs: list[MaybeShape], sign: int) -> lis
     if shape is None or len(shape) != 3:
         return [None]
     key = "padding" if sign > 0 else "cropping"
-    left, right = _tuple(cfg.get(key), 2, 1) if not isinstance(cfg.get(key), int) else (
-        cfg[key], cfg[key])
+    left, right = (
+        _tuple(cfg.get(key), 2, 1) if not isinstance(cfg.get(key), int) else (cfg[key], cfg[key])
+    )
     n = shape[1]
     return [(shape[0], None if n is None else n + sign * (left + right), shape[2])]
 

@@ -9,6 +9,7 @@ from rich.text import Text
 from ..check import fmt_shape
 from ..findings import Report, Severity
 from ..model.spec import InputSpec, ModelSpec
+from ..pad import PadOptions, PadResult
 
 _STYLE = {"ok": "green", "warning": "yellow", "error": "bold red", "info": "cyan"}
 MAX_OK_ROWS = 20
@@ -21,7 +22,9 @@ def accepts(spec: ModelSpec, inp: InputSpec) -> str:
     batch = "any batch size" if shape[0] is None else f"exactly {shape[0]} per batch"
     time = ""
     if len(shape) > 1:
-        time = "; any number of timesteps" if shape[1] is None else f"; exactly {shape[1]} timesteps"
+        time = (
+            "; any number of timesteps" if shape[1] is None else f"; exactly {shape[1]} timesteps"
+        )
     tokens = any(e.input == inp.name for e in spec.embeddings)
     what = "integer token-id arrays" if tokens else f"{inp.dtype} arrays"
     return f"{inp.name}: {what} shaped ({', '.join(dims)}); {batch}{time}."
@@ -48,29 +51,54 @@ def inspect_view(spec: ModelSpec) -> RenderableType:
         for r in spec.recurrent:
             cls = f"{r.wrapper}({r.class_name})" if r.wrapper else r.class_name
             flags = ", ".join(
-                n for n, on in (("stateful", r.stateful), ("unroll", r.unroll),
-                                ("go_backwards", r.go_backwards)) if on
+                n
+                for n, on in (
+                    ("stateful", r.stateful),
+                    ("unroll", r.unroll),
+                    ("go_backwards", r.go_backwards),
+                )
+                if on
             )
-            rec.add_row(r.name, cls, "?" if r.units is None else str(r.units), r.input or "?",
-                        fmt_shape(r.input_shape), "yes" if r.return_sequences else "no", flags)
+            rec.add_row(
+                r.name,
+                cls,
+                "?" if r.units is None else str(r.units),
+                r.input or "?",
+                fmt_shape(r.input_shape),
+                "yes" if r.return_sequences else "no",
+                flags,
+            )
         parts.append(rec)
     else:
         parts.append(Text("No recurrent layer in this model.", style="yellow"))
     if spec.masking:
         for m in spec.masking:
-            what = (f"Masking(mask_value={m.mask_value!r})" if m.class_name == "Masking"
-                    else "Embedding(mask_zero=True): token id 0 is padding")
+            what = (
+                f"Masking(mask_value={m.mask_value!r})"
+                if m.class_name == "Masking"
+                else "Embedding(mask_zero=True): token id 0 is padding"
+            )
             parts.append(Text(f"Mask: {m.layer} — {what}"))
     else:
         parts.append(Text("Mask: none (padding is seen as real data)"))
     if spec.unknown_layers:
-        parts.append(Text("Unknown layers (shapes after them are not propagated): "
-                          + ", ".join(spec.unknown_layers), style="yellow"))
+        parts.append(
+            Text(
+                "Unknown layers (shapes after them are not propagated): "
+                + ", ".join(spec.unknown_layers),
+                style="yellow",
+            )
+        )
     for i in spec.inputs:
         parts.append(Text(accepts(spec, i)))
     if spec.sequential and spec.keras_major == 3:
-        parts.append(Text("Note: Keras 3 Sequential models do not check the time axis at run "
-                          "time: wrong-length data runs silently.", style="yellow"))
+        parts.append(
+            Text(
+                "Note: Keras 3 Sequential models do not check the time axis at run "
+                "time: wrong-length data runs silently.",
+                style="yellow",
+            )
+        )
     return Group(*parts)
 
 
@@ -90,21 +118,76 @@ def check_view(report: Report, verbose: bool = False) -> RenderableType:
                 if shown_ok > MAX_OK_ROWS:
                     hidden += 1
                     continue
-            table.add_row(row.label, row.input or "—", fmt_shape(row.shape),
-                          fmt_shape(row.expected), Text(row.verdict, style=_STYLE[row.verdict]))
+            table.add_row(
+                row.label,
+                row.input or "—",
+                fmt_shape(row.shape),
+                fmt_shape(row.expected),
+                Text(row.verdict, style=_STYLE[row.verdict]),
+            )
         if hidden:
             table.add_row(f"… {hidden} more ok", "", "", "", Text("ok", style="green"))
         parts.append(table)
         for f in problems:
-            line = Text.assemble((f"{f.severity.value:<7} ", _STYLE[f.severity.value]),
-                                 (f"{f.kind.value:<14} ", "bold"), f"{f.label}: {f.message}")
+            line = Text.assemble(
+                (f"{f.severity.value:<7} ", _STYLE[f.severity.value]),
+                (f"{f.kind.value:<14} ", "bold"),
+                f"{f.label}: {f.message}",
+            )
             parts.append(line)
             if f.fix:
                 parts.append(Text(f"        fix: {f.fix}", style="cyan"))
     style = "bold red" if s.errors else ("yellow" if s.warnings else "green")
     model = report.model
     ins = ", ".join(f"{i.name} {fmt_shape(i.shape)}" for i in model.inputs)
-    parts.append(Text(
-        f"{s.files} arrays checked against {model.path} [{ins}]: {s.ok} ok, "
-        f"{s.warnings} warnings, {s.errors} errors", style=style))
+    parts.append(
+        Text(
+            f"{s.files} arrays checked against {model.path} [{ins}]: {s.ok} ok, "
+            f"{s.warnings} warnings, {s.errors} errors",
+            style=style,
+        )
+    )
+    return Group(*parts)
+
+
+def pad_view(result: PadResult, options: PadOptions) -> RenderableType:
+    parts: list[RenderableType] = []
+    parts.append(
+        Text(
+            f"Padded {result.sequences} sequences to maxlen {result.maxlen} "
+            f"({result.maxlen_reason})"
+            f": {result.truncated} truncated, {result.padded} padded; padding {options.padding}, "
+            f"truncating {options.truncating}, value {result.value!r}"
+        )
+    )
+    table = Table(show_edge=False)
+    for col in ("output", "shape", "dtype", "from"):
+        table.add_column(col, overflow="fold")
+    for o in result.outputs:
+        table.add_row(
+            f"{o.path}:{o.key}" if o.key else o.path, fmt_shape(o.shape), o.dtype, o.source
+        )
+    parts.append(table)
+    for note in result.notes:
+        parts.append(Text(note, style="yellow"))
+    if result.mask_layer:
+        parts.append(
+            Text(f"In the model, mask the padding with: {result.mask_layer}", style="cyan")
+        )
+        if result.collisions:
+            parts.append(
+                Text(
+                    f"warning: {result.collisions} real timesteps equal the padding value "
+                    f"{result.value!r}: a mask would hide them too. Re-run with --value auto.",
+                    style="yellow",
+                )
+            )
+        if options.padding == "pre":
+            parts.append(
+                Text(
+                    "note: under a mask, --padding post keeps the fast cuDNN "
+                    "LSTM/GRU kernel usable.",
+                    style="yellow",
+                )
+            )
     return Group(*parts)

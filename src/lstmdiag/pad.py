@@ -1,0 +1,590 @@
+"""Padding, truncation and masks with exactly ``keras.utils.pad_sequences`` semantics.
+
+The functions at the top are pure (arrays in, arrays out); :func:`plan_pad` and
+:func:`run_pad` stream real files through them into :mod:`.write`'s atomic writers, block by
+block, so memory stays flat whatever the size of the data.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .data import discover
+from .data.info import ArrayInfo
+from .errors import LstmdiagError
+from .model.spec import ModelSpec
+from .write import Container
+
+BLOCK_BYTES = 32 * 1024 * 1024
+
+
+# -- pure semantics -------------------------------------------------------------------------
+def pad_block(
+    block: np.ndarray, maxlen: int, padding: str, truncating: str, value: float, dtype: np.dtype
+) -> np.ndarray:
+    """Pad/truncate axis 1 of ``block`` (every row one sequence of the same length) exactly as
+    ``pad_sequences(list(block), maxlen, dtype, padding, truncating, value)`` would."""
+    rows, length = block.shape[0], block.shape[1]
+    out = np.full((rows, maxlen, *block.shape[2:]), value, dtype=dtype)
+    if length == 0 or rows == 0:  # Keras skips empty sequences: all padding
+        return out
+    kept = block[:, -maxlen:] if truncating == "pre" else block[:, :maxlen]
+    kept = np.asarray(kept, dtype=dtype)
+    n = kept.shape[1]
+    if padding == "post":
+        out[:, :n] = kept
+    else:
+        out[:, maxlen - n :] = kept
+    return out
+
+
+def pad_list(
+    sequences: list[np.ndarray],
+    maxlen: int,
+    padding: str,
+    truncating: str,
+    value: float,
+    dtype: np.dtype,
+    sample_shape: tuple[int, ...] | None = None,
+) -> np.ndarray:
+    """``pad_sequences`` for sequences of different lengths (a ragged chunk).
+
+    Without ``sample_shape`` it follows Keras to the letter: the shape of the first
+    non-empty sequence, or ``()`` when every sequence is empty. Files pass their declared
+    shape, so an all-empty chunk keeps its feature axes.
+    """
+    if sample_shape is None:
+        first = next((s for s in sequences if len(s)), None)
+        sample_shape = () if first is None else tuple(np.asarray(first).shape[1:])
+    out = np.full((len(sequences), maxlen, *sample_shape), value, dtype=dtype)
+    for index, seq in enumerate(sequences):
+        if not len(seq):
+            continue
+        kept = seq[-maxlen:] if truncating == "pre" else seq[:maxlen]
+        kept = np.asarray(kept, dtype=dtype)
+        if kept.shape[1:] != sample_shape:
+            raise LstmdiagError(f"a sequence shaped {kept.shape[1:]} among {sample_shape}")
+        if padding == "post":
+            out[index, : len(kept)] = kept
+        else:
+            out[index, maxlen - len(kept) :] = kept
+    return out
+
+
+def mask_rows(lengths: np.ndarray, maxlen: int, padding: str) -> np.ndarray:
+    """(sequences, maxlen) booleans, True on real (kept) timesteps."""
+    kept = np.minimum(lengths, maxlen)[:, None]
+    steps = np.arange(maxlen)[None, :]
+    if padding == "post":
+        return np.asarray(steps < kept)
+    return np.asarray(steps >= maxlen - kept)
+
+
+def collisions(padded: np.ndarray, real: np.ndarray, value: float) -> int:
+    """Real timesteps whose every feature equals the padding value (a mask would hide them)."""
+    hits = padded == np.asarray(value, dtype=padded.dtype)
+    if hits.ndim > 2:
+        hits = hits.reshape(hits.shape[0], hits.shape[1], -1).all(axis=2)
+    return int((hits & real).sum())
+
+
+def percentile_length(lengths: Iterable[tuple[int, int]], q: float = 95.0) -> int:
+    """Nearest-rank percentile of (length, count) pairs: the smallest length that covers
+    ``q`` % of the sequences."""
+    pairs = sorted(lengths)
+    total = sum(count for _, count in pairs)
+    if total == 0:
+        return 0
+    need = math.ceil(total * q / 100.0)
+    seen = 0
+    for length, count in pairs:
+        seen += count
+        if seen >= need:
+            return length
+    return pairs[-1][0]
+
+
+# -- planning -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PadOptions:
+    maxlen: int | None = None
+    maxlen_auto: bool = False
+    padding: str = "pre"
+    truncating: str = "pre"
+    value: float | None = 0.0  # None: pick a value absent from the data (--value auto)
+    dtype: str | None = None  # None: keep each input's dtype
+    mask: bool = False
+    out: Path | None = None
+    stack: Path | None = None
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class PadOutput:
+    path: str
+    key: str | None
+    shape: tuple[int, ...]
+    dtype: str
+    source: str
+
+
+@dataclass(frozen=True)
+class PadResult:
+    outputs: tuple[PadOutput, ...]
+    maxlen: int
+    maxlen_reason: str
+    value: float
+    sequences: int
+    truncated: int
+    padded: int
+    collisions: int
+    mask_layer: str | None
+    notes: tuple[str, ...] = ()
+
+
+@dataclass
+class _Item:
+    """One input array to pad (or copy), and where it goes."""
+
+    info: ArrayInfo
+    target: Path | None  # per-file output container
+    sequence: bool  # False: copied unchanged (labels, scalars)
+
+
+@dataclass
+class PadPlan:
+    items: list[_Item]
+    maxlen: int
+    maxlen_reason: str
+    value: float | None
+    options: PadOptions
+    notes: list[str] = field(default_factory=list)
+
+
+def _lengths(info: ArrayInfo) -> list[tuple[int, int]]:
+    assert info.shape is not None
+    if info.ragged and info.lengths is not None:
+        counts: dict[int, int] = {}
+        for n in info.lengths:
+            counts[n] = counts.get(n, 0) + 1
+        return list(counts.items())
+    return [(int(info.shape[1] or 0), int(info.shape[0] or 0))]
+
+
+def _inside(child: Path, parent: Path) -> bool:
+    try:
+        child.relative_to(parent)
+        return True
+    except ValueError:
+        return False
+
+
+def _relative_targets(paths: list[str], infos: list[ArrayInfo], out: Path) -> dict[str, Path]:
+    """Output file per input file: the same relative name under ``out``."""
+    targets: dict[str, Path] = {}
+    dirs = [p for p in paths if Path(p).is_dir()]
+    for info in infos:
+        if info.path in targets:
+            continue
+        rel: str | None = None
+        for given in dirs:
+            prefix = given.rstrip("/") + "/"
+            if info.path.startswith(prefix):
+                rel = info.path[len(prefix) :]
+                break
+        targets[info.path] = out / (rel if rel is not None else Path(info.path).name)
+    return targets
+
+
+def plan_pad(
+    paths: list[str], infos: list[ArrayInfo], options: PadOptions, model: ModelSpec | None = None
+) -> PadPlan:
+    """Validate everything and decide maxlen and outputs before a single byte is written."""
+    if (options.out is None) == (options.stack is None):
+        raise LstmdiagError(
+            "give exactly one of --out DIR (one output per input) or "
+            "--stack FILE (all sequences in one array)"
+        )
+    for opt, val in (("--padding", options.padding), ("--truncating", options.truncating)):
+        if val not in ("pre", "post"):
+            raise LstmdiagError(f"{opt} takes pre or post, not {val!r}")
+    for info in infos:
+        if info.problem is not None:
+            raise LstmdiagError(f"{info.label}: {info.problem}")
+    seqs = [i for i in infos if i.ragged or (i.shape is not None and len(i.shape) >= 2)]
+    if not seqs:
+        raise LstmdiagError(
+            "no sequence arrays to pad (arrays need a time axis: (batch, timesteps, ...))"
+        )
+    notes: list[str] = []
+
+    # maxlen
+    if options.maxlen is not None:
+        if options.maxlen < 1:
+            raise LstmdiagError("--maxlen must be at least 1")
+        maxlen, reason = options.maxlen, "given"
+    elif model is not None and not options.maxlen_auto:
+        fixed = [i.shape[1] for i in model.inputs if len(i.shape) > 1 and i.shape[1]]
+        if not fixed:
+            raise LstmdiagError(
+                f"{model.path}: the model does not fix the time axis; give "
+                "--maxlen N or --maxlen auto"
+            )
+        maxlen, reason = int(fixed[0]), f"the model's fixed time axis ({model.path})"
+    elif options.maxlen_auto:
+        pairs = [p for info in seqs for p in _lengths(info)]
+        maxlen = max(1, percentile_length(pairs))
+        reason = "auto: the 95th percentile of sequence lengths"
+    else:
+        raise LstmdiagError("give --maxlen N, --maxlen auto or --model MODEL")
+
+    # where things go
+    inputs_resolved = [Path(p).resolve() for p in paths]
+    out_root = (options.out or options.stack or Path(".")).resolve()
+    for given, resolved in zip(paths, inputs_resolved, strict=True):
+        if resolved.is_dir() and _inside(out_root, resolved):
+            raise LstmdiagError(
+                f"the output {out_root} is inside the input folder {given}; "
+                "lstmdiag never writes into the input tree"
+            )
+    input_files = {i.file.resolve() for i in infos}
+    items: list[_Item] = []
+    planned: list[Path] = []
+    if options.out is not None:
+        targets = _relative_targets(paths, infos, options.out)
+        for info in infos:
+            is_seq = info in seqs
+            items.append(_Item(info, targets[info.path], is_seq))
+        planned = sorted(set(targets.values()))
+        for info in infos:
+            if info.format == "npy" and options.mask:
+                planned.append(_mask_path(targets[info.path]))
+        by_target: dict[Path, str] = {}
+        for info in infos:
+            other = by_target.setdefault(targets[info.path], info.path)
+            if other != info.path:
+                raise LstmdiagError(
+                    f"{other} and {info.path} would both be written to {targets[info.path]}"
+                )
+    else:
+        assert options.stack is not None
+        if options.stack.suffix not in (".npy", ".h5", ".hdf5"):
+            raise LstmdiagError("--stack takes a .npy or .h5 file name")
+        items = [_Item(info, None, True) for info in seqs]
+        skipped = [i.label for i in infos if i not in seqs]
+        if skipped:
+            notes.append(
+                f"not stacked (no time axis): {', '.join(skipped[:5])}"
+                + (" …" if len(skipped) > 5 else "")
+            )
+        rests = {tuple(i.shape[2:]) for i in seqs if i.shape is not None}
+        if len(rests) > 1:
+            raise LstmdiagError(
+                "the inputs' sequences have different feature shapes "
+                f"{sorted(rests)}; they cannot be stacked into one array"
+            )
+        planned = [options.stack]
+        if options.stack.suffix == ".npy":
+            planned.append(_sidecar(options.stack, "lengths"))
+            if options.mask:
+                planned.append(_sidecar(options.stack, "mask"))
+    for path in planned:
+        resolved = path.resolve()
+        if resolved in input_files:
+            raise LstmdiagError(f"{path} is an input; lstmdiag never overwrites its inputs")
+        for given, root in zip(paths, inputs_resolved, strict=True):
+            if root.is_dir() and _inside(resolved, root):
+                raise LstmdiagError(f"{path} is inside the input folder {given}")
+        if path.exists() and not options.force:
+            raise LstmdiagError(f"{path} exists; use --force to overwrite it")
+    return PadPlan(items, maxlen, reason, options.value, options, notes)
+
+
+def _sidecar(path: Path, what: str) -> Path:
+    return path.with_name(f"{path.stem}.{what}{path.suffix}")
+
+
+def _mask_path(path: Path) -> Path:
+    return _sidecar(path, "mask")
+
+
+# -- running --------------------------------------------------------------------------------
+def _out_dtype(info: ArrayInfo, options: PadOptions) -> np.dtype:
+    return np.dtype(options.dtype) if options.dtype else np.dtype(info.dtype or "float32")
+
+
+def _rows_per_block(maxlen: int, rest: tuple[int, ...], dtype: np.dtype, in_len: int) -> int:
+    per_row = max(maxlen, in_len, 1) * int(np.prod(rest, dtype=np.int64)) * dtype.itemsize
+    return max(1, BLOCK_BYTES // max(1, per_row))
+
+
+def _padded_blocks(
+    info: ArrayInfo, plan: PadPlan, dtype: np.dtype, value: float
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """(padded block, lengths of its sequences) for one input array, streamed."""
+    o = plan.options
+    assert info.shape is not None
+    rest = tuple(int(d or 0) for d in info.shape[2:])
+    if info.ragged:
+        chunk: list[np.ndarray] = []
+
+        def flush() -> tuple[np.ndarray, np.ndarray]:
+            lengths = np.array([len(s) for s in chunk], dtype=np.int64)
+            return pad_list(
+                chunk, plan.maxlen, o.padding, o.truncating, value, dtype, rest
+            ), lengths
+
+        rows = _rows_per_block(plan.maxlen, rest, dtype, 0)
+        for seq in discover.iter_sequences(info):
+            chunk.append(seq)
+            if len(chunk) >= rows:
+                yield flush()
+                chunk = []
+        if chunk:
+            yield flush()
+        return
+    length = int(info.shape[1] or 0)
+    in_dtype = np.dtype(info.dtype or "float32")
+    rows = _rows_per_block(
+        plan.maxlen, rest, max(dtype, in_dtype, key=lambda d: d.itemsize), length
+    )
+    for block in discover.iter_blocks(info, rows):
+        lengths = np.full(block.shape[0], length, dtype=np.int64)
+        yield pad_block(block, plan.maxlen, o.padding, o.truncating, value, dtype), lengths
+
+
+def choose_value(plan: PadPlan) -> float:
+    """``--value auto``: a padding value no real timestep equals (so a mask hides only
+    padding). Tries 0, then -1, then one below the data's minimum."""
+    candidates = [0.0, -1.0]
+    hits = dict.fromkeys(candidates, 0)
+    lo: float | None = None
+    for item in plan.items:
+        if not item.sequence:
+            continue
+        for seq_block in _raw_sequences(item.info):
+            arr = np.asarray(seq_block)
+            if arr.size == 0:
+                continue
+            finite = arr[np.isfinite(arr)] if arr.dtype.kind == "f" else arr
+            if finite.size:
+                m = float(finite.min())
+                lo = m if lo is None else min(lo, m)
+            real = np.ones(arr.shape[:2], dtype=bool)
+            for c in candidates:
+                hits[c] += collisions(arr, real, c)
+    for c in candidates:
+        if hits[c] == 0:
+            return c
+    return math.floor(lo) - 1.0 if lo is not None else -1.0
+
+
+def _raw_sequences(info: ArrayInfo) -> Iterator[np.ndarray]:
+    """Unpadded values as (sequences, time, ...) blocks."""
+    if info.ragged:
+        for seq in discover.iter_sequences(info):
+            yield seq[None]
+        return
+    yield from discover.iter_blocks(info, 4096)
+
+
+def run_pad(plan: PadPlan, progress: Callable[[int, int], None] | None = None) -> PadResult:
+    """Write every output atomically; on any error no partial output is left behind."""
+    o = plan.options
+    value = choose_value(plan) if plan.value is None else float(plan.value)
+    total = sum(
+        len(i.info.lengths or ()) if i.info.ragged else int((i.info.shape or (0,))[0] or 0)
+        for i in plan.items
+        if i.sequence
+    )
+    state = {"done": 0, "sequences": 0, "truncated": 0, "padded": 0, "collisions": 0}
+    outputs: list[PadOutput] = []
+
+    def account(padded: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        state["sequences"] += len(lengths)
+        state["truncated"] += int((lengths > plan.maxlen).sum())
+        state["padded"] += int((lengths < plan.maxlen).sum())
+        real = mask_rows(lengths, plan.maxlen, o.padding)
+        state["collisions"] += collisions(padded, real, value)
+        state["done"] += len(lengths)
+        if progress is not None:
+            progress(state["done"], total)
+        return real
+
+    if o.stack is not None:
+        _run_stack(plan, value, account, outputs)
+    else:
+        _run_per_file(plan, value, account, outputs)
+    sample_int = any(np.dtype(p.dtype).kind in "iu" and len(p.shape) == 2 for p in outputs)
+    mask_layer = None
+    if o.mask:
+        mask_layer = (
+            "Embedding(input_dim, output_dim, mask_zero=True)"
+            if sample_int and value == 0
+            else f"Masking(mask_value={value!r})"
+        )
+    return PadResult(
+        outputs=tuple(outputs),
+        maxlen=plan.maxlen,
+        maxlen_reason=plan.maxlen_reason,
+        value=value,
+        sequences=state["sequences"],
+        truncated=state["truncated"],
+        padded=state["padded"],
+        collisions=state["collisions"],
+        mask_layer=mask_layer,
+        notes=tuple(plan.notes),
+    )
+
+
+def _run_stack(
+    plan: PadPlan,
+    value: float,
+    account: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    outputs: list[PadOutput],
+) -> None:
+    o = plan.options
+    assert o.stack is not None
+    seqs = [i.info for i in plan.items]
+    count = sum(len(i.lengths or ()) if i.ragged else int((i.shape or (0,))[0] or 0) for i in seqs)
+    rest = tuple(int(d or 0) for d in (seqs[0].shape or ())[2:])
+    dtype = (
+        np.dtype(o.dtype)
+        if o.dtype
+        else np.result_type(*[np.dtype(i.dtype or "float32") for i in seqs])
+    )
+    shape = (count, plan.maxlen, *rest)
+    mask_shape = (count, plan.maxlen)
+    h5 = o.stack.suffix != ".npy"
+    lengths_path, mask_path = _sidecar(o.stack, "lengths"), _sidecar(o.stack, "mask")
+    with contextlib.ExitStack() as stack:
+        box = stack.enter_context(Container(o.stack, "h5" if h5 else "npy"))
+        data = box.array("sequences", shape, dtype)
+        if h5:
+            lens = box.array("lengths", (count,), np.dtype(np.int64))
+            masks = box.array("mask", mask_shape, np.dtype(bool)) if o.mask else None
+        else:
+            lens = stack.enter_context(Container(lengths_path, "npy")).array(
+                None, (count,), np.dtype(np.int64)
+            )
+            masks = (
+                stack.enter_context(Container(mask_path, "npy")).array(
+                    None, mask_shape, np.dtype(bool)
+                )
+                if o.mask
+                else None
+            )
+        for info in seqs:
+            for block, lengths in _padded_blocks(info, plan, dtype, value):
+                real = account(block, lengths)
+                data.write(block)
+                lens.write(lengths)
+                if masks is not None:
+                    masks.write(real)
+    shown = str(o.stack)
+    outputs.append(PadOutput(shown, "sequences" if h5 else None, shape, dtype.name, "stack"))
+    outputs.append(
+        PadOutput(
+            shown if h5 else str(lengths_path),
+            "lengths" if h5 else None,
+            (count,),
+            "int64",
+            "stack",
+        )
+    )
+    if o.mask:
+        outputs.append(
+            PadOutput(
+                shown if h5 else str(mask_path), "mask" if h5 else None, mask_shape, "bool", "stack"
+            )
+        )
+
+
+def _run_per_file(
+    plan: PadPlan,
+    value: float,
+    account: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    outputs: list[PadOutput],
+) -> None:
+    groups: dict[Path, list[_Item]] = {}
+    for item in plan.items:
+        assert item.target is not None
+        groups.setdefault(item.target, []).append(item)
+    for target, items in groups.items():
+        fmt = items[0].info.format
+        with Container(target, fmt) as box:
+            for item in items:
+                info = item.info
+                key = info.key
+                if not item.sequence:
+                    box.copy(key or "data", discover.read_small(info))
+                    continue
+                _pad_one(plan, value, account, outputs, box, target, info)
+
+
+def _pad_one(
+    plan: PadPlan,
+    value: float,
+    account: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    outputs: list[PadOutput],
+    box: Container,
+    target: Path,
+    info: ArrayInfo,
+) -> None:
+    """Pad one array into ``box`` (and its mask beside it: a sibling .npy, an h5 dataset,
+    or an npz member written after the data, since zip members cannot interleave)."""
+    o = plan.options
+    assert info.shape is not None
+    key, fmt = info.key, box.fmt
+    dtype = _out_dtype(info, o)
+    rows = len(info.lengths or ()) if info.ragged else int(info.shape[0] or 0)
+    shape = (rows, plan.maxlen, *tuple(int(d or 0) for d in info.shape[2:]))
+    mask_shape = (rows, plan.maxlen)
+    kept_masks: list[np.ndarray] = []
+    all_lengths: list[np.ndarray] = []
+    with contextlib.ExitStack() as stack:
+        sink = box.array(key, shape, dtype)
+        mask_sink = None
+        if o.mask and fmt == "h5":
+            mask_sink = box.array(f"{key}_mask", mask_shape, np.dtype(bool))
+        elif o.mask and fmt == "npy":
+            mask_box = stack.enter_context(Container(_mask_path(target), "npy"))
+            mask_sink = mask_box.array(None, mask_shape, np.dtype(bool))
+        for block, lengths in _padded_blocks(info, plan, dtype, value):
+            real = account(block, lengths)
+            sink.write(block)
+            if mask_sink is not None:
+                mask_sink.write(real)
+            elif o.mask:
+                kept_masks.append(real)
+            if info.ragged:
+                all_lengths.append(lengths)
+        sink.close()
+    outputs.append(PadOutput(str(target), key, shape, dtype.name, info.label))
+    if info.ragged:
+        box.copy(
+            f"{key}_lengths", np.concatenate(all_lengths) if all_lengths else np.zeros(0, np.int64)
+        )
+    if o.mask and fmt == "npz":
+        box.copy(
+            f"{key}_mask", np.concatenate(kept_masks) if kept_masks else np.zeros(mask_shape, bool)
+        )
+    if o.mask:
+        where = str(_mask_path(target)) if fmt == "npy" else str(target)
+        outputs.append(
+            PadOutput(
+                where, None if fmt == "npy" else f"{key}_mask", mask_shape, "bool", info.label
+            )
+        )
+
+
+def output_tree_files(root: Path) -> list[str]:
+    """Every file below ``root`` (for tests and the CLI's summary)."""
+    return sorted(str(Path(d) / f) for d, _, fs in os.walk(root) for f in fs)
