@@ -15,7 +15,7 @@ import h5py
 import numpy as np
 import pytest
 
-from lstmdiag import write
+from lstmdiag import inspect_model, write
 from lstmdiag.data.discover import describe_paths
 from lstmdiag.errors import LstmdiagError
 from lstmdiag.pad import PadOptions, pad_block, pad_list, plan_pad, run_pad
@@ -368,6 +368,52 @@ def test_plan_errors(tmp_path: Path) -> None:
         plan_pad([str(DATA)], infos, PadOptions(maxlen=3))
     with pytest.raises(LstmdiagError, match="give --maxlen"):
         plan_pad([str(DATA)], infos, PadOptions(out=tmp_path))
-    free = __import__("lstmdiag").inspect_model(MODELS / "k3/seq_none.keras")
+    free = inspect_model(MODELS / "k3/seq_none.keras")
     with pytest.raises(LstmdiagError, match="does not fix the time axis"):
         plan_pad([str(DATA)], infos, PadOptions(out=tmp_path), free)
+
+
+def test_sequence_files_stack_in_sorted_order(tmp_path: Path) -> None:
+    data = tmp_path / "seqs"
+    data.mkdir()
+    seqs = [np.full((n, 3), i + 1, np.float32) for i, n in enumerate([4, 1, 9, 6])]
+    for i, s in enumerate(seqs):
+        np.save(data / f"seq_{i:03d}.npy", s)
+    out = tmp_path / "all.npy"
+    result = run_cli(
+        "pad",
+        data,
+        "--sequence-files",
+        "--maxlen",
+        "5",
+        "--padding",
+        "post",
+        "--truncating",
+        "post",
+        "--stack",
+        out,
+    )
+    assert result.exit_code == 0, result.output
+    want = pad_list(seqs, 5, "post", "post", 0.0, np.dtype(np.float32))
+    assert np.load(out).tobytes() == want.tobytes()
+    assert np.load(tmp_path / "all.lengths.npy").tolist() == [4, 1, 9, 6]
+    # With --model, a file one axis short of the model's input is one sequence too.
+    out2 = tmp_path / "all2.npy"
+    assert (
+        run_cli(
+            "pad",
+            data,
+            "--model",
+            MODELS / "k3/seq_none.keras",
+            "--maxlen",
+            "5",
+            "--padding",
+            "post",
+            "--truncating",
+            "post",
+            "--stack",
+            out2,
+        ).exit_code
+        == 0
+    )
+    assert np.load(out2).tobytes() == want.tobytes()

@@ -6,50 +6,50 @@ The Python API returns the same objects the command line renders::
     spec = lstmdiag.inspect_model("model.keras")
     report = lstmdiag.check("model.keras", ["data/"])
     assert report.exit_code() == 0
+
+Names are imported on first use, so ``import lstmdiag`` (and the CLI's start-up) stays fast.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-from .check import CheckOptions, check_arrays
-from .errors import LstmdiagError
-from .findings import FileResult, Finding, Kind, Report, Severity
-from .model import ModelSpec, read_model
+_EXPORTS = {
+    "CheckOptions": "lstmdiag.check",
+    "check_arrays": "lstmdiag.check",
+    "LstmdiagError": "lstmdiag.errors",
+    "FileResult": "lstmdiag.findings",
+    "Finding": "lstmdiag.findings",
+    "Kind": "lstmdiag.findings",
+    "Report": "lstmdiag.findings",
+    "Severity": "lstmdiag.findings",
+    "ModelSpec": "lstmdiag.model.spec",
+    "read_model": "lstmdiag.model",
+    "PadOptions": "lstmdiag.pad",
+    "PadResult": "lstmdiag.pad",
+    "inspect_model": "lstmdiag.api",
+    "check": "lstmdiag.api",
+    "pad": "lstmdiag.api",
+}
+
+if TYPE_CHECKING:
+    from .api import check, inspect_model, pad
+    from .check import CheckOptions, check_arrays
+    from .errors import LstmdiagError
+    from .findings import FileResult, Finding, Kind, Report, Severity
+    from .model import read_model
+    from .model.spec import ModelSpec
+    from .pad import PadOptions, PadResult
 
 
-def inspect_model(path: str | Path) -> ModelSpec:
-    """Read a saved model statically (no TensorFlow): inputs, recurrent layers, masking."""
-    return read_model(path)
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'lstmdiag' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
 
 
-def check(
-    model: str | Path | ModelSpec,
-    inputs: list[str | Path],
-    *,
-    deep: bool = False,
-    mapping: dict[str, str] | None = None,
-) -> Report:
-    """Check data files or folders against a model; ``mapping`` maps data paths to inputs."""
-    from .data.discover import describe_paths
-
-    spec = model if isinstance(model, ModelSpec) else read_model(model)
-    infos = describe_paths([str(p) for p in inputs])
-    return check_arrays(spec, infos, CheckOptions(deep=deep, mapping=dict(mapping or {})))
-
-
-__all__ = [
-    "CheckOptions",
-    "FileResult",
-    "Finding",
-    "Kind",
-    "LstmdiagError",
-    "ModelSpec",
-    "Report",
-    "Severity",
-    "__version__",
-    "check",
-    "inspect_model",
-]
+__all__ = [*_EXPORTS, "__version__"]

@@ -15,7 +15,7 @@ import numpy as np
 from .data import discover
 from .data.info import ArrayInfo
 from .findings import FileResult, Finding, Kind, Report, Severity
-from .model.spec import EmbeddingSpec, InputSpec, MaskSpec, ModelSpec
+from .model.spec import EmbeddingSpec, InputSpec, MaskSpec, ModelSpec, fmt_shape
 
 Shape = tuple[int | None, ...]
 BLOCK_BYTES = 32 * 1024 * 1024
@@ -27,13 +27,6 @@ class CheckOptions:
     mapping: dict[str, str] = field(default_factory=dict)  # data path (or path:key) -> input
     model_arg: str | None = None  # the model path as given, for fix commands
     ignore: frozenset[str] = frozenset()  # finding kinds to drop
-
-
-def fmt_shape(shape: Iterable[int | None] | None) -> str:
-    if shape is None:
-        return "?"
-    dims = ["None" if d is None else str(d) for d in shape]
-    return "(" + ", ".join(dims) + ("," if len(dims) == 1 else "") + ")"
 
 
 def _q(text: str) -> str:

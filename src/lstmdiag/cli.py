@@ -276,6 +276,14 @@ def pad(
             "--mask", help="Also write a boolean mask (batch, maxlen), True on real timesteps."
         ),
     ] = (False),
+    sequence_files: Annotated[
+        bool,
+        typer.Option(
+            "--sequence-files",
+            help="Each array is ONE sequence (timesteps, ...) without a batch axis "
+            "(automatic with --model when the rank says so).",
+        ),
+    ] = False,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing outputs.")] = False,
     glob: Annotated[
         list[str] | None,
@@ -328,6 +336,7 @@ def pad(
         value=pad_value,
         dtype=dtype,
         mask=mask,
+        sequence_files=sequence_files,
         out=Path(out) if out else None,
         stack=Path(stack) if stack else None,
         force=force,

@@ -121,6 +121,7 @@ class PadOptions:
     value: float | None = 0.0  # None: pick a value absent from the data (--value auto)
     dtype: str | None = None  # None: keep each input's dtype
     mask: bool = False
+    sequence_files: bool = False  # every array is one sequence (time, ...), no batch axis
     out: Path | None = None
     stack: Path | None = None
     force: bool = False
@@ -178,6 +179,18 @@ def _lengths(info: ArrayInfo) -> list[tuple[int, int]]:
     return [(int(info.shape[1] or 0), int(info.shape[0] or 0))]
 
 
+def _as_sequence(info: ArrayInfo, options: PadOptions, model: ModelSpec | None) -> ArrayInfo:
+    """Arrays without a batch axis are single sequences: with --sequence-files, or when the
+    model's input has exactly one axis more than the array."""
+    if info.ragged or info.shape is None or len(info.shape) < 1:
+        return info
+    if options.sequence_files or (
+        model is not None and model.inputs and len(info.shape) == len(model.inputs[0].shape) - 1
+    ):
+        return info.as_single_sequence()
+    return info
+
+
 def _inside(child: Path, parent: Path) -> bool:
     try:
         child.relative_to(parent)
@@ -218,6 +231,7 @@ def plan_pad(
     for info in infos:
         if info.problem is not None:
             raise LstmdiagError(f"{info.label}: {info.problem}")
+    infos = [_as_sequence(i, options, model) for i in infos]
     seqs = [i for i in infos if i.ragged or (i.shape is not None and len(i.shape) >= 2)]
     if not seqs:
         raise LstmdiagError(

@@ -97,6 +97,9 @@ def read_small(info: ArrayInfo) -> np.ndarray:
 
 def iter_sequences(info: ArrayInfo, rows: int = 256) -> Iterator[np.ndarray]:
     """Every sequence: axis-0 items of a batch array, or the members of a ragged collection."""
+    if info.single:
+        yield read_small(info)
+        return
     if info.ragged:
         yield from hdf5.iter_sequences(info.file, info.key or "")
         return

@@ -25,6 +25,17 @@ class ArrayInfo:
     lengths: tuple[int, ...] | None = None
     problem: str | None = None
     pickled: bool = False
+    single: bool = False  # the whole array is one sequence (time, ...), no batch axis
+
+    def as_single_sequence(self) -> ArrayInfo:
+        """This array seen as one sequence: a ragged collection of one."""
+        from dataclasses import replace
+
+        assert self.shape is not None and len(self.shape) >= 1
+        length = int(self.shape[0] or 0)
+        return replace(
+            self, shape=(1, length, *self.shape[1:]), ragged=True, lengths=(length,), single=True
+        )
 
     @property
     def label(self) -> str:

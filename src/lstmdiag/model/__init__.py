@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import LstmdiagError
-from . import hdf5, json_arch, keras_zip, savedmodel
+from . import json_arch, keras_zip, savedmodel
 from .spec import EmbeddingSpec, InputSpec, MaskSpec, ModelSpec, RecurrentLayer, Shape
 
 __all__ = [
@@ -38,6 +38,8 @@ def read_model(path: str | Path) -> ModelSpec:
     if head.startswith(ZIP_MAGIC):
         return keras_zip.read(p, shown)
     if head.startswith(HDF5_MAGIC):
+        from . import hdf5  # h5py costs ~25 ms to import: only when needed
+
         return hdf5.read(p, shown)
     if head.lstrip()[:1] in (b"{", b""):
         if not head:

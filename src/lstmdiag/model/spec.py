@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 Shape = tuple[int | None, ...]
 """A tensor shape; ``None`` marks a free dimension (batch, variable timesteps)."""
+
+
+def fmt_shape(shape: Iterable[int | None] | None) -> str:
+    """A shape as Python prints a tuple, with None for free dimensions; ``?`` if unknown."""
+    if shape is None:
+        return "?"
+    dims = ["None" if d is None else str(d) for d in shape]
+    return "(" + ", ".join(dims) + ("," if len(dims) == 1 else "") + ")"
 
 
 @dataclass(frozen=True)

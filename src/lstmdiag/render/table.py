@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..check import fmt_shape
 from ..findings import Report, Severity
-from ..model.spec import InputSpec, ModelSpec
-from ..pad import PadOptions, PadResult
+from ..model.spec import InputSpec, ModelSpec, fmt_shape
+
+if TYPE_CHECKING:
+    from ..pad import PadOptions, PadResult
 
 _STYLE = {"ok": "green", "warning": "yellow", "error": "bold red", "info": "cyan"}
 MAX_OK_ROWS = 20

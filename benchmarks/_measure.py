@@ -1,0 +1,34 @@
+"""Run a command as a child process and measure its wall time and peak RSS (wait4)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "bench-out"
+LSTMDIAG = [sys.executable, "-m", "lstmdiag"]
+ENV = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="-1", NO_COLOR="1")
+
+
+def run(cmd: list[str], *, check: bool = True) -> tuple[float, float, str]:
+    """(wall seconds, peak RSS MiB, stdout) of one child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV)
+    out = proc.stdout.read() if proc.stdout else b""
+    err = proc.stderr.read() if proc.stderr else b""
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if check and code not in (0, 1):
+        raise SystemExit(f"{cmd[:4]} failed ({code}):\n{err.decode()[-2000:]}")
+    return wall, usage.ru_maxrss / 1024.0, out.decode()
+
+
+def best(cmd: list[str], repeat: int = 3) -> tuple[float, float, str]:
+    runs = [run(cmd) for _ in range(repeat)]
+    wall = min(r[0] for r in runs)
+    return wall, max(r[1] for r in runs), runs[-1][2]
