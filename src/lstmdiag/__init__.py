@@ -52,4 +52,21 @@ def __getattr__(name: str) -> Any:
     return getattr(importlib.import_module(module), name)
 
 
-__all__ = [*_EXPORTS, "__version__"]
+__all__ = [
+    "CheckOptions",
+    "FileResult",
+    "Finding",
+    "Kind",
+    "LstmdiagError",
+    "ModelSpec",
+    "PadOptions",
+    "PadResult",
+    "Report",
+    "Severity",
+    "__version__",
+    "check",
+    "check_arrays",
+    "inspect_model",
+    "pad",
+    "read_model",
+]

@@ -7,7 +7,7 @@ takes); a ragged collection's items are sequences whose axis 0 is time.
 from __future__ import annotations
 
 import shlex
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
