@@ -10,7 +10,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench-out"
-LSTMDIAG = [sys.executable, "-m", "lstmdiag"]
+# lstmdiag runs under a tiny wrapper that reports its own VmHWM (peak RSS) at exit: wait4's
+# ru_maxrss would also count the parent's memory inherited across fork/exec.
+_WRAP = (
+    "import atexit, os, runpy, sys\n"
+    "def _hwm():\n"
+    "    for line in open('/proc/self/status'):\n"
+    "        if line.startswith('VmHWM:'):\n"
+    "            os.write(2, ('\\nVMHWM_KB ' + line.split()[1] + '\\n').encode())\n"
+    "atexit.register(_hwm)\n"
+    "sys.argv = ['lstmdiag', *sys.argv[1:]]\n"
+    "runpy.run_module('lstmdiag', run_name='__main__')\n"
+)
+LSTMDIAG = [sys.executable, "-c", _WRAP]
 ENV = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="-1", NO_COLOR="1")
 
 
@@ -25,7 +37,11 @@ def run(cmd: list[str], *, check: bool = True) -> tuple[float, float, str]:
     code = os.waitstatus_to_exitcode(status)
     if check and code not in (0, 1):
         raise SystemExit(f"{cmd[:4]} failed ({code}):\n{err.decode()[-2000:]}")
-    return wall, usage.ru_maxrss / 1024.0, out.decode()
+    rss = usage.ru_maxrss / 1024.0
+    for line in err.decode(errors="replace").splitlines():
+        if line.startswith("VMHWM_KB "):
+            rss = int(line.split()[1]) / 1024.0
+    return wall, rss, out.decode()
 
 
 def best(cmd: list[str], repeat: int = 3) -> tuple[float, float, str]:

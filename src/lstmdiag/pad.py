@@ -22,7 +22,7 @@ from .errors import LstmdiagError
 from .model.spec import ModelSpec
 from .write import Container
 
-BLOCK_BYTES = 32 * 1024 * 1024
+BLOCK_BYTES = 16 * 1024 * 1024  # per padded block: input + output stay ~2x this
 
 
 # -- pure semantics -------------------------------------------------------------------------
@@ -233,6 +233,7 @@ def plan_pad(
             raise LstmdiagError(f"{info.label}: {info.problem}")
     infos = [_as_sequence(i, options, model) for i in infos]
     seqs = [i for i in infos if i.ragged or (i.shape is not None and len(i.shape) >= 2)]
+    seq_ids = {id(i) for i in seqs}
     if not seqs:
         raise LstmdiagError(
             "no sequence arrays to pad (arrays need a time axis: (batch, timesteps, ...))"
@@ -268,13 +269,13 @@ def plan_pad(
                 f"the output {out_root} is inside the input folder {given}; "
                 "lstmdiag never writes into the input tree"
             )
-    input_files = {i.file.resolve() for i in infos}
+    input_ids: set[tuple[int, int]] | None = None  # (device, inode) of inputs, on demand
     items: list[_Item] = []
     planned: list[Path] = []
     if options.out is not None:
         targets = _relative_targets(paths, infos, options.out)
         for info in infos:
-            is_seq = info in seqs
+            is_seq = id(info) in seq_ids
             items.append(_Item(info, targets[info.path], is_seq))
         planned = sorted(set(targets.values()))
         for info in infos:
@@ -292,7 +293,7 @@ def plan_pad(
         if options.stack.suffix not in (".npy", ".h5", ".hdf5"):
             raise LstmdiagError("--stack takes a .npy or .h5 file name")
         items = [_Item(info, None, True) for info in seqs]
-        skipped = [i.label for i in infos if i not in seqs]
+        skipped = [i.label for i in infos if id(i) not in seq_ids]
         if skipped:
             notes.append(
                 f"not stacked (no time axis): {', '.join(skipped[:5])}"
@@ -311,8 +312,12 @@ def plan_pad(
                 planned.append(_sidecar(options.stack, "mask"))
     for path in planned:
         resolved = path.resolve()
-        if resolved in input_files:
-            raise LstmdiagError(f"{path} is an input; lstmdiag never overwrites its inputs")
+        if path.exists():
+            if input_ids is None:
+                input_ids = {(st.st_dev, st.st_ino) for st in (i.file.stat() for i in infos)}
+            st = path.stat()
+            if (st.st_dev, st.st_ino) in input_ids:
+                raise LstmdiagError(f"{path} is an input; lstmdiag never overwrites its inputs")
         for given, root in zip(paths, inputs_resolved, strict=True):
             if root.is_dir() and _inside(resolved, root):
                 raise LstmdiagError(f"{path} is inside the input folder {given}")
@@ -340,38 +345,57 @@ def _rows_per_block(maxlen: int, rest: tuple[int, ...], dtype: np.dtype, in_len:
 
 
 def _padded_blocks(
-    info: ArrayInfo, plan: PadPlan, dtype: np.dtype, value: float
+    infos: list[ArrayInfo], plan: PadPlan, dtype: np.dtype | None, value: float
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """(padded block, lengths of its sequences) for one input array, streamed."""
+    """(padded block, lengths of its sequences) for the given arrays in order, streamed.
+
+    Batch arrays are padded in blocks of rows; sequences from ragged collections and
+    single-sequence files are gathered across inputs into chunks, so 20,000 tiny files make
+    a few hundred blocks, not 20,000.
+    """
     o = plan.options
-    assert info.shape is not None
-    rest = tuple(int(d or 0) for d in info.shape[2:])
-    if info.ragged:
-        chunk: list[np.ndarray] = []
+    chunk: list[np.ndarray] = []
+    chunk_rest: tuple[int, ...] = ()
+    chunk_dtype = np.dtype("float32")
+    limit = 1
 
-        def flush() -> tuple[np.ndarray, np.ndarray]:
-            lengths = np.array([len(s) for s in chunk], dtype=np.int64)
-            return pad_list(
-                chunk, plan.maxlen, o.padding, o.truncating, value, dtype, rest
-            ), lengths
+    def flush() -> tuple[np.ndarray, np.ndarray]:
+        lengths = np.array([len(s) for s in chunk], dtype=np.int64)
+        padded = pad_list(
+            chunk, plan.maxlen, o.padding, o.truncating, value, chunk_dtype, chunk_rest
+        )
+        chunk.clear()
+        return padded, lengths
 
-        rows = _rows_per_block(plan.maxlen, rest, dtype, 0)
-        for seq in discover.iter_sequences(info):
-            chunk.append(seq)
-            if len(chunk) >= rows:
+    for info in infos:
+        assert info.shape is not None
+        rest = tuple(int(d or 0) for d in info.shape[2:])
+        out_dtype = dtype or np.dtype(info.dtype or "float32")
+        if info.ragged:
+            if chunk and (rest != chunk_rest or out_dtype != chunk_dtype):
                 yield flush()
-                chunk = []
+            chunk_rest, chunk_dtype = rest, out_dtype
+            limit = _rows_per_block(plan.maxlen, rest, out_dtype, 0)
+            for seq in discover.iter_sequences(info):
+                chunk.append(seq)
+                if len(chunk) >= limit:
+                    yield flush()
+            continue
         if chunk:
             yield flush()
-        return
-    length = int(info.shape[1] or 0)
-    in_dtype = np.dtype(info.dtype or "float32")
-    rows = _rows_per_block(
-        plan.maxlen, rest, max(dtype, in_dtype, key=lambda d: d.itemsize), length
-    )
-    for block in discover.iter_blocks(info, rows):
-        lengths = np.full(block.shape[0], length, dtype=np.int64)
-        yield pad_block(block, plan.maxlen, o.padding, o.truncating, value, dtype), lengths
+        length = int(info.shape[1] or 0)
+        in_dtype = np.dtype(info.dtype or "float32")
+        rows = _rows_per_block(
+            plan.maxlen, rest, max(out_dtype, in_dtype, key=lambda d: d.itemsize), length
+        )
+        for block in discover.iter_blocks(info, rows):
+            lengths = np.full(block.shape[0], length, dtype=np.int64)
+            yield (
+                pad_block(block, plan.maxlen, o.padding, o.truncating, value, out_dtype),
+                lengths,
+            )
+    if chunk:
+        yield flush()
 
 
 def choose_value(plan: PadPlan) -> float:
@@ -495,13 +519,12 @@ def _run_stack(
                 if o.mask
                 else None
             )
-        for info in seqs:
-            for block, lengths in _padded_blocks(info, plan, dtype, value):
-                real = account(block, lengths)
-                data.write(block)
-                lens.write(lengths)
-                if masks is not None:
-                    masks.write(real)
+        for block, lengths in _padded_blocks(seqs, plan, dtype, value):
+            real = account(block, lengths)
+            data.write(block)
+            lens.write(lengths)
+            if masks is not None:
+                masks.write(real)
     shown = str(o.stack)
     outputs.append(PadOutput(shown, "sequences" if h5 else None, shape, dtype.name, "stack"))
     outputs.append(
@@ -571,7 +594,7 @@ def _pad_one(
         elif o.mask and fmt == "npy":
             mask_box = stack.enter_context(Container(_mask_path(target), "npy"))
             mask_sink = mask_box.array(None, mask_shape, np.dtype(bool))
-        for block, lengths in _padded_blocks(info, plan, dtype, value):
+        for block, lengths in _padded_blocks([info], plan, dtype, value):
             real = account(block, lengths)
             sink.write(block)
             if mask_sink is not None:

@@ -18,6 +18,7 @@ import numpy as np
 from .errors import LstmdiagError
 
 TMP_PREFIX = ".lstmdiag-tmp-"
+DROP_EVERY = 64 * 1024 * 1024  # written bytes between page-cache drops
 
 
 def _drop_cache(fh: IO[bytes]) -> None:
@@ -94,12 +95,15 @@ class _StreamSink(ArraySink):
         super().__init__(shape, dtype)
         self.fh = fh
         self.drop_cache = drop_cache
+        self.unsynced = 0
         self.fh.write(npy_header(shape, dtype))
 
     def _write(self, block: np.ndarray) -> None:
         self.fh.write(block.data)  # C-contiguous: no copy
-        if self.drop_cache:
+        self.unsynced += block.nbytes
+        if self.drop_cache and self.unsynced >= DROP_EVERY:
             _drop_cache(self.fh)
+            self.unsynced = 0
 
 
 class _H5Sink(ArraySink):

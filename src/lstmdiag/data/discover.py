@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import LstmdiagError
-from . import hdf5, npy, npz
+from . import npy, npz
 from .info import ArrayInfo
 
 DEFAULT_GLOBS = ("*.npy", "*.npz", "*.h5", "*.hdf5")
@@ -23,15 +24,17 @@ def iter_files(
 ) -> Iterator[tuple[str, Path]]:
     """(shown path, real path) for every data file: given files as they are, folders walked
     recursively in sorted order, never following symlinked folders (no loops)."""
+    matches = re.compile("|".join(fnmatch.translate(g) for g in globs)).match
     for given in paths:
         p = Path(given)
         if p.is_dir():
             for root, dirs, files in os.walk(p, followlinks=False):
                 dirs.sort()
+                rel_root = root[len(str(p)) :].lstrip(os.sep)
                 for name in sorted(files):
-                    if any(fnmatch.fnmatch(name, g) for g in globs):
-                        full = Path(root) / name
-                        yield os.path.join(given, os.path.relpath(full, p)), full
+                    if matches(name):
+                        rel = os.path.join(rel_root, name) if rel_root else name
+                        yield os.path.join(given, rel), Path(root, name)
         else:
             yield given, p
 
@@ -41,6 +44,10 @@ def describe_file(shown: str, file: Path) -> list[ArrayInfo]:
     try:
         with file.open("rb") as fh:
             head = fh.read(8)
+            if head.startswith(npy.MAGIC):  # the common case: one open per file
+                fh.seek(0)
+                size = os.fstat(fh.fileno()).st_size
+                return [npy.describe_stream(fh, size, path=shown, file=file, fmt="npy", key=None)]
     except FileNotFoundError:
         return [ArrayInfo(shown, file, "?", None, None, None, problem="no such file")]
     except OSError as exc:
@@ -50,11 +57,11 @@ def describe_file(shown: str, file: Path) -> list[ArrayInfo]:
             )
         ]
     try:
-        if head.startswith(npy.MAGIC):
-            return npy.describe(shown, file)
         if head.startswith(ZIP_MAGIC):
             return npz.describe(shown, file)
         if head.startswith(HDF5_MAGIC):
+            from . import hdf5  # h5py is imported only when an HDF5 file shows up
+
             return hdf5.describe(shown, file)
     except OSError as exc:
         return [ArrayInfo(shown, file, "?", None, None, None, problem=f"cannot read ({exc})")]
@@ -76,6 +83,8 @@ def iter_blocks(info: ArrayInfo, rows: int = 256) -> Iterator[np.ndarray]:
     if info.format == "npz" and info.key is not None:
         return npz.iter_blocks(info.file, info.key, rows)
     if info.format == "h5" and info.key is not None:
+        from . import hdf5
+
         return hdf5.iter_blocks(info.file, info.key, rows)
     raise LstmdiagError(f"{info.label}: no values to read")
 
@@ -83,7 +92,7 @@ def iter_blocks(info: ArrayInfo, rows: int = 256) -> Iterator[np.ndarray]:
 def read_small(info: ArrayInfo) -> np.ndarray:
     """A whole (small) array: labels and other members copied unchanged by ``pad``."""
     if info.format == "npy":
-        return np.asarray(np.load(info.file, allow_pickle=False))
+        return npy.read_array(info.file)
     if info.format == "npz" and info.key is not None:
         with np.load(info.file, allow_pickle=False) as data:
             return np.asarray(data[info.key])
@@ -101,6 +110,8 @@ def iter_sequences(info: ArrayInfo, rows: int = 256) -> Iterator[np.ndarray]:
         yield read_small(info)
         return
     if info.ragged:
+        from . import hdf5
+
         yield from hdf5.iter_sequences(info.file, info.key or "")
         return
     for block in iter_blocks(info, rows):

