@@ -22,13 +22,13 @@ test-fast: $(STAMP)
 	$(PY) -m pytest -n 2 -m "not keras" $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(PY) -m ruff check src tests fixtures benchmarks
-	$(PY) -m ruff format --check src tests fixtures benchmarks
+	$(PY) -m ruff check src tests fixtures benchmarks scripts
+	$(PY) -m ruff format --check src tests fixtures benchmarks scripts
 	$(PY) -m mypy
 
 format: $(STAMP)
-	$(PY) -m ruff format src tests fixtures benchmarks
-	$(PY) -m ruff check --fix src tests fixtures benchmarks
+	$(PY) -m ruff format src tests fixtures benchmarks scripts
+	$(PY) -m ruff check --fix src tests fixtures benchmarks scripts
 
 demo: $(STAMP)
 	@echo '$$ lstmdiag inspect fixtures/models/k3/func_masking.keras'

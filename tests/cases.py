@@ -45,4 +45,7 @@ def cases_for(name: str, spec: ModelSpec | None = None) -> list[Case]:
     out.append(Case(name, "extra-axis", (1, *ok), dtype, "error", ("rank",)))
     if exp[0] is not None:
         out.append(Case(name, "batch", (exp[0] + 1, *ok[1:]), dtype, "error", ("batch",)))
+        if exp[0] > 1:
+            small = (exp[0] - 1, *ok[1:])
+            out.append(Case(name, "small-batch", small, dtype, "error", ("batch",)))
     return out

@@ -145,7 +145,8 @@ def check_view(report: Report, verbose: bool = False) -> RenderableType:
     ins = ", ".join(f"{i.name} {fmt_shape(i.shape)}" for i in model.inputs)
     parts.append(
         Text(
-            f"{s.files} arrays checked against {model.path} [{ins}]: {s.ok} ok, "
+            f"{s.files} array{'' if s.files == 1 else 's'} checked against {model.path} [{ins}]: "
+            f"{s.ok} ok, "
             f"{s.warnings} warnings, {s.errors} errors",
             style=style,
         )
