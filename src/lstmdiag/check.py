@@ -272,7 +272,11 @@ def _check_dtype(model: ModelSpec, info: ArrayInfo, inp: InputSpec) -> list[Find
                 fix=f"x = x.astype('{inp.dtype}')",
             )
         ]
-    if dtype == np.float64 and inp.dtype in ("float32", "float16", "bfloat16"):
+    if (
+        dtype.kind == "f"
+        and dtype.itemsize == 8
+        and inp.dtype in ("float32", "float16", "bfloat16")
+    ):
         return [
             _finding(
                 info,
@@ -555,9 +559,8 @@ def check_arrays(
                 if info.pickled
                 else None
             )
-            these.append(
-                _finding(info, inp, Kind.UNREADABLE, Severity.ERROR, info.problem, fix=fix)
-            )
+            severity = Severity.INFO if info.skipped else Severity.ERROR
+            these.append(_finding(info, inp, Kind.UNREADABLE, severity, info.problem, fix=fix))
         elif name is not None and inp is None:
             these.append(
                 _finding(

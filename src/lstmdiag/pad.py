@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import shutil
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,7 +130,7 @@ class PadOptions:
 
 @dataclass(frozen=True)
 class PadOutput:
-    path: str
+    path: str  # printable (see discover.printable)
     key: str | None
     shape: tuple[int, ...]
     dtype: str
@@ -202,17 +203,14 @@ def _inside(child: Path, parent: Path) -> bool:
 def _relative_targets(paths: list[str], infos: list[ArrayInfo], out: Path) -> dict[str, Path]:
     """Output file per input file: the same relative name under ``out``."""
     targets: dict[str, Path] = {}
-    dirs = [p for p in paths if Path(p).is_dir()]
+    # Real file paths, not the printable ones: names that are not UTF-8 keep their bytes.
+    prefixes = [str(Path(p)) + os.sep for p in paths if Path(p).is_dir()]
     for info in infos:
         if info.path in targets:
             continue
-        rel: str | None = None
-        for given in dirs:
-            prefix = given.rstrip("/") + "/"
-            if info.path.startswith(prefix):
-                rel = info.path[len(prefix) :]
-                break
-        targets[info.path] = out / (rel if rel is not None else Path(info.path).name)
+        real = str(info.file)
+        rel = next((real[len(pre) :] for pre in prefixes if real.startswith(pre)), None)
+        targets[info.path] = out / (rel if rel is not None else info.file.name)
     return targets
 
 
@@ -228,6 +226,8 @@ def plan_pad(
     for opt, val in (("--padding", options.padding), ("--truncating", options.truncating)):
         if val not in ("pre", "post"):
             raise LstmdiagError(f"{opt} takes pre or post, not {val!r}")
+    notes: list[str] = [f"skipped {i.label}: {i.problem}" for i in infos if i.skipped]
+    infos = [i for i in infos if not i.skipped]
     for info in infos:
         if info.problem is not None:
             raise LstmdiagError(f"{info.label}: {info.problem}")
@@ -238,7 +238,6 @@ def plan_pad(
         raise LstmdiagError(
             "no sequence arrays to pad (arrays need a time axis: (batch, timesteps, ...))"
         )
-    notes: list[str] = []
 
     # maxlen
     if options.maxlen is not None:
@@ -323,7 +322,41 @@ def plan_pad(
                 raise LstmdiagError(f"{path} is inside the input folder {given}")
         if path.exists() and not options.force:
             raise LstmdiagError(f"{path} exists; use --force to overwrite it")
+    _check_room(items, maxlen, options, out_root)
     return PadPlan(items, maxlen, reason, options.value, options, notes)
+
+
+def _human(n: float) -> str:
+    for unit in ("B", "KB", "MB", "GB", "TB", "PB"):
+        if n < 1000 or unit == "PB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} PB"
+
+
+def _check_room(items: list[_Item], maxlen: int, options: PadOptions, out_root: Path) -> None:
+    """Refuse before writing when the outputs cannot fit on the output's disk."""
+    need = 0
+    for item in items:
+        info = item.info
+        if info.shape is None or not item.sequence:
+            continue
+        rows = len(info.lengths or ()) if info.ragged else int(info.shape[0] or 0)
+        per_step = math.prod(int(d or 0) for d in info.shape[2:])
+        dtype = np.dtype(options.dtype) if options.dtype else np.dtype(info.dtype or "float32")
+        need += rows * maxlen * (per_step * dtype.itemsize + (1 if options.mask else 0))
+    probe = out_root
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    try:
+        free = shutil.disk_usage(probe).free
+    except OSError:
+        return
+    if need > free:
+        raise LstmdiagError(
+            f"the padded outputs need {_human(need)} but only {_human(free)} is free on "
+            f"{probe}; nothing was written"
+        )
 
 
 def _sidecar(path: Path, what: str) -> Path:
@@ -604,7 +637,7 @@ def _pad_one(
             if info.ragged:
                 all_lengths.append(lengths)
         sink.close()
-    outputs.append(PadOutput(str(target), key, shape, dtype.name, info.label))
+    outputs.append(PadOutput(discover.printable(str(target)), key, shape, dtype.name, info.label))
     if info.ragged:
         box.copy(
             f"{key}_lengths", np.concatenate(all_lengths) if all_lengths else np.zeros(0, np.int64)
@@ -614,7 +647,7 @@ def _pad_one(
             f"{key}_mask", np.concatenate(kept_masks) if kept_masks else np.zeros(mask_shape, bool)
         )
     if o.mask:
-        where = str(_mask_path(target)) if fmt == "npy" else str(target)
+        where = discover.printable(str(_mask_path(target) if fmt == "npy" else target))
         outputs.append(
             PadOutput(
                 where, None if fmt == "npy" else f"{key}_mask", mask_shape, "bool", info.label

@@ -19,6 +19,16 @@ ZIP_MAGIC = b"PK\x03\x04"
 HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
 
 
+def printable(path: str) -> str:
+    """A file name fit to print and to put in JSON: bytes that are not UTF-8 (kept by Python
+    as lone surrogates) become U+FFFD. The real path stays in ArrayInfo.file."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def iter_files(
     paths: list[str], globs: tuple[str, ...] = DEFAULT_GLOBS
 ) -> Iterator[tuple[str, Path]]:
@@ -34,9 +44,9 @@ def iter_files(
                 for name in sorted(files):
                     if matches(name):
                         rel = os.path.join(rel_root, name) if rel_root else name
-                        yield os.path.join(given, rel), Path(root, name)
+                        yield printable(os.path.join(given, rel)), Path(root, name)
         else:
-            yield given, p
+            yield printable(given), p
 
 
 def describe_file(shown: str, file: Path) -> list[ArrayInfo]:

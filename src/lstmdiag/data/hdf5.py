@@ -15,7 +15,7 @@ from typing import Any
 import h5py
 import numpy as np
 
-from .info import ArrayInfo
+from .info import ArrayInfo, dtype_label
 
 _NUMBERED = re.compile(r"\d+$")
 _LENGTH_BLOCK = 4096
@@ -62,7 +62,7 @@ def _ragged_info(
         "h5",
         key,
         (len(lengths), time, *rest),
-        dtype.name,
+        dtype_label(dtype),
         ragged=True,
         lengths=tuple(lengths),
     )
@@ -108,6 +108,7 @@ def _walk(group: Any, path: str, file: Path, infos: list[ArrayInfo], seen: set[A
                     None,
                     None,
                     problem=f"{kind}: lstmdiag does not follow links",
+                    skipped=True,
                 )
             )
             continue
@@ -163,7 +164,7 @@ def _dataset_info(ds: Any, path: str, file: Path, key: str) -> ArrayInfo:
             str(dtype),
             problem=f"not a numeric array (dtype {dtype})",
         )
-    return ArrayInfo(path, file, "h5", key, tuple(int(d) for d in ds.shape), dtype.name)
+    return ArrayInfo(path, file, "h5", key, tuple(int(d) for d in ds.shape), dtype_label(dtype))
 
 
 def iter_blocks(file: Path, key: str, rows: int) -> Iterator[np.ndarray]:

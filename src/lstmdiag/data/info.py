@@ -5,6 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
+
+def dtype_label(dtype: np.dtype) -> str:
+    """``float32`` for native dtypes; ``>f4`` where the byte order matters."""
+    return str(dtype.name if dtype.isnative or dtype.itemsize == 1 else dtype.str)
+
 
 @dataclass(frozen=True)
 class ArrayInfo:
@@ -26,6 +33,7 @@ class ArrayInfo:
     problem: str | None = None
     pickled: bool = False
     single: bool = False  # the whole array is one sequence (time, ...), no batch axis
+    skipped: bool = False  # deliberately not read (an HDF5 soft/external link): info only
 
     def as_single_sequence(self) -> ArrayInfo:
         """This array seen as one sequence: a ragged collection of one."""

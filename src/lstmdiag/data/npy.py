@@ -10,7 +10,7 @@ from typing import IO
 
 import numpy as np
 
-from .info import ArrayInfo
+from .info import ArrayInfo, dtype_label
 
 MAGIC = b"\x93NUMPY"
 
@@ -93,10 +93,10 @@ def describe_stream(
             return ArrayInfo(
                 **base,  # type: ignore[arg-type]
                 shape=shape,
-                dtype=dtype.name,
+                dtype=dtype_label(dtype),
                 problem=f"truncated: the header promises {need} data bytes, the file has {have}",
             )
-    return ArrayInfo(**base, shape=shape, dtype=dtype.name)  # type: ignore[arg-type]
+    return ArrayInfo(**base, shape=shape, dtype=dtype_label(dtype))  # type: ignore[arg-type]
 
 
 def read_array(file: Path) -> np.ndarray:

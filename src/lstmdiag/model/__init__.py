@@ -41,7 +41,7 @@ def read_model(path: str | Path) -> ModelSpec:
         from . import hdf5  # h5py costs ~25 ms to import: only when needed
 
         return hdf5.read(p, shown)
-    if head.lstrip()[:1] in (b"{", b""):
+    if head.lstrip()[:1] in (b"{", b"[", b""):
         if not head:
             raise LstmdiagError(f"{shown}: the file is empty")
         return json_arch.read(p, shown)
