@@ -9,7 +9,7 @@ import h5py
 import numpy as np
 import pytest
 
-from lstmdiag.check import CheckOptions, check_arrays
+from lstmdiag.checks import CheckOptions, check_arrays
 from lstmdiag.data.discover import describe_paths
 from lstmdiag.model import read_model
 

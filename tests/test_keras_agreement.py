@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lstmdiag.check import check_arrays, keras_on_wrong_batch, keras_on_wrong_timesteps
+from lstmdiag.checks import check_arrays, keras_on_wrong_batch, keras_on_wrong_timesteps
 from lstmdiag.data.discover import describe_paths
 from lstmdiag.model import read_model
 from lstmdiag.verify import flavour_for, run_keras

@@ -18,7 +18,7 @@ import pytest
 from lstmdiag import inspect_model, write
 from lstmdiag.data.discover import describe_paths
 from lstmdiag.errors import LstmdiagError
-from lstmdiag.pad import PadOptions, pad_block, pad_list, plan_pad, run_pad
+from lstmdiag.padding import PadOptions, pad_block, pad_list, plan_pad, run_pad
 
 from .conftest import DATA, MODELS, run_cli
 

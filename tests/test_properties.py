@@ -15,13 +15,13 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lstmdiag.check import CheckOptions, check_arrays
+from lstmdiag.checks import CheckOptions, check_arrays
 from lstmdiag.data.discover import describe_file
 from lstmdiag.data.info import ArrayInfo
 from lstmdiag.errors import LstmdiagError
 from lstmdiag.model.config import spec_from_config
 from lstmdiag.model.spec import InputSpec, ModelSpec
-from lstmdiag.pad import mask_rows, pad_block, pad_list
+from lstmdiag.padding import mask_rows, pad_block, pad_list
 
 EXAMPLES = int(os.environ.get("LSTMDIAG_FUZZ_EXAMPLES", "200"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "CheckOptions": "lstmdiag.check",
-    "check_arrays": "lstmdiag.check",
+    "CheckOptions": "lstmdiag.checks",
+    "check_arrays": "lstmdiag.checks",
     "LstmdiagError": "lstmdiag.errors",
     "FileResult": "lstmdiag.findings",
     "Finding": "lstmdiag.findings",
@@ -28,21 +28,22 @@ _EXPORTS = {
     "Severity": "lstmdiag.findings",
     "ModelSpec": "lstmdiag.model.spec",
     "read_model": "lstmdiag.model",
-    "PadOptions": "lstmdiag.pad",
-    "PadResult": "lstmdiag.pad",
+    "PadOptions": "lstmdiag.padding",
+    "PadResult": "lstmdiag.padding",
     "inspect_model": "lstmdiag.api",
     "check": "lstmdiag.api",
     "pad": "lstmdiag.api",
+    "assert_compatible": "lstmdiag.api",
 }
 
 if TYPE_CHECKING:
-    from .api import check, inspect_model, pad
-    from .check import CheckOptions, check_arrays
+    from .api import assert_compatible, check, inspect_model, pad
+    from .checks import CheckOptions, check_arrays
     from .errors import LstmdiagError
     from .findings import FileResult, Finding, Kind, Report, Severity
     from .model import read_model
     from .model.spec import ModelSpec
-    from .pad import PadOptions, PadResult
+    from .padding import PadOptions, PadResult
 
 
 def __getattr__(name: str) -> Any:
@@ -64,6 +65,7 @@ __all__ = [
     "Report",
     "Severity",
     "__version__",
+    "assert_compatible",
     "check",
     "check_arrays",
     "inspect_model",

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
-from .check import CheckOptions, check_arrays
+import numpy as np
+
+from .checks import CheckOptions, check_arrays
+from .data import memory
 from .data.discover import describe_paths
-from .findings import Report
+from .data.info import ArrayInfo
+from .findings import Report, Severity
 from .model import read_model
 from .model.spec import ModelSpec
-from .pad import PadOptions, PadResult, plan_pad, run_pad
+from .padding import PadOptions, PadResult, plan_pad, run_pad
+
+Data = Any  # a path, an array, a list of arrays (sequences), or a mapping input -> those
 
 
 def inspect_model(path: str | Path) -> ModelSpec:
@@ -17,25 +25,100 @@ def inspect_model(path: str | Path) -> ModelSpec:
     return read_model(path)
 
 
+def _model(model: str | Path | ModelSpec) -> ModelSpec:
+    return model if isinstance(model, ModelSpec) else read_model(model)
+
+
+def _is_path(item: Any) -> bool:
+    return isinstance(item, str | Path)
+
+
+def _describe(data: Data, spec: ModelSpec) -> tuple[list[ArrayInfo], dict[str, str]]:
+    """ArrayInfos and an input mapping for paths, arrays, lists of arrays or mappings."""
+    mapping: dict[str, str] = {}
+    if isinstance(data, Mapping):
+        infos: list[ArrayInfo] = []
+        for name, item in data.items():
+            if _is_path(item) or (
+                isinstance(item, Sequence) and item and all(_is_path(p) for p in item)
+            ):
+                found, _ = _describe(item, spec)
+            else:
+                found = [memory.describe(f"<{name}>", item)]
+            for info in found:
+                mapping[info.path] = str(name)
+            infos.extend(found)
+        return infos, mapping
+    if _is_path(data):
+        return describe_paths([str(data)]), mapping
+    if isinstance(data, Sequence) and data and all(_is_path(p) for p in data):
+        return describe_paths([str(p) for p in data]), mapping
+    if isinstance(data, np.ndarray) or (isinstance(data, Sequence) and not _is_path(data)):
+        name = spec.inputs[0].name if len(spec.inputs) == 1 else "data"
+        return [memory.describe(f"<{name}>", data)], mapping
+    return [memory.describe("<data>", data)], mapping
+
+
 def check(
     model: str | Path | ModelSpec,
-    inputs: list[str | Path],
+    data: Data,
     *,
     deep: bool = False,
     mapping: dict[str, str] | None = None,
+    ignore: Sequence[str] = (),
 ) -> Report:
-    """Check data files or folders against a model; ``mapping`` maps data paths to inputs."""
-    spec = model if isinstance(model, ModelSpec) else read_model(model)
-    infos = describe_paths([str(p) for p in inputs])
-    return check_arrays(spec, infos, CheckOptions(deep=deep, mapping=dict(mapping or {})))
+    """Check data against a model and return the Report the CLI would render.
+
+    ``data``: a path or a list of paths (files, folders); a numpy array (axis 0 = batch);
+    a list of arrays (ragged sequences); or a mapping from model input names to any of those.
+    ``mapping`` maps data paths to input names (like ``--input NAME=PATH``).
+    """
+    spec = _model(model)
+    infos, auto = _describe(data, spec)
+    auto.update({path: name for path, name in (mapping or {}).items()})
+    return check_arrays(
+        spec, infos, CheckOptions(deep=deep, mapping=auto, ignore=frozenset(ignore))
+    )
+
+
+def assert_compatible(
+    model: str | Path | ModelSpec, data: Data, *, deep: bool = False, fail_on: str = "error"
+) -> Report:
+    """For tests: raise AssertionError, with every finding and its fix, unless ``data`` fits.
+
+    >>> lstmdiag.assert_compatible("model.keras", x_test)   # doctest: +SKIP
+    """
+    report = check(model, data, deep=deep)
+    level = Severity(fail_on)
+    bad = [f for f in report.findings if f.severity.rank >= level.rank]
+    if bad:
+        lines = [f"{len(bad)} lstmdiag finding(s) against {report.model.path}:"]
+        for f in bad:
+            lines.append(f"  {f.severity.value} {f.kind.value} {f.label}: {f.message}")
+            if f.fix:
+                lines.append(f"      fix: {f.fix}")
+        raise AssertionError("\n".join(lines))
+    return report
 
 
 def pad(
-    inputs: list[str | Path],
-    options: PadOptions,
+    inputs: Sequence[str | Path] | str | Path,
+    *,
+    out: str | Path | None = None,
+    stack: str | Path | None = None,
+    maxlen: int | str | None = None,
     model: str | Path | ModelSpec | None = None,
+    **options: Any,
 ) -> PadResult:
-    """Write padded copies of ``inputs`` as ``options`` say (see ``lstmdiag pad --help``)."""
-    spec = model if isinstance(model, ModelSpec) or model is None else read_model(model)
-    paths = [str(p) for p in inputs]
-    return run_pad(plan_pad(paths, describe_paths(paths), options, spec))
+    """Write padded copies, like ``lstmdiag pad`` (``maxlen`` may be ``"auto"``; other
+    keyword options as PadOptions: padding, truncating, value, dtype, mask, force, ...)."""
+    paths = [str(inputs)] if _is_path(inputs) else [str(p) for p in inputs]  # type: ignore[union-attr]
+    opts = PadOptions(
+        maxlen=maxlen if isinstance(maxlen, int) else None,
+        maxlen_auto=maxlen == "auto",
+        out=Path(out) if out is not None else None,
+        stack=Path(stack) if stack is not None else None,
+        **options,
+    )
+    spec = None if model is None else _model(model)
+    return run_pad(plan_pad(paths, describe_paths(paths), opts, spec))

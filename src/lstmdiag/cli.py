@@ -33,6 +33,8 @@ class CheckFormat(str, Enum):
     table = "table"
     json = "json"
     github = "github"
+    junit = "junit"
+    sarif = "sarif"
 
 
 class FailOn(str, Enum):
@@ -79,6 +81,9 @@ def inspect(
     format: Annotated[ModelFormat, typer.Option("--format", "-f", help="Output format.")] = (
         ModelFormat.table
     ),
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print nothing; exit 2 if unreadable.")
+    ] = False,
 ) -> None:
     """Show the model's inputs, recurrent layers and masking, read statically.
 
@@ -90,6 +95,8 @@ def inspect(
         spec = read_model(model)
     except LstmdiagError as exc:
         fail(str(exc))
+    if quiet:
+        return
     if format is ModelFormat.json:
         from .render.json import inspect_json
 
@@ -112,14 +119,19 @@ def _parse_mapping(items: list[str]) -> dict[str, str]:
 
 @app.command()
 def check(
-    model: Annotated[str, typer.Argument(help="The model file (.keras, .h5, .json, SavedModel).")],
+    model: Annotated[
+        str | None,
+        typer.Argument(
+            help="The model file (.keras, .h5, .json, SavedModel); default: [tool.lstmdiag]."
+        ),
+    ] = None,
     inputs: Annotated[
         list[str] | None,
         typer.Argument(help="Data files (.npy, .npz, .h5) or folders (walked recursively)."),
     ] = None,
-    format: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = (
-        CheckFormat.table
-    ),
+    format: Annotated[
+        CheckFormat | None, typer.Option("--format", "-f", help="Output format [default: table].")
+    ] = None,
     input_map: Annotated[
         list[str] | None,
         typer.Option(
@@ -135,15 +147,17 @@ def check(
         ),
     ] = None,
     deep: Annotated[
-        bool,
+        bool | None,
         typer.Option(
-            "--deep",
+            "--deep/--no-deep",
             help="Also read values (streamed): vocab, NaN/Inf, mask collisions, padding side.",
+            show_default=False,
         ),
-    ] = False,
+    ] = None,
     fail_on: Annotated[
-        FailOn, typer.Option("--fail-on", help="Exit 1 on errors only, or on warnings too.")
-    ] = FailOn.error,
+        FailOn | None,
+        typer.Option("--fail-on", help="Exit 1 on errors only [default], or on warnings too."),
+    ] = None,
     ignore: Annotated[
         list[str] | None, typer.Option("--ignore", help="Drop findings of this kind (repeatable).")
     ] = None,
@@ -155,21 +169,39 @@ def check(
     ] = (False),
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show every row.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the exit code.")] = False,
+    config: Annotated[
+        str | None, typer.Option("--config", help="Read [tool.lstmdiag] from this file.")
+    ] = None,
 ) -> None:
     """Check every data file against the model; print each mismatch with its fix.
 
     Exit 0: no errors; 1: at least one error (or warning, with --fail-on warning);
-    2: unusable arguments or model.
+    2: unusable arguments or model. A bare `lstmdiag check` runs what [tool.lstmdiag] in
+    pyproject.toml configures; options on the command line win.
 
     Example: lstmdiag check model.h5 data/ --format github
     """
-    from .check import CheckOptions, check_arrays, with_findings
+    from .checks import CheckOptions, check_arrays, with_findings
     from .data.discover import DEFAULT_GLOBS, describe_paths
     from .findings import Kind, Severity
     from .model import read_model
+    from .settings import load_settings
 
-    mapping = _parse_mapping(input_map or [])
-    paths = list(inputs or [])
+    try:
+        settings = load_settings(config)
+    except LstmdiagError as exc:
+        fail(str(exc))
+    model = model or settings.model
+    if model is None:
+        fail("no model given: lstmdiag check MODEL INPUTS... (or set model in [tool.lstmdiag])")
+    format = format or CheckFormat(settings.format or "table")
+    fail_on = fail_on or FailOn(settings.fail_on or "error")
+    deep = settings.deep if deep is None else deep
+    ignore = list(ignore or settings.ignore)
+    glob = list(glob or settings.glob)
+    mapping = {path: name for name, path in settings.input_map.items()}
+    mapping.update(_parse_mapping(input_map or []))
+    paths = list(inputs or settings.inputs)
     for target in mapping:
         base = target.rsplit(":", 1)[0] if not os.path.exists(target) else target
         if base not in paths:
@@ -190,7 +222,7 @@ def check(
     if not infos:
         fail("no data files found in " + ", ".join(paths))
     options = CheckOptions(
-        deep=deep, mapping=mapping, model_arg=model, ignore=frozenset(ignore or [])
+        deep=bool(deep), mapping=mapping, model_arg=model, ignore=frozenset(ignore or [])
     )
     show_progress = (
         format is CheckFormat.table and not quiet and len(infos) > 200 and sys.stderr.isatty()
@@ -223,6 +255,14 @@ def check(
         from .render.github import check_github
 
         typer.echo(check_github(report))
+    elif format is CheckFormat.junit:
+        from .render.junit import check_junit
+
+        typer.echo(check_junit(report, Severity(fail_on.value)))
+    elif format is CheckFormat.sarif:
+        from .render.sarif import check_sarif
+
+        typer.echo(check_sarif(report))
     else:
         from .render.table import check_view
 
@@ -257,13 +297,19 @@ def pad(
             "--stack", help="One FILE.npy or FILE.h5 with every sequence, plus their lengths."
         ),
     ] = None,
-    padding: Annotated[Side, typer.Option("--padding", help="Pad before or after.")] = Side.pre,
+    padding: Annotated[
+        Side | None, typer.Option("--padding", help="Pad before or after [default: pre].")
+    ] = None,
     truncating: Annotated[
-        Side, typer.Option("--truncating", help="Cut long sequences at the start or the end.")
-    ] = Side.pre,
+        Side | None,
+        typer.Option("--truncating", help="Cut long sequences at the start or the end [pre]."),
+    ] = None,
     value: Annotated[
-        str, typer.Option("--value", help="Padding value, or 'auto': one no real timestep equals.")
-    ] = "0.0",
+        str | None,
+        typer.Option(
+            "--value", help="Padding value [0.0], or 'auto': one no real timestep equals."
+        ),
+    ] = None,
     dtype: Annotated[
         str | None,
         typer.Option(
@@ -271,19 +317,21 @@ def pad(
         ),
     ] = None,
     mask: Annotated[
-        bool,
+        bool | None,
         typer.Option(
-            "--mask", help="Also write a boolean mask (batch, maxlen), True on real timesteps."
+            "--mask/--no-mask",
+            help="Also write a boolean mask (batch, maxlen), True on real timesteps.",
+            show_default=False,
         ),
-    ] = (False),
+    ] = None,
     sequence_files: Annotated[
-        bool,
+        bool | None,
         typer.Option(
             "--sequence-files",
             help="Each array is ONE sequence (timesteps, ...) without a batch axis "
             "(automatic with --model when the rank says so).",
         ),
-    ] = False,
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing outputs.")] = False,
     glob: Annotated[
         list[str] | None,
@@ -297,11 +345,14 @@ def pad(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = (
         False
     ),
+    config: Annotated[
+        str | None, typer.Option("--config", help="Read [tool.lstmdiag.pad] from this file.")
+    ] = None,
 ) -> None:
     """Write padded/truncated (and masked) copies, identical to keras.utils.pad_sequences.
 
     Inputs are never modified; every output is written to a temporary name and renamed
-    when complete.
+    when complete. Defaults come from [tool.lstmdiag.pad] in pyproject.toml when set.
 
     Example: lstmdiag pad data/ --model model.keras --padding post --mask --out padded/
     """
@@ -309,7 +360,22 @@ def pad(
 
     from .data.discover import DEFAULT_GLOBS, describe_paths
     from .model import read_model
-    from .pad import PadOptions, plan_pad, run_pad
+    from .padding import PadOptions, plan_pad, run_pad
+    from .settings import load_settings
+
+    try:
+        conf = load_settings(config).pad
+    except LstmdiagError as exc:
+        fail(str(exc))
+    if maxlen is None and "maxlen" in conf:
+        maxlen = str(conf["maxlen"])
+    padding = padding or Side(conf.get("padding", "pre"))
+    truncating = truncating or Side(conf.get("truncating", "pre"))
+    value = value if value is not None else str(conf.get("value", "0.0"))
+    dtype = dtype or conf.get("dtype")
+    mask = bool(conf.get("mask", False)) if mask is None else mask
+    if sequence_files is None:
+        sequence_files = bool(conf.get("sequence-files", False))
 
     size: int | None = None
     if maxlen is not None and maxlen != "auto":

@@ -148,7 +148,7 @@ SHAPE_KINDS = ("rank", "timesteps", "features", "batch")
 
 def verify_report(report: Any, model_path: str) -> list[Any]:
     """Findings from running real Keras on one zero batch per distinct array shape."""
-    from .check import keras_on_wrong_batch, keras_on_wrong_timesteps
+    from .checks import keras_on_wrong_batch, keras_on_wrong_timesteps
     from .findings import Finding, Kind, Severity
 
     model = report.model

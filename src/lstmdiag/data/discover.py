@@ -88,6 +88,10 @@ def describe_paths(paths: list[str], globs: tuple[str, ...] = DEFAULT_GLOBS) -> 
 
 def iter_blocks(info: ArrayInfo, rows: int = 256) -> Iterator[np.ndarray]:
     """The values of a (non-ragged) array in blocks along axis 0."""
+    if info.format == "memory":
+        from . import memory
+
+        return memory.iter_blocks(info, rows)
     if info.format == "npy":
         return npy.iter_blocks(info.file, rows)
     if info.format == "npz" and info.key is not None:
@@ -101,6 +105,8 @@ def iter_blocks(info: ArrayInfo, rows: int = 256) -> Iterator[np.ndarray]:
 
 def read_small(info: ArrayInfo) -> np.ndarray:
     """A whole (small) array: labels and other members copied unchanged by ``pad``."""
+    if info.format == "memory":
+        return np.asarray(info.values)
     if info.format == "npy":
         return npy.read_array(info.file)
     if info.format == "npz" and info.key is not None:
@@ -118,6 +124,11 @@ def iter_sequences(info: ArrayInfo, rows: int = 256) -> Iterator[np.ndarray]:
     """Every sequence: axis-0 items of a batch array, or the members of a ragged collection."""
     if info.single:
         yield read_small(info)
+        return
+    if info.format == "memory" and info.ragged:
+        from . import memory
+
+        yield from memory.iter_sequences(info)
         return
     if info.ragged:
         from . import hdf5

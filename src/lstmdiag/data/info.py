@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -34,6 +35,7 @@ class ArrayInfo:
     pickled: bool = False
     single: bool = False  # the whole array is one sequence (time, ...), no batch axis
     skipped: bool = False  # deliberately not read (an HDF5 soft/external link): info only
+    values: Any = field(default=None, compare=False, repr=False)  # in-memory data (the API)
 
     def as_single_sequence(self) -> ArrayInfo:
         """This array seen as one sequence: a ragged collection of one."""

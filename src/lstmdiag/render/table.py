@@ -12,7 +12,7 @@ from ..findings import Report, Severity
 from ..model.spec import InputSpec, ModelSpec, fmt_shape
 
 if TYPE_CHECKING:
-    from ..pad import PadOptions, PadResult
+    from ..padding import PadOptions, PadResult
 
 _STYLE = {"ok": "green", "warning": "yellow", "error": "bold red", "info": "cyan"}
 MAX_OK_ROWS = 20

@@ -113,6 +113,13 @@ def _pad_fix(info: ArrayInfo, maxlen: int | None, options: CheckOptions, masked:
         else (f"--maxlen {maxlen}" if maxlen else "--maxlen auto")
     )
     side = " --padding post" if masked else ""
+    if info.format == "memory":  # the Python API: say it in Python
+        post = ", padding='post'" if masked else ""
+        length = maxlen if maxlen else "None"
+        return (
+            f"x = keras.utils.pad_sequences(list(x), maxlen={length}, "
+            f"dtype='{info.dtype or 'float32'}'{post})"
+        )
     return f"lstmdiag pad {_q(info.path)} {target}{side} --out padded/"
 
 

@@ -1,0 +1,82 @@
+"""In-memory data for the Python API: numpy arrays, or lists of arrays (ragged sequences)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .info import ArrayInfo, dtype_label
+
+
+def describe(name: str, data: Any) -> ArrayInfo:
+    """An ArrayInfo for an array (axis 0 = batch) or a list/tuple of sequences."""
+    file = Path(f"<{name}>")
+    if isinstance(data, np.ndarray) and data.dtype != object:
+        return ArrayInfo(
+            name, file, "memory", None, tuple(data.shape), dtype_label(data.dtype), values=data
+        )
+    if isinstance(data, Sequence) and not isinstance(data, str | bytes):
+        seqs = [np.asarray(s) for s in data]
+        if not seqs:
+            return ArrayInfo(name, file, "memory", None, (0,), "float32", values=data)
+        if any(s.dtype == object for s in seqs):
+            return ArrayInfo(
+                name,
+                file,
+                "memory",
+                None,
+                None,
+                "object",
+                problem="a nested Python object; give numeric arrays",
+            )
+        rests = {s.shape[1:] for s in seqs}
+        if len(rests) != 1 or any(s.ndim == 0 for s in seqs):
+            return ArrayInfo(
+                name,
+                file,
+                "memory",
+                None,
+                None,
+                None,
+                problem=f"sequences of different shapes {sorted(rests)}",
+            )
+        lengths = tuple(len(s) for s in seqs)
+        same = len(set(lengths)) == 1
+        dtype = np.result_type(*seqs)
+        return ArrayInfo(
+            name,
+            file,
+            "memory",
+            None,
+            (len(seqs), lengths[0] if same else None, *next(iter(rests))),
+            dtype_label(np.dtype(dtype)),
+            ragged=True,
+            lengths=lengths,
+            values=seqs,
+        )
+    return ArrayInfo(
+        name,
+        file,
+        "memory",
+        None,
+        None,
+        None,
+        problem=f"not an array or a list of arrays ({type(data).__name__})",
+    )
+
+
+def iter_blocks(info: ArrayInfo, rows: int) -> Iterator[np.ndarray]:
+    arr = np.asarray(info.values)
+    if arr.ndim == 0:
+        yield arr
+        return
+    for start in range(0, arr.shape[0], max(1, rows)):
+        yield arr[start : start + rows]
+
+
+def iter_sequences(info: ArrayInfo) -> Iterator[np.ndarray]:
+    for seq in info.values:
+        yield np.asarray(seq)

@@ -1,0 +1,43 @@
+"""``--format junit``: JUnit XML, one test case per checked array, for CI test-report views."""
+
+from __future__ import annotations
+
+from xml.etree import ElementTree as ET
+
+from ..findings import Report, Severity
+
+
+def check_junit(report: Report, fail_on: Severity = Severity.ERROR) -> str:
+    suite = ET.Element("testsuite", name="lstmdiag", tests=str(len(report.files)))
+    failures = 0
+    for row in report.files:
+        case = ET.SubElement(
+            suite, "testcase", classname=f"lstmdiag.{row.input or 'unmapped'}", name=row.label
+        )
+        mine = [f for f in report.findings if f.path == row.path and f.key == row.key]
+        failing = [f for f in mine if f.severity.rank >= fail_on.rank]
+        if failing:
+            failures += 1
+            first = failing[0]
+            failure = ET.SubElement(case, "failure", type=first.kind.value, message=first.message)
+            failure.text = "\n".join(
+                f"{f.severity.value} {f.kind.value}: {f.message}"
+                + (f"\nfix: {f.fix}" if f.fix else "")
+                for f in failing
+            )
+        rest = [f for f in mine if f not in failing]
+        if rest:
+            out = ET.SubElement(case, "system-out")
+            out.text = "\n".join(f"{f.severity.value} {f.kind.value}: {f.message}" for f in rest)
+    suite.set("failures", str(failures))
+    suite.set("errors", "0")
+    suites = ET.Element(
+        "testsuites",
+        name="lstmdiag",
+        tests=str(len(report.files)),
+        failures=str(failures),
+        errors="0",
+    )
+    suites.append(suite)
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode")
