@@ -157,6 +157,7 @@ def test_api_with_arrays_lists_and_mappings() -> None:
     assert [(f.input, f.kind.value) for f in two.findings] == [
         ("audio", "dtype"),
         ("video", "features"),
+        ("video", "dtype"),
     ]
     assert lstmdiag.check(SEQ, [str(DATA / "ok.npy")]).exit_code() == 0
 
