@@ -43,11 +43,15 @@ demo: $(STAMP)
 	@echo
 	@echo '$$ lstmdiag check fixtures/models/k3/seq_fixed.keras demo-out/'
 	@$(VENV)/bin/lstmdiag check fixtures/models/k3/seq_fixed.keras demo-out/
+	@echo
+	@echo '$$ lstmdiag stats fixtures/ragged/clips.h5 --buckets 3'
+	@$(VENV)/bin/lstmdiag stats fixtures/ragged/clips.h5 --buckets 3
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_inspect.py
 	$(PY) benchmarks/bench_check.py
 	$(PY) benchmarks/bench_pad.py
+	$(PY) benchmarks/bench_stats.py
 
 fixtures: $(STAMP)
 	$(PY) fixtures/make_fixtures.py

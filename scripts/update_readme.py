@@ -46,6 +46,30 @@ def updated(text: str) -> str:
         shutil.rmtree(ROOT / "demo-out", ignore_errors=True)
 
 
+def screenshot() -> None:
+    """docs/check.svg: the coloured check table, exported by rich itself."""
+    from rich.console import Console
+
+    from lstmdiag.checks import CheckOptions, check_arrays
+    from lstmdiag.data.discover import describe_paths
+    from lstmdiag.model import read_model
+    from lstmdiag.render.table import check_view
+
+    os.chdir(ROOT)
+    model = "fixtures/models/k3/seq_fixed.keras"
+    report = check_arrays(
+        read_model(model), describe_paths(["fixtures/data"]), CheckOptions(model_arg=model)
+    )
+    with open(os.devnull, "w") as sink:
+        console = Console(
+            record=True, width=120, force_terminal=True, color_system="truecolor", file=sink
+        )
+        console.print(f"$ lstmdiag check {model} fixtures/data")
+        console.print(check_view(report), soft_wrap=True)
+    (ROOT / "docs").mkdir(exist_ok=True)
+    console.save_svg(str(ROOT / "docs" / "check.svg"), title="lstmdiag check")
+
+
 def main() -> None:
     current = README.read_text()
     new = updated(current)
@@ -54,6 +78,7 @@ def main() -> None:
             sys.exit("README.md examples are stale: run python scripts/update_readme.py")
         return
     README.write_text(new)
+    screenshot()
 
 
 if __name__ == "__main__":

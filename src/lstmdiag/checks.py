@@ -317,8 +317,8 @@ def _check_ragged(
             )
         )
         return out
-    lengths = info.lengths
-    lo, hi = (min(lengths), max(lengths)) if lengths else (0, 0)
+    lengths = np.asarray(info.lengths)
+    lo, hi = (int(lengths.min()), int(lengths.max())) if lengths.size else (0, 0)
     fixed = expected[1] if len(expected) > 1 else None
     if lo != hi:
         severity = Severity.ERROR if fixed is not None else Severity.WARNING

@@ -442,6 +442,134 @@ def pad(
     _stdout().print(pad_view(result, options), soft_wrap=True)
 
 
+@app.command()
+def stats(
+    inputs: Annotated[list[str], typer.Argument(help="Data files or folders.")],
+    model: Annotated[
+        str | None, typer.Option("--model", help="Add the model's fixed time axis as a candidate.")
+    ] = None,
+    buckets: Annotated[
+        list[int] | None, typer.Option("--buckets", help="Bucket counts to plan (default 2 4 8).")
+    ] = None,
+    plot: Annotated[
+        str | None, typer.Option("--plot", help="Also draw the histogram to FILE.png or .svg.")
+    ] = None,
+    sequence_files: Annotated[
+        bool, typer.Option("--sequence-files", help="Each array is ONE sequence (no batch axis).")
+    ] = False,
+    glob: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--glob", help="File-name pattern for folders (default: *.npy *.npz *.h5 *.hdf5)."
+        ),
+    ] = None,
+    format: Annotated[ModelFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        ModelFormat.table
+    ),
+) -> None:
+    """Sequence-length distribution, candidate maxlen values and exact bucket boundaries.
+
+    Example: lstmdiag stats data/ --model model.keras --buckets 4
+    """
+    from .data.discover import DEFAULT_GLOBS, describe_paths
+    from .model import read_model
+    from .stats import compute_stats, length_counts, step_bytes_of, to_dict
+
+    try:
+        spec = read_model(model) if model else None
+    except LstmdiagError as exc:
+        fail(str(exc))
+    infos = describe_paths(inputs, tuple(glob) if glob else DEFAULT_GLOBS)
+    rank = len(spec.inputs[0].shape) if spec and spec.inputs else None
+    infos = [
+        i.as_single_sequence()
+        if i.problem is None
+        and i.shape
+        and not i.ragged
+        and (sequence_files or (rank is not None and len(i.shape) == rank - 1))
+        else i
+        for i in infos
+    ]
+    counts = length_counts(infos)
+    if not counts:
+        fail("no sequences found in " + ", ".join(inputs))
+    fixed = None
+    if spec and spec.inputs and len(spec.inputs[0].shape) > 1:
+        fixed = spec.inputs[0].shape[1]
+    if buckets and any(b < 1 for b in buckets):
+        fail("--buckets takes whole numbers >= 1")
+    result = compute_stats(counts, step_bytes_of(infos), fixed, buckets or (2, 4, 8))
+    if plot:
+        from .plot import plot_lengths
+
+        try:
+            plot_lengths(result, counts, plot)
+        except LstmdiagError as exc:
+            fail(str(exc))
+    if format is ModelFormat.json:
+        import json
+
+        typer.echo(json.dumps(to_dict(result), indent=2))
+        return
+    from .render.table import stats_view
+
+    _stdout().print(stats_view(result), soft_wrap=True)
+
+
+@app.command()
+def explain(
+    text: Annotated[
+        str | None, typer.Argument(help="The error message (default: read from stdin).")
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", help="Use this model's real shapes in the advice.")
+    ] = None,
+    data: Annotated[
+        list[str] | None, typer.Option("--data", help="The data you fed (for the exact command).")
+    ] = None,
+    format: Annotated[ModelFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        ModelFormat.table
+    ),
+) -> None:
+    """Explain a Keras/TensorFlow shape error: the cause, the axis that differs, the fix.
+
+    Exit 0 when recognised, 1 when not (it never guesses).
+
+    Example: python train.py 2>&1 | lstmdiag explain --model model.keras
+    """
+    from .explain import explain as run_explain
+    from .explain import to_dict
+    from .model import read_model
+
+    if text is None or text == "-":
+        if sys.stdin.isatty():
+            fail("paste the error message as an argument, or pipe it in")
+        text = sys.stdin.read()
+    try:
+        spec = read_model(model) if model else None
+    except LstmdiagError as exc:
+        fail(str(exc))
+    result = run_explain(text, spec, model, data)
+    if result is None:
+        if format is ModelFormat.json:
+            typer.echo('{"recognised": false}')
+        else:
+            _stderr().print(
+                "Not recognised: this does not look like a shape error lstmdiag "
+                "knows. Try: lstmdiag check MODEL DATA",
+                soft_wrap=True,
+            )
+        raise typer.Exit(1)
+    if format is ModelFormat.json:
+        import json
+
+        typer.echo(json.dumps({"recognised": True, **to_dict(result)}, indent=2))
+        return
+    from .render.table import explain_view
+
+    _stdout().print(explain_view(result), soft_wrap=True)
+
+
 def main() -> None:
     """Console-script entry point."""
     try:

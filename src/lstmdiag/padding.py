@@ -173,10 +173,8 @@ class PadPlan:
 def _lengths(info: ArrayInfo) -> list[tuple[int, int]]:
     assert info.shape is not None
     if info.ragged and info.lengths is not None:
-        counts: dict[int, int] = {}
-        for n in info.lengths:
-            counts[n] = counts.get(n, 0) + 1
-        return list(counts.items())
+        values, counts = np.unique(np.asarray(info.lengths), return_counts=True)
+        return [(int(v), int(c)) for v, c in zip(values, counts, strict=True)]
     return [(int(info.shape[1] or 0), int(info.shape[0] or 0))]
 
 
@@ -341,7 +339,7 @@ def _check_room(items: list[_Item], maxlen: int, options: PadOptions, out_root: 
         info = item.info
         if info.shape is None or not item.sequence:
             continue
-        rows = len(info.lengths or ()) if info.ragged else int(info.shape[0] or 0)
+        rows = info.sequences
         per_step = math.prod(int(d or 0) for d in info.shape[2:])
         dtype = np.dtype(options.dtype) if options.dtype else np.dtype(info.dtype or "float32")
         need += rows * maxlen * (per_step * dtype.itemsize + (1 if options.mask else 0))
@@ -470,11 +468,7 @@ def run_pad(plan: PadPlan, progress: Callable[[int, int], None] | None = None) -
     """Write every output atomically; on any error no partial output is left behind."""
     o = plan.options
     value = choose_value(plan) if plan.value is None else float(plan.value)
-    total = sum(
-        len(i.info.lengths or ()) if i.info.ragged else int((i.info.shape or (0,))[0] or 0)
-        for i in plan.items
-        if i.sequence
-    )
+    total = sum(i.info.sequences for i in plan.items if i.sequence)
     state = {"done": 0, "sequences": 0, "truncated": 0, "padded": 0, "collisions": 0}
     outputs: list[PadOutput] = []
 
@@ -524,7 +518,7 @@ def _run_stack(
     o = plan.options
     assert o.stack is not None
     seqs = [i.info for i in plan.items]
-    count = sum(len(i.lengths or ()) if i.ragged else int((i.shape or (0,))[0] or 0) for i in seqs)
+    count = sum(i.sequences for i in seqs)
     rest = tuple(int(d or 0) for d in (seqs[0].shape or ())[2:])
     dtype = (
         np.dtype(o.dtype)
@@ -614,7 +608,7 @@ def _pad_one(
     assert info.shape is not None
     key, fmt = info.key, box.fmt
     dtype = _out_dtype(info, o)
-    rows = len(info.lengths or ()) if info.ragged else int(info.shape[0] or 0)
+    rows = info.sequences
     shape = (rows, plan.maxlen, *tuple(int(d or 0) for d in info.shape[2:]))
     mask_shape = (rows, plan.maxlen)
     kept_masks: list[np.ndarray] = []

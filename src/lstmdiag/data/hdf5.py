@@ -52,10 +52,11 @@ def _collection_members(group: Any) -> list[tuple[str, Any]] | None:
 
 
 def _ragged_info(
-    path: str, file: Path, key: str, lengths: list[int], rest: tuple[int, ...], dtype: np.dtype
+    path: str, file: Path, key: str, lengths: Any, rest: tuple[int, ...], dtype: np.dtype
 ) -> ArrayInfo:
-    same = len(set(lengths)) == 1
-    time = lengths[0] if same and lengths else None
+    lengths = np.asarray(lengths, dtype=np.int64)
+    same = lengths.size > 0 and int(lengths.min()) == int(lengths.max())
+    time = int(lengths[0]) if same else None
     return ArrayInfo(
         path,
         file,
@@ -64,7 +65,7 @@ def _ragged_info(
         (len(lengths), time, *rest),
         dtype_label(dtype),
         ragged=True,
-        lengths=tuple(lengths),
+        lengths=lengths,
     )
 
 
@@ -138,9 +139,10 @@ def _dataset_info(ds: Any, path: str, file: Path, key: str) -> ArrayInfo:
                 base.name,
                 problem="a multi-dimensional vlen dataset is not supported",
             )
-        lengths: list[int] = []
+        lengths = np.empty(ds.shape[0], dtype=np.int64)
         for start in range(0, ds.shape[0], _LENGTH_BLOCK):
-            lengths.extend(len(item) for item in ds[start : start + _LENGTH_BLOCK])
+            block = ds[start : start + _LENGTH_BLOCK]
+            lengths[start : start + len(block)] = [len(item) for item in block]
         return _ragged_info(path, file, key, lengths, (), base)
     try:
         dtype = np.dtype(ds.dtype)

@@ -30,7 +30,8 @@ class ArrayInfo:
     shape: tuple[int | None, ...] | None
     dtype: str | None
     ragged: bool = False
-    lengths: tuple[int, ...] | None = None
+    # every sequence's length (an int64 array: a vlen dataset may hold millions)
+    lengths: Any = field(default=None, compare=False)
     problem: str | None = None
     pickled: bool = False
     single: bool = False  # the whole array is one sequence (time, ...), no batch axis
@@ -44,8 +45,19 @@ class ArrayInfo:
         assert self.shape is not None and len(self.shape) >= 1
         length = int(self.shape[0] or 0)
         return replace(
-            self, shape=(1, length, *self.shape[1:]), ragged=True, lengths=(length,), single=True
+            self,
+            shape=(1, length, *self.shape[1:]),
+            ragged=True,
+            lengths=np.array([length], np.int64),
+            single=True,
         )
+
+    @property
+    def sequences(self) -> int:
+        """How many sequences: a ragged collection's count, else the batch (axis 0)."""
+        if self.ragged and self.lengths is not None:
+            return len(self.lengths)
+        return int(self.shape[0] or 0) if self.shape else 0
 
     @property
     def label(self) -> str:

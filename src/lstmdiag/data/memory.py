@@ -43,15 +43,15 @@ def describe(name: str, data: Any) -> ArrayInfo:
                 None,
                 problem=f"sequences of different shapes {sorted(rests)}",
             )
-        lengths = tuple(len(s) for s in seqs)
-        same = len(set(lengths)) == 1
+        lengths = np.array([len(s) for s in seqs], dtype=np.int64)
+        same = int(lengths.min()) == int(lengths.max())
         dtype = np.result_type(*seqs)
         return ArrayInfo(
             name,
             file,
             "memory",
             None,
-            (len(seqs), lengths[0] if same else None, *next(iter(rests))),
+            (len(seqs), int(lengths[0]) if same else None, *next(iter(rests))),
             dtype_label(np.dtype(dtype)),
             ragged=True,
             lengths=lengths,

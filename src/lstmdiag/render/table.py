@@ -12,7 +12,9 @@ from ..findings import Report, Severity
 from ..model.spec import InputSpec, ModelSpec, fmt_shape
 
 if TYPE_CHECKING:
+    from ..explain import Explanation
     from ..padding import PadOptions, PadResult
+    from ..stats import LengthStats
 
 _STYLE = {"ok": "green", "warning": "yellow", "error": "bold red", "info": "cyan"}
 MAX_OK_ROWS = 20
@@ -195,3 +197,83 @@ def pad_view(result: PadResult, options: PadOptions) -> RenderableType:
                 )
             )
     return Group(*parts)
+
+
+def _size(n: int | None) -> str:
+    if n is None:
+        return "?"
+    value = float(n)
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if value < 1000 or unit == "TB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{value:.1f} TB"
+
+
+def stats_view(stats: LengthStats) -> RenderableType:
+    parts: list[RenderableType] = []
+    pct = "  ".join(f"p{q} {v}" for q, v in stats.percentiles.items())
+    parts.append(
+        Text(
+            f"{stats.count} sequences, {stats.total_steps} timesteps: min {stats.min}"
+            f"  {pct}  max {stats.max}  (mean {stats.mean:.1f})",
+            style="bold",
+        )
+    )
+    peak = max(c for _, _, c in stats.histogram) or 1
+    hist = Table(show_edge=False, show_header=False, box=None, pad_edge=False)
+    hist.add_column(justify="right")
+    hist.add_column()
+    hist.add_column(justify="right")
+    for start, end, count in stats.histogram:
+        label = f"{start}" if start == end else f"{start}-{end}"
+        hist.add_row(
+            label,
+            Text("█" * max(0 if count == 0 else 1, round(40 * count / peak)), style="cyan"),
+            str(count),
+        )
+    parts.append(hist)
+    table = Table(title="Candidate maxlen", title_justify="left", show_edge=False)
+    for col in ("maxlen", "", "truncated", "timesteps lost", "padding", "padded tensor"):
+        table.add_column(col, justify="right")
+    for c in stats.candidates:
+        style = "bold green" if c.recommended else ""
+        table.add_row(
+            f"{c.maxlen}{' ✓' if c.recommended else ''}",
+            c.label,
+            f"{c.truncated_pct:.1f}%",
+            f"{c.lost_pct:.2f}%",
+            f"{c.padding_pct:.1f}%",
+            _size(c.bytes),
+            style=style,
+        )
+    parts.append(table)
+    parts.append(
+        Text(
+            f"Recommended: {next(c.maxlen for c in stats.candidates if c.recommended)}"
+            f" — {stats.reason}",
+            style="green",
+        )
+    )
+    buckets = Table(
+        title="Bucketing (exact, minimum padding)", title_justify="left", show_edge=False
+    )
+    for col in ("buckets", "bucket_boundaries", "padding saved vs one maxlen"):
+        buckets.add_column(col)
+    for b in stats.bucketings:
+        buckets.add_row(
+            str(b.buckets), f"bucket_boundaries={list(b.boundaries)}", f"{b.saved_pct:.1f}%"
+        )
+    parts.append(buckets)
+    return Group(*parts)
+
+
+def explain_view(e: Explanation) -> RenderableType:
+    rows = [Text(e.title, style="bold red"), Text(f"Cause: {e.cause}")]
+    if e.expected is not None or e.found is not None:
+        axis = "" if e.axis is None or e.axis < 0 else f" (axis {e.axis})"
+        rows.append(
+            Text(f"Model expects {fmt_shape(e.expected)}, data is {fmt_shape(e.found)}{axis}")
+        )
+    rows.append(Text(f"Fix: {e.fix}", style="cyan"))
+    return Group(*rows)

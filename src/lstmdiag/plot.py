@@ -1,0 +1,41 @@
+"""``stats --plot``: the length histogram as a picture (matplotlib, imported only here)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from .errors import LstmdiagError
+from .stats import LengthStats
+from .write import atomic_path
+
+
+def plot_lengths(stats: LengthStats, counts: Counter[int], path: str) -> None:
+    target = Path(path)
+    if target.suffix not in (".png", ".svg"):
+        raise LstmdiagError("--plot takes a .png or .svg file name")
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise LstmdiagError("--plot needs matplotlib: pip install 'lstmdiag[plot]'") from None
+    fig, ax = plt.subplots(figsize=(8, 4))
+    lengths = sorted(counts)
+    ax.bar(lengths, [counts[n] for n in lengths], width=1.0, color="#3b82f6")
+    for c in stats.candidates:
+        ax.axvline(
+            c.maxlen, color="#16a34a" if c.recommended else "#9ca3af", linestyle="--", linewidth=1
+        )
+        ax.text(c.maxlen, ax.get_ylim()[1] * 0.95, f" {c.label}={c.maxlen}", fontsize=8)
+    ax.set_xlabel("sequence length (timesteps)")
+    ax.set_ylabel("sequences")
+    ax.set_title(
+        f"{stats.count} sequences; recommended maxlen "
+        f"{next(c.maxlen for c in stats.candidates if c.recommended)}"
+    )
+    fig.tight_layout()
+    with atomic_path(target) as tmp:
+        fig.savefig(tmp, format=target.suffix[1:])
+    plt.close(fig)

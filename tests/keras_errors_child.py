@@ -1,0 +1,74 @@
+"""Child process for the explain tests: provoke real Keras errors, print them as JSON.
+
+Usage: python keras_errors_child.py keras|tf_keras
+Each entry is (case name, the text a user would paste: "ExceptionType: message").
+"""
+
+import json
+import os
+import sys
+import warnings
+
+import numpy as np
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+flavour = sys.argv[1]
+if flavour == "tf_keras":
+    import tf_keras as keras
+else:
+    import keras
+
+L = keras.layers
+messages = {}
+
+
+def capture(name, fn):
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fn()
+        for w in caught:
+            if "structure" in str(w.message):
+                messages[name] = f"UserWarning: {w.message}"
+                return
+        messages[name] = None
+    except Exception as exc:
+        messages[name] = f"{type(exc).__name__}: {exc}"
+
+
+def functional(shape, batch_size=None, stateful=False, unroll=False):
+    x = keras.Input(shape=shape, batch_size=batch_size)
+    h = L.LSTM(4, stateful=stateful, unroll=unroll)(x)
+    return keras.Model(x, L.Dense(1)(h))
+
+
+f10 = functional((10, 8))
+capture("timesteps", lambda: f10.predict(np.zeros((1, 4, 8), "float32"), verbose=0))
+capture("features", lambda: f10.predict(np.zeros((1, 10, 5), "float32"), verbose=0))
+capture("ndim_missing_batch", lambda: f10.predict(np.zeros((10, 8), "float32"), verbose=0))
+capture("ndim_extra_axis", lambda: f10.predict(np.zeros((1, 1, 10, 8), "float32"), verbose=0))
+seq = keras.Sequential([keras.Input((None, 8)), L.LSTM(4), L.Dense(1)])
+capture("graph_features", lambda: seq.predict(np.zeros((1, 10, 5), "float32"), verbose=0))
+st = functional((10, 8), batch_size=2, stateful=True)
+capture("stateful_batch", lambda: st.predict(np.zeros((3, 10, 8), "float32"), verbose=0))
+capture("unroll_none", lambda: functional((None, 8), unroll=True))
+emb = keras.Sequential([keras.Input((5,), dtype="int32"), L.Embedding(50, 4), L.LSTM(2)])
+capture("vocab", lambda: emb.predict(np.array([[1, 2, 3, 60, 4]], "int32"), verbose=0))
+ragged = [np.zeros((3, 8), "float32"), np.zeros((5, 8), "float32")]
+capture("ragged_list", lambda: seq.predict(np.array(ragged, dtype=object), verbose=0))
+capture("list_to_one_input", lambda: f10.predict([np.zeros((1, 10, 8), "float32")] * 2, verbose=0))
+capture("list_of_one", lambda: f10.predict([np.zeros((1, 10, 8), "float32")], verbose=0))
+capture("ndim_layer", lambda: L.LSTM(4)(np.zeros((10, 8), "float32")))
+
+import tensorflow as tf  # noqa: E402  (after keras: tf_keras must be imported first)
+
+
+def traced(layer, shape):
+    fn = tf.function(lambda t: layer(t), input_signature=[tf.TensorSpec(shape, tf.float32)])
+    return lambda: fn.get_concrete_function()
+
+
+capture("unknown_rank", traced(L.LSTM(4), None))
+capture("unroll_undefined", traced(L.LSTM(4, unroll=True), [None, None, 8]))
+capture("unknown_rank_len", lambda: len(tf.TensorShape(None)))
+print(json.dumps(messages))

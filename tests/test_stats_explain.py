@@ -1,0 +1,173 @@
+"""stats (maxlen candidates, exact bucketing) and explain (real Keras messages)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lstmdiag.stats import brute_force_buckets, compute_stats, optimal_buckets
+
+from .conftest import MODELS, run_cli
+
+HERE = Path(__file__).resolve().parent
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(st.integers(1, 60), st.integers(1, 9), min_size=1, max_size=25),
+    st.integers(1, 6),
+)
+def test_buckets_are_exactly_optimal(hist: dict[int, int], k: int) -> None:
+    lengths = np.array(sorted(hist), dtype=np.int64)
+    counts = np.array([hist[int(n)] for n in lengths], dtype=np.int64)
+    ends, padding = optimal_buckets(lengths, counts, k)
+    assert padding == brute_force_buckets(lengths, counts, k)
+    assert len(ends) <= k and ends[-1] == len(lengths) - 1
+    # the reported split really has that padding
+    start, total = 0, 0
+    for end in ends:
+        group = slice(start, end + 1)
+        total += int(((lengths[end] - lengths[group]) * counts[group]).sum())
+        start = end + 1
+    assert total == padding
+
+
+def test_stats_numbers() -> None:
+    counts = Counter({n: 1 for n in range(1, 101)})  # lengths 1..100, one each
+    s = compute_stats(counts, step_bytes=32, model_maxlen=None, buckets=(2,))
+    assert (s.count, s.min, s.max) == (100, 1, 100)
+    assert s.percentiles == {50: 50, 90: 90, 95: 95, 99: 99}
+    by = {c.label: c for c in s.candidates}
+    assert by["p95"].truncated_pct == pytest.approx(5.0)
+    assert by["p95"].lost_pct == pytest.approx(100 * (1 + 2 + 3 + 4 + 5) / 5050)
+    assert by["p95"].bytes == 100 * 95 * 32
+    rec = next(c for c in s.candidates if c.recommended)
+    # p90 loses 55/5050 = 1.09% of timesteps, p95 15/5050 = 0.30%: p95 is the shortest <= 1%
+    assert rec.label == "p95"
+    (two,) = s.bucketings
+    lengths = np.arange(1, 101)
+    assert two.padding == brute_force_buckets(lengths, np.ones(100, np.int64), 2)
+    assert two.boundaries == (51,)  # 1..50 | 51..100: 2 x (0+1+...+49) = 2450 padded steps
+    assert two.padding == 2450
+
+
+def test_stats_cli_json_with_model(tmp_path: Path) -> None:
+    with h5py.File(tmp_path / "seqs.h5", "w") as f:
+        vl = f.create_dataset("tokens", (6,), dtype=h5py.vlen_dtype(np.int32))
+        for i, n in enumerate([2, 3, 3, 5, 9, 12]):
+            vl[i] = np.arange(n, dtype=np.int32)
+    result = run_cli(
+        "stats",
+        tmp_path / "seqs.h5",
+        "--model",
+        MODELS / "k3/embed_maskzero_gru.keras",
+        "--buckets",
+        "2",
+        "--format",
+        "json",
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["count"] == 6 and data["max"] == 12 and data["model_maxlen"] == 12
+    rec = [c for c in data["candidates"] if c["recommended"]]
+    assert [c["label"] for c in rec] == ["model"]
+    assert data["buckets"][0]["bucket_boundaries"] == [6]
+    # lengths 2,3,3,5 | 9,12: padding (3+2+2+0) + (3+0) = 10 vs 10+9+9+7+3+0 = 38
+    assert data["buckets"][0]["padding_steps"] == 10
+    table = run_cli("stats", tmp_path / "seqs.h5", "--plot", tmp_path / "h.svg")
+    assert table.exit_code == 0 and "bucket_boundaries=[" in table.stdout
+    assert (tmp_path / "h.svg").read_text().lstrip().startswith("<?xml")
+
+
+def test_stats_sequence_files(tmp_path: Path) -> None:
+    for i, n in enumerate([4, 4, 7]):
+        np.save(tmp_path / f"s{i}.npy", np.zeros((n, 3), np.float32))
+    data = json.loads(run_cli("stats", tmp_path, "--sequence-files", "-f", "json").stdout)
+    assert (data["count"], data["min"], data["max"]) == (3, 4, 7)
+    assert data["step_bytes"] == 12
+
+
+def test_explain_unknown_text_exits_1() -> None:
+    result = run_cli("explain", "Segmentation fault (core dumped)")
+    assert result.exit_code == 1 and "Not recognised" in result.stderr
+
+
+def _real_messages(flavour: str) -> dict[str, str | None]:
+    env = dict(os.environ, CUDA_VISIBLE_DEVICES="-1", TF_CPP_MIN_LOG_LEVEL="3")
+    proc = subprocess.run(
+        [sys.executable, str(HERE / "keras_errors_child.py"), flavour],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+# case -> (kind, expected dims, found dims) as lstmdiag should read them from the message
+EXPECT = {
+    "timesteps": ("timesteps", 10, 4),
+    "features": ("features", 8, 5),
+    "ndim_missing_batch": ("rank", None, None),
+    "ndim_extra_axis": ("rank", None, None),
+    "graph_features": ("features", 8, 5),
+    "stateful_batch": ("batch", 2, 3),
+    "unroll_undefined": ("unroll", None, None),
+    "unknown_rank": ("unknown-rank", None, None),
+    "unknown_rank_len": ("unknown-rank", None, None),
+    "vocab": ("vocab", None, None),
+    "ragged_list": ("ragged", None, None),
+    "list_of_one": ("structure", None, None),
+    "list_to_one_input": ("input-count", None, None),
+    "ndim_layer": ("rank", None, None),
+}
+
+
+@pytest.mark.keras
+@pytest.mark.skipif(importlib.util.find_spec("tensorflow") is None, reason="needs lstmdiag[tf]")
+@pytest.mark.parametrize("flavour", ["keras", "tf_keras"])
+def test_explain_recognises_real_keras_errors(flavour: str) -> None:
+    messages = _real_messages(flavour)
+    seen = 0
+    for case, (kind, want, got) in EXPECT.items():
+        text = messages.get(case)
+        if text is None:  # this Keras does not produce that error (e.g. a warning in 3 only)
+            continue
+        seen += 1
+        result = run_cli("explain", text, "--format", "json")
+        assert result.exit_code == 0, f"{flavour} {case} not recognised:\n{text[:600]}"
+        data = json.loads(result.stdout)
+        assert data["kind"] == kind, f"{flavour} {case}: {data}"
+        if want is not None and kind in ("timesteps", "features") and data["expected"]:
+            axis = data["axis"]
+            assert data["expected"][axis] == want and data["found"][axis] == got
+        if kind == "features" and not data["expected"]:
+            assert f"{got} instead of {want}" in data["title"]
+        if kind == "batch":
+            assert data["title"] == f"batch of {got} for a model fixed to batches of {want}"
+        if kind == "vocab":
+            assert "token id 60" in data["title"] and "[0, 50)" in data["title"]
+    assert seen >= 12
+
+
+@pytest.mark.keras
+@pytest.mark.skipif(importlib.util.find_spec("tensorflow") is None, reason="needs lstmdiag[tf]")
+def test_explain_uses_the_model_for_the_fix() -> None:
+    text = _real_messages("keras")["timesteps"]
+    assert text is not None
+    model = MODELS / "k3/func_masking.keras"
+    result = run_cli("explain", text, "--model", model, "--data", "d.npy", "-f", "json")
+    data = json.loads(result.stdout)
+    assert data["fix"].startswith(f"lstmdiag pad d.npy --model {model} --padding post")
