@@ -5,6 +5,7 @@ processes (tf-keras for Keras 2 files, keras for Keras 3 files)."""
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 
 import numpy as np
@@ -58,3 +59,31 @@ def test_static_verdicts_agree_with_keras(name: str, tmp_path: Path) -> None:
                 f"{case.variant}: report says Keras runs it silently, Keras raised {outcome.error}"
             )
     assert not problems, f"{name} under {outcomes[0].keras}:\n" + "\n".join(problems)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("tensorflow") is None, reason="needs lstmdiag[tf]")
+def test_verify_reports_what_keras_did() -> None:
+    from .conftest import DATA, run_cli
+
+    result = run_cli(
+        "check",
+        MODELS / "k3/seq_fixed.keras",
+        DATA / "short.npy",
+        DATA / "ok.npy",
+        "--verify",
+        "--format",
+        "json",
+    )
+    data = json.loads(result.stdout)
+    keras_rows = {Path(f["path"]).name: f for f in data["findings"] if f["kind"] == "keras"}
+    # Keras 3 Sequential runs the short file silently, as the timesteps finding said.
+    assert keras_rows["short.npy"]["severity"] == "info"
+    assert "ran it" in keras_rows["short.npy"]["message"]
+    assert "as lstmdiag predicted" in keras_rows["short.npy"]["message"]
+    assert keras_rows["ok.npy"]["severity"] == "info"
+    assert result.exit_code == 1  # the timesteps error stays an error
+    k2 = run_cli(
+        "check", MODELS / "k2/seq_fixed.h5", DATA / "short.npy", "--verify", "--format", "json"
+    )
+    (row,) = [f for f in json.loads(k2.stdout)["findings"] if f["kind"] == "keras"]
+    assert "tf_keras" in row["message"] and "raised ValueError" in row["message"]
