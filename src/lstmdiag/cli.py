@@ -42,6 +42,15 @@ class FailOn(str, Enum):
     warning = "warning"
 
 
+GlobOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--glob", help="File-name pattern for folders (default: *.npy *.npz *.h5 *.hdf5)."
+    ),
+]
+FormatOption = Annotated[ModelFormat, typer.Option("--format", "-f", help="Output format.")]
+
+
 def _stdout() -> Console:
     return Console(highlight=False, soft_wrap=False)
 
@@ -78,9 +87,7 @@ def inspect(
     model: Annotated[
         str, typer.Argument(help="A .keras, .h5 or .json model file, or a SavedModel folder.")
     ],
-    format: Annotated[ModelFormat, typer.Option("--format", "-f", help="Output format.")] = (
-        ModelFormat.table
-    ),
+    format: FormatOption = ModelFormat.table,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print nothing; exit 2 if unreadable.")
     ] = False,
@@ -140,12 +147,7 @@ def check(
             "NAME. Repeatable.",
         ),
     ] = None,
-    glob: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--glob", help="File-name pattern for folders (default: *.npy *.npz *.h5 *.hdf5)."
-        ),
-    ] = None,
+    glob: GlobOption = None,
     deep: Annotated[
         bool | None,
         typer.Option(
@@ -333,15 +335,8 @@ def pad(
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing outputs.")] = False,
-    glob: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--glob", help="File-name pattern for folders (default: *.npy *.npz *.h5 *.hdf5)."
-        ),
-    ] = None,
-    format: Annotated[ModelFormat, typer.Option("--format", "-f", help="Output format.")] = (
-        ModelFormat.table
-    ),
+    glob: GlobOption = None,
+    format: FormatOption = ModelFormat.table,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = (
         False
     ),
@@ -457,15 +452,8 @@ def stats(
     sequence_files: Annotated[
         bool, typer.Option("--sequence-files", help="Each array is ONE sequence (no batch axis).")
     ] = False,
-    glob: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--glob", help="File-name pattern for folders (default: *.npy *.npz *.h5 *.hdf5)."
-        ),
-    ] = None,
-    format: Annotated[ModelFormat, typer.Option("--format", "-f", help="Output format.")] = (
-        ModelFormat.table
-    ),
+    glob: GlobOption = None,
+    format: FormatOption = ModelFormat.table,
 ) -> None:
     """Sequence-length distribution, candidate maxlen values and exact bucket boundaries.
 
@@ -527,9 +515,7 @@ def explain(
     data: Annotated[
         list[str] | None, typer.Option("--data", help="The data you fed (for the exact command).")
     ] = None,
-    format: Annotated[ModelFormat, typer.Option("--format", "-f", help="Output format.")] = (
-        ModelFormat.table
-    ),
+    format: FormatOption = ModelFormat.table,
 ) -> None:
     """Explain a Keras/TensorFlow shape error: the cause, the axis that differs, the fix.
 

@@ -59,13 +59,9 @@ def describe_file(shown: str, file: Path) -> list[ArrayInfo]:
                 size = os.fstat(fh.fileno()).st_size
                 return [npy.describe_stream(fh, size, path=shown, file=file, fmt="npy", key=None)]
     except FileNotFoundError:
-        return [ArrayInfo(shown, file, "?", None, None, None, problem="no such file")]
+        return [ArrayInfo.unusable(shown, file, "?", "no such file")]
     except OSError as exc:
-        return [
-            ArrayInfo(
-                shown, file, "?", None, None, None, problem=f"cannot read ({exc.strerror or exc})"
-            )
-        ]
+        return [ArrayInfo.unusable(shown, file, "?", f"cannot read ({exc.strerror or exc})")]
     try:
         if head.startswith(ZIP_MAGIC):
             return npz.describe(shown, file)
@@ -74,9 +70,9 @@ def describe_file(shown: str, file: Path) -> list[ArrayInfo]:
 
             return hdf5.describe(shown, file)
     except OSError as exc:
-        return [ArrayInfo(shown, file, "?", None, None, None, problem=f"cannot read ({exc})")]
+        return [ArrayInfo.unusable(shown, file, "?", f"cannot read ({exc})")]
     what = "an empty file" if not head else "not a .npy, .npz or HDF5 file"
-    return [ArrayInfo(shown, file, "?", None, None, None, problem=what)]
+    return [ArrayInfo.unusable(shown, file, "?", what)]
 
 
 def describe_paths(paths: list[str], globs: tuple[str, ...] = DEFAULT_GLOBS) -> list[ArrayInfo]:

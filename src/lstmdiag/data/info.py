@@ -52,6 +52,13 @@ class ArrayInfo:
             single=True,
         )
 
+    @classmethod
+    def unusable(
+        cls, path: str, file: Path, fmt: str, problem: str, key: str | None = None
+    ) -> ArrayInfo:
+        """An array that cannot be used at all; ``problem`` says why."""
+        return cls(path, file, fmt, key, None, None, problem=problem)
+
     @property
     def sequences(self) -> int:
         """How many sequences: a ragged collection's count, else the batch (axis 0)."""

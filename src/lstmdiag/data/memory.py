@@ -34,14 +34,8 @@ def describe(name: str, data: Any) -> ArrayInfo:
             )
         rests = {s.shape[1:] for s in seqs}
         if len(rests) != 1 or any(s.ndim == 0 for s in seqs):
-            return ArrayInfo(
-                name,
-                file,
-                "memory",
-                None,
-                None,
-                None,
-                problem=f"sequences of different shapes {sorted(rests)}",
+            return ArrayInfo.unusable(
+                name, file, "memory", f"sequences of different shapes {sorted(rests)}"
             )
         lengths = np.array([len(s) for s in seqs], dtype=np.int64)
         same = int(lengths.min()) == int(lengths.max())
@@ -57,14 +51,8 @@ def describe(name: str, data: Any) -> ArrayInfo:
             lengths=lengths,
             values=seqs,
         )
-    return ArrayInfo(
-        name,
-        file,
-        "memory",
-        None,
-        None,
-        None,
-        problem=f"not an array or a list of arrays ({type(data).__name__})",
+    return ArrayInfo.unusable(
+        name, file, "memory", f"not an array or a list of arrays ({type(data).__name__})"
     )
 
 
