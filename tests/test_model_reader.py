@@ -141,3 +141,18 @@ def test_inspect_imports_neither_tensorflow_nor_keras() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("name", _corpus_cases())
+def test_corpus_through_the_cli(name: str, corpus: Path) -> None:
+    from .conftest import run_cli
+
+    case = json.loads((corpus / "expected.json").read_text())[name]
+    result = run_cli("inspect", corpus / case["file"], "--format", "json")
+    if case["negative"]:
+        assert result.exit_code == 2 and "weights-only" in result.stderr
+        return
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [i["shape"] for i in data["inputs"]] == case["inputs"]
+    assert data["format"] == ("savedmodel" if case["savedmodel"] else data["format"])
