@@ -167,46 +167,32 @@ def check_shape(
         return _check_ragged(model, info, inp, options, masked)
 
     # Rank: a missing batch axis, or an extra size-1 axis (expand_dims after pad_sequences).
-    if rank == want - 1:
+    if rank != want:
+        fix: str | None = None
+        if rank == want - 1:
+            why, fix = ": the batch axis is missing", "x = np.expand_dims(x, 0)  # a batch of one"
+            adjusted: Shape | None = (None, *found)  # the batch is the user's to choose
+        elif rank == want + 1 and 1 in found[:2]:
+            axis = 1 if found[1] == 1 else 0
+            why = ": there is an extra size-1 axis (often expand_dims after pad_sequences)"
+            fix, adjusted = f"x = np.squeeze(x, axis={axis})", found[:axis] + found[axis + 1 :]
+        else:
+            why = f" (batch, timesteps{', features' if want > 2 else ''})"
+            adjusted = None
+        message = f"has {rank} axes {fmt_shape(found)}; the model takes {want} "
         out.append(
             _finding(
                 info,
                 inp,
                 Kind.RANK,
                 Severity.ERROR,
-                f"has {rank} axes {fmt_shape(found)}; the model takes {want} "
-                f"{fmt_shape(expected)}: the batch axis is missing",
-                fix="x = np.expand_dims(x, 0)  # a batch of one",
+                message + f"{fmt_shape(expected)}{why}",
+                fix=fix,
             )
         )
-        found = (None, *found)  # the batch is the user's to choose once the axis exists
-    elif rank == want + 1 and 1 in found[:2]:
-        axis = 1 if found[1] == 1 else 0
-        out.append(
-            _finding(
-                info,
-                inp,
-                Kind.RANK,
-                Severity.ERROR,
-                f"has {rank} axes {fmt_shape(found)}; the model takes {want} "
-                f"{fmt_shape(expected)}: there is an extra size-1 axis (often expand_dims after "
-                "pad_sequences)",
-                fix=f"x = np.squeeze(x, axis={axis})",
-            )
-        )
-        found = found[:axis] + found[axis + 1 :]
-    elif rank != want:
-        out.append(
-            _finding(
-                info,
-                inp,
-                Kind.RANK,
-                Severity.ERROR,
-                f"has {rank} axes {fmt_shape(found)}; the model takes {want} "
-                f"{fmt_shape(expected)} (batch, timesteps{', features' if want > 2 else ''})",
-            )
-        )
-        return out
+        if adjusted is None:
+            return out
+        found = adjusted  # go on checking the other axes as if the rank were fixed
 
     # Batch: fixed by stateful RNNs or Input(batch_size=...).
     if expected[0] is not None and found[0] != expected[0] and found[0] is not None:
