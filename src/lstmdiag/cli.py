@@ -6,7 +6,7 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -14,6 +14,9 @@ from rich.markup import escape
 
 from . import __version__
 from .errors import LstmdiagError
+
+if TYPE_CHECKING:
+    from .model.spec import ModelSpec
 
 app = typer.Typer(
     add_completion=True,
@@ -67,6 +70,16 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
+def _load_model(path: str) -> ModelSpec:
+    """The model read statically, or one red line and exit 2."""
+    from .model import read_model
+
+    try:
+        return read_model(path)
+    except LstmdiagError as exc:
+        fail(str(exc))
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"lstmdiag {__version__}")
@@ -96,12 +109,7 @@ def inspect(
 
     Example: lstmdiag inspect model.keras --format json
     """
-    from .model import read_model
-
-    try:
-        spec = read_model(model)
-    except LstmdiagError as exc:
-        fail(str(exc))
+    spec = _load_model(model)
     if quiet:
         return
     if format is ModelFormat.json:
@@ -186,7 +194,6 @@ def check(
     from .checks import CheckOptions, check_arrays, with_findings
     from .data.discover import DEFAULT_GLOBS, describe_paths
     from .findings import Kind, Severity
-    from .model import read_model
     from .settings import load_settings
 
     try:
@@ -214,10 +221,7 @@ def check(
     for kind in ignore or []:
         if kind not in known:
             fail(f"--ignore: unknown finding kind {kind!r} (kinds: {', '.join(sorted(known))})")
-    try:
-        spec = read_model(model)
-    except LstmdiagError as exc:
-        fail(str(exc))
+    spec = _load_model(model)
     if not spec.inputs:
         fail(f"{model}: the model has no inputs")
     infos = describe_paths(paths, tuple(glob) if glob else DEFAULT_GLOBS)
@@ -354,7 +358,6 @@ def pad(
     import numpy as np
 
     from .data.discover import DEFAULT_GLOBS, describe_paths
-    from .model import read_model
     from .padding import PadOptions, plan_pad, run_pad
     from .settings import load_settings
 
@@ -402,8 +405,8 @@ def pad(
         stack=Path(stack) if stack else None,
         force=force,
     )
+    spec = _load_model(model) if model else None
     try:
-        spec = read_model(model) if model else None
         infos = describe_paths(inputs, tuple(glob) if glob else DEFAULT_GLOBS)
         if not infos:
             fail("no data files found in " + ", ".join(inputs))
@@ -459,25 +462,13 @@ def stats(
 
     Example: lstmdiag stats data/ --model model.keras --buckets 4
     """
-    from .data.discover import DEFAULT_GLOBS, describe_paths
-    from .model import read_model
+    from .data.discover import DEFAULT_GLOBS, as_sequences, describe_paths
     from .stats import compute_stats, length_counts, step_bytes_of, to_dict
 
-    try:
-        spec = read_model(model) if model else None
-    except LstmdiagError as exc:
-        fail(str(exc))
+    spec = _load_model(model) if model else None
     infos = describe_paths(inputs, tuple(glob) if glob else DEFAULT_GLOBS)
     rank = len(spec.inputs[0].shape) if spec and spec.inputs else None
-    infos = [
-        i.as_single_sequence()
-        if i.problem is None
-        and i.shape
-        and not i.ragged
-        and (sequence_files or (rank is not None and len(i.shape) == rank - 1))
-        else i
-        for i in infos
-    ]
+    infos = as_sequences(infos, sequence_files=sequence_files, model_rank=rank)
     counts = length_counts(infos)
     if not counts:
         fail("no sequences found in " + ", ".join(inputs))
@@ -525,16 +516,12 @@ def explain(
     """
     from .explain import explain as run_explain
     from .explain import to_dict
-    from .model import read_model
 
     if text is None or text == "-":
         if sys.stdin.isatty():
             fail("paste the error message as an argument, or pipe it in")
         text = sys.stdin.read()
-    try:
-        spec = read_model(model) if model else None
-    except LstmdiagError as exc:
-        fail(str(exc))
+    spec = _load_model(model) if model else None
     result = run_explain(text, spec, model, data)
     if result is None:
         if format is ModelFormat.json:

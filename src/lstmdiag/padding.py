@@ -11,7 +11,7 @@ import contextlib
 import math
 import os
 import shutil
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from .data import discover
 from .data.info import ArrayInfo
 from .errors import LstmdiagError
 from .model.spec import ModelSpec
+from .stats import human_bytes, length_counts, nearest_rank
 from .write import Container
 
 BLOCK_BYTES = 16 * 1024 * 1024  # per padded block: input + output stay ~2x this
@@ -96,22 +97,6 @@ def collisions(padded: np.ndarray, real: np.ndarray, value: float) -> int:
     return int((hits & real).sum())
 
 
-def percentile_length(lengths: Iterable[tuple[int, int]], q: float = 95.0) -> int:
-    """Nearest-rank percentile of (length, count) pairs: the smallest length that covers
-    ``q`` % of the sequences."""
-    pairs = sorted(lengths)
-    total = sum(count for _, count in pairs)
-    if total == 0:
-        return 0
-    need = math.ceil(total * q / 100.0)
-    seen = 0
-    for length, count in pairs:
-        seen += count
-        if seen >= need:
-            return length
-    return pairs[-1][0]
-
-
 # -- planning -------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class PadOptions:
@@ -170,26 +155,6 @@ class PadPlan:
     notes: list[str] = field(default_factory=list)
 
 
-def _lengths(info: ArrayInfo) -> list[tuple[int, int]]:
-    assert info.shape is not None
-    if info.ragged and info.lengths is not None:
-        values, counts = np.unique(np.asarray(info.lengths), return_counts=True)
-        return [(int(v), int(c)) for v, c in zip(values, counts, strict=True)]
-    return [(int(info.shape[1] or 0), int(info.shape[0] or 0))]
-
-
-def _as_sequence(info: ArrayInfo, options: PadOptions, model: ModelSpec | None) -> ArrayInfo:
-    """Arrays without a batch axis are single sequences: with --sequence-files, or when the
-    model's input has exactly one axis more than the array."""
-    if info.ragged or info.shape is None or len(info.shape) < 1:
-        return info
-    if options.sequence_files or (
-        model is not None and model.inputs and len(info.shape) == len(model.inputs[0].shape) - 1
-    ):
-        return info.as_single_sequence()
-    return info
-
-
 def _inside(child: Path, parent: Path) -> bool:
     try:
         child.relative_to(parent)
@@ -229,7 +194,8 @@ def plan_pad(
     for info in infos:
         if info.problem is not None:
             raise LstmdiagError(f"{info.label}: {info.problem}")
-    infos = [_as_sequence(i, options, model) for i in infos]
+    rank = len(model.inputs[0].shape) if model is not None and model.inputs else None
+    infos = discover.as_sequences(infos, sequence_files=options.sequence_files, model_rank=rank)
     seqs = [i for i in infos if i.ragged or (i.shape is not None and len(i.shape) >= 2)]
     seq_ids = {id(i) for i in seqs}
     if not seqs:
@@ -251,8 +217,10 @@ def plan_pad(
             )
         maxlen, reason = int(fixed[0]), f"the model's fixed time axis ({model.path})"
     elif options.maxlen_auto:
-        pairs = [p for info in seqs for p in _lengths(info)]
-        maxlen = max(1, percentile_length(pairs))
+        counts = length_counts(seqs)
+        lengths = np.array(sorted(counts), dtype=np.int64)
+        per_length = np.array([counts[int(n)] for n in lengths], dtype=np.int64)
+        maxlen = max(1, nearest_rank(lengths, per_length, 95.0)) if per_length.sum() else 1
         reason = "auto: the 95th percentile of sequence lengths"
     else:
         raise LstmdiagError("give --maxlen N, --maxlen auto or --model MODEL")
@@ -324,14 +292,6 @@ def plan_pad(
     return PadPlan(items, maxlen, reason, options.value, options, notes)
 
 
-def _human(n: float) -> str:
-    for unit in ("B", "KB", "MB", "GB", "TB", "PB"):
-        if n < 1000 or unit == "PB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1000
-    return f"{n:.1f} PB"
-
-
 def _check_room(items: list[_Item], maxlen: int, options: PadOptions, out_root: Path) -> None:
     """Refuse before writing when the outputs cannot fit on the output's disk."""
     need = 0
@@ -352,7 +312,7 @@ def _check_room(items: list[_Item], maxlen: int, options: PadOptions, out_root: 
         return
     if need > free:
         raise LstmdiagError(
-            f"the padded outputs need {_human(need)} but only {_human(free)} is free on "
+            f"the padded outputs need {human_bytes(need)} but only {human_bytes(free)} is free on "
             f"{probe}; nothing was written"
         )
 
@@ -647,8 +607,3 @@ def _pad_one(
                 where, None if fmt == "npy" else f"{key}_mask", mask_shape, "bool", info.label
             )
         )
-
-
-def output_tree_files(root: Path) -> list[str]:
-    """Every file below ``root`` (for tests and the CLI's summary)."""
-    return sorted(str(Path(d) / f) for d, _, fs in os.walk(root) for f in fs)

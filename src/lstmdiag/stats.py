@@ -56,6 +56,15 @@ class LengthStats:
     reason: str
 
 
+def human_bytes(n: float) -> str:
+    """1234567 -> "1.2 MB" (decimal units)."""
+    for unit in ("B", "KB", "MB", "GB", "TB", "PB"):
+        if n < 1000 or unit == "PB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} PB"
+
+
 def length_counts(infos: Iterable[ArrayInfo]) -> Counter[int]:
     """length -> number of sequences, from headers (no values are read)."""
     counts: Counter[int] = Counter()
@@ -84,7 +93,8 @@ def step_bytes_of(infos: Iterable[ArrayInfo]) -> int | None:
 
 
 def nearest_rank(lengths: np.ndarray, counts: np.ndarray, q: float) -> int:
-    """The smallest length covering ``q`` % of the sequences."""
+    """Nearest-rank percentile: the smallest length covering ``q`` % of the sequences
+    (``lengths`` sorted, ``counts`` the number of sequences of each)."""
     need = math.ceil(counts.sum() * q / 100.0)
     index = int(np.searchsorted(np.cumsum(counts), max(need, 1)))
     return int(lengths[min(index, len(lengths) - 1)])

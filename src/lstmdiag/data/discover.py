@@ -75,6 +75,22 @@ def describe_file(shown: str, file: Path) -> list[ArrayInfo]:
     return [ArrayInfo.unusable(shown, file, "?", what)]
 
 
+def as_sequences(
+    infos: list[ArrayInfo], *, sequence_files: bool, model_rank: int | None
+) -> list[ArrayInfo]:
+    """Arrays without a batch axis become single sequences: all of them with
+    ``--sequence-files``, or those with exactly one axis fewer than the model's input."""
+    return [
+        info.as_single_sequence()
+        if info.problem is None
+        and info.shape
+        and not info.ragged
+        and (sequence_files or (model_rank is not None and len(info.shape) == model_rank - 1))
+        else info
+        for info in infos
+    ]
+
+
 def describe_paths(paths: list[str], globs: tuple[str, ...] = DEFAULT_GLOBS) -> list[ArrayInfo]:
     infos: list[ArrayInfo] = []
     for shown, file in iter_files(paths, globs):

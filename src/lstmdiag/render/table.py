@@ -199,18 +199,9 @@ def pad_view(result: PadResult, options: PadOptions) -> RenderableType:
     return Group(*parts)
 
 
-def _size(n: int | None) -> str:
-    if n is None:
-        return "?"
-    value = float(n)
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if value < 1000 or unit == "TB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{value:.1f} TB"
-
-
 def stats_view(stats: LengthStats) -> RenderableType:
+    from ..stats import human_bytes
+
     parts: list[RenderableType] = []
     pct = "  ".join(f"p{q} {v}" for q, v in stats.percentiles.items())
     parts.append(
@@ -244,7 +235,7 @@ def stats_view(stats: LengthStats) -> RenderableType:
             f"{c.truncated_pct:.1f}%",
             f"{c.lost_pct:.2f}%",
             f"{c.padding_pct:.1f}%",
-            _size(c.bytes),
+            "?" if c.bytes is None else human_bytes(c.bytes),
             style=style,
         )
     parts.append(table)
