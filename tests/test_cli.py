@@ -25,6 +25,8 @@ def test_inspect_json_shape() -> None:
         "inputs",
         "recurrent",
         "masking",
+        "outputs",
+        "signature",
     }
     assert data["inputs"] == [{"name": "series", "shape": [None, 10, 8], "dtype": "float32"}]
     (rnn,) = data["recurrent"]
@@ -48,7 +50,14 @@ def test_check_json_and_github_formats() -> None:
     result = run_cli("check", model, DATA, "--format", "json")
     assert result.exit_code == 1
     data = json.loads(result.stdout)
-    assert data["summary"] == {"files": 7, "ok": 1, "warnings": 1, "errors": 5}
+    assert data["summary"] == {
+        "files": 7,
+        "ok": 1,
+        "warnings": 1,
+        "errors": 5,
+        "not_inputs": 0,
+        "dataset_errors": 0,
+    }
     short = next(f for f in data["findings"] if f["path"].endswith("short.npy"))
     assert short["kind"] == "timesteps" and short["expected"] == [None, 10, 8]
     assert short["found"] == [1, 4, 8] and short["fix"].startswith("lstmdiag pad ")

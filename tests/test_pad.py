@@ -376,7 +376,7 @@ def test_plan_errors(tmp_path: Path) -> None:
 def test_sequence_files_stack_in_sorted_order(tmp_path: Path) -> None:
     data = tmp_path / "seqs"
     data.mkdir()
-    seqs = [np.full((n, 3), i + 1, np.float32) for i, n in enumerate([4, 1, 9, 6])]
+    seqs = [np.full((n, 8), i + 1, np.float32) for i, n in enumerate([4, 1, 9, 6])]
     for i, s in enumerate(seqs):
         np.save(data / f"seq_{i:03d}.npy", s)
     out = tmp_path / "all.npy"
@@ -417,3 +417,18 @@ def test_sequence_files_stack_in_sorted_order(tmp_path: Path) -> None:
         == 0
     )
     assert np.load(out2).tobytes() == want.tobytes()
+    # Sequences whose timesteps the model cannot take are refused, not padded.
+    np.save(data / "seq_004.npy", np.ones((3, 5), np.float32))
+    refused = run_cli(
+        "pad",
+        data,
+        "--model",
+        MODELS / "k3/seq_none.keras",
+        "--maxlen",
+        "5",
+        "--stack",
+        tmp_path / "all3.npy",
+    )
+    assert refused.exit_code == 2
+    assert "each timestep is (5,), input 'input_layer_1' takes (8,)" in refused.stderr
+    assert not (tmp_path / "all3.npy").exists()

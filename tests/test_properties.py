@@ -203,6 +203,9 @@ def test_checker_verdicts_match_shapes(
     )
     info = ArrayInfo("d.npy", Path("d.npy"), "npy", None, tuple(found), dtype)
     report = check_arrays(spec, [info], CheckOptions())
+    if report.files[0].role != "input":  # a boolean (N, T) array is read as a mask
+        assert dtype == "bool" and len(found) == 2 and report.files[0].role == "mask"
+        return
     fits = len(found) == len(expected) and all(
         e is None or e == f for e, f in zip(expected, found, strict=False)
     )

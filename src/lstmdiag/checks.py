@@ -9,13 +9,16 @@ from __future__ import annotations
 import shlex
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
 from .data import discover
 from .data.info import ArrayInfo
+from .dataset import dataset_problems
 from .findings import FileResult, Finding, Kind, Report, Severity
 from .model.spec import EmbeddingSpec, InputSpec, MaskSpec, ModelSpec, fmt_shape
+from .roles import Assignment, Role, classify
 
 Shape = tuple[int | None, ...]
 BLOCK_BYTES = 32 * 1024 * 1024
@@ -27,6 +30,8 @@ class CheckOptions:
     mapping: dict[str, str] = field(default_factory=dict)  # data path (or path:key) -> input
     model_arg: str | None = None  # the model path as given, for fix commands
     ignore: frozenset[str] = frozenset()  # finding kinds to drop
+    exclude: tuple[str, ...] = ()  # glob patterns of arrays to leave out entirely
+    inputs: tuple[str, ...] = ()  # the data paths as given: fixes never write inside them
 
 
 def _q(text: str) -> str:
@@ -63,49 +68,20 @@ def keras_on_wrong_batch(model: ModelSpec, found: int) -> tuple[bool, str]:
     return False, "Keras raises an error"
 
 
-# -- mapping arrays to inputs ---------------------------------------------------------------
-def _stem(info: ArrayInfo) -> str:
-    if info.key:
-        return info.key.rsplit("/", 1)[-1]
-    name = info.path.rsplit("/", 1)[-1]
-    return name.rsplit(".", 1)[0]
-
-
-def _explicit_input(info: ArrayInfo, mapping: dict[str, str]) -> str | None:
-    for target, name in mapping.items():
-        base = target.rstrip("/")
-        if info.key and target == f"{info.path}:{info.key}":
-            return name
-        if info.path == base or info.path.startswith(base + "/"):
-            return name
-    return None
-
-
-def assign_inputs(
-    model: ModelSpec, infos: list[ArrayInfo], mapping: dict[str, str]
-) -> list[str | None]:
-    """The model input each array feeds (None: unmapped)."""
-    names = {i.name for i in model.inputs}
-    by_file: dict[str, list[int]] = {}
-    for index, info in enumerate(infos):
-        by_file.setdefault(info.path, []).append(index)
-    assigned: list[str | None] = []
-    for info in infos:
-        explicit = _explicit_input(info, mapping)
-        if explicit is not None:
-            assigned.append(explicit)
-        elif _stem(info) in names:
-            assigned.append(_stem(info))
-        elif len(model.inputs) == 1:
-            siblings = [infos[i] for i in by_file[info.path]]
-            named = any(_stem(s) in names for s in siblings if s is not info)
-            assigned.append(None if named else model.inputs[0].name)
-        else:
-            assigned.append(None)
-    return assigned
-
-
 # -- static checks ----------------------------------------------------------------------------
+def fix_out_dir(info: ArrayInfo, given: tuple[str, ...]) -> str:
+    """An output folder for a printed ``pad`` fix that is outside every input tree: not a
+    folder given as input, nor the data file's own folder, nor inside either."""
+    roots = [Path(p).resolve() for p in given if Path(p).is_dir()]
+    roots.append(Path(info.path).resolve().parent)
+    for n in range(1, 100):
+        name = "padded" if n == 1 else f"padded-{n}"
+        out = Path(name).resolve()
+        if not any(out == r or r in out.parents for r in roots):
+            return name + "/"
+    return "padded/"
+
+
 def _pad_fix(info: ArrayInfo, maxlen: int | None, options: CheckOptions, masked: bool) -> str:
     target = (
         f"--model {_q(options.model_arg)}"
@@ -120,7 +96,7 @@ def _pad_fix(info: ArrayInfo, maxlen: int | None, options: CheckOptions, masked:
             f"x = keras.utils.pad_sequences(list(x), maxlen={length}, "
             f"dtype='{info.dtype or 'float32'}'{post})"
         )
-    return f"lstmdiag pad {_q(info.path)} {target}{side} --out padded/"
+    return f"lstmdiag pad {_q(info.path)} {target}{side} --out {fix_out_dir(info, options.inputs)}"
 
 
 def _finding(
@@ -529,85 +505,139 @@ def _verdict(findings: list[Finding]) -> str:
     return {2: "error", 1: "warning"}.get(worst, "ok")
 
 
+def _unusable(info: ArrayInfo, inp: InputSpec | None) -> Finding:
+    fix = (
+        "np.save(path, np.stack(seqs).astype('float32')) — or pad the sequences first — to "
+        "store a numeric array"
+        if info.pickled
+        else None
+    )
+    severity = Severity.INFO if info.skipped else Severity.ERROR
+    return _finding(info, inp, Kind.UNREADABLE, severity, str(info.problem), fix=fix)
+
+
+def _not_fed(model: ModelSpec, info: ArrayInfo, role: Assignment) -> Finding:
+    """A finding for an array that feeds no model input (never checked as one)."""
+    names = ", ".join(i.name for i in model.inputs)
+    if role.role is Role.INPUT:  # mapped by name to something the model does not have
+        return _finding(
+            info,
+            None,
+            Kind.UNMAPPED,
+            Severity.ERROR,
+            f"mapped to '{role.input}', which is not a model input ({names})",
+        )
+    if role.role is not Role.UNKNOWN:
+        return _finding(
+            info,
+            None,
+            Kind.NOT_INPUT,
+            Severity.INFO,
+            f"{role.role.value}: {role.reason}; not fed to the model, not checked against an "
+            "input (--exclude to leave it out)",
+        )
+    multi = len(model.inputs) > 1
+    return _finding(
+        info,
+        None,
+        Kind.UNMAPPED,
+        Severity.WARNING if multi else Severity.INFO,
+        "feeds no model input"
+        + (
+            f" (inputs: {names}); name the member after an input or use --input NAME=PATH"
+            if multi
+            else "; another member is named after the input"
+        ),
+    )
+
+
+def _array_findings(
+    model: ModelSpec, info: ArrayInfo, role: Assignment, options: CheckOptions
+) -> list[Finding]:
+    inp = model.input_named(role.input) if role.input and role.role is Role.INPUT else None
+    if info.problem is not None:
+        return [_unusable(info, inp)]
+    if inp is None:
+        return [_not_fed(model, info, role)]
+    these = check_shape(model, info, inp, options)
+    if options.deep and not any(f.kind in (Kind.RANK, Kind.FEATURES) for f in these):
+        try:
+            these.extend(deep_findings(model, info, inp, options))
+        except (OSError, ValueError) as exc:
+            these.append(
+                _finding(info, inp, Kind.UNREADABLE, Severity.ERROR, f"values unreadable ({exc})")
+            )
+    return these
+
+
+def _dataset_findings(
+    model: ModelSpec, infos: list[ArrayInfo], roles: list[Assignment]
+) -> tuple[list[Finding], dict[int, list[Finding]]]:
+    """Findings about no array (missing inputs, on the model file) and about several."""
+    general: list[Finding] = []
+    per_array: dict[int, list[Finding]] = {}
+    for problem in dataset_problems(model, infos, roles):
+        kind = Kind(problem.kind)
+        inp = model.input_named(problem.input) if problem.input else None
+        if not problem.arrays:
+            general.append(
+                Finding(
+                    kind,
+                    Severity.ERROR,
+                    model.path,
+                    None,
+                    problem.input,
+                    None if inp is None else inp.shape,
+                    None,
+                    problem.message,
+                    problem.fix,
+                )
+            )
+        for index in problem.arrays:
+            info = infos[index]
+            per_array.setdefault(index, []).append(
+                _finding(info, None, kind, Severity.ERROR, problem.message, fix=problem.fix)
+            )
+    return general, per_array
+
+
 def check_arrays(
     model: ModelSpec,
     infos: list[ArrayInfo],
     options: CheckOptions | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Report:
-    """Check every array against the model input it feeds."""
+    """Check every array against the model input it feeds, then the arrays together."""
     options = options or CheckOptions()
-    assigned = assign_inputs(model, infos, options.mapping)
+    infos = discover.drop_excluded(infos, options.exclude)
+    roles = classify(model, infos, options.mapping)
+    general, together = _dataset_findings(model, infos, roles)
     files: list[FileResult] = []
     findings: list[Finding] = []
-    for index, (info, name) in enumerate(zip(infos, assigned, strict=True)):
-        inp = model.input_named(name) if name else None
-        these: list[Finding] = []
-        if info.problem is not None:
-            fix = (
-                (
-                    "np.save(path, np.stack(seqs).astype('float32')) — or pad the sequences "
-                    "first — to store a numeric array"
-                )
-                if info.pickled
-                else None
-            )
-            severity = Severity.INFO if info.skipped else Severity.ERROR
-            these.append(_finding(info, inp, Kind.UNREADABLE, severity, info.problem, fix=fix))
-        elif name is not None and inp is None:
-            these.append(
-                _finding(
-                    info,
-                    None,
-                    Kind.UNMAPPED,
-                    Severity.ERROR,
-                    f"mapped to '{name}', which is not a model "
-                    f"input ({', '.join(i.name for i in model.inputs)})",
-                )
-            )
-        elif inp is None:
-            multi = len(model.inputs) > 1
-            these.append(
-                _finding(
-                    info,
-                    None,
-                    Kind.UNMAPPED,
-                    Severity.WARNING if multi else Severity.INFO,
-                    "feeds no model input"
-                    + (
-                        f" (inputs: {', '.join(i.name for i in model.inputs)}); name the member "
-                        "after an input or use --input NAME=PATH"
-                        if multi
-                        else "; another member is named after the input"
-                    ),
-                )
-            )
-        else:
-            these.extend(check_shape(model, info, inp, options))
-            if options.deep and not any(f.kind in (Kind.RANK, Kind.FEATURES) for f in these):
-                try:
-                    these.extend(deep_findings(model, info, inp, options))
-                except (OSError, ValueError) as exc:
-                    these.append(
-                        _finding(
-                            info, inp, Kind.UNREADABLE, Severity.ERROR, f"values unreadable ({exc})"
-                        )
-                    )
+    for index, (info, role) in enumerate(zip(infos, roles, strict=True)):
+        these = _array_findings(model, info, role, options) + together.get(index, [])
         these = [f for f in these if f.kind.value not in options.ignore]
         findings.extend(these)
+        fed = role.role is Role.INPUT and model.input_named(role.input or "") is not None
+        inp = model.input_named(role.input or "") if fed else None
+        verdict = _verdict(these)
+        if not fed and verdict == "ok":
+            verdict = "info"
         files.append(
             FileResult(
                 info.path,
                 info.key,
-                name if inp else None,
+                role.input if fed else None,
                 info.shape,
                 info.dtype,
-                _verdict(these),
+                verdict,
                 None if inp is None else inp.shape,
+                role.role.value,
             )
         )
         if progress is not None:
             progress(index + 1, len(infos))
+    findings.extend(f for f in general if f.kind.value not in options.ignore)
     return Report(model=model, files=tuple(files), findings=tuple(findings))
 
 
@@ -617,9 +647,19 @@ def with_findings(report: Report, extra: list[Finding]) -> Report:
     files = []
     for row in report.files:
         mine = [f for f in findings if f.path == row.path and f.key == row.key]
+        verdict = _verdict(mine)
+        if row.verdict == "info" and verdict == "ok":
+            verdict = "info"
         files.append(
             FileResult(
-                row.path, row.key, row.input, row.shape, row.dtype, _verdict(mine), row.expected
+                row.path,
+                row.key,
+                row.input,
+                row.shape,
+                row.dtype,
+                verdict,
+                row.expected,
+                row.role,
             )
         )
     return Report(model=report.model, files=tuple(files), findings=tuple(findings))

@@ -51,6 +51,23 @@ GlobOption = Annotated[
         "--glob", help="File-name pattern for folders (default: *.npy *.npz *.h5 *.hdf5)."
     ),
 ]
+ExcludeOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--exclude",
+        metavar="GLOB",
+        help="Leave out arrays whose path, path:key or name matches GLOB (repeatable).",
+    ),
+]
+TimeAxisOption = Annotated[
+    int | None,
+    typer.Option(
+        "--time-axis",
+        metavar="0|1",
+        help="How to read arrays without --model: 1 = (batch, time, ...); 0 = each array is "
+        "ONE sequence (time, ...), like --sequence-files. Needed when a layout is ambiguous.",
+    ),
+]
 FormatOption = Annotated[ModelFormat, typer.Option("--format", "-f", help="Output format.")]
 
 
@@ -156,6 +173,7 @@ def check(
         ),
     ] = None,
     glob: GlobOption = None,
+    exclude: ExcludeOption = None,
     deep: Annotated[
         bool | None,
         typer.Option(
@@ -228,7 +246,12 @@ def check(
     if not infos:
         fail("no data files found in " + ", ".join(paths))
     options = CheckOptions(
-        deep=bool(deep), mapping=mapping, model_arg=model, ignore=frozenset(ignore or [])
+        deep=bool(deep),
+        mapping=mapping,
+        model_arg=model,
+        ignore=frozenset(ignore or []),
+        exclude=tuple(exclude or settings.exclude),
+        inputs=tuple(paths),
     )
     show_progress = (
         format is CheckFormat.table and not quiet and len(infos) > 200 and sys.stderr.isatty()
@@ -338,8 +361,15 @@ def pad(
             "(automatic with --model when the rank says so).",
         ),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite existing outputs.")] = False,
+    time_axis: TimeAxisOption = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Overwrite existing outputs; allow a maxlen over 4x the longest."
+        ),
+    ] = False,
     glob: GlobOption = None,
+    exclude: ExcludeOption = None,
     format: FormatOption = ModelFormat.table,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = (
         False
@@ -362,9 +392,10 @@ def pad(
     from .settings import load_settings
 
     try:
-        conf = load_settings(config).pad
+        settings = load_settings(config)
     except LstmdiagError as exc:
         fail(str(exc))
+    conf = settings.pad
     if maxlen is None and "maxlen" in conf:
         maxlen = str(conf["maxlen"])
     padding = padding or Side(conf.get("padding", "pre"))
@@ -404,6 +435,8 @@ def pad(
         out=Path(out) if out else None,
         stack=Path(stack) if stack else None,
         force=force,
+        time_axis=time_axis,
+        exclude=tuple(exclude or settings.exclude),
     )
     spec = _load_model(model) if model else None
     try:
@@ -455,20 +488,27 @@ def stats(
     sequence_files: Annotated[
         bool, typer.Option("--sequence-files", help="Each array is ONE sequence (no batch axis).")
     ] = False,
+    time_axis: TimeAxisOption = None,
     glob: GlobOption = None,
+    exclude: ExcludeOption = None,
     format: FormatOption = ModelFormat.table,
 ) -> None:
     """Sequence-length distribution, candidate maxlen values and exact bucket boundaries.
 
     Example: lstmdiag stats data/ --model model.keras --buckets 4
     """
-    from .data.discover import DEFAULT_GLOBS, as_sequences, describe_paths
+    from .data.discover import DEFAULT_GLOBS, describe_paths, drop_excluded
+    from .layout import place
     from .stats import compute_stats, length_counts, step_bytes_of, to_dict
 
     spec = _load_model(model) if model else None
     infos = describe_paths(inputs, tuple(glob) if glob else DEFAULT_GLOBS)
-    rank = len(spec.inputs[0].shape) if spec and spec.inputs else None
-    infos = as_sequences(infos, sequence_files=sequence_files, model_rank=rank)
+    infos = drop_excluded(infos, tuple(exclude or ()))
+    try:
+        placed = place(infos, spec, axis=0 if sequence_files else time_axis)
+    except LstmdiagError as exc:
+        fail(str(exc))
+    infos = [p.info for p in placed if p.pad]
     counts = length_counts(infos)
     if not counts:
         fail("no sequences found in " + ", ".join(inputs))

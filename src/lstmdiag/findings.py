@@ -24,6 +24,10 @@ class Kind(str, Enum):
     PADDING = "padding"
     UNREADABLE = "unreadable"
     UNMAPPED = "unmapped"
+    NOT_INPUT = "not-input"  # a target, a mask or lengths: listed, never checked as an input
+    MISSING_INPUT = "missing-input"  # a model input that receives no data
+    CARDINALITY = "cardinality"  # arrays that go together disagree on the number of samples
+    NOT_TESTED = "not-tested"  # --verify: a finding it could not test
     KERAS = "keras"  # --verify: real Keras disagreed with the static verdict
 
 
@@ -76,8 +80,9 @@ class FileResult:
     input: str | None
     shape: tuple[int | None, ...] | None
     dtype: str | None
-    verdict: str  # "ok" | "warning" | "error"
+    verdict: str  # "ok" | "warning" | "error" | "info" (not a model input: not checked)
     expected: tuple[int | None, ...] | None = None
+    role: str = "input"  # see roles.Role
 
     @property
     def label(self) -> str:
@@ -91,6 +96,7 @@ class FileResult:
             "shape": None if self.shape is None else list(self.shape),
             "dtype": self.dtype,
             "verdict": self.verdict,
+            "role": self.role,
         }
 
 
@@ -100,6 +106,8 @@ class Summary:
     ok: int
     warnings: int
     errors: int
+    not_inputs: int = 0  # targets, masks, lengths: listed, not checked
+    dataset_errors: int = 0  # errors about no single array (a model input without data)
 
 
 @dataclass(frozen=True)
@@ -111,11 +119,16 @@ class Report:
     @property
     def summary(self) -> Summary:
         verdicts = [f.verdict for f in self.files]
+        rows = {(f.path, f.key) for f in self.files}
         return Summary(
             files=len(verdicts),
             ok=verdicts.count("ok"),
             warnings=verdicts.count("warning"),
             errors=verdicts.count("error"),
+            not_inputs=verdicts.count("info"),
+            dataset_errors=sum(
+                f.severity is Severity.ERROR and (f.path, f.key) not in rows for f in self.findings
+            ),
         )
 
     def exit_code(self, fail_on: Severity = Severity.ERROR) -> int:
@@ -128,5 +141,12 @@ class Report:
             "model": self.model.to_dict(),
             "files": [f.to_dict() for f in self.files],
             "findings": [f.to_dict() for f in self.findings],
-            "summary": {"files": s.files, "ok": s.ok, "warnings": s.warnings, "errors": s.errors},
+            "summary": {
+                "files": s.files,
+                "ok": s.ok,
+                "warnings": s.warnings,
+                "errors": s.errors,
+                "not_inputs": s.not_inputs,
+                "dataset_errors": s.dataset_errors,
+            },
         }

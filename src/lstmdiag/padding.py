@@ -20,6 +20,7 @@ import numpy as np
 from .data import discover
 from .data.info import ArrayInfo
 from .errors import LstmdiagError
+from .layout import Placed, place
 from .model.spec import ModelSpec
 from .stats import human_bytes, length_counts, nearest_rank
 from .write import Container
@@ -98,6 +99,9 @@ def collisions(padded: np.ndarray, real: np.ndarray, value: float) -> int:
 
 
 # -- planning -------------------------------------------------------------------------------
+FAR_BEYOND = 4  # a given maxlen more than this many times the longest sequence needs --force
+
+
 @dataclass(frozen=True)
 class PadOptions:
     maxlen: int | None = None
@@ -111,6 +115,8 @@ class PadOptions:
     out: Path | None = None
     stack: Path | None = None
     force: bool = False
+    time_axis: int | None = None  # 0: one sequence per array, 1: batch-first; None: decide
+    exclude: tuple[str, ...] = ()  # glob patterns of arrays to leave out
 
 
 @dataclass(frozen=True)
@@ -120,6 +126,7 @@ class PadOutput:
     shape: tuple[int, ...]
     dtype: str
     source: str
+    note: str | None = None  # copied unchanged: why
 
 
 @dataclass(frozen=True)
@@ -134,6 +141,7 @@ class PadResult:
     collisions: int
     mask_layer: str | None
     notes: tuple[str, ...] = ()
+    maxlens: tuple[tuple[str, int], ...] = ()  # per model input, when they differ
 
 
 @dataclass
@@ -142,7 +150,9 @@ class _Item:
 
     info: ArrayInfo
     target: Path | None  # per-file output container
-    sequence: bool  # False: copied unchanged (labels, scalars)
+    sequence: bool  # False: copied unchanged (labels, scalars, inputs without a time axis)
+    maxlen: int = 0
+    note: str | None = None
 
 
 @dataclass
@@ -153,6 +163,7 @@ class PadPlan:
     value: float | None
     options: PadOptions
     notes: list[str] = field(default_factory=list)
+    maxlens: dict[str, int] = field(default_factory=dict)
 
 
 def _inside(child: Path, parent: Path) -> bool:
@@ -177,10 +188,7 @@ def _relative_targets(paths: list[str], infos: list[ArrayInfo], out: Path) -> di
     return targets
 
 
-def plan_pad(
-    paths: list[str], infos: list[ArrayInfo], options: PadOptions, model: ModelSpec | None = None
-) -> PadPlan:
-    """Validate everything and decide maxlen and outputs before a single byte is written."""
+def _validate(options: PadOptions) -> None:
     if (options.out is None) == (options.stack is None):
         raise LstmdiagError(
             "give exactly one of --out DIR (one output per input) or "
@@ -189,92 +197,192 @@ def plan_pad(
     for opt, val in (("--padding", options.padding), ("--truncating", options.truncating)):
         if val not in ("pre", "post"):
             raise LstmdiagError(f"{opt} takes pre or post, not {val!r}")
+    if options.maxlen is not None and options.maxlen < 1:
+        raise LstmdiagError("--maxlen must be at least 1")
+    if options.time_axis not in (None, 0, 1):
+        raise LstmdiagError("--time-axis takes 0 (one sequence per array) or 1 (batch-first)")
+
+
+def _auto_maxlen(seqs: list[ArrayInfo]) -> int:
+    counts = length_counts(seqs)
+    lengths = np.array(sorted(counts), dtype=np.int64)
+    per_length = np.array([counts[int(n)] for n in lengths], dtype=np.int64)
+    return max(1, nearest_rank(lengths, per_length, 95.0)) if per_length.sum() else 1
+
+
+def _maxlen_for(
+    name: str, seqs: list[ArrayInfo], inp_time: int | None, options: PadOptions, model: bool
+) -> tuple[int, str]:
+    """The maxlen for the arrays feeding one input (``name`` empty without a model)."""
+    whose = f" of input '{name}'" if name else ""
+    if options.maxlen is not None:
+        if inp_time is not None and options.maxlen != inp_time:
+            raise LstmdiagError(
+                f"--maxlen {options.maxlen} contradicts the model: input '{name}' takes exactly "
+                f"{inp_time} timesteps (leave --maxlen out to use it)"
+            )
+        return options.maxlen, "given"
+    if inp_time is not None:
+        return inp_time, f"the model's fixed time axis{whose}"
+    if options.maxlen_auto:
+        return _auto_maxlen(seqs), "auto: the 95th percentile of sequence lengths"
+    if model:
+        raise LstmdiagError(
+            f"the model does not fix the time axis{whose}; give --maxlen N or --maxlen auto"
+        )
+    raise LstmdiagError("give --maxlen N, --maxlen auto or --model MODEL")
+
+
+def _plan_maxlens(
+    placed: list[Placed], options: PadOptions, model: ModelSpec | None
+) -> dict[str, tuple[int, str]]:
+    groups: dict[str, list[Placed]] = {}
+    for p in placed:
+        if p.pad:
+            groups.setdefault(p.input.name if p.input else "", []).append(p)
+    result = {}
+    for name, members in groups.items():
+        inp = members[0].input
+        fixed = inp.shape[1] if inp is not None and len(inp.shape) > 1 else None
+        result[name] = _maxlen_for(
+            name, [m.info for m in members], fixed, options, model is not None
+        )
+    if options.maxlen is not None and not options.force:
+        longest = max(length_counts([p.info for p in placed if p.pad]), default=0)
+        if options.maxlen > FAR_BEYOND * max(longest, 1):
+            raise LstmdiagError(
+                f"--maxlen {options.maxlen} is more than {FAR_BEYOND}x the longest sequence "
+                f"({longest} timesteps): the outputs would be at least "
+                f"{100 - 100 * longest // options.maxlen}% padding. Pass --force to write them"
+            )
+    return result
+
+
+def plan_pad(
+    paths: list[str], infos: list[ArrayInfo], options: PadOptions, model: ModelSpec | None = None
+) -> PadPlan:
+    """Validate everything and decide maxlen and outputs before a single byte is written."""
+    _validate(options)
     notes: list[str] = [f"skipped {i.label}: {i.problem}" for i in infos if i.skipped]
     infos = [i for i in infos if not i.skipped]
     for info in infos:
         if info.problem is not None:
             raise LstmdiagError(f"{info.label}: {info.problem}")
-    rank = len(model.inputs[0].shape) if model is not None and model.inputs else None
-    infos = discover.as_sequences(infos, sequence_files=options.sequence_files, model_rank=rank)
-    seqs = [i for i in infos if i.ragged or (i.shape is not None and len(i.shape) >= 2)]
-    seq_ids = {id(i) for i in seqs}
-    if not seqs:
+    infos = discover.drop_excluded(infos, options.exclude)
+    axis = 0 if options.sequence_files else options.time_axis
+    placed = place(infos, model, axis=axis)
+    if not any(p.pad for p in placed):
         raise LstmdiagError(
             "no sequence arrays to pad (arrays need a time axis: (batch, timesteps, ...))"
         )
+    maxlens = _plan_maxlens(placed, options, model)
+    maxlen, reason = next(iter(maxlens.values()))
+    if len(maxlens) > 1:
+        reason = "the model's inputs: " + ", ".join(f"{n} {m}" for n, (m, _) in maxlens.items())
 
-    # maxlen
-    if options.maxlen is not None:
-        if options.maxlen < 1:
-            raise LstmdiagError("--maxlen must be at least 1")
-        maxlen, reason = options.maxlen, "given"
-    elif model is not None and not options.maxlen_auto:
-        fixed = [i.shape[1] for i in model.inputs if len(i.shape) > 1 and i.shape[1]]
-        if not fixed:
-            raise LstmdiagError(
-                f"{model.path}: the model does not fix the time axis; give "
-                "--maxlen N or --maxlen auto"
-            )
-        maxlen, reason = int(fixed[0]), f"the model's fixed time axis ({model.path})"
-    elif options.maxlen_auto:
-        counts = length_counts(seqs)
-        lengths = np.array(sorted(counts), dtype=np.int64)
-        per_length = np.array([counts[int(n)] for n in lengths], dtype=np.int64)
-        maxlen = max(1, nearest_rank(lengths, per_length, 95.0)) if per_length.sum() else 1
-        reason = "auto: the 95th percentile of sequence lengths"
-    else:
-        raise LstmdiagError("give --maxlen N, --maxlen auto or --model MODEL")
-
-    # where things go
-    inputs_resolved = [Path(p).resolve() for p in paths]
     out_root = (options.out or options.stack or Path(".")).resolve()
-    for given, resolved in zip(paths, inputs_resolved, strict=True):
+    _refuse_input_tree(paths, out_root)
+    if options.out is not None:
+        items, planned = _per_file_items(paths, placed, maxlens, options)
+    else:
+        items, planned = _stack_items(placed, maxlens, options, notes)
+    _refuse_existing(paths, infos, planned, options.force)
+    _check_room(items, options, out_root)
+    return PadPlan(
+        items,
+        maxlen,
+        reason,
+        options.value,
+        options,
+        notes,
+        {n: m for n, (m, _) in maxlens.items() if n},
+    )
+
+
+def _refuse_input_tree(paths: list[str], out_root: Path) -> None:
+    for given in paths:
+        resolved = Path(given).resolve()
         if resolved.is_dir() and _inside(out_root, resolved):
             raise LstmdiagError(
                 f"the output {out_root} is inside the input folder {given}; "
                 "lstmdiag never writes into the input tree"
             )
-    input_ids: set[tuple[int, int]] | None = None  # (device, inode) of inputs, on demand
-    items: list[_Item] = []
-    planned: list[Path] = []
-    if options.out is not None:
-        targets = _relative_targets(paths, infos, options.out)
-        for info in infos:
-            is_seq = id(info) in seq_ids
-            items.append(_Item(info, targets[info.path], is_seq))
-        planned = sorted(set(targets.values()))
-        for info in infos:
-            if info.format == "npy" and options.mask:
-                planned.append(_mask_path(targets[info.path]))
-        by_target: dict[Path, str] = {}
-        for info in infos:
-            other = by_target.setdefault(targets[info.path], info.path)
-            if other != info.path:
-                raise LstmdiagError(
-                    f"{other} and {info.path} would both be written to {targets[info.path]}"
-                )
-    else:
-        assert options.stack is not None
-        if options.stack.suffix not in (".npy", ".h5", ".hdf5"):
-            raise LstmdiagError("--stack takes a .npy or .h5 file name")
-        items = [_Item(info, None, True) for info in seqs]
-        skipped = [i.label for i in infos if id(i) not in seq_ids]
-        if skipped:
-            notes.append(
-                f"not stacked (no time axis): {', '.join(skipped[:5])}"
-                + (" …" if len(skipped) > 5 else "")
-            )
-        rests = {tuple(i.shape[2:]) for i in seqs if i.shape is not None}
-        if len(rests) > 1:
+
+
+def _per_file_items(
+    paths: list[str],
+    placed: list[Placed],
+    maxlens: dict[str, tuple[int, str]],
+    options: PadOptions,
+) -> tuple[list[_Item], list[Path]]:
+    assert options.out is not None
+    infos = [p.info for p in placed]
+    targets = _relative_targets(paths, infos, options.out)
+    items = [
+        _Item(
+            p.info,
+            targets[p.info.path],
+            p.pad,
+            maxlens[p.input.name if p.input else ""][0] if p.pad else 0,
+            p.note,
+        )
+        for p in placed
+    ]
+    planned = sorted(set(targets.values()))
+    planned += [
+        _mask_path(targets[i.info.path])
+        for i in items
+        if i.info.format == "npy" and options.mask and i.sequence
+    ]
+    by_target: dict[Path, str] = {}
+    for info in infos:
+        other = by_target.setdefault(targets[info.path], info.path)
+        if other != info.path:
             raise LstmdiagError(
-                "the inputs' sequences have different feature shapes "
-                f"{sorted(rests)}; they cannot be stacked into one array"
+                f"{other} and {info.path} would both be written to {targets[info.path]}"
             )
-        planned = [options.stack]
-        if options.stack.suffix == ".npy":
-            planned.append(_sidecar(options.stack, "lengths"))
-            if options.mask:
-                planned.append(_sidecar(options.stack, "mask"))
+    return items, planned
+
+
+def _stack_items(
+    placed: list[Placed],
+    maxlens: dict[str, tuple[int, str]],
+    options: PadOptions,
+    notes: list[str],
+) -> tuple[list[_Item], list[Path]]:
+    assert options.stack is not None
+    if options.stack.suffix not in (".npy", ".h5", ".hdf5"):
+        raise LstmdiagError("--stack takes a .npy or .h5 file name")
+    if len(maxlens) > 1:
+        raise LstmdiagError(
+            "--stack writes one array, but the data feeds the inputs "
+            f"{', '.join(maxlens)}: use --out DIR (one output per input file)"
+        )
+    seqs = [p.info for p in placed if p.pad]
+    maxlen = next(iter(maxlens.values()))[0]
+    items = [_Item(info, None, True, maxlen) for info in seqs]
+    skipped = [f"{p.info.label} ({p.note})" for p in placed if not p.pad]
+    if skipped:
+        notes.append(f"not stacked: {', '.join(skipped[:5])}" + (" …" if len(skipped) > 5 else ""))
+    rests = {tuple(i.shape[2:]) for i in seqs if i.shape is not None}
+    if len(rests) > 1:
+        raise LstmdiagError(
+            "the inputs' sequences have different feature shapes "
+            f"{sorted(rests)}; they cannot be stacked into one array"
+        )
+    planned = [options.stack]
+    if options.stack.suffix == ".npy":
+        planned.append(_sidecar(options.stack, "lengths"))
+        if options.mask:
+            planned.append(_sidecar(options.stack, "mask"))
+    return items, planned
+
+
+def _refuse_existing(
+    paths: list[str], infos: list[ArrayInfo], planned: list[Path], force: bool
+) -> None:
+    input_ids: set[tuple[int, int]] | None = None  # (device, inode) of inputs, on demand
+    roots = [Path(p).resolve() for p in paths]
     for path in planned:
         resolved = path.resolve()
         if path.exists():
@@ -283,16 +391,14 @@ def plan_pad(
             st = path.stat()
             if (st.st_dev, st.st_ino) in input_ids:
                 raise LstmdiagError(f"{path} is an input; lstmdiag never overwrites its inputs")
-        for given, root in zip(paths, inputs_resolved, strict=True):
+        for given, root in zip(paths, roots, strict=True):
             if root.is_dir() and _inside(resolved, root):
                 raise LstmdiagError(f"{path} is inside the input folder {given}")
-        if path.exists() and not options.force:
+        if path.exists() and not force:
             raise LstmdiagError(f"{path} exists; use --force to overwrite it")
-    _check_room(items, maxlen, options, out_root)
-    return PadPlan(items, maxlen, reason, options.value, options, notes)
 
 
-def _check_room(items: list[_Item], maxlen: int, options: PadOptions, out_root: Path) -> None:
+def _check_room(items: list[_Item], options: PadOptions, out_root: Path) -> None:
     """Refuse before writing when the outputs cannot fit on the output's disk."""
     need = 0
     for item in items:
@@ -302,7 +408,7 @@ def _check_room(items: list[_Item], maxlen: int, options: PadOptions, out_root: 
         rows = info.sequences
         per_step = math.prod(int(d or 0) for d in info.shape[2:])
         dtype = np.dtype(options.dtype) if options.dtype else np.dtype(info.dtype or "float32")
-        need += rows * maxlen * (per_step * dtype.itemsize + (1 if options.mask else 0))
+        need += rows * item.maxlen * (per_step * dtype.itemsize + (1 if options.mask else 0))
     probe = out_root
     while not probe.exists() and probe != probe.parent:
         probe = probe.parent
@@ -336,7 +442,7 @@ def _rows_per_block(maxlen: int, rest: tuple[int, ...], dtype: np.dtype, in_len:
 
 
 def _padded_blocks(
-    infos: list[ArrayInfo], plan: PadPlan, dtype: np.dtype | None, value: float
+    infos: list[ArrayInfo], plan: PadPlan, maxlen: int, dtype: np.dtype | None, value: float
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """(padded block, lengths of its sequences) for the given arrays in order, streamed.
 
@@ -352,9 +458,7 @@ def _padded_blocks(
 
     def flush() -> tuple[np.ndarray, np.ndarray]:
         lengths = np.array([len(s) for s in chunk], dtype=np.int64)
-        padded = pad_list(
-            chunk, plan.maxlen, o.padding, o.truncating, value, chunk_dtype, chunk_rest
-        )
+        padded = pad_list(chunk, maxlen, o.padding, o.truncating, value, chunk_dtype, chunk_rest)
         chunk.clear()
         return padded, lengths
 
@@ -366,7 +470,7 @@ def _padded_blocks(
             if chunk and (rest != chunk_rest or out_dtype != chunk_dtype):
                 yield flush()
             chunk_rest, chunk_dtype = rest, out_dtype
-            limit = _rows_per_block(plan.maxlen, rest, out_dtype, 0)
+            limit = _rows_per_block(maxlen, rest, out_dtype, 0)
             for seq in discover.iter_sequences(info):
                 chunk.append(seq)
                 if len(chunk) >= limit:
@@ -377,12 +481,12 @@ def _padded_blocks(
         length = int(info.shape[1] or 0)
         in_dtype = np.dtype(info.dtype or "float32")
         rows = _rows_per_block(
-            plan.maxlen, rest, max(out_dtype, in_dtype, key=lambda d: d.itemsize), length
+            maxlen, rest, max(out_dtype, in_dtype, key=lambda d: d.itemsize), length
         )
         for block in discover.iter_blocks(info, rows):
             lengths = np.full(block.shape[0], length, dtype=np.int64)
             yield (
-                pad_block(block, plan.maxlen, o.padding, o.truncating, value, out_dtype),
+                pad_block(block, maxlen, o.padding, o.truncating, value, out_dtype),
                 lengths,
             )
     if chunk:
@@ -434,9 +538,10 @@ def run_pad(plan: PadPlan, progress: Callable[[int, int], None] | None = None) -
 
     def account(padded: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         state["sequences"] += len(lengths)
-        state["truncated"] += int((lengths > plan.maxlen).sum())
-        state["padded"] += int((lengths < plan.maxlen).sum())
-        real = mask_rows(lengths, plan.maxlen, o.padding)
+        maxlen = padded.shape[1]
+        state["truncated"] += int((lengths > maxlen).sum())
+        state["padded"] += int((lengths < maxlen).sum())
+        real = mask_rows(lengths, maxlen, o.padding)
         state["collisions"] += collisions(padded, real, value)
         state["done"] += len(lengths)
         if progress is not None:
@@ -466,6 +571,7 @@ def run_pad(plan: PadPlan, progress: Callable[[int, int], None] | None = None) -
         collisions=state["collisions"],
         mask_layer=mask_layer,
         notes=tuple(plan.notes),
+        maxlens=tuple(plan.maxlens.items()) if len(plan.maxlens) > 1 else (),
     )
 
 
@@ -485,8 +591,9 @@ def _run_stack(
         if o.dtype
         else np.result_type(*[np.dtype(i.dtype or "float32") for i in seqs])
     )
-    shape = (count, plan.maxlen, *rest)
-    mask_shape = (count, plan.maxlen)
+    maxlen = plan.items[0].maxlen
+    shape = (count, maxlen, *rest)
+    mask_shape = (count, maxlen)
     h5 = o.stack.suffix != ".npy"
     lengths_path, mask_path = _sidecar(o.stack, "lengths"), _sidecar(o.stack, "mask")
     with contextlib.ExitStack() as stack:
@@ -506,7 +613,7 @@ def _run_stack(
                 if o.mask
                 else None
             )
-        for block, lengths in _padded_blocks(seqs, plan, dtype, value):
+        for block, lengths in _padded_blocks(seqs, plan, maxlen, dtype, value):
             real = account(block, lengths)
             data.write(block)
             lens.write(lengths)
@@ -548,9 +655,20 @@ def _run_per_file(
                 info = item.info
                 key = info.key
                 if not item.sequence:
-                    box.copy(key or "data", discover.read_small(info))
+                    values = discover.read_small(info)
+                    box.copy(key or "data", values)
+                    outputs.append(
+                        PadOutput(
+                            discover.printable(str(target)),
+                            key,
+                            tuple(values.shape),
+                            values.dtype.name,
+                            info.label,
+                            f"copied unchanged: {item.note}" if item.note else "copied unchanged",
+                        )
+                    )
                     continue
-                _pad_one(plan, value, account, outputs, box, target, info)
+                _pad_one(plan, value, account, outputs, box, target, item)
 
 
 def _pad_one(
@@ -560,17 +678,18 @@ def _pad_one(
     outputs: list[PadOutput],
     box: Container,
     target: Path,
-    info: ArrayInfo,
+    item: _Item,
 ) -> None:
     """Pad one array into ``box`` (and its mask beside it: a sibling .npy, an h5 dataset,
     or an npz member written after the data, since zip members cannot interleave)."""
     o = plan.options
+    info, maxlen = item.info, item.maxlen
     assert info.shape is not None
     key, fmt = info.key, box.fmt
     dtype = _out_dtype(info, o)
     rows = info.sequences
-    shape = (rows, plan.maxlen, *tuple(int(d or 0) for d in info.shape[2:]))
-    mask_shape = (rows, plan.maxlen)
+    shape = (rows, maxlen, *tuple(int(d or 0) for d in info.shape[2:]))
+    mask_shape = (rows, maxlen)
     kept_masks: list[np.ndarray] = []
     all_lengths: list[np.ndarray] = []
     with contextlib.ExitStack() as stack:
@@ -581,7 +700,7 @@ def _pad_one(
         elif o.mask and fmt == "npy":
             mask_box = stack.enter_context(Container(_mask_path(target), "npy"))
             mask_sink = mask_box.array(None, mask_shape, np.dtype(bool))
-        for block, lengths in _padded_blocks([info], plan, dtype, value):
+        for block, lengths in _padded_blocks([info], plan, maxlen, dtype, value):
             real = account(block, lengths)
             sink.write(block)
             if mask_sink is not None:

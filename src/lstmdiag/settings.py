@@ -10,6 +10,7 @@ deep = false
 format = "table"             # table | json | github | junit | sarif
 glob = ["*.npy"]
 input = { audio = "data/audio/" }   # model input -> path
+exclude = ["*_meta.npy"]     # arrays to leave out (check and pad)
 
 [tool.lstmdiag.pad]
 padding = "post"
@@ -36,7 +37,18 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-CHECK_KEYS = {"model", "inputs", "fail-on", "ignore", "deep", "format", "glob", "input", "pad"}
+CHECK_KEYS = {
+    "model",
+    "inputs",
+    "fail-on",
+    "ignore",
+    "deep",
+    "format",
+    "glob",
+    "input",
+    "pad",
+    "exclude",
+}
 PAD_KEYS = {"padding", "truncating", "value", "dtype", "mask", "maxlen", "sequence-files"}
 
 
@@ -50,6 +62,7 @@ class Settings:
     deep: bool | None = None
     format: str | None = None
     glob: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
     input_map: dict[str, str] = field(default_factory=dict)
     pad: dict[str, Any] = field(default_factory=dict)
 
@@ -166,6 +179,7 @@ def load_settings(path: str | None = None, cwd: Path | None = None) -> Settings:
         deep=deep,
         format=fmt,
         glob=_strings(table.get("glob", []), "glob", where),
+        exclude=_strings(table.get("exclude", []), "exclude", where),
         input_map={name: _rel(base, p) for name, p in mapping.items()},
         pad=dict(pad),
     )

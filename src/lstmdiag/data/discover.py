@@ -75,20 +75,20 @@ def describe_file(shown: str, file: Path) -> list[ArrayInfo]:
     return [ArrayInfo.unusable(shown, file, "?", what)]
 
 
-def as_sequences(
-    infos: list[ArrayInfo], *, sequence_files: bool, model_rank: int | None
-) -> list[ArrayInfo]:
-    """Arrays without a batch axis become single sequences: all of them with
-    ``--sequence-files``, or those with exactly one axis fewer than the model's input."""
-    return [
-        info.as_single_sequence()
-        if info.problem is None
-        and info.shape
-        and not info.ragged
-        and (sequence_files or (model_rank is not None and len(info.shape) == model_rank - 1))
-        else info
-        for info in infos
-    ]
+def drop_excluded(infos: list[ArrayInfo], patterns: tuple[str, ...]) -> list[ArrayInfo]:
+    """Arrays that match no ``--exclude`` glob. A pattern is tried against the path, the
+    ``path:key`` label, and the bare file name / member name."""
+    if not patterns:
+        return infos
+    regex = re.compile("|".join(fnmatch.translate(p) for p in patterns))
+
+    def hit(info: ArrayInfo) -> bool:
+        names = [info.path, info.label, info.path.rsplit("/", 1)[-1]]
+        if info.key:
+            names.append(info.key)
+        return any(regex.match(n) for n in names)
+
+    return [i for i in infos if not hit(i)]
 
 
 def describe_paths(paths: list[str], globs: tuple[str, ...] = DEFAULT_GLOBS) -> list[ArrayInfo]:

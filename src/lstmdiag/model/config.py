@@ -461,7 +461,7 @@ def spec_from_config(top: Any, *, path: str, fmt: str, keras_version: str | None
         raise LstmdiagError(f"the config describes a {class_name!r}, not a model")
     walker = _Walker()
     try:
-        inputs, _ = walker.model(class_name, top["config"], None, (), top.get("build_config"))
+        inputs, outs = walker.model(class_name, top["config"], None, (), top.get("build_config"))
     except RecursionError as exc:
         raise LstmdiagError("the model config is nested too deeply to read") from exc
     version = keras_version or (
@@ -480,6 +480,7 @@ def spec_from_config(top: Any, *, path: str, fmt: str, keras_version: str | None
         embeddings=tuple(e for _, e in sorted(walker.embeddings, key=lambda kv: kv[0])),
         unknown_layers=tuple(walker.unknown),
         keras_generation=generation,
+        outputs=tuple(t.shape for t in outs),
     )
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..errors import LstmdiagError
 from .config import spec_from_config
+from .signatures import serving_inputs
 from .spec import ModelSpec
 
 _ROOT = re.compile(rb"_tf_keras_(?:sequential|network|model)[\s\S]{1,12}?(\{\")")
@@ -47,7 +48,25 @@ def read(folder: Path, shown: str) -> ModelSpec:
             return spec_from_config(top, path=shown, fmt="savedmodel", keras_version=None)
         except LstmdiagError as exc:
             raise LstmdiagError(f"{shown}: {exc}") from None
-    raise LstmdiagError(
-        f"{shown}: a TF SavedModel without Keras metadata; lstmdiag cannot read its shapes "
-        "statically. Load it with TensorFlow and re-save it with model.save('model.keras')"
+    return _from_signature(folder / "saved_model.pb", shown)
+
+
+def _from_signature(pb: Path, shown: str) -> ModelSpec:
+    """Keras 3 ``model.export()`` / ``tf.saved_model.save``: no Keras config, only the
+    serving signature's inputs (names, shapes, dtypes); no layers to describe."""
+    try:
+        data = pb.read_bytes() if pb.stat().st_size <= MAX_PB_BYTES else b""
+    except OSError as exc:
+        raise LstmdiagError(f"{shown}: cannot read {pb.name}: {exc.strerror}") from None
+    name, inputs = serving_inputs(data, shown)
+    return ModelSpec(
+        path=shown,
+        format="savedmodel",
+        keras_version=None,
+        model_class="SavedModel (exported)",
+        sequential=False,
+        inputs=inputs,
+        recurrent=(),
+        masking=(),
+        signature=name,
     )

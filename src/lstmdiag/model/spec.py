@@ -78,6 +78,8 @@ class ModelSpec:
     embeddings: tuple[EmbeddingSpec, ...] = ()
     unknown_layers: tuple[str, ...] = field(default=())
     keras_generation: int | None = None  # 2 (Keras 1/2, tf.keras) or 3; None when unknown
+    outputs: tuple[Shape | None, ...] = ()  # propagated output shapes (None: unknown)
+    signature: str | None = None  # an exported SavedModel: the serving signature read
 
     @property
     def keras_major(self) -> int | None:
@@ -117,4 +119,6 @@ class ModelSpec:
                 {"layer": m.layer, "class_name": m.class_name, "mask_value": m.mask_value}
                 for m in self.masking
             ],
+            "outputs": [None if o is None else list(o) for o in self.outputs],
+            "signature": self.signature,
         }

@@ -74,9 +74,18 @@ def inspect_view(spec: ModelSpec) -> RenderableType:
                 flags,
             )
         parts.append(rec)
+    elif spec.signature is not None:
+        parts.append(
+            Text(
+                f"Layers: not recorded (an exported SavedModel); the inputs above are what its "
+                f"serving signature {spec.signature!r} accepts."
+            )
+        )
     else:
         parts.append(Text("No recurrent layer in this model.", style="yellow"))
-    if spec.masking:
+    if spec.signature is not None:
+        pass
+    elif spec.masking:
         for m in spec.masking:
             what = (
                 f"Masking(mask_value={m.mask_value!r})"
@@ -125,9 +134,9 @@ def check_view(report: Report, verbose: bool = False) -> RenderableType:
                     continue
             table.add_row(
                 row.label,
-                row.input or "—",
+                row.input or ("—" if row.role in ("input", "unknown") else f"({row.role})"),
                 fmt_shape(row.shape),
-                fmt_shape(row.expected),
+                "—" if row.expected is None and row.role != "input" else fmt_shape(row.expected),
                 Text(row.verdict, style=_STYLE[row.verdict]),
             )
         if hidden:
@@ -142,14 +151,16 @@ def check_view(report: Report, verbose: bool = False) -> RenderableType:
             parts.append(line)
             if f.fix:
                 parts.append(Text(f"        fix: {f.fix}", style="cyan"))
-    style = "bold red" if s.errors else ("yellow" if s.warnings else "green")
+    style = "bold red" if s.errors or s.dataset_errors else ("yellow" if s.warnings else "green")
     model = report.model
     ins = ", ".join(f"{i.name} {fmt_shape(i.shape)}" for i in model.inputs)
     parts.append(
         Text(
             f"{s.files} array{'' if s.files == 1 else 's'} checked against {model.path} [{ins}]: "
             f"{s.ok} ok, "
-            f"{s.warnings} warnings, {s.errors} errors",
+            f"{s.warnings} warnings, {s.errors} errors"
+            + (f"; {s.not_inputs} not model inputs (not checked)" if s.not_inputs else "")
+            + (f"; {s.dataset_errors} dataset errors" if s.dataset_errors else ""),
             style=style,
         )
     )
@@ -158,20 +169,29 @@ def check_view(report: Report, verbose: bool = False) -> RenderableType:
 
 def pad_view(result: PadResult, options: PadOptions) -> RenderableType:
     parts: list[RenderableType] = []
+    to = (
+        "maxlen " + ", ".join(f"{m} ({name})" for name, m in result.maxlens)
+        if result.maxlens
+        else f"maxlen {result.maxlen} ({result.maxlen_reason})"
+    )
     parts.append(
         Text(
-            f"Padded {result.sequences} sequences to maxlen {result.maxlen} "
-            f"({result.maxlen_reason})"
+            f"Padded {result.sequences} sequences to {to}"
             f": {result.truncated} truncated, {result.padded} padded; padding {options.padding}, "
             f"truncating {options.truncating}, value {result.value!r}"
         )
     )
     table = Table(show_edge=False)
-    for col in ("output", "shape", "dtype", "from"):
+    notes = any(o.note for o in result.outputs)
+    for col in ("output", "shape", "dtype", "from", *(("note",) if notes else ())):
         table.add_column(col, overflow="fold")
     for o in result.outputs:
         table.add_row(
-            f"{o.path}:{o.key}" if o.key else o.path, fmt_shape(o.shape), o.dtype, o.source
+            f"{o.path}:{o.key}" if o.key else o.path,
+            fmt_shape(o.shape),
+            o.dtype,
+            o.source,
+            *((o.note or "",) if notes else ()),
         )
     parts.append(table)
     for note in result.notes:

@@ -1,0 +1,191 @@
+"""What each array is: a model input, a target, a mask or lengths written by lstmdiag, or
+unknown. Pure functions over headers (names, shapes, dtypes) and the model spec.
+
+Every command decides this here, before anything is checked or padded: a label array fed to
+the model input gives nonsense findings, and a pad that pads labels destroys them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+from .data.info import ArrayInfo
+from .model.spec import InputSpec, ModelSpec, Shape
+
+
+class Role(str, Enum):
+    INPUT = "input"
+    TARGET = "target"
+    MASK = "mask"
+    LENGTHS = "lengths"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """The role of one array, the model input it feeds (inputs only), and the evidence."""
+
+    role: Role
+    input: str | None
+    reason: str
+
+
+# Names people give labels: y, y_train, Y_test, labels, train_labels, targets, target_seq ...
+_TARGET_NAME = re.compile(
+    r"^(y|ys|y[_\-.].*|y(train|test|val|valid)|labels?|targets?|classes|"
+    r".*[_\-.](y|labels?|targets?))$",
+    re.IGNORECASE,
+)
+# What lstmdiag itself writes beside padded data: NAME.mask.npy, KEY_mask, mask; lengths alike.
+_MASK_NAME = re.compile(r"^(.*[_.])?mask$", re.IGNORECASE)
+_LENGTHS_NAME = re.compile(r"^(.*[_.])?lengths$", re.IGNORECASE)
+
+
+def stem(info: ArrayInfo) -> str:
+    """The array's own name: its npz member / last h5 path part, or the file name without
+    its extension."""
+    if info.key:
+        return info.key.rsplit("/", 1)[-1]
+    name = info.path.rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[0]
+
+
+def time_axis(model: ModelSpec, inp: InputSpec) -> int | None:
+    """The input's time axis (1) when it has one, else None.
+
+    An input has a time axis when it is (batch, time, features...) — rank 3 or more — or when
+    a rank-2 input feeds an Embedding (token ids: (batch, time)). A rank-2 float input
+    (batch, features) feeds Dense-like layers: its axis 1 is features, never padded.
+    """
+    if len(inp.shape) >= 3:
+        return 1
+    if len(inp.shape) == 2 and any(e.input == inp.name for e in model.embeddings):
+        return 1
+    return None
+
+
+def _fits(shape: Shape, want: Shape) -> bool:
+    """Same rank, and every fixed non-batch axis equal."""
+    return len(shape) == len(want) and all(
+        w is None or s == w for s, w in zip(shape[1:], want[1:], strict=True)
+    )
+
+
+def _matches_output(info: ArrayInfo, model: ModelSpec) -> bool:
+    if info.shape is None or info.ragged:
+        return False
+    for out in model.outputs:
+        if out is None:
+            continue
+        if _fits(info.shape, out):
+            return True
+        # Keras takes (N,) targets for a (None, 1) output.
+        if len(info.shape) == 1 and len(out) == 2 and out[1] == 1:
+            return True
+    return False
+
+
+def _sidecar(info: ArrayInfo) -> Assignment | None:
+    """Masks and lengths lstmdiag writes: recognised by name and content."""
+    name, shape, dtype = stem(info), info.shape, info.dtype or ""
+    if shape is None or info.ragged:
+        return None
+    if _MASK_NAME.match(name) and len(shape) == 2 and dtype in ("bool", "uint8", "int8"):
+        return Assignment(Role.MASK, None, f"a {dtype} (N, T) mask named '{name}'")
+    if _LENGTHS_NAME.match(name) and len(shape) == 1 and dtype[:3] in ("int", "uin"):
+        return Assignment(Role.LENGTHS, None, f"integer sequence lengths named '{name}'")
+    return None
+
+
+def _target_by_name(info: ArrayInfo) -> Assignment | None:
+    name = stem(info)
+    if _TARGET_NAME.match(name):
+        return Assignment(Role.TARGET, None, f"a target/label by its name '{name}'")
+    return None
+
+
+def _bool_mask(info: ArrayInfo, inp: InputSpec) -> bool:
+    """A boolean (N, T) array beside float data for a (batch, time, features) input."""
+    return (
+        info.dtype == "bool"
+        and info.shape is not None
+        and len(info.shape) == 2
+        and len(inp.shape) >= 3
+        and inp.dtype != "bool"
+    )
+
+
+def _explicit(info: ArrayInfo, mapping: dict[str, str]) -> str | None:
+    for target, name in mapping.items():
+        base = target.rstrip("/")
+        if info.key and target == f"{info.path}:{info.key}":
+            return name
+        if info.path == base or info.path.startswith(base + "/"):
+            return name
+    return None
+
+
+def _by_shape(info: ArrayInfo, model: ModelSpec) -> list[InputSpec]:
+    if info.shape is None:
+        return []
+    if info.ragged:  # a collection of sequences (time, ...): compare the per-sequence rank
+        return [i for i in model.inputs if len(i.shape) == len(info.shape)]
+    return [i for i in model.inputs if _fits(info.shape, i.shape)]
+
+
+def classify(
+    model: ModelSpec | None, infos: Sequence[ArrayInfo], mapping: dict[str, str] | None = None
+) -> list[Assignment]:
+    """The role of every array, in order. Evidence, strongest first: ``--input``, a name that
+    is a model input, lstmdiag's own masks/lengths, target names, the model's output shape,
+    a boolean mask's content, then the only input (one-input models) or a unique shape fit.
+    Without a model only names speak: everything else is taken as (unnamed) input data."""
+    mapping = mapping or {}
+    if model is None:
+        return [
+            _sidecar(i) or _target_by_name(i) or Assignment(Role.INPUT, None, "") for i in infos
+        ]
+    names = {i.name for i in model.inputs}
+    named_files = {i.path for i in infos if stem(i) in names and i.key is not None}
+    out: list[Assignment] = []
+    for info in infos:
+        out.append(_classify_one(model, info, mapping, names, info.path in named_files))
+    return out
+
+
+def _classify_one(
+    model: ModelSpec,
+    info: ArrayInfo,
+    mapping: dict[str, str],
+    names: set[str],
+    sibling_named: bool,
+) -> Assignment:
+    explicit = _explicit(info, mapping)
+    if explicit is not None:
+        return Assignment(Role.INPUT, explicit, "mapped by --input")
+    name = stem(info)
+    if name in names:
+        return Assignment(Role.INPUT, name, f"named after input '{name}'")
+    sidecar = _sidecar(info)
+    if sidecar is not None:
+        return sidecar
+    by_name = _target_by_name(info)
+    if by_name is not None:
+        return by_name
+    usable = info.problem is None  # shapes and dtypes of unreadable arrays prove nothing
+    fitting = _by_shape(info, model) if usable else []
+    if usable and not fitting and _matches_output(info, model):
+        return Assignment(Role.TARGET, None, "shaped like the model's output")
+    if len(model.inputs) == 1:
+        only = model.inputs[0]
+        if usable and _bool_mask(info, only):
+            return Assignment(Role.MASK, None, "a boolean (N, T) array: a mask, not features")
+        if sibling_named:
+            return Assignment(Role.UNKNOWN, None, "another member is named after the input")
+        return Assignment(Role.INPUT, only.name, "the model's only input")
+    if len(fitting) == 1:
+        return Assignment(Role.INPUT, fitting[0].name, f"shaped for input '{fitting[0].name}'")
+    return Assignment(Role.UNKNOWN, None, "feeds no model input by name or by shape")
