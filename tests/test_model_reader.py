@@ -17,7 +17,7 @@ from lstmdiag.model import read_model
 from .conftest import CORPUS, MODELS, TRUTH
 
 
-@pytest.mark.parametrize("name", sorted(TRUTH))
+@pytest.mark.parametrize("name", sorted(n for n in TRUTH if "signature" not in TRUTH[n]))
 def test_reader_matches_live_keras(name: str) -> None:
     truth = TRUTH[name]
     spec = read_model(MODELS / name)

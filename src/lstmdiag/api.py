@@ -76,9 +76,20 @@ def check(
     spec = _model(model)
     infos, auto = _describe(data, spec)
     auto.update({path: name for path, name in (mapping or {}).items()})
-    return check_arrays(
-        spec, infos, CheckOptions(deep=deep, mapping=auto, ignore=frozenset(ignore))
-    )
+    given = tuple(str(p) for p in _paths_in(data))
+    options = CheckOptions(deep=deep, mapping=auto, ignore=frozenset(ignore), inputs=given)
+    return check_arrays(spec, infos, options)
+
+
+def _paths_in(data: Data) -> list[str | Path]:
+    """The paths named in ``data`` (fixes never write inside them)."""
+    if _is_path(data):
+        return [data]
+    if isinstance(data, Mapping):
+        return [p for item in data.values() for p in _paths_in(item)]
+    if isinstance(data, Sequence) and all(_is_path(p) for p in data):
+        return list(data)
+    return []
 
 
 def assert_compatible(

@@ -18,7 +18,7 @@ from .data.info import ArrayInfo
 from .dataset import dataset_problems
 from .findings import FileResult, Finding, Kind, Report, Severity
 from .model.spec import EmbeddingSpec, InputSpec, MaskSpec, ModelSpec, fmt_shape
-from .roles import Assignment, Role, classify
+from .roles import Assignment, Role, classify, time_axis
 
 Shape = tuple[int | None, ...]
 BLOCK_BYTES = 32 * 1024 * 1024
@@ -187,6 +187,22 @@ def check_shape(
                 found=found,
             )
         )
+
+    # Axis 1 of an input without a time axis (batch, features): features, never padded.
+    if want == 2 and expected[1] not in (None, found[1]) and time_axis(model, inp) is None:
+        out.append(
+            _finding(
+                info,
+                inp,
+                Kind.FEATURES,
+                Severity.ERROR,
+                f"axis 1 is {found[1]}; input '{inp.name}' takes {expected[1]} features "
+                f"(shape {fmt_shape(expected)}: no time axis, it feeds no sequence layer). "
+                "Padding cannot fix this",
+                found=found,
+            )
+        )
+        return out + _check_dtype(model, info, inp)
 
     # Timesteps: axis 1.
     if want >= 2 and expected[1] is not None and found[1] != expected[1]:
@@ -358,6 +374,29 @@ class _Tally:
     postpadded: int = 0
     lo: float | None = None
     hi: float | None = None
+    values: int = 0  # finite values seen
+    binary: bool = True  # every finite value is 0 or 1 (one-hot, flags): whole by nature
+
+
+def _tally_values(arr: np.ndarray, tally: _Tally, input_dim: int | None, tokens: bool) -> None:
+    """Range, integrality and (for token ids) vocabulary of one block of values."""
+    finite = arr[np.isfinite(arr)] if arr.dtype.kind == "f" else arr
+    if arr.dtype.kind == "f":
+        tally.nonfinite += int(arr.size - finite.size)
+    if not finite.size or arr.dtype.kind == "b":
+        return
+    lo, hi = float(finite.min()), float(finite.max())
+    tally.lo = lo if tally.lo is None else min(tally.lo, lo)
+    tally.hi = hi if tally.hi is None else max(tally.hi, hi)
+    tally.values += int(finite.size)
+    if tally.binary and (lo < 0 or hi > 1 or bool(((finite != 0) & (finite != 1)).any())):
+        tally.binary = False
+    if arr.dtype.kind == "f":
+        tally.nonintegral += int((finite != np.round(finite)).sum())
+    if tokens:
+        tally.below += int((finite < 0).sum())
+        if input_dim is not None:
+            tally.above += int((finite >= input_dim).sum())
 
 
 def _masked_steps(block: np.ndarray, mask: MaskSpec) -> np.ndarray:
@@ -380,46 +419,147 @@ def _tally_mask(steps: np.ndarray, tally: _Tally) -> None:
     tally.postpadded += int((trail[:, -1] & ~full).sum())
 
 
-def deep_findings(
-    model: ModelSpec, info: ArrayInfo, inp: InputSpec, options: CheckOptions
-) -> list[Finding]:
-    """Value checks, streamed in blocks: vocab, non-finite, mask-collision, padding side."""
-    embedding: EmbeddingSpec | None = next(
-        (e for e in model.embeddings if e.input == inp.name), None
-    )
-    mask: MaskSpec | None = next((m for m in model.masking if m.input == inp.name), None)
+def _scan(
+    info: ArrayInfo, inp: InputSpec, embedding: EmbeddingSpec | None, mask: MaskSpec | None
+) -> _Tally:
     tally = _Tally()
     seq_rank = len(inp.shape) - 1
+    input_dim = embedding.input_dim if embedding is not None else None
     for block in _sequence_blocks(info):
-        arrays = block if isinstance(block, list) else [block]
-        for arr in arrays:
+        for arr in block if isinstance(block, list) else [block]:
             arr = np.asarray(arr)
             if arr.size == 0:
                 continue
-            if arr.dtype.kind == "f":
-                tally.nonfinite += int(arr.size - np.count_nonzero(np.isfinite(arr)))
-            if embedding is not None:
-                finite = arr[np.isfinite(arr)] if arr.dtype.kind == "f" else arr
-                if finite.size:
-                    tally.lo = (
-                        float(finite.min())
-                        if tally.lo is None
-                        else min(tally.lo, float(finite.min()))
-                    )
-                    tally.hi = (
-                        float(finite.max())
-                        if tally.hi is None
-                        else max(tally.hi, float(finite.max()))
-                    )
-                    tally.below += int((finite < 0).sum())
-                    if embedding.input_dim is not None:
-                        tally.above += int((finite >= embedding.input_dim).sum())
-                    if arr.dtype.kind == "f":
-                        tally.nonintegral += int((finite != np.round(finite)).sum())
+            _tally_values(arr, tally, input_dim, embedding is not None)
             if mask is not None:
                 batch = arr[None] if (isinstance(block, list) or arr.ndim == seq_rank) else arr
                 if batch.ndim >= 2:
                     _tally_mask(_masked_steps(batch, mask), tally)
+    return tally
+
+
+def keras_on_bad_token_ids(model: ModelSpec, negative: bool) -> str:
+    """What Keras does with token ids outside an Embedding's range (TF backend).
+
+    Verified on CPU with Keras 3.15 and tf-keras 2.21: tf-keras raises InvalidArgumentError for
+    negative and too-large ids; Keras 3 raises for too-large ids but reads id -1 as the LAST row
+    silently (negative ids index from the end). On GPU TensorFlow's gather returns zeros for
+    out-of-range ids instead of raising (its documented behaviour).
+    """
+    if negative and model.keras_major == 3:
+        return "Keras 3 silently reads negative ids from the end of the table (-1 is the last row)"
+    if negative and model.keras_major is None:
+        return "Keras 3 silently reads negative ids from the end of the table; tf.keras raises"
+    return "Keras raises on CPU (InvalidArgumentError); on GPU TensorFlow returns zero vectors"
+
+
+def _vocab_findings(
+    model: ModelSpec, info: ArrayInfo, inp: InputSpec, embedding: EmbeddingSpec, tally: _Tally
+) -> list[Finding]:
+    out = []
+    if tally.nonintegral:
+        out.append(
+            _finding(
+                info,
+                inp,
+                Kind.DTYPE,
+                Severity.ERROR,
+                f"{tally.nonintegral} non-integral values feed Embedding "
+                f"'{embedding.layer}': token ids must be whole numbers",
+                fix="tokenize the data; the model takes integer token ids",
+            )
+        )
+    if tally.below or tally.above:
+        limit = embedding.input_dim
+        what = "; ".join(
+            f"{n} {word}: {keras_on_bad_token_ids(model, neg)}"
+            for n, word, neg in ((tally.above, "too large", False), (tally.below, "negative", True))
+            if n
+        )
+        out.append(
+            _finding(
+                info,
+                inp,
+                Kind.VOCAB,
+                Severity.ERROR,
+                f"token ids from {tally.lo:g} to {tally.hi:g}; Embedding '{embedding.layer}' "
+                f"accepts 0..{'?' if limit is None else limit - 1}. {what}",
+                fix="use the tokenizer the model was trained with, or map unknown ids to an "
+                "OOV id below input_dim",
+            )
+        )
+    return out
+
+
+def _truncation_finding(info: ArrayInfo, inp: InputSpec, tally: _Tally) -> list[Finding]:
+    """Float features that are all whole numbers: the pad_sequences(dtype='int32') truncation.
+    One-hot / 0-1 data and all-zero data prove nothing and are left alone."""
+    if not inp.dtype.startswith(("float", "bfloat")) or tally.nonintegral or tally.binary:
+        return []
+    if not tally.values:
+        return []
+    return [
+        _finding(
+            info,
+            inp,
+            Kind.DTYPE,
+            Severity.WARNING,
+            f"every value is a whole number ({tally.lo:g} to {tally.hi:g}) in data for the "
+            f"{inp.dtype} input: float features truncated to integers? "
+            "keras.utils.pad_sequences defaults to dtype='int32' and truncates floats silently. "
+            "If the features really are whole numbers (counts, categories), --ignore dtype",
+            fix="pad_sequences(seqs, ..., dtype='float32') on the original float data (or "
+            "lstmdiag pad, which keeps the dtype)",
+        )
+    ]
+
+
+def _mask_findings(info: ArrayInfo, inp: InputSpec, mask: MaskSpec, tally: _Tally) -> list[Finding]:
+    out = []
+    layer = (
+        f"Masking(mask_value={mask.mask_value!r})"
+        if mask.class_name == "Masking"
+        else f"Embedding(mask_zero=True) '{mask.layer}'"
+    )
+    if tally.interior:
+        what = "token 0" if mask.class_name == "Embedding" else "the mask value"
+        out.append(
+            _finding(
+                info,
+                inp,
+                Kind.MASK_COLLISION,
+                Severity.WARNING,
+                f"{tally.interior} real timesteps inside sequences equal {what}: {layer} makes "
+                "Keras skip them silently",
+                fix=f"lstmdiag pad {_q(info.path)} --value auto --padding post --out padded/ "
+                "(then use the printed Masking value)"
+                if mask.class_name == "Masking"
+                else "reserve id 0 for padding: shift real token ids by one",
+            )
+        )
+    if tally.prepadded:
+        out.append(
+            _finding(
+                info,
+                inp,
+                Kind.PADDING,
+                Severity.INFO,
+                f"{tally.prepadded} sequences are pre-padded under {layer}: the cuDNN LSTM/GRU "
+                "kernel needs right-padded masks, so Keras falls back to the slow kernel",
+                fix=f"lstmdiag pad {_q(info.path)} --padding post --out padded/",
+            )
+        )
+    return out
+
+
+def deep_findings(
+    model: ModelSpec, info: ArrayInfo, inp: InputSpec, options: CheckOptions
+) -> list[Finding]:
+    """Value checks, streamed in blocks: vocab, non-finite, truncated floats, mask collisions,
+    padding side."""
+    embedding = next((e for e in model.embeddings if e.input == inp.name), None)
+    mask = next((m for m in model.masking if m.input == inp.name), None)
+    tally = _scan(info, inp, embedding, mask)
     out: list[Finding] = []
     if tally.nonfinite:
         out.append(
@@ -434,68 +574,11 @@ def deep_findings(
             )
         )
     if embedding is not None:
-        if tally.nonintegral:
-            out.append(
-                _finding(
-                    info,
-                    inp,
-                    Kind.DTYPE,
-                    Severity.ERROR,
-                    f"{tally.nonintegral} non-integral values feed Embedding "
-                    f"'{embedding.layer}': token ids must be whole numbers",
-                    fix="tokenize the data; the model takes integer token ids",
-                )
-            )
-        if tally.below or tally.above:
-            limit = embedding.input_dim
-            out.append(
-                _finding(
-                    info,
-                    inp,
-                    Kind.VOCAB,
-                    Severity.ERROR,
-                    f"token ids from {tally.lo:g} to {tally.hi:g}; Embedding '{embedding.layer}' "
-                    f"accepts 0..{'?' if limit is None else limit - 1} ({tally.above} too large, "
-                    f"{tally.below} negative). On CPU Keras raises; on GPU it silently returns "
-                    "zeros",
-                    fix="use the tokenizer the model was trained with, or map unknown ids to an "
-                    "OOV id below input_dim",
-                )
-            )
+        out.extend(_vocab_findings(model, info, inp, embedding, tally))
+    else:
+        out.extend(_truncation_finding(info, inp, tally))
     if mask is not None:
-        layer = (
-            f"Masking(mask_value={mask.mask_value!r})"
-            if mask.class_name == "Masking"
-            else f"Embedding(mask_zero=True) '{mask.layer}'"
-        )
-        if tally.interior:
-            what = "token 0" if mask.class_name == "Embedding" else "the mask value"
-            out.append(
-                _finding(
-                    info,
-                    inp,
-                    Kind.MASK_COLLISION,
-                    Severity.WARNING,
-                    f"{tally.interior} real timesteps inside sequences equal {what}: {layer} makes "
-                    "Keras skip them silently",
-                    fix=f"lstmdiag pad {_q(info.path)} --value auto --padding post --out padded/ "
-                    "(then use the printed Masking value)"
-                    if mask.class_name == "Masking"
-                    else "reserve id 0 for padding: shift real token ids by one",
-                )
-            )
-        if tally.prepadded:
-            out.append(
-                _finding(
-                    info,
-                    inp,
-                    Kind.PADDING,
-                    Severity.INFO,
-                    f"{tally.prepadded} sequences are pre-padded under {layer}: the cuDNN LSTM/GRU "
-                    "kernel needs right-padded masks, so Keras falls back to the slow kernel",
-                    fix=f"lstmdiag pad {_q(info.path)} --padding post --out padded/",
-                )
-            )
+        out.extend(_mask_findings(info, inp, mask, tally))
     return out
 
 

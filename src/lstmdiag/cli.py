@@ -195,6 +195,14 @@ def check(
             "--verify", help="Also run real Keras (needs lstmdiag[tf]) on one batch per shape."
         ),
     ] = (False),
+    verify_data: Annotated[
+        bool,
+        typer.Option(
+            "--verify-data",
+            help="Like --verify, but feed each array's first 32 samples, so value findings "
+            "are tested too.",
+        ),
+    ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show every row.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the exit code.")] = False,
     config: Annotated[
@@ -266,11 +274,11 @@ def check(
             )
     else:
         report = check_arrays(spec, infos, options)
-    if verify:
+    if verify or verify_data:
         from .verify import verify_report
 
         try:
-            report = with_findings(report, verify_report(report, model))
+            report = with_findings(report, verify_report(report, model, data=verify_data))
         except LstmdiagError as exc:
             fail(str(exc))
     code = report.exit_code(Severity(fail_on.value))

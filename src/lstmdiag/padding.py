@@ -253,7 +253,7 @@ def _plan_maxlens(
             raise LstmdiagError(
                 f"--maxlen {options.maxlen} is more than {FAR_BEYOND}x the longest sequence "
                 f"({longest} timesteps): the outputs would be at least "
-                f"{100 - 100 * longest // options.maxlen}% padding. Pass --force to write them"
+                f"{100 * (1 - longest / options.maxlen):.1f}% padding. Pass --force to write them"
             )
     return result
 

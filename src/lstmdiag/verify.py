@@ -42,13 +42,17 @@ def flavour_for(keras_version: str | None) -> str:
     return "keras"
 
 
+Feed = tuple[Any, ...]  # (shape, dtype) for zeros, or (shape, dtype, file, key): real rows
+
+
 def run_keras(
     model_path: str,
-    batches: list[list[tuple[tuple[int, ...], str]]],
+    batches: list[list[Feed]],
     flavour: str,
     timeout: float = 600.0,
 ) -> list[KerasOutcome]:
-    """Run real Keras on zero arrays of the given (shape, dtype) per input, one batch each."""
+    """Run real Keras on one batch each: zero arrays of (shape, dtype) per input, or the first
+    ``shape[0]`` rows of a real array (``--verify-data``)."""
     request = json.dumps({"model": model_path, "flavour": flavour, "batches": batches})
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="-1")
     try:
@@ -83,6 +87,20 @@ def run_keras(
         tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
         raise LstmdiagError(f"--verify: the Keras child process failed ({tail[:300]})")
     return results
+
+
+def _feed_array(np: Any, item: list[Any]) -> Any:  # pragma: no cover - in the child
+    """Zeros of (shape, dtype), or the first rows of a real array (shape, dtype, file, key)."""
+    shape, dtype = item[0], item[1]
+    if len(item) == 2:
+        return np.zeros(shape, dtype=dtype)
+    from pathlib import Path
+
+    from lstmdiag.data.discover import describe_file, iter_blocks
+
+    file, key = item[2], item[3]
+    info = next(i for i in describe_file(file, Path(file)) if i.key == key)
+    return next(iter_blocks(info, shape[0]))
 
 
 def _child() -> None:  # pragma: no cover - runs in the child process
@@ -121,9 +139,9 @@ def _child() -> None:  # pragma: no cover - runs in the child process
         # A fresh model per batch: tf.keras checks input shapes differently once a predict
         # function has been traced, so results would depend on the order of the batches.
         model = load()
-        arrays = [np.zeros(shape, dtype=dtype) for shape, dtype in batch]
+        arrays = [_feed_array(np, item) for item in batch]
         feed: Any = arrays[0] if len(arrays) == 1 else arrays
-        result: dict[str, Any] = {"shapes": [s for s, _ in batch], "keras": name}
+        result: dict[str, Any] = {"shapes": [list(a.shape) for a in arrays], "keras": name}
         try:
             out = model.predict(feed, verbose=0)
             first = out[0] if isinstance(out, list | tuple) else out
@@ -144,55 +162,112 @@ if __name__ == "__main__":  # pragma: no cover
 
 
 SHAPE_KINDS = ("rank", "timesteps", "features", "batch")
+VALUE_KINDS = ("vocab", "non-finite", "mask-collision", "padding", "dtype")
+DATA_ROWS = 32  # --verify-data feeds at most this many samples of each array
 
 
-def verify_report(report: Any, model_path: str) -> list[Any]:
-    """Findings from running real Keras on one zero batch per distinct array shape."""
+def _feeds(model: Any, name: str, shape: tuple[int, ...], real: Feed | None) -> list[Feed]:
+    """One batch for every model input: the array under test, the others filled."""
+    feed: list[Feed] = []
+    for inp in model.inputs:
+        dtype = "float32" if inp.dtype.startswith("float") else inp.dtype
+        if inp.name == name:
+            feed.append(real if real is not None else (shape, dtype))
+        else:
+            rows = shape[0]
+            fill = tuple(
+                (rows if i == 0 else 4) if d is None else d for i, d in enumerate(inp.shape)
+            )
+            feed.append((fill, dtype))
+    return feed
+
+
+def _cases(report: Any, data: bool) -> dict[tuple[Any, ...], list[Any]]:
+    """Rows grouped by what is fed: per distinct (input, shape) for zero batches; per array
+    with --verify-data (its own first rows)."""
+    cases: dict[tuple[Any, ...], list[Any]] = {}
+    for row in report.files:
+        if row.input is None or row.shape is None or None in row.shape:
+            continue
+        shape = tuple(int(d) for d in row.shape)
+        if data:
+            rows = min(shape[0], DATA_ROWS) if shape else 0
+            fixed = report.model.input_named(row.input).shape[0]
+            rows = fixed if fixed is not None else rows
+            cases[(row.input, (rows, *shape[1:]), row.path, row.key)] = [row]
+        else:
+            cases.setdefault((row.input, shape), []).append(row)
+    return cases
+
+
+def _not_tested(report: Any, data: bool) -> list[Any]:
+    """Value findings a zero batch cannot test: said so, never claimed as agreement."""
+    from .findings import Finding, Kind, Severity
+
+    if data:
+        return []
+    return [
+        Finding(
+            Kind.NOT_TESTED,
+            Severity.INFO,
+            f.path,
+            f.key,
+            f.input,
+            f.expected,
+            f.found,
+            f"{f.kind.value} finding not tested by --verify: it feeds zero batches, which "
+            "judge shapes only (--verify-data feeds each array's first batch)",
+        )
+        for f in report.findings
+        if f.kind.value in VALUE_KINDS and f.severity.value != "info"
+    ]
+
+
+def verify_report(report: Any, model_path: str, data: bool = False) -> list[Any]:
+    """Findings from running real Keras: one zero batch per distinct array shape, or with
+    ``data`` the first rows of every array (in the child process: values are never loaded
+    here)."""
     from .checks import keras_on_wrong_batch, keras_on_wrong_timesteps
     from .findings import Finding, Kind, Severity
 
     model = report.model
     if len(model.inputs) == 0:
         return []
-    cases: dict[tuple[str, tuple[int, ...]], list[Any]] = {}
-    for row in report.files:
-        if row.input is None or row.shape is None or None in row.shape:
-            continue
-        cases.setdefault((row.input, tuple(int(d) for d in row.shape)), []).append(row)
+    cases = _cases(report, data)
     if not cases:
-        return []
-    batches: list[list[tuple[tuple[int, ...], str]]] = []
-    for (name, shape), _ in cases.items():
-        feed = []
-        for inp in model.inputs:
-            if inp.name == name:
-                feed.append((shape, "float32" if inp.dtype.startswith("float") else inp.dtype))
-            else:
-                fill = tuple(
-                    (shape[0] if i == 0 else 4) if d is None else d for i, d in enumerate(inp.shape)
-                )
-                feed.append((fill, "float32" if inp.dtype.startswith("float") else inp.dtype))
-        batches.append(feed)
+        return _not_tested(report, data)
+    batches: list[list[Feed]] = []
+    for key, rows in cases.items():
+        name, shape = key[0], key[1]
+        real: Feed | None = None
+        if data:
+            dtype = rows[0].dtype or "float32"
+            real = (shape, dtype, rows[0].path, rows[0].key)
+        batches.append(_feeds(model, name, shape, real))
     outcomes = run_keras(model_path, batches, flavour_for(model.keras_version))
     extra: list[Any] = []
-    for ((name, shape), rows), outcome in zip(cases.items(), outcomes, strict=True):
+    for (key, rows), outcome in zip(cases.items(), outcomes, strict=True):
+        name, shape = key[0], key[1]
+        kinds = SHAPE_KINDS + (VALUE_KINDS if data else ())
         errors = [
             f
             for f in report.findings
             if f.path == rows[0].path
             and f.key == rows[0].key
-            and f.kind.value in SHAPE_KINDS
+            and f.kind.value in kinds
             and f.severity is Severity.ERROR
         ]
         predicted_silent = any(
             (f.kind is Kind.TIMESTEPS and keras_on_wrong_timesteps(model)[0])
             or (f.kind is Kind.BATCH and keras_on_wrong_batch(model, shape[0])[0])
+            or f.kind is Kind.VOCAB
             for f in errors
         )
+        fed = f"the first {shape[0]} samples" if data else "a zero batch"
         what = (
-            f"{outcome.keras} ran it (output {list(outcome.output_shape or ())})"
+            f"{outcome.keras} ran {fed} (output {list(outcome.output_shape or ())})"
             if outcome.ran
-            else f"{outcome.keras} raised {outcome.error}"
+            else f"{outcome.keras} raised {outcome.error} on {fed}"
         )
         if outcome.ran and errors and not predicted_silent:
             severity, message = (
@@ -205,13 +280,12 @@ def verify_report(report: Any, model_path: str) -> list[Any]:
         elif not outcome.ran and not errors:
             severity, message = (
                 Severity.ERROR,
-                (
-                    f"{what}, although lstmdiag found the shape fine. Please report this "
-                    "model/shape to lstmdiag"
-                ),
+                f"{what}, although lstmdiag found {'it' if data else 'the shape'} fine. "
+                "Please report this model/shape to lstmdiag",
             )
         else:
-            severity, message = Severity.INFO, f"{what}; as lstmdiag predicted"
+            judged = "the data" if data else "the shape"
+            severity, message = Severity.INFO, f"{what}; as lstmdiag predicted for {judged}"
         for row in rows:
             inp = model.input_named(name)
             extra.append(
@@ -226,4 +300,4 @@ def verify_report(report: Any, model_path: str) -> list[Any]:
                     message,
                 )
             )
-    return extra
+    return extra + _not_tested(report, data)

@@ -25,6 +25,10 @@ RULES = {
     Kind.UNREADABLE: "The data file cannot be read.",
     Kind.UNMAPPED: "The array feeds no model input.",
     Kind.KERAS: "Real Keras disagreed with the static verdict (--verify).",
+    Kind.NOT_INPUT: "A target, mask or lengths array: listed, not checked against an input.",
+    Kind.MISSING_INPUT: "A model input receives no data.",
+    Kind.CARDINALITY: "Arrays fed together disagree on the number of samples.",
+    Kind.NOT_TESTED: "A finding that --verify could not test (zero batches judge shapes only).",
 }
 
 
