@@ -55,7 +55,10 @@ def test_masked_model_suggests_post_padding(tmp_path: Path) -> None:
         read_model(MODELS / "k3/func_masking.keras"), describe_paths([str(DATA / "short.npy")])
     )
     assert report.findings[0].fix is not None
-    assert "--maxlen 10 --padding post" in report.findings[0].fix
+    model = MODELS / "k3/func_masking.keras"
+    assert report.findings[0].fix == (
+        f"lstmdiag pad {DATA / 'short.npy'} --model {model} --padding post --out padded/"
+    )
 
 
 def test_two_input_model_maps_npz_members_by_name(tmp_path: Path) -> None:

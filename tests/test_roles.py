@@ -7,6 +7,7 @@ pass `check` and keeps every value, or lstmdiag says why it will not write anyth
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 
 import h5py
@@ -193,8 +194,6 @@ def _two_input_npz(path: Path) -> dict[str, np.ndarray]:
 
 def test_the_printed_fix_pads_each_input_to_its_own_length(tmp_path: Path) -> None:
     """Issue #10: the fix for a two-input npz used to pad video to 10 and truncate it."""
-    import shlex
-
     src = tmp_path / "multi"
     src.mkdir()
     arrays = _two_input_npz(src / "badpair.npz")
@@ -414,3 +413,79 @@ def test_exported_savedmodel_signature_is_read_statically(tmp_path: Path) -> Non
     assert _kinds(report) == [("video", "timesteps")]
     shown = run_cli("inspect", MODELS / "k3/two_input_export")
     assert shown.exit_code == 0 and "serving signature 'serving_default'" in shown.stdout
+
+
+# -- every printed pad fix, applied literally, makes the data pass -----------------------------
+def _apply_and_recheck(model: Path, data: Path, cwd: Path) -> None:
+    """Check, run the one printed pad command literally, check its output: it must pass."""
+    first = json.loads(run_cli("check", model, data, "-f", "json").stdout)
+    fixes = {f["fix"] for f in first["findings"] if f["fix"] and f["fix"].startswith("lstmdiag")}
+    assert len(fixes) == 1, fixes
+    (fix,) = fixes
+    cmd = shlex.split(fix)
+    result = run_cli(*cmd[1:])
+    assert result.exit_code == 0, (fix, result.stderr)
+    again = run_cli("check", model, cwd / cmd[cmd.index("--out") + 1], "-f", "json")
+    assert again.exit_code == 0, (fix, again.stdout)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "k3/seq_fixed.keras",
+        "k2/seq_fixed.h5",
+        "k3/func_masking.keras",
+        "k3/bidir_td.keras",
+        "k3/embed_maskzero_gru.keras",
+        "k2/stacked.json",
+    ],
+)
+@pytest.mark.parametrize("length", [3, 15])
+def test_applied_timesteps_fix_passes(
+    name: str, length: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    spec = read_model(MODELS / name)
+    inp = spec.inputs[0]
+    rest = tuple(d or 4 for d in inp.shape[2:])
+    dtype = "int32" if spec.embeddings else "float32"
+    data = tmp_path / "data"
+    data.mkdir()
+    np.save(data / "x.npy", np.ones((2, length, *rest), dtype))
+    _apply_and_recheck(MODELS / name, data, tmp_path)
+
+
+def test_applied_fix_for_a_multi_input_npz_passes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "multi").mkdir()
+    _two_input_npz(tmp_path / "multi" / "badpair.npz")
+    _apply_and_recheck(TWO, tmp_path / "multi", tmp_path)
+
+
+def test_applied_fix_for_a_ragged_collection_passes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "d").mkdir()
+    with h5py.File(tmp_path / "d" / "clips.h5", "w") as f:
+        for i, n in enumerate([3, 10, 14]):
+            f[f"clips/{i}"] = np.ones((n, 8), np.float32)
+    _apply_and_recheck(SEQ, tmp_path / "d", tmp_path)
+
+
+def test_applied_fix_for_a_file_mapped_by_input_passes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A multi-input model whose data is mapped by --input: the fix carries the mapping."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "v").mkdir()
+    np.save(tmp_path / "v" / "clip.npy", np.ones((2, 9, 3), np.float32))
+    np.save(tmp_path / "a.npy", np.ones((2, 10, 8), np.float32))
+    first = lstmdiag.check(TWO, {"audio": str(tmp_path / "a.npy"), "video": str(tmp_path / "v")})
+    (fix,) = [f.fix for f in first.findings if f.fix]
+    assert f"--input video={tmp_path / 'v' / 'clip.npy'}" in fix
+    assert run_cli(*shlex.split(fix)[1:]).exit_code == 0
+    fixed = lstmdiag.check(TWO, {"audio": str(tmp_path / "a.npy"), "video": "padded"})
+    assert fixed.exit_code() == 0

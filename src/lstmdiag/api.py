@@ -77,7 +77,13 @@ def check(
     infos, auto = _describe(data, spec)
     auto.update({path: name for path, name in (mapping or {}).items()})
     given = tuple(str(p) for p in _paths_in(data))
-    options = CheckOptions(deep=deep, mapping=auto, ignore=frozenset(ignore), inputs=given)
+    options = CheckOptions(
+        deep=deep,
+        mapping=auto,
+        ignore=frozenset(ignore),
+        inputs=given,
+        model_arg=None if isinstance(model, ModelSpec) else str(model),
+    )
     return check_arrays(spec, infos, options)
 
 

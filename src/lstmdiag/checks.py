@@ -18,7 +18,7 @@ from .data.info import ArrayInfo
 from .dataset import dataset_problems
 from .findings import FileResult, Finding, Kind, Report, Severity
 from .model.spec import EmbeddingSpec, InputSpec, MaskSpec, ModelSpec, fmt_shape
-from .roles import Assignment, Role, classify, time_axis
+from .roles import Assignment, Role, classify, stem, time_axis
 
 Shape = tuple[int | None, ...]
 BLOCK_BYTES = 32 * 1024 * 1024
@@ -82,13 +82,16 @@ def fix_out_dir(info: ArrayInfo, given: tuple[str, ...]) -> str:
     return "padded/"
 
 
-def _pad_fix(info: ArrayInfo, maxlen: int | None, options: CheckOptions, masked: bool) -> str:
-    target = (
-        f"--model {_q(options.model_arg)}"
-        if options.model_arg and maxlen
-        else (f"--maxlen {maxlen}" if maxlen else "--maxlen auto")
-    )
-    side = " --padding post" if masked else ""
+def _pad_fix(
+    model: ModelSpec,
+    info: ArrayInfo,
+    inp: InputSpec,
+    maxlen: int | None,
+    options: CheckOptions,
+    masked: bool,
+) -> str:
+    """The command (or, for in-memory data, the Python) that makes this array fit ``inp``:
+    ``pad --model`` pads each array to the input it feeds and copies the rest unchanged."""
     if info.format == "memory":  # the Python API: say it in Python
         post = ", padding='post'" if masked else ""
         length = maxlen if maxlen else "None"
@@ -96,7 +99,15 @@ def _pad_fix(info: ArrayInfo, maxlen: int | None, options: CheckOptions, masked:
             f"x = keras.utils.pad_sequences(list(x), maxlen={length}, "
             f"dtype='{info.dtype or 'float32'}'{post})"
         )
-    return f"lstmdiag pad {_q(info.path)} {target}{side} --out {fix_out_dir(info, options.inputs)}"
+    parts = ["lstmdiag pad", _q(info.path), "--model", _q(options.model_arg or model.path)]
+    if not maxlen:
+        parts.append("--maxlen auto")
+    if len(model.inputs) > 1 and stem(info) != inp.name:
+        parts.append(f"--input {_q(f'{inp.name}={info.label}')}")
+    if masked:
+        parts.append("--padding post")
+    parts.append(f"--out {fix_out_dir(info, options.inputs)}")
+    return " ".join(parts)
 
 
 def _finding(
@@ -215,7 +226,7 @@ def check_shape(
                 Kind.TIMESTEPS,
                 Severity.ERROR,
                 f"{found[1]} timesteps, {word} than the model's fixed {expected[1]}. {what}",
-                fix=_pad_fix(info, expected[1], options, masked),
+                fix=_pad_fix(model, info, inp, expected[1], options, masked),
                 found=found,
             )
         )
@@ -308,7 +319,7 @@ def _check_ragged(
                 severity,
                 f"{len(lengths)} sequences of {lo} to {hi} timesteps cannot be stacked into one "
                 f"batch{f'; the model fixes {fixed}' if fixed is not None else ''}",
-                fix=_pad_fix(info, fixed, options, masked),
+                fix=_pad_fix(model, info, inp, fixed, options, masked),
             )
         )
     elif fixed is not None and lo != fixed:
@@ -320,7 +331,7 @@ def _check_ragged(
                 Kind.TIMESTEPS,
                 Severity.ERROR,
                 f"{lo} timesteps per sequence; the model fixes {fixed}. {what}",
-                fix=_pad_fix(info, fixed, options, masked),
+                fix=_pad_fix(model, info, inp, fixed, options, masked),
             )
         )
     for axis in range(2, len(expected)):

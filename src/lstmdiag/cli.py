@@ -370,6 +370,14 @@ def pad(
         ),
     ] = None,
     time_axis: TimeAxisOption = None,
+    input_map: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--input",
+            metavar="NAME=PATH",
+            help="With --model: PATH (file, folder or file.npz:member) feeds input NAME.",
+        ),
+    ] = None,
     force: Annotated[
         bool,
         typer.Option(
@@ -445,6 +453,7 @@ def pad(
         force=force,
         time_axis=time_axis,
         exclude=tuple(exclude or settings.exclude),
+        mapping=_parse_mapping(input_map or []),
     )
     spec = _load_model(model) if model else None
     try:

@@ -117,6 +117,7 @@ class PadOptions:
     force: bool = False
     time_axis: int | None = None  # 0: one sequence per array, 1: batch-first; None: decide
     exclude: tuple[str, ...] = ()  # glob patterns of arrays to leave out
+    mapping: dict[str, str] = field(default_factory=dict)  # data path (or path:key) -> input
 
 
 @dataclass(frozen=True)
@@ -270,7 +271,7 @@ def plan_pad(
             raise LstmdiagError(f"{info.label}: {info.problem}")
     infos = discover.drop_excluded(infos, options.exclude)
     axis = 0 if options.sequence_files else options.time_axis
-    placed = place(infos, model, axis=axis)
+    placed = place(infos, model, axis=axis, mapping=options.mapping)
     if not any(p.pad for p in placed):
         raise LstmdiagError(
             "no sequence arrays to pad (arrays need a time axis: (batch, timesteps, ...))"
