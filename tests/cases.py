@@ -41,8 +41,8 @@ def cases_for(name: str, spec: ModelSpec | None = None) -> list[Case]:
     if rest:
         wrong = (*ok[:-1], ok[-1] + 1)
         out.append(Case(name, "features", wrong, dtype, "error", ("features",)))
-    out.append(Case(name, "no-batch", ok[1:], dtype, "error", ("rank",)))
-    out.append(Case(name, "extra-axis", (1, *ok), dtype, "error", ("rank",)))
+    out.append(Case(name, "no-batch", ok[1:], dtype, "error", ("missing-batch",)))
+    out.append(Case(name, "extra-axis", (1, *ok), dtype, "error", ("extra-axis",)))
     if exp[0] is not None:
         out.append(Case(name, "batch", (exp[0] + 1, *ok[1:]), dtype, "error", ("batch",)))
         if exp[0] > 1:

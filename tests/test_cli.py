@@ -28,7 +28,14 @@ def test_inspect_json_shape() -> None:
         "outputs",
         "signature",
     }
-    assert data["inputs"] == [{"name": "series", "shape": [None, 10, 8], "dtype": "float32"}]
+    assert data["inputs"] == [
+        {
+            "name": "series",
+            "shape": [None, 10, 8],
+            "dtype": "float32",
+            "axes": ["batch", "time", "features"],
+        }
+    ]
     (rnn,) = data["recurrent"]
     assert rnn == {
         "name": "bidirectional",
@@ -65,7 +72,10 @@ def test_check_json_and_github_formats() -> None:
     lines = github.stdout.splitlines()
     assert sum(line.startswith("::error file=") for line in lines) == 5
     assert sum(line.startswith("::warning file=") for line in lines) == 1
-    assert any("short.npy,title=lstmdiag timesteps::4 timesteps" in line for line in lines)
+    assert any(
+        "short.npy,title=lstmdiag timesteps::wrong number of timesteps: 4 instead of 10" in line
+        for line in lines
+    )
 
 
 def test_usage_and_model_errors_exit_2(tmp_path: Path) -> None:

@@ -92,9 +92,9 @@ def test_junit_read_by_junitparser(tmp_path: Path) -> None:
     assert len(cases) == 7
     failed = {c.name.rsplit("/", 1)[-1]: c.result[0].type for c in cases if c.result}
     assert failed == {
-        "extra_axis.npy": "rank",
+        "extra_axis.npy": "extra-axis",
         "long.npy": "timesteps",
-        "no_batch.npy": "rank",
+        "no_batch.npy": "missing-batch",
         "short.npy": "timesteps",
         "wrong_features.npy": "features",
     }
@@ -167,7 +167,7 @@ def test_assert_compatible() -> None:
     with pytest.raises(AssertionError) as info:
         lstmdiag.assert_compatible(SEQ, np.zeros((10, 8), np.float32))
     text = str(info.value)
-    assert "error rank" in text and "np.expand_dims(x, 0)" in text
+    assert "error missing-batch" in text and "np.expand_dims(x, 0)" in text
     with pytest.raises(AssertionError, match="float64"):
         lstmdiag.assert_compatible(SEQ, np.zeros((2, 10, 8)), fail_on="warning")
 

@@ -19,6 +19,7 @@ from lstmdiag.checks import CheckOptions, check_arrays
 from lstmdiag.data.discover import describe_file
 from lstmdiag.data.info import ArrayInfo
 from lstmdiag.errors import LstmdiagError
+from lstmdiag.findings import SHAPE_KINDS
 from lstmdiag.model.config import spec_from_config
 from lstmdiag.model.spec import InputSpec, ModelSpec
 from lstmdiag.padding import mask_rows, pad_block, pad_list
@@ -209,9 +210,7 @@ def test_checker_verdicts_match_shapes(
     fits = len(found) == len(expected) and all(
         e is None or e == f for e, f in zip(expected, found, strict=False)
     )
-    shape_errors = [
-        f for f in report.findings if f.kind.value in ("rank", "timesteps", "features", "batch")
-    ]
+    shape_errors = [f for f in report.findings if f.kind.value in SHAPE_KINDS]
     assert (not shape_errors) == fits
 
 

@@ -117,21 +117,23 @@ def _real_messages(flavour: str) -> dict[str, str | None]:
 
 
 # case -> (kind, expected dims, found dims) as lstmdiag should read them from the message
-EXPECT = {
+EXPECT: dict[str, tuple[str | tuple[str, ...], int | None, int | None]] = {
     "timesteps": ("timesteps", 10, 4),
     "features": ("features", 8, 5),
-    "ndim_missing_batch": ("rank", None, None),
-    "ndim_extra_axis": ("rank", None, None),
+    # tf.keras batches a (10, 8) array into (None, 8) rows before it fails: a table, or one
+    # sequence? The message alone cannot tell; Keras 3 keeps (10, 8): one sequence.
+    "ndim_missing_batch": (("missing-batch", "missing-axis"), None, None),
+    "ndim_extra_axis": ("extra-axis", None, None),
     "graph_features": ("features", 8, 5),
     "stateful_batch": ("batch", 2, 3),
-    "unroll_undefined": ("unroll", None, None),
+    "unroll_undefined": ("model-structure", None, None),
     "unknown_rank": ("unknown-rank", None, None),
     "unknown_rank_len": ("unknown-rank", None, None),
     "vocab": ("vocab", None, None),
     "ragged_list": ("ragged", None, None),
-    "list_of_one": ("structure", None, None),
+    "list_of_one": ("input-count", None, None),
     "list_to_one_input": ("input-count", None, None),
-    "ndim_layer": ("rank", None, None),
+    "ndim_layer": ("missing-axis", None, None),
 }
 
 
@@ -149,7 +151,7 @@ def test_explain_recognises_real_keras_errors(flavour: str) -> None:
         result = run_cli("explain", text, "--format", "json")
         assert result.exit_code == 0, f"{flavour} {case} not recognised:\n{text[:600]}"
         data = json.loads(result.stdout)
-        assert data["kind"] == kind, f"{flavour} {case}: {data}"
+        assert data["kind"] in ((kind,) if isinstance(kind, str) else kind), f"{case}: {data}"
         if want is not None and kind in ("timesteps", "features") and data["expected"]:
             axis = data["axis"]
             assert data["expected"][axis] == want and data["found"][axis] == got

@@ -16,8 +16,9 @@ import numpy as np
 from .data import discover
 from .data.info import ArrayInfo
 from .dataset import dataset_problems
-from .findings import FileResult, Finding, Kind, Report, Severity
-from .model.spec import EmbeddingSpec, InputSpec, MaskSpec, ModelSpec, fmt_shape
+from .diagnosis import Diagnosis, Evidence, Fixes, batch, diagnose_shape
+from .findings import SHAPE_KINDS, FileResult, Finding, Kind, Report, Severity, expand_kinds
+from .model.spec import EmbeddingSpec, InputSpec, MaskSpec, ModelSpec
 from .roles import Assignment, Role, classify, stem, time_axis
 
 Shape = tuple[int | None, ...]
@@ -82,34 +83,6 @@ def fix_out_dir(info: ArrayInfo, given: tuple[str, ...]) -> str:
     return "padded/"
 
 
-def _pad_fix(
-    model: ModelSpec,
-    info: ArrayInfo,
-    inp: InputSpec,
-    maxlen: int | None,
-    options: CheckOptions,
-    masked: bool,
-) -> str:
-    """The command (or, for in-memory data, the Python) that makes this array fit ``inp``:
-    ``pad --model`` pads each array to the input it feeds and copies the rest unchanged."""
-    if info.format == "memory":  # the Python API: say it in Python
-        post = ", padding='post'" if masked else ""
-        length = maxlen if maxlen else "None"
-        return (
-            f"x = keras.utils.pad_sequences(list(x), maxlen={length}, "
-            f"dtype='{info.dtype or 'float32'}'{post})"
-        )
-    parts = ["lstmdiag pad", _q(info.path), "--model", _q(options.model_arg or model.path)]
-    if not maxlen:
-        parts.append("--maxlen auto")
-    if len(model.inputs) > 1 and stem(info) != inp.name:
-        parts.append(f"--input {_q(f'{inp.name}={info.label}')}")
-    if masked:
-        parts.append("--padding post")
-    parts.append(f"--out {fix_out_dir(info, options.inputs)}")
-    return " ".join(parts)
-
-
 def _finding(
     info: ArrayInfo,
     inp: InputSpec | None,
@@ -139,118 +112,77 @@ def _feeding_layer(model: ModelSpec, inp: InputSpec) -> str:
     return f"input '{inp.name}'"
 
 
+def _fixes(
+    model: ModelSpec, info: ArrayInfo, inp: InputSpec, options: CheckOptions, masked: bool
+) -> Fixes:
+    """How to phrase fixes for this array: a pad command that feeds ``inp``, or Python for
+    in-memory data."""
+    multi = len(model.inputs) > 1 and stem(info) != inp.name
+    return Fixes(
+        data=info.path,
+        model=options.model_arg or model.path,
+        masked=masked,
+        in_memory=info.format == "memory",
+        out=fix_out_dir(info, options.inputs) if info.format != "memory" else "padded/",
+        input=inp.name if multi else None,
+        input_label=info.label if multi else None,
+        checking=True,
+    )
+
+
+def _from_diagnosis(info: ArrayInfo, inp: InputSpec, d: Diagnosis, extra: str = "") -> Finding:
+    return Finding(
+        kind=Kind(d.kind),
+        severity=Severity.ERROR,
+        path=info.path,
+        key=info.key,
+        input=inp.name,
+        expected=inp.shape,
+        found=info.shape,
+        message=f"{d.title}: {d.cause}{extra}",
+        fix=d.fix or None,
+        culprit=d.culprit,
+        alternatives=tuple((a.kind, a.fix, a.why) for a in d.alternatives),
+    )
+
+
+def _evidence(
+    model: ModelSpec, info: ArrayInfo, inp: InputSpec, options: CheckOptions, found: Shape
+) -> Evidence:
+    masked = any(m.input == inp.name for m in model.masking)
+    tokens = any(e.input == inp.name for e in model.embeddings)
+    return Evidence(
+        expected=(None, *inp.shape[1:]),  # a fixed batch is checked on its own
+        found=found,
+        time_axis=time_axis(model, inp) is not None,
+        fixes=_fixes(model, info, inp, options, masked),
+        dtype="int32" if tokens else (info.dtype or "float32"),
+    )
+
+
 def check_shape(
     model: ModelSpec, info: ArrayInfo, inp: InputSpec, options: CheckOptions
 ) -> list[Finding]:
-    """Static findings for one array against one input (header facts only)."""
+    """Static findings for one array against one input (header facts only): a fixed batch
+    size, then whatever else differs, diagnosed from the evidence (see diagnosis.py)."""
     assert info.shape is not None
-    out: list[Finding] = []
-    expected = inp.shape
-    found: Shape = info.shape
-    masked = any(m.input == inp.name for m in model.masking)
-    rank, want = len(found), len(expected)
-
     if info.ragged:
-        return _check_ragged(model, info, inp, options, masked)
-
-    # Rank: a missing batch axis, or an extra size-1 axis (expand_dims after pad_sequences).
-    if rank != want:
-        fix: str | None = None
-        if rank == want - 1:
-            why, fix = ": the batch axis is missing", "x = np.expand_dims(x, 0)  # a batch of one"
-            adjusted: Shape | None = (None, *found)  # the batch is the user's to choose
-        elif rank == want + 1 and 1 in found[:2]:
-            axis = 1 if found[1] == 1 else 0
-            why = ": there is an extra size-1 axis (often expand_dims after pad_sequences)"
-            fix, adjusted = f"x = np.squeeze(x, axis={axis})", found[:axis] + found[axis + 1 :]
-        else:
-            why = f" (batch, timesteps{', features' if want > 2 else ''})"
-            adjusted = None
-        message = f"has {rank} axes {fmt_shape(found)}; the model takes {want} "
-        out.append(
-            _finding(
-                info,
-                inp,
-                Kind.RANK,
-                Severity.ERROR,
-                message + f"{fmt_shape(expected)}{why}",
-                fix=fix,
-            )
-        )
-        if adjusted is None:
-            return out
-        found = adjusted  # go on checking the other axes as if the rank were fixed
-
-    # Batch: fixed by stateful RNNs or Input(batch_size=...).
-    if expected[0] is not None and found[0] != expected[0] and found[0] is not None:
+        return _check_ragged(model, info, inp, options)
+    out: list[Finding] = []
+    expected, found = inp.shape, info.shape
+    if len(found) == len(expected) and expected[0] not in (None, found[0]) and found[0] is not None:
         what = keras_on_wrong_batch(model, found[0])[1]
-        out.append(
-            _finding(
-                info,
-                inp,
-                Kind.BATCH,
-                Severity.ERROR,
-                f"batch of {found[0]}; the model's batch size is fixed at {expected[0]}"
-                f"{' (stateful RNN)' if any(r.stateful for r in model.recurrent) else ''}. {what}",
-                fix=f"feed batches of exactly {expected[0]} (model.predict(x, "
-                f"batch_size={expected[0]}) with len(x) a multiple of {expected[0]}), or "
-                "rebuild the inference model with an unfixed batch",
-                found=found,
-            )
-        )
-
-    # Axis 1 of an input without a time axis (batch, features): features, never padded.
-    if want == 2 and expected[1] not in (None, found[1]) and time_axis(model, inp) is None:
-        out.append(
-            _finding(
-                info,
-                inp,
-                Kind.FEATURES,
-                Severity.ERROR,
-                f"axis 1 is {found[1]}; input '{inp.name}' takes {expected[1]} features "
-                f"(shape {fmt_shape(expected)}: no time axis, it feeds no sequence layer). "
-                "Padding cannot fix this",
-                found=found,
-            )
-        )
-        return out + _check_dtype(model, info, inp)
-
-    # Timesteps: axis 1.
-    if want >= 2 and expected[1] is not None and found[1] != expected[1]:
-        what = keras_on_wrong_timesteps(model)[1]
-        word = "shorter" if (found[1] or 0) < expected[1] else "longer"
-        out.append(
-            _finding(
-                info,
-                inp,
-                Kind.TIMESTEPS,
-                Severity.ERROR,
-                f"{found[1]} timesteps, {word} than the model's fixed {expected[1]}. {what}",
-                fix=_pad_fix(model, info, inp, expected[1], options, masked),
-                found=found,
-            )
-        )
-
-    # Features: every axis after time.
-    for axis in range(2, want):
-        if expected[axis] is not None and found[axis] != expected[axis]:
-            out.append(
-                _finding(
-                    info,
-                    inp,
-                    Kind.FEATURES,
-                    Severity.ERROR,
-                    f"axis {axis} is {found[axis]}; {_feeding_layer(model, inp)} expects "
-                    f"{expected[axis]} (shape {fmt_shape(expected)}). Padding cannot fix this: the "
-                    "data has different features than the model was trained on",
-                    fix=None,
-                    found=found,
-                )
-            )
-            break
-
-    out.extend(_check_dtype(model, info, inp))
-    return out
+        d = batch(expected[0], found[0], expected, found)
+        stateful = " (stateful RNN)" if any(r.stateful for r in model.recurrent) else ""
+        out.append(_from_diagnosis(info, inp, d, f"{stateful}. {what}"))
+    fits = len(found) == len(expected) and all(
+        e is None or e == f for e, f in zip(expected[1:], found[1:], strict=True)
+    )
+    if not fits:
+        d = diagnose_shape(_evidence(model, info, inp, options, found))
+        extra = f" {keras_on_wrong_timesteps(model)[1]}" if d.kind == "timesteps" else ""
+        out.append(_from_diagnosis(info, inp, d, extra))
+    return out + _check_dtype(model, info, inp)
 
 
 def _check_dtype(model: ModelSpec, info: ArrayInfo, inp: InputSpec) -> list[Finding]:
@@ -288,27 +220,24 @@ def _check_dtype(model: ModelSpec, info: ArrayInfo, inp: InputSpec) -> list[Find
 
 
 def _check_ragged(
-    model: ModelSpec, info: ArrayInfo, inp: InputSpec, options: CheckOptions, masked: bool
+    model: ModelSpec, info: ArrayInfo, inp: InputSpec, options: CheckOptions
 ) -> list[Finding]:
+    """A collection of sequences (time, ...) of possibly different lengths."""
     assert info.shape is not None and info.lengths is not None
-    out: list[Finding] = []
+    masked = any(m.input == inp.name for m in model.masking)
     expected = inp.shape
-    seq_rank = len(info.shape) - 1  # every sequence: (time, *rest)
-    if seq_rank != len(expected) - 1:
-        out.append(
-            _finding(
-                info,
-                inp,
-                Kind.RANK,
-                Severity.ERROR,
-                f"sequences have {seq_rank} axes; the model takes sequences shaped "
-                f"{fmt_shape(expected[1:])}",
-            )
-        )
-        return out
     lengths = np.asarray(info.lengths)
     lo, hi = (int(lengths.min()), int(lengths.max())) if lengths.size else (0, 0)
     fixed = expected[1] if len(expected) > 1 else None
+    per_step = (len(lengths), fixed if lo != hi else lo, *info.shape[2:])
+    fits = len(per_step) == len(expected) and all(
+        e is None or e == f for e, f in zip(expected[2:], per_step[2:], strict=True)
+    )
+    if not fits:  # the timesteps themselves have the wrong shape: no padding helps
+        ev = _evidence(model, info, inp, options, per_step)
+        return [_from_diagnosis(info, inp, diagnose_shape(ev)), *_check_dtype(model, info, inp)]
+    out: list[Finding] = []
+    fix = _fixes(model, info, inp, options, masked).pad(fixed, info.dtype or "float32")
     if lo != hi:
         severity = Severity.ERROR if fixed is not None else Severity.WARNING
         out.append(
@@ -319,7 +248,7 @@ def _check_ragged(
                 severity,
                 f"{len(lengths)} sequences of {lo} to {hi} timesteps cannot be stacked into one "
                 f"batch{f'; the model fixes {fixed}' if fixed is not None else ''}",
-                fix=_pad_fix(model, info, inp, fixed, options, masked),
+                fix=fix,
             )
         )
     elif fixed is not None and lo != fixed:
@@ -331,24 +260,10 @@ def _check_ragged(
                 Kind.TIMESTEPS,
                 Severity.ERROR,
                 f"{lo} timesteps per sequence; the model fixes {fixed}. {what}",
-                fix=_pad_fix(model, info, inp, fixed, options, masked),
+                fix=fix,
             )
         )
-    for axis in range(2, len(expected)):
-        if expected[axis] is not None and info.shape[axis] != expected[axis]:
-            out.append(
-                _finding(
-                    info,
-                    inp,
-                    Kind.FEATURES,
-                    Severity.ERROR,
-                    f"sequence axis {axis - 1} is {info.shape[axis]}; {_feeding_layer(model, inp)} "
-                    f"expects {expected[axis]}. Padding cannot fix this",
-                )
-            )
-            break
-    out.extend(_check_dtype(model, info, inp))
-    return out
+    return out + _check_dtype(model, info, inp)
 
 
 # -- deep checks (values, streamed) ----------------------------------------------------------
@@ -654,7 +569,7 @@ def _array_findings(
     if inp is None:
         return [_not_fed(model, info, role)]
     these = check_shape(model, info, inp, options)
-    if options.deep and not any(f.kind in (Kind.RANK, Kind.FEATURES) for f in these):
+    if options.deep and not any(f.kind.value in SHAPE_KINDS - {"timesteps"} for f in these):
         try:
             these.extend(deep_findings(model, info, inp, options))
         except (OSError, ValueError) as exc:
@@ -706,11 +621,12 @@ def check_arrays(
     infos = discover.drop_excluded(infos, options.exclude)
     roles = classify(model, infos, options.mapping)
     general, together = _dataset_findings(model, infos, roles)
+    ignored = expand_kinds(tuple(options.ignore))
     files: list[FileResult] = []
     findings: list[Finding] = []
     for index, (info, role) in enumerate(zip(infos, roles, strict=True)):
         these = _array_findings(model, info, role, options) + together.get(index, [])
-        these = [f for f in these if f.kind.value not in options.ignore]
+        these = [f for f in these if f.kind.value not in ignored]
         findings.extend(these)
         fed = role.role is Role.INPUT and model.input_named(role.input or "") is not None
         inp = model.input_named(role.input or "") if fed else None
@@ -731,7 +647,7 @@ def check_arrays(
         )
         if progress is not None:
             progress(index + 1, len(infos))
-    findings.extend(f for f in general if f.kind.value not in options.ignore)
+    findings.extend(f for f in general if f.kind.value not in ignored)
     return Report(model=model, files=tuple(files), findings=tuple(findings))
 
 

@@ -219,7 +219,7 @@ def check(
     """
     from .checks import CheckOptions, check_arrays, with_findings
     from .data.discover import DEFAULT_GLOBS, describe_paths
-    from .findings import Kind, Severity
+    from .findings import ALIASES, Kind, Severity
     from .settings import load_settings
 
     try:
@@ -243,7 +243,7 @@ def check(
             paths.append(base)
     if not paths:
         fail("no data given: lstmdiag check MODEL INPUTS...")
-    known = {k.value for k in Kind}
+    known = {k.value for k in Kind} | set(ALIASES)
     for kind in ignore or []:
         if kind not in known:
             fail(f"--ignore: unknown finding kind {kind!r} (kinds: {', '.join(sorted(known))})")

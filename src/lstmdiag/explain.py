@@ -1,309 +1,285 @@
 """``lstmdiag explain``: a pasted Keras/TensorFlow error in, the cause and the fix out.
 
-Each recogniser is a regular expression over the text (ANSI colours stripped) written
-against messages produced by real Keras 3 and tf-keras 2 (the test suite provokes them live).
-Unknown text is said to be unknown: no guessing.
+This module only *reads* messages: which family a text belongs to, the shapes and the layer
+it names, and what the traceback says about when it was raised (while building the model,
+or while feeding data). What that evidence means is decided in :mod:`.diagnosis`, the same
+engine `check` uses. Messages come as users paste them: ANSI colours, markdown, ``[ ]`` or
+``( )`` shapes, Python 2 longs (``10L``), full-width commas, wrapped lines. Text that is not
+an input/target shape error is declined (``None``): declining beats guessing.
 """
 
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from . import diagnosis as D
+from .diagnosis import Diagnosis, Evidence, Fixes
 from .model.spec import ModelSpec, Shape, fmt_shape
+from .roles import time_axis
 
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-@dataclass(frozen=True)
-class Explanation:
-    kind: str  # timesteps | features | rank | batch | unroll | unknown-rank | vocab | ragged |
-    #            structure | input-count
-    title: str
-    cause: str
-    fix: str
-    expected: Shape | None = None
-    found: Shape | None = None
-    axis: int | None = None
-    matched: str = ""  # the line of the message that was recognised
+_ANSI = re.compile(r"(?:\x1b|\\x1b|\\u001b|\\033)?\[[0-9;]*m")
 
 
-def _shape(text: str) -> Shape:
+def clean(text: str) -> str:
+    """One line of plain text: colours, markdown and line wrapping removed."""
+    text = _ANSI.sub("", text)
+    text = text.replace("\uff0c", ",").replace("**", "").replace("`", "")  # full-width comma
+    text = re.sub(r"(\d)L\b", r"\1", text)  # Python 2 longs: (10L, 39L)
+    return re.sub(r"\s+", " ", text)
+
+
+def parse_shape(text: str | None) -> Shape | None:
+    if text is None:
+        return None
     dims: list[int | None] = []
-    for part in text.replace("[", "").replace("]", "").split(","):
-        part = part.strip()
+    for part in re.split(r"[,\s]+", text.strip().strip("()[]")):
         if not part:
             continue
-        dims.append(None if part in ("None", "?", "-1") else int(part))
+        if part in ("None", "?", "-1"):
+            dims.append(None)
+        elif re.fullmatch(r"-?\d+", part):
+            dims.append(int(part))
+        else:
+            return None
     return tuple(dims)
 
 
-def _q(text: str) -> str:
-    return shlex.quote(text)
-
-
-class _Context:
-    def __init__(self, model: ModelSpec | None, model_arg: str | None, data: list[str]) -> None:
-        self.model = model
-        self.model_arg = model_arg
-        self.data = data
+@dataclass(frozen=True)
+class Context:
+    model: ModelSpec | None
+    fixes: Fixes
+    raw: str  # the text as pasted (tracebacks: which line raised)
 
     @property
-    def data_arg(self) -> str:
-        return " ".join(_q(d) for d in self.data) if self.data else "DATA"
-
-    def pad_fix(self, maxlen: int | None, masked: bool = False) -> str:
-        target = (
-            f"--model {_q(self.model_arg)}"
-            if self.model_arg
-            else f"--maxlen {maxlen}"
-            if maxlen
-            else "--maxlen N"
+    def building(self) -> bool:
+        """The traceback shows the model being built, and no data being fed."""
+        built = re.search(
+            r"model\.add\(|Sequential\(\[|\.build\(|(?:define|build|create|get)_?model\(|"
+            r"keras\.Model\(|\bModel\(inputs|model = Model\(|\b[A-Z]\w*\([^()\n]*\)\(\w+\)",
+            self.raw,
         )
-        side = " --padding post" if masked else ""
-        return (
-            f"lstmdiag pad {self.data_arg} {target}{side} --out padded/   "
-            f"(or in Python: keras.utils.pad_sequences(seqs, maxlen={maxlen or 'N'}, "
-            f"dtype='float32'{', padding=' + repr('post') if masked else ''}))"
+        fed = re.search(
+            r"\.fit\(|\.predict\(|\.evaluate\(|train_function|predict_function|fit_generator|"
+            r"train_on_batch|predict_on_batch|_standardize",
+            self.raw,
         )
+        return bool(built) and not fed
 
     @property
-    def masked(self) -> bool:
-        return bool(self.model and self.model.masking)
+    def declared_input(self) -> bool:
+        return bool(re.search(r"input_shape\s*=|input_dim\s*=|Input\(shape", self.raw))
 
-    def expected(self) -> Shape | None:
-        if self.model and len(self.model.inputs) == 1:
-            return self.model.inputs[0].shape
-        return None
-
-
-def _shape_mismatch(m: re.Match[str], ctx: _Context) -> Explanation:
-    expected, found = _shape(m.group(1)), _shape(m.group(2))
-    if ctx.expected() is not None and len(ctx.expected() or ()) == len(expected):
-        expected = ctx.expected() or expected
-    if len(found) != len(expected):
-        return _rank(len(expected), len(found), found, ctx, m.group(0), expected)
-    differing = [
-        a
-        for a, (e, f) in enumerate(zip(expected, found, strict=True))
-        if e is not None and f is not None and e != f
-    ]
-    axis = differing[0] if differing else len(expected) - 1
-    if axis == 0:
-        return _batch(expected[0], found[0], ctx, m.group(0), expected, found)
-    if axis == 1:
-        return Explanation(
-            "timesteps",
-            f"wrong number of timesteps: {found[1]} instead of {expected[1]}",
-            f"the model was built for sequences of exactly {expected[1]} timesteps (axis 1) "
-            f"and got {found[1]}. Pad or truncate every sequence to {expected[1]}.",
-            ctx.pad_fix(expected[1], ctx.masked),
-            expected,
-            found,
-            1,
-            m.group(0),
-        )
-    return Explanation(
-        "features",
-        f"wrong number of features: {found[axis]} instead of {expected[axis]}",
-        f"axis {axis} of the data is {found[axis]}, the model expects {expected[axis]}. "
-        "Padding cannot fix this: the data has different features than the model was "
-        "trained on (another preprocessing, feature set or tokenizer).",
-        "build the features the model was trained with; check with: lstmdiag check "
-        f"{_q(ctx.model_arg) if ctx.model_arg else 'MODEL'} {ctx.data_arg}",
-        expected,
-        found,
-        axis,
-        m.group(0),
-    )
+    def model_input(self, rank: int | None) -> tuple[Shape | None, bool | None]:
+        """The model's own input shape and time axis, when the message concerns its input."""
+        if self.model is None or len(self.model.inputs) != 1:
+            return None, None
+        inp = self.model.inputs[0]
+        if rank is not None and len(inp.shape) != rank:
+            return None, None
+        return inp.shape, time_axis(self.model, inp) is not None
 
 
-def _rank(
-    want: int,
-    got: int,
+# -- families ---------------------------------------------------------------------------------
+Recogniser = tuple[re.Pattern[str], Callable[[re.Match[str], Context], Diagnosis | None]]
+
+
+def _evidence(
+    ctx: Context,
+    expected: Shape,
     found: Shape | None,
-    ctx: _Context,
-    line: str,
-    expected: Shape | None = None,
-) -> Explanation:
-    expected = expected or ctx.expected()
-    if got == want - 1:
-        return Explanation(
-            "rank",
-            f"the batch axis is missing ({got} axes instead of {want})",
-            "Keras takes (batch, timesteps, features); a single sequence has no batch axis, so "
-            "its timesteps were read as the batch.",
-            "x = np.expand_dims(x, 0)   # a batch of one; for many sequences: np.stack(seqs)",
-            expected,
-            found,
-            0,
-            line,
+    layer: str | None = None,
+    building: bool | None = None,
+) -> Evidence:
+    own, has_time = ctx.model_input(len(expected))
+    if own is not None and D.layer_kind(layer) in (None, "model"):
+        expected = tuple(o if o is not None else e for o, e in zip(own, expected, strict=True))
+    return Evidence(
+        expected=expected,
+        found=found,
+        time_axis=has_time,
+        layer=layer,
+        building=ctx.building if building is None else building,
+        declared_input=ctx.declared_input,
+        fixes=ctx.fixes,
+    )
+
+
+def _checking_input(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    """Keras 1/2: Error when checking (model) input: expected X to have ..."""
+    name, rank, shape, got = m.group("name"), m.group("rank"), m.group("shape"), m.group("got")
+    found = parse_shape(got)
+    if found is None:
+        return None
+    if rank is not None:
+        expected: Shape = (None,) * int(rank)
+    else:
+        parsed = parse_shape(shape)
+        if parsed is None:
+            return None
+        expected = parsed
+        if not parsed or parsed[0] is not None:  # Keras 2 prints shapes without the batch
+            expected, found = (None, *parsed), (None, *found)
+    return D.diagnose_shape(_evidence(ctx, expected, found, name, building=False))
+
+
+def _keras3_input(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    expected, found = parse_shape(m.group(1)), parse_shape(m.group(2))
+    if expected is None or found is None:
+        return None
+    return D.diagnose_shape(_evidence(ctx, expected, found, None, building=False))
+
+
+def _incompatible_layer(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    """Input 0 of layer "X" is incompatible with the layer / Input 0 is incompatible with
+    layer X (Keras <= 2.3: raised only when a layer is called on a tensor: building)."""
+    layer = (m.group("new") or m.group("old") or "").strip("\"'")
+    old_wording = m.group("old") is not None
+    building = ctx.building or (old_wording and D.layer_kind(layer) != "model")
+    if m.group("exp") is not None:
+        expected, found = parse_shape(m.group("exp")), parse_shape(m.group("fnd"))
+        if expected is None or found is None:
+            return None
+    elif m.group("want") is not None:
+        expected = (None,) * int(m.group("want"))
+        found = parse_shape(m.group("full")) if m.group("full") else None
+        if found is None:
+            found = (None,) * int(m.group("got"))
+    else:
+        found = parse_shape(m.group("recv"))
+        if found is None:
+            return None
+        axis, value = int(m.group("axis")), int(m.group("value"))
+        expected = tuple(value if a == axis % len(found) else None for a in range(len(found)))
+    return D.diagnose_shape(_evidence(ctx, expected, found, layer, building))
+
+
+def _constructed(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    expected, found = parse_shape(m.group(1)), parse_shape(m.group(2))
+    if expected is None or found is None:
+        return None
+    return D.diagnose_shape(_evidence(ctx, expected, found, None, building=False))
+
+
+def _feed(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    """TF1: Cannot feed value of shape (a, b) for Tensor 'name:0', which has shape '(c, d)'."""
+    found, tensor, expected = parse_shape(m.group(1)), m.group(2), parse_shape(m.group(3))
+    if found is None or expected is None:
+        return None
+    if re.search(r"target|label|/Y:|_y:|TargetsData", tensor, re.IGNORECASE):
+        return D.target(
+            f"the targets {found} do not fit the placeholder {expected}",
+            f"'{tensor}' holds the targets (labels); the array fed to it has another shape.",
+            "shape the labels like the model's output (one-hot vs integer ids, one label per "
+            "sample or per timestep)",
         )
-    if got == want + 1:
-        return Explanation(
-            "rank",
-            f"one axis too many ({got} axes instead of {want})",
-            "an extra size-1 axis, typically np.expand_dims after pad_sequences (which already "
-            "returns a batch).",
-            "x = np.squeeze(x, axis=1)   # or drop the expand_dims",
-            expected,
-            found,
-            None,
-            line,
-        )
-    return Explanation(
-        "rank",
-        f"{got} axes instead of {want}",
-        f"the model takes {want}-D input (batch, timesteps, features...) and got {got}-D.",
-        "reshape the data to (batch, timesteps, features)",
-        expected,
-        found,
-        None,
-        line,
+    return D.diagnose_shape(_evidence(ctx, expected, found, None, building=False))
+
+
+def _keras0_previous(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    found = parse_shape(m.group(2))
+    return D.model_structure(
+        Evidence((None,) * int(m.group(1)), found, building=True, fixes=ctx.fixes), "recurrent"
     )
 
 
-def _batch(
-    want: int | None,
-    got: int | None,
-    ctx: _Context,
-    line: str,
-    expected: Shape | None = None,
-    found: Shape | None = None,
-) -> Explanation:
-    return Explanation(
-        "batch",
-        f"batch of {got} for a model fixed to batches of {want}",
-        "the model fixes its batch size (a stateful RNN, or Input(batch_size=...)); every "
-        f"batch must hold exactly {want} sequences.",
-        f"model.predict(x, batch_size={want}) with len(x) a multiple of {want} (pad the batch "
-        "axis), or rebuild the inference model with stateful=False / batch_size=None",
-        expected,
-        found,
-        0,
-        line,
+def _checking_target(m: re.Match[str], ctx: Context) -> Diagnosis:
+    return D.target(
+        "the targets do not fit the model's output",
+        f"Keras checked the targets (labels), not the inputs: {m.group(0)[:200]}.",
+        "shape y like the model's output: (samples, classes) one-hot with categorical_"
+        "crossentropy, (samples,) integer ids with sparse_categorical_crossentropy; per-"
+        "timestep targets need return_sequences=True on the last recurrent layer",
     )
 
 
-def _recognisers() -> list[
-    tuple[re.Pattern[str], Callable[[re.Match[str], _Context], Explanation]]
-]:
-    return [
-        (re.compile(r"expected shape=\(([^)]*)\), found shape=\(([^)]*)\)"), _shape_mismatch),
-        (
-            re.compile(
-                r"expected ndim=(\d+), found ndim=(\d+)"
-                r"(?:\. Full shape received: \(([^)]*)\))?"
-            ),
-            lambda m, ctx: _rank(
-                int(m.group(1)),
-                int(m.group(2)),
-                _shape(m.group(3)) if m.group(3) else None,
-                ctx,
-                m.group(0),
-            ),
-        ),
-        (
-            re.compile(r"Expected batch size: (\d+)\s*-?\s*Received batch size: (\d+)"),
-            lambda m, ctx: _batch(int(m.group(1)), int(m.group(2)), ctx, m.group(0)),
-        ),
-        (re.compile(r"Incompatible shapes: \[(\d+),(\d+)\] vs\. \[(\d+),(\d+)\]"), _incompatible),
-        (
-            re.compile(
-                r"Dimensions must be equal, but are (\d+) and (\d+) for "
-                r"'\{\{node [^}]*?(?:MatMul|BiasAdd|add)[^}]*\}\}"
-            ),
-            _matmul,
-        ),
-        (
-            re.compile(
-                r"Matrix size-incompatible: In\[0\]: \[(\d+),(\d+)\], In\[1\]: "
-                r"\[(\d+),(\d+)\]"
-            ),
-            lambda m, ctx: _features(int(m.group(3)), int(m.group(2)), ctx, m.group(0)),
-        ),
-        (
-            re.compile(
-                r"Cannot unroll a RNN if the time dimension is undefined|"
-                r"Unrolling requires a fixed number of timesteps"
-            ),
-            _unroll,
-        ),
-        (
-            re.compile(
-                r"Cannot take the length of shape with unknown rank|"
-                r"as_list\(\) is not defined on an unknown TensorShape"
-            ),
-            _unknown_rank,
-        ),
-        (re.compile(r"indices\[[^\]]*\] = (-?\d+) is not in \[0, (\d+)\)"), _vocab),
-        (
-            re.compile(
-                r"Failed to convert a NumPy array to a Tensor \(Unsupported object type "
-                r"([^)]*)\)|Invalid dtype: object"
-            ),
-            _ragged,
-        ),
-        (re.compile(r"The structure of `inputs` doesn't match the expected structure"), _structure),
-        (
-            re.compile(
-                r"expects (\d+) (?:named )?input\(s\)[^\n]*?but it received (\d+) input "
-                r"tensors"
-            ),
-            _input_count,
-        ),
-    ]
-
-
-def _features(want: int, got: int, ctx: _Context, line: str) -> Explanation:
-    return Explanation(
-        "features",
-        f"wrong number of features: {got} instead of {want}",
-        f"the recurrent layer's kernel expects {want} features per timestep and the data has "
-        f"{got} (this surfaces as a matrix-multiply error inside the LSTM/GRU cell). Padding "
-        "cannot fix it: build the features the model was trained with.",
-        f"lstmdiag check {_q(ctx.model_arg) if ctx.model_arg else 'MODEL'} {ctx.data_arg}  "
-        "(names the file and the layer)",
-        ctx.expected(),
-        None,
-        -1,
-        line,
+def _rank_target(m: re.Match[str], ctx: Context) -> Diagnosis:
+    return D.target(
+        "the targets have another rank than the model's output",
+        "the loss compares y with the model's output and they have different numbers of axes "
+        f"({m.group(0)[:160]}).",
+        "reshape y like the output (np.squeeze(y, axis=1) for an extra size-1 axis), or use "
+        "sparse_categorical_crossentropy for integer labels",
     )
 
 
-def _matmul(m: re.Match[str], ctx: _Context) -> Explanation:
-    return _features(int(m.group(2)), int(m.group(1)), ctx, m.group(0))
+def _logits(m: re.Match[str], ctx: Context) -> Diagnosis:
+    return D.target(
+        f"logits {m.group(1)} and labels {m.group(2)} disagree",
+        "the sparse loss gets one label per row of logits; here the counts differ (labels per "
+        "timestep against one prediction per sequence, or the other way round).",
+        "per-timestep labels need return_sequences=True (and TimeDistributed(Dense)) on the "
+        "output; one label per sequence needs y shaped (samples,)",
+    )
 
 
-def _incompatible(m: re.Match[str], ctx: _Context) -> Explanation:
+def _cardinality(m: re.Match[str], ctx: Context) -> Diagnosis:
+    def sizes(text: str | None) -> list[int]:
+        return [int(n) for n in re.findall(r"\d+", text or "")]
+
+    return D.sizes_disagree(sizes(m.group(1)), sizes(m.group(2)))
+
+
+def _missing_data(m: re.Match[str], ctx: Context) -> Diagnosis:
+    return Diagnosis(
+        "input-count",
+        "data",
+        f"model input '{m.group(1)}' receives no data",
+        "the dictionary (or list) of inputs leaves out one of the model's inputs.",
+        f"pass every input, keyed by its name: {{'{m.group(1)}': ..., ...}}; check with: "
+        f"{ctx.fixes.check()}",
+    )
+
+
+def _stateful(m: re.Match[str], ctx: Context) -> Diagnosis:
+    return D.stateful_needs_batch()
+
+
+def _matmul(m: re.Match[str], ctx: Context) -> Diagnosis:
+    want, got = int(m.group(2)), int(m.group(1))
+    return _features(want, got, ctx)
+
+
+def _features(want: int, got: int, ctx: Context) -> Diagnosis:
+    ev = Evidence((None, None, want), (None, None, got), fixes=ctx.fixes)
+    d = D.features(ev, ev.found, 2)
+    return replace(
+        d,
+        cause=f"the recurrent layer's kernel expects {want} features per timestep and the data "
+        f"has {got} (this surfaces as a matrix-multiply error inside the LSTM/GRU cell). "
+        "Padding cannot fix it: build the features the model was trained with.",
+        expected=ctx.model_input(None)[0],
+        axis=-1,
+    )
+
+
+def _incompatible_2d(m: re.Match[str], ctx: Context) -> Diagnosis:
     a, b, c, d = (int(m.group(i)) for i in range(1, 5))
     if a != c and b == d:  # the data's batch meets a stored state's batch
-        return _batch(c, a, ctx, m.group(0))
-    return _features(d, b, ctx, m.group(0))
+        return D.batch(c, a, None, None)
+    return _features(d, b, ctx)
 
 
-def _unroll(m: re.Match[str], ctx: _Context) -> Explanation:
-    return Explanation(
-        "unroll",
+def _unroll(m: re.Match[str], ctx: Context) -> Diagnosis:
+    return Diagnosis(
+        "model-structure",
+        "model",
         "unroll=True needs a fixed number of timesteps",
-        "the model's input leaves the time axis as None, and an unrolled RNN must know how "
-        "many steps to unroll.",
+        "the model's input leaves the time axis as None, and an unrolled RNN must know how many "
+        "steps to unroll.",
         "give the Input a fixed time axis (keras.Input(shape=(T, features))) and pad the data "
-        f"to T ({ctx.pad_fix(None)}), or set unroll=False",
-        None,
-        None,
-        1,
-        m.group(0),
+        f"to T ({ctx.fixes.pad(None)}), or set unroll=False",
+        axis=1,
     )
 
 
-def _unknown_rank(m: re.Match[str], ctx: _Context) -> Explanation:
-    expected = ctx.expected()
+def _unknown_rank(m: re.Match[str], ctx: Context) -> Diagnosis:
+    expected = ctx.model_input(None)[0]
     shape = fmt_shape(expected) if expected else "(None, T, features)"
-    return Explanation(
+    return Diagnosis(
         "unknown-rank",
+        "data",
         "the data reached the model without a known shape",
         "a tf.data pipeline (from_generator, py_function, numpy_function) produced tensors of "
         "unknown rank, so the RNN cannot read its time and feature axes.",
@@ -311,78 +287,192 @@ def _unknown_rank(m: re.Match[str], ctx: _Context) -> Explanation:
         f"tf.TensorSpec(shape={shape}, dtype=tf.float32)) or "
         f"ds.map(lambda x: tf.ensure_shape(x, {shape}))",
         expected,
-        None,
-        None,
-        m.group(0),
     )
 
 
-def _vocab(m: re.Match[str], ctx: _Context) -> Explanation:
+def _indices(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     token, size = int(m.group(1)), int(m.group(2))
-    return Explanation(
-        "vocab",
-        f"token id {token} is outside the Embedding's vocabulary [0, {size})",
-        f"the Embedding has input_dim={size}: every token id must be in 0..{size - 1}. The "
-        "data was tokenized with another vocabulary (or ids were shifted). On GPU Keras does "
-        "not raise: the lookup silently returns zeros.",
-        f"use the tokenizer the model was trained with, or map unknown ids to an OOV id below "
-        f"{size}; find every bad file with: lstmdiag check "
-        f"{_q(ctx.model_arg) if ctx.model_arg else 'MODEL'} {ctx.data_arg} --deep",
-        None,
-        None,
-        None,
-        m.group(0),
-    )
+    if size == 0:
+        return None  # an empty table is not a vocabulary problem (seen in detection code)
+    in_loss = bool(re.search(r"loss|SparseSoftmax|crossentropy", ctx.raw, re.IGNORECASE))
+    return D.vocab(token, size, in_loss, ctx.fixes)
 
 
-def _ragged(m: re.Match[str], ctx: _Context) -> Explanation:
-    maxlen = None
-    if ctx.expected() and len(ctx.expected() or ()) > 1:
-        maxlen = (ctx.expected() or (None, None))[1]
-    return Explanation(
-        "ragged",
-        "a list of sequences of different lengths cannot become one tensor",
-        "numpy made an object array from sequences of different lengths; Keras needs one "
-        "rectangular (batch, timesteps, features) array.",
-        ctx.pad_fix(maxlen, ctx.masked),
-        ctx.expected(),
-        None,
-        1,
-        m.group(0) or "",
-    )
+def _object(m: re.Match[str], ctx: Context) -> Diagnosis:
+    what = m.group(1)
+    if what is None or what.strip() in ("list", "tuple", "numpy.ndarray", "ndarray"):
+        maxlen = None
+        own = ctx.model_input(None)[0]
+        if own is not None and len(own) > 1:
+            maxlen = own[1]
+        return D.ragged(maxlen, ctx.fixes)
+    return D.dtype_object(what.strip())
 
 
-def _structure(m: re.Match[str], ctx: _Context) -> Explanation:
-    return Explanation(
-        "structure",
-        "a list was passed to a model with one input",
-        "model.predict([x]) or a list of per-sequence arrays was given to a single-input "
-        "model; Keras expects one array.",
-        "pass the array itself: model.predict(x); for a list of sequences: "
-        "x = np.stack(seqs) (same length) or pad them first",
-        ctx.expected(),
-        None,
-        None,
-        m.group(0),
-    )
-
-
-def _input_count(m: re.Match[str], ctx: _Context) -> Explanation:
-    want, got = int(m.group(1)), int(m.group(2))
-    return Explanation(
+def _structure(m: re.Match[str], ctx: Context) -> Diagnosis:
+    return Diagnosis(
         "input-count",
+        "data",
+        "a list was passed to a model with one input",
+        "model.predict([x]) or a list of per-sequence arrays was given to a single-input model; "
+        "Keras expects one array.",
+        "pass the array itself: model.predict(x); for a list of sequences: x = np.stack(seqs) "
+        "(same length) or pad them first",
+        ctx.model_input(None)[0],
+    )
+
+
+def _input_count(m: re.Match[str], ctx: Context) -> Diagnosis:
+    want, got = int(m.group(1)), int(m.group(2))
+    return Diagnosis(
+        "input-count",
+        "data",
         f"{got} arrays given to a model with {want} input(s)",
-        "a Python list is read as one array per model input; a list of batches or of "
-        "sequences is not one input.",
+        "a Python list is read as one array per model input; a list of batches or of sequences "
+        "is not one input.",
         "stack the list into one array: x = np.stack(seqs) (pad first if lengths differ: "
-        f"{ctx.pad_fix(None)})"
+        f"{ctx.fixes.pad(None)})"
         if want == 1
         else "pass one array per input, in the model's input order (or a dict keyed by input name)",
-        ctx.expected(),
-        None,
-        None,
-        m.group(0),
+        ctx.model_input(None)[0],
     )
+
+
+_S = r"[\(\[]([^()\[\]]*)[\)\]]"  # a shape in ( ) or [ ]
+RECOGNISERS: list[Recogniser] = [
+    (re.compile(r"when checking (?:model )?target", re.IGNORECASE), _checking_target),
+    (re.compile(r"[Aa]rguments target and output must have the same rank[^.]*"), _rank_target),
+    (
+        re.compile(
+            rf"logits and labels must have the same first dimension, got logits shape "
+            rf"{_S} and labels shape {_S}"
+        ),
+        _logits,
+    ),
+    (
+        re.compile(
+            r"Data cardinality is ambiguous:? ?(?:Make sure all arrays contain the same "
+            r"number of samples\.)? ?'?x'? sizes: ([\d, ]+)(?:'?y'? sizes: ([\d, ]+))?"
+        ),
+        _cardinality,
+    ),
+    (re.compile(r'Missing data for input "?([^"\s.]+)"?'), _missing_data),
+    (
+        re.compile(
+            r"If a RNN is stateful, (?:it needs to know its batch size|a complete "
+            r"input_shape must be provided)|When using stateful=True in a RNN, the batch "
+            r"size must be static"
+        ),
+        _stateful,
+    ),
+    (
+        re.compile(
+            r"(?:Error when checking (?:model )?input: )?expected (?P<name>\S+) to have "
+            r"(?:(?P<rank>\d+) dimension(?:s|\(s\))?|shape \((?P<shape>[^)]*)\))[.,]? ?but "
+            r"got array with shape:? \(?(?P<got>[\d, ]*)\)?"
+        ),
+        _checking_input,
+    ),
+    (
+        re.compile(
+            r"Error when checking ?: expected (?P<name>\S+) to have (?P<rank>\d+) "
+            r"dimensions(?P<shape>)?, but got array with shape \((?P<got>[^)]*)\)"
+        ),
+        _checking_input,
+    ),
+    (
+        re.compile(
+            rf"Invalid input shape for input .*?Expected shape {_S}, but input has "
+            rf"incompatible shape {_S}"
+        ),
+        _keras3_input,
+    ),
+    (
+        re.compile(
+            r"Input \d+ (?:with name '[^']*' )?(?:of layer [\"']?(?P<new>[^\"'\s:]+)[\"']? is "
+            r"incompatible with the layer|is "
+            r"incompatible with layer (?P<old>[^\s:]+)): expected (?:shape=\((?P<exp>[^)]*)\), "
+            r"found shape=[\(\[](?P<fnd>[^)\]]*)[\)\]]|min_ndim=(?P<min>\d+), found ndim=\d+|"
+            r"ndim=(?P<want>\d+), found ndim=(?P<got>\d+)(?:\. Full shape received: "
+            r"[\(\[](?P<full>[^)\]]*)[\)\]])?|axis (?P<axis>-?\d+) of input shape to have value "
+            r"(?P<value>\d+),? but received input with shape [\(\[](?P<recv>[^)\]]*)[\)\]])"
+        ),
+        _incompatible_layer,
+    ),
+    (
+        re.compile(
+            rf"Model was constructed with shape {_S} for input .*? but it was called on an "
+            rf"input with incompatible shape {_S}"
+        ),
+        _constructed,
+    ),
+    (
+        re.compile(
+            r"Cannot feed value of shape \(([^)]*)\) for Tensor u?'?([^',]+)'?, which has "
+            r"shape '?\(([^)]*)\)'?"
+        ),
+        _feed,
+    ),
+    (
+        re.compile(
+            r"layer expected input with ndim=(\d+) but previous layer has output_shape "
+            r"\(([^)]*)\)"
+        ),
+        _keras0_previous,
+    ),
+    (
+        re.compile(r"Expected batch size: (\d+)\s*-?\s*Received batch size: (\d+)"),
+        lambda m, ctx: D.batch(int(m.group(1)), int(m.group(2)), None, None),
+    ),
+    (re.compile(r"Incompatible shapes: \[(\d+),(\d+)\] vs\. \[(\d+),(\d+)\]"), _incompatible_2d),
+    (
+        re.compile(
+            r"Dimensions must be equal, but are (\d+) and (\d+) for '\{\{node [^}]*?"
+            r"(?:MatMul|BiasAdd|add)[^}]*\}\}"
+        ),
+        _matmul,
+    ),
+    (
+        re.compile(r"Matrix size-incompatible: In\[0\]: \[(\d+),(\d+)\], In\[1\]: \[(\d+),(\d+)\]"),
+        lambda m, ctx: _features(int(m.group(3)), int(m.group(2)), ctx),
+    ),
+    (
+        re.compile(
+            r"Cannot unroll a RNN if the time dimension is undefined|Unrolling requires a "
+            r"fixed number of timesteps"
+        ),
+        _unroll,
+    ),
+    (
+        re.compile(
+            r"Cannot take the length of shape with unknown rank|as_list\(\) is not "
+            r"defined on an unknown TensorShape"
+        ),
+        _unknown_rank,
+    ),
+    (re.compile(r"indices\[[^\]]*\] = (-?\d+) is not in \[0, (\d+)\)"), _indices),
+    (
+        re.compile(
+            r"Failed to convert a NumPy array to a Tensor \(Unsupported object type "
+            r"([^)]*)\)|Invalid dtype: object()|Can't convert non-rectangular Python "
+            r"sequence to Tensor()"
+        ),
+        _object,
+    ),
+    (re.compile(r"The structure of inputs doesn't match the expected structure"), _structure),
+    (
+        re.compile(
+            r"expects (\d+) (?:named )?input\(s\)[^\n]*?but it received (\d+) input tensors"
+        ),
+        _input_count,
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Explanation:
+    diagnosis: Diagnosis
+    matched: str  # the part of the message that was recognised
 
 
 def explain(
@@ -391,24 +481,36 @@ def explain(
     model_arg: str | None = None,
     data: list[str] | None = None,
 ) -> Explanation | None:
-    """The first recognised cause in ``text`` (most specific recognisers first)."""
-    clean = _ANSI.sub("", text)
-    ctx = _Context(model, model_arg, list(data or []))
-    for pattern, build in _recognisers():
-        match = pattern.search(clean)
+    """The cause of the first recognised error in ``text`` (most specific family first),
+    or None when it is not an input/target shape error lstmdiag knows."""
+    flat = clean(text)
+    fixes = Fixes(
+        data=data[0] if data and len(data) == 1 else None,
+        model=model_arg,
+        masked=bool(model and model.masking),
+    )
+    ctx = Context(model, fixes, _ANSI.sub("", text))
+    for pattern, build in RECOGNISERS:
+        match = pattern.search(flat)
         if match:
-            return build(match, ctx)
+            result = build(match, ctx)
+            if result is not None:
+                return Explanation(result, match.group(0))
+            return None
     return None
 
 
 def to_dict(e: Explanation) -> dict[str, object]:
+    d = e.diagnosis
     return {
-        "kind": e.kind,
-        "title": e.title,
-        "cause": e.cause,
-        "fix": e.fix,
-        "expected": None if e.expected is None else list(e.expected),
-        "found": None if e.found is None else list(e.found),
-        "axis": e.axis,
+        "kind": d.kind,
+        "culprit": d.culprit,
+        "title": d.title,
+        "cause": d.cause,
+        "fix": d.fix,
+        "expected": None if d.expected is None else list(d.expected),
+        "found": None if d.found is None else list(d.found),
+        "axis": d.axis,
+        "alternatives": [{"kind": a.kind, "fix": a.fix, "when": a.why} for a in d.alternatives],
         "matched": e.matched,
     }

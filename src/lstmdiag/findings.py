@@ -12,7 +12,6 @@ from .model.spec import ModelSpec
 class Kind(str, Enum):
     """What is wrong (or noteworthy) about one array."""
 
-    RANK = "rank"
     TIMESTEPS = "timesteps"
     FEATURES = "features"
     BATCH = "batch"
@@ -28,7 +27,31 @@ class Kind(str, Enum):
     MISSING_INPUT = "missing-input"  # a model input that receives no data
     CARDINALITY = "cardinality"  # arrays that go together disagree on the number of samples
     NOT_TESTED = "not-tested"  # --verify: a finding it could not test
-    KERAS = "keras"  # --verify: real Keras disagreed with the static verdict
+    KERAS = "keras"  # --verify: what real Keras did with the data
+    # Shapes with another number of axes (these replace "rank", kept as an alias):
+    MISSING_BATCH = "missing-batch"  # one sample without its batch axis
+    EXTRA_AXIS = "extra-axis"  # an extra (usually size-1) axis
+    MISSING_AXIS = "missing-axis"  # a 2-D table into a sequence model, a missing feature axis
+    EMPTY = "empty"  # zero samples
+    MODEL_STRUCTURE = "model-structure"  # the model's layers do not fit together
+    TARGET = "target"  # targets/labels that do not fit the model's output
+    UNKNOWN_RANK = "unknown-rank"
+    INPUT_COUNT = "input-count"
+
+
+# Old kind names still accepted by --ignore and the configuration (for one release).
+ALIASES = {"rank": ("missing-batch", "extra-axis", "missing-axis", "empty")}
+SHAPE_KINDS = frozenset(
+    {"timesteps", "features", "batch", "missing-batch", "extra-axis", "missing-axis", "empty"}
+)
+
+
+def expand_kinds(names: list[str] | tuple[str, ...]) -> frozenset[str]:
+    """Kind names with aliases expanded (``rank`` -> the three axis-count kinds)."""
+    out: set[str] = set()
+    for name in names:
+        out.update(ALIASES.get(name, (name,)))
+    return frozenset(out)
 
 
 class Severity(str, Enum):
@@ -52,6 +75,8 @@ class Finding:
     found: tuple[int | None, ...] | None
     message: str
     fix: str | None = None
+    culprit: str = "data"  # "data" | "model": what the fix changes
+    alternatives: tuple[tuple[str, str, str], ...] = ()  # (kind, fix, when) when unsure
 
     @property
     def label(self) -> str:
@@ -60,6 +85,10 @@ class Finding:
     def to_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind.value,
+            "culprit": self.culprit,
+            "alternatives": [
+                {"kind": k, "fix": fix, "when": when} for k, fix, when in self.alternatives
+            ],
             "severity": self.severity.value,
             "path": self.path,
             "key": self.key,

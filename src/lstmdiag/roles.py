@@ -70,6 +70,15 @@ def time_axis(model: ModelSpec, inp: InputSpec) -> int | None:
     return None
 
 
+def axis_roles(model: ModelSpec, inp: InputSpec) -> tuple[str, ...]:
+    """What each axis of ``inp`` is for the layers it feeds: batch, time, features."""
+    rest = len(inp.shape) - 1
+    if rest <= 0:
+        return ("batch",)
+    first = "time" if time_axis(model, inp) is not None else "features"
+    return ("batch", first, *("features",) * (rest - 1))
+
+
 def _fits(shape: Shape, want: Shape) -> bool:
     """Same rank, and every fixed non-batch axis equal."""
     return len(shape) == len(want) and all(

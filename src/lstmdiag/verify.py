@@ -161,7 +161,15 @@ if __name__ == "__main__":  # pragma: no cover
     _child()
 
 
-SHAPE_KINDS = ("rank", "timesteps", "features", "batch")
+SHAPE_KINDS = (
+    "timesteps",
+    "features",
+    "batch",
+    "missing-batch",
+    "extra-axis",
+    "missing-axis",
+    "empty",
+)
 VALUE_KINDS = ("vocab", "non-finite", "mask-collision", "padding", "dtype")
 DATA_ROWS = 32  # --verify-data feeds at most this many samples of each array
 

@@ -91,7 +91,8 @@ def _declared_dtype(cfg: dict[str, Any]) -> str:
 
 def _is_model(layer: dict[str, Any]) -> bool:
     return (
-        layer.get("class_name") in S.MODEL_CLASSES
+        isinstance(layer.get("class_name"), str)
+        and layer["class_name"] in S.MODEL_CLASSES
         and isinstance(layer.get("config"), dict | list)
         and (isinstance(layer.get("config"), list) or "layers" in layer["config"])
     )

@@ -9,7 +9,13 @@ from ..model.spec import ModelSpec
 
 
 def inspect_json(spec: ModelSpec) -> str:
-    return json.dumps(spec.to_dict(), indent=2)
+    """The spec, with each input's axis roles (batch, time, features) added."""
+    from ..roles import axis_roles
+
+    data = spec.to_dict()
+    for item, inp in zip(data["inputs"], spec.inputs, strict=True):
+        item["axes"] = list(axis_roles(spec, inp))
+    return json.dumps(data, indent=2)
 
 
 def check_json(report: Report) -> str:

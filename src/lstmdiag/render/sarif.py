@@ -12,7 +12,6 @@ from ..findings import Kind, Report, Severity
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 RULES = {
-    Kind.RANK: "The array has a different number of axes than the model input.",
     Kind.TIMESTEPS: "The time axis differs from the model's fixed number of timesteps.",
     Kind.FEATURES: "A feature axis differs from what the model expects.",
     Kind.BATCH: "The model fixes the batch size and the data does not match it.",
@@ -29,6 +28,14 @@ RULES = {
     Kind.MISSING_INPUT: "A model input receives no data.",
     Kind.CARDINALITY: "Arrays fed together disagree on the number of samples.",
     Kind.NOT_TESTED: "A finding that --verify could not test (zero batches judge shapes only).",
+    Kind.MISSING_BATCH: "One sample without its batch axis.",
+    Kind.EXTRA_AXIS: "The array has an extra axis (usually of size 1).",
+    Kind.MISSING_AXIS: "A 2-D table or an array missing an axis the model takes.",
+    Kind.EMPTY: "The array holds no samples.",
+    Kind.MODEL_STRUCTURE: "The model's layers do not fit together.",
+    Kind.TARGET: "Targets or labels do not fit the model's output.",
+    Kind.UNKNOWN_RANK: "The data's shape is not statically known.",
+    Kind.INPUT_COUNT: "A list of arrays was read as several model inputs.",
 }
 
 

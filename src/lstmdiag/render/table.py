@@ -21,15 +21,22 @@ MAX_OK_ROWS = 20
 
 
 def accepts(spec: ModelSpec, inp: InputSpec) -> str:
-    """One plain sentence per input: what data it accepts."""
+    """One plain sentence per input: what data it accepts, axis by axis."""
+    from ..roles import axis_roles
+
     shape = inp.shape
-    dims = ["batch"] + [("any" if d is None else str(d)) for d in shape[1:]]
+    roles = axis_roles(spec, inp)
+    dims = ["batch"] + [
+        f"{role} {'any' if d is None else d}" for role, d in zip(roles[1:], shape[1:], strict=True)
+    ]
     batch = "any batch size" if shape[0] is None else f"exactly {shape[0]} per batch"
     time = ""
-    if len(shape) > 1:
+    if len(shape) > 1 and roles[1] == "time":
         time = (
             "; any number of timesteps" if shape[1] is None else f"; exactly {shape[1]} timesteps"
         )
+    elif len(shape) > 1:
+        time = "; no time axis (it feeds no sequence layer)"
     tokens = any(e.input == inp.name for e in spec.embeddings)
     what = "integer token-id arrays" if tokens else f"{inp.dtype} arrays"
     return f"{inp.name}: {what} shaped ({', '.join(dims)}); {batch}{time}."
@@ -151,6 +158,8 @@ def check_view(report: Report, verbose: bool = False) -> RenderableType:
             parts.append(line)
             if f.fix:
                 parts.append(Text(f"        fix: {f.fix}", style="cyan"))
+            for _kind, fix, when in f.alternatives:
+                parts.append(Text(f"        or, {when}: {fix}", style="cyan"))
     style = "bold red" if s.errors or s.dataset_errors else ("yellow" if s.warnings else "green")
     model = report.model
     ins = ", ".join(f"{i.name} {fmt_shape(i.shape)}" for i in model.inputs)
@@ -280,11 +289,15 @@ def stats_view(stats: LengthStats) -> RenderableType:
 
 
 def explain_view(e: Explanation) -> RenderableType:
-    rows = [Text(e.title, style="bold red"), Text(f"Cause: {e.cause}")]
-    if e.expected is not None or e.found is not None:
-        axis = "" if e.axis is None or e.axis < 0 else f" (axis {e.axis})"
+    d = e.diagnosis
+    culprit = "the model" if d.culprit == "model" else "the data"
+    rows = [Text(d.title, style="bold red"), Text(f"Cause ({culprit}): {d.cause}")]
+    if d.expected is not None or d.found is not None:
+        axis = "" if d.axis is None or d.axis < 0 else f" (axis {d.axis})"
         rows.append(
-            Text(f"Model expects {fmt_shape(e.expected)}, data is {fmt_shape(e.found)}{axis}")
+            Text(f"Model expects {fmt_shape(d.expected)}, data is {fmt_shape(d.found)}{axis}")
         )
-    rows.append(Text(f"Fix: {e.fix}", style="cyan"))
+    rows.append(Text(f"Fix: {d.fix}", style="cyan"))
+    for alt in d.alternatives:
+        rows.append(Text(f"Or, {alt.why}: {alt.fix}", style="cyan"))
     return Group(*rows)

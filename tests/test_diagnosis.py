@@ -1,0 +1,164 @@
+"""The diagnosis engine through `check`: the right kind for the evidence, and every printed
+Python fix, applied literally to the data, makes it pass (and keeps all of it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+import lstmdiag
+from lstmdiag.diagnosis import Evidence, diagnose_shape, layer_kind
+from lstmdiag.model.spec import InputSpec, ModelSpec
+
+from .conftest import MODELS
+
+
+def _model(*inputs: tuple[str, tuple[int | None, ...]]) -> ModelSpec:
+    specs = tuple(InputSpec(name, shape, "float32") for name, shape in inputs)
+    return ModelSpec("m.keras", "keras", "3.15.1", "Functional", False, specs, (), ())
+
+
+def _apply(fix: str, x: np.ndarray) -> np.ndarray:
+    """Run a printed one-line Python fix on x, as a user would paste it."""
+    scope: dict[str, Any] = {"np": np, "x": x}
+    exec(fix, scope)  # the fixes are lstmdiag's own strings, never data-derived code
+    return np.asarray(scope["x"])
+
+
+def _fix_then_recheck(model: ModelSpec, x: np.ndarray, kind: str) -> np.ndarray:
+    (finding,) = lstmdiag.check(model, x).findings
+    assert finding.kind.value == kind, finding.message
+    assert finding.fix is not None and finding.fix.startswith("x = ")
+    fixed = _apply(finding.fix, x)
+    assert lstmdiag.check(model, fixed).exit_code() == 0, fixed.shape
+    return fixed
+
+
+def test_series_into_windows_not_truncation() -> None:
+    """(1000, 128) against Input((10, 128)): sliding windows, never 'pad to the last 10'."""
+    model = _model(("x", (None, 10, 128)))
+    x = np.random.default_rng(0).standard_normal((1000, 128)).astype(np.float32)
+    (finding,) = lstmdiag.check(model, x).findings
+    assert finding.kind.value == "missing-axis" and "lstmdiag pad" not in (finding.fix or "")
+    windows = _fix_then_recheck(model, x, "missing-axis")
+    assert windows.shape == (991, 10, 128)
+    for i in (0, 500, 990):  # window i is rows i..i+9, as timeseries_dataset_from_array
+        assert np.array_equal(windows[i], x[i : i + 10])
+    kinds = [k for k, _, _ in finding.alternatives]
+    assert "missing-batch" in kinds  # one 1000-step sequence is the other reading
+
+
+def test_seed_case_short_sequence_is_padded() -> None:
+    model = _model(("x", (None, 10, 128)))
+    x = np.ones((1, 4, 128), np.float32)
+    (finding,) = lstmdiag.check(model, x).findings
+    assert finding.kind.value == "timesteps" and "Padding adds 6 steps" in finding.message
+
+
+def test_one_sequence_without_batch_axis() -> None:
+    model = _model(("x", (None, 10, 8)))
+    x = np.arange(80, dtype=np.float32).reshape(10, 8)
+    fixed = _fix_then_recheck(model, x, "missing-batch")
+    assert fixed.shape == (1, 10, 8) and np.array_equal(fixed[0], x)
+
+
+def test_short_sequence_without_batch_axis_gets_one_chained_fix() -> None:
+    model = _model(("x", (None, 10, 8)))
+    x = np.arange(1, 33, dtype=np.float32).reshape(4, 8)
+    fixed = _fix_then_recheck(model, x, "missing-batch")
+    assert fixed.shape == (1, 10, 8) and np.array_equal(fixed[0, 6:], x)  # pre-padded
+
+
+def test_missing_feature_axis() -> None:
+    model = _model(("x", (None, 12, 1)))
+    x = np.ones((5, 12), np.float32)
+    assert _fix_then_recheck(model, x, "missing-axis").shape == (5, 12, 1)
+
+
+def test_flattened_sequences() -> None:
+    model = _model(("x", (None, 6, 4)))
+    x = np.arange(3 * 24, dtype=np.float32).reshape(3, 24)
+    assert _fix_then_recheck(model, x, "missing-axis").shape == (3, 6, 4)
+
+
+def test_swapped_time_and_feature_axes() -> None:
+    model = _model(("x", (None, 10, 3)))
+    x = np.ones((4, 3, 10), np.float32)
+    (finding,) = lstmdiag.check(model, x).findings
+    assert finding.message.startswith("the time and feature axes are swapped")
+    assert _fix_then_recheck(model, x, "features").shape == (4, 10, 3)
+
+
+def test_extra_size_one_axis() -> None:
+    model = _model(("x", (None, 10, 8)))
+    x = np.ones((3, 1, 10, 8), np.float32)
+    assert _fix_then_recheck(model, x, "extra-axis").shape == (3, 10, 8)
+
+
+def test_static_input_axis_1_is_features() -> None:
+    """A second input (None, 4) feeding Dense: axis 1 is features, padding is no fix."""
+    model = _model(("seq", (None, None, 16)), ("static", (None, 4)))
+    report = lstmdiag.check(
+        model, {"seq": np.ones((3, 7, 16), np.float32), "static": np.ones((3, 5), np.float32)}
+    )
+    (finding,) = report.findings
+    assert (finding.kind.value, finding.fix, finding.input) == ("features", None, "static")
+
+
+def test_empty_data() -> None:
+    (finding,) = lstmdiag.check(_model(("x", (None, 10, 8))), np.ones((0, 8), np.float32)).findings
+    assert finding.kind.value == "empty"
+
+
+def test_very_long_sequences_say_what_truncation_loses() -> None:
+    model = _model(("x", (None, 10, 8)))
+    (finding,) = lstmdiag.check(model, np.ones((2, 1000, 8), np.float32)).findings
+    assert finding.kind.value == "timesteps"
+    assert "keeps 10 of 1000 timesteps (1%)" in finding.message
+    assert "loses most of the data" in finding.message
+    assert next(k for k, _, _ in finding.alternatives) == "missing-axis"  # windows
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("lstm_1", "recurrent"),
+        ("conv_lst_m2d_5", "recurrent"),
+        ("bidirectional_1", "recurrent"),
+        ("dense_3", "dense"),
+        ("time_distributed_1", "dense"),
+        ("conv2d", "conv"),
+        ("sequential_10", "model"),
+        ("lstm_1_input", "model"),
+        ("input_17", "model"),
+        ('"functional"', "model"),
+    ],
+)
+def test_layer_kinds_from_keras_names(name: str, kind: str) -> None:
+    assert layer_kind(name) == kind
+
+
+def test_a_symbolic_tensor_into_a_recurrent_layer_is_a_model_problem() -> None:
+    d = diagnose_shape(Evidence((None, None, None), (None, 64), layer="lstm_2"))
+    assert (d.kind, d.culprit) == ("model-structure", "model")
+    assert "return_sequences=True" in d.fix
+    data = diagnose_shape(Evidence((None, None, None), (32, 64), layer="sequential"))
+    assert data.culprit == "data"
+
+
+def test_check_and_explain_give_the_same_answer(tmp_path: Any) -> None:
+    """One engine: explain's reading of Keras's message equals check's finding."""
+    model = MODELS / "k3/seq_fixed.keras"
+    x = np.ones((10, 8), np.float32)
+    (finding,) = lstmdiag.check(model, x).findings
+    from lstmdiag.explain import explain
+
+    text = (
+        'ValueError: Invalid input shape for input Tensor("data:0", shape=(10, 8), '
+        "dtype=float32). Expected shape (None, 10, 8), but input has incompatible shape (10, 8)"
+    )
+    result = explain(text)
+    assert result is not None and result.diagnosis.kind == finding.kind.value
+    assert result.diagnosis.fix == finding.fix

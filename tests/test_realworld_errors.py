@@ -1,0 +1,78 @@
+"""`explain` on error messages real users posted in public threads (tests/realworld/).
+
+Each message carries the label its thread confirms; an answer outside ``accept`` is a
+confidently wrong explanation, and a message labelled ``decline`` must not be answered.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lstmdiag.explain import explain
+
+HERE = Path(__file__).resolve().parent
+ERRORS: list[dict[str, Any]] = json.loads((HERE / "realworld" / "errors.json").read_text("utf-8"))
+
+
+def outcome(entry: dict[str, Any]) -> str:
+    """right | declined-right | wrong | unanswered"""
+    result = explain(entry["text"])
+    if entry["kind"] == "decline":
+        return "declined-right" if result is None else "wrong"
+    if result is None:
+        return "unanswered"
+    d = result.diagnosis
+    if d.kind not in entry["accept"]:
+        return "wrong"
+    if entry["culprit"] and not entry["ambiguous"] and d.culprit != entry["culprit"]:
+        return "wrong"
+    for field in ("expected", "found"):
+        want = entry[field]
+        got = getattr(d, field)
+        if want is not None and (got is None or list(got) != want):
+            return "wrong"
+    return "right"
+
+
+@pytest.mark.parametrize("entry", ERRORS, ids=lambda e: f"{e['id']}-{e['kind']}")
+def test_each_real_message(entry: dict[str, Any]) -> None:
+    result = explain(entry["text"])
+    got = None if result is None else (result.diagnosis.kind, result.diagnosis.culprit)
+    assert outcome(entry) in ("right", "declined-right"), (entry["source"], entry["text"], got)
+
+
+def table() -> str:
+    """The README's table: per family, how many messages and how they were answered."""
+    rows: dict[str, Counter[str]] = {}
+    for entry in ERRORS:
+        rows.setdefault(entry["family"], Counter())[outcome(entry)] += 1
+    lines = [
+        "| family | messages | explained right | declined (as they should be) | wrong |",
+        "|---|---|---|---|---|",
+    ]
+    total: Counter[str] = Counter()
+    for family, c in rows.items():
+        total.update(c)
+        lines.append(
+            f"| {family} | {sum(c.values())} | {c['right']} | {c['declined-right']} | "
+            f"{c['wrong'] + c['unanswered']} |"
+        )
+    lines.append(
+        f"| **all** | {sum(total.values())} | {total['right']} | {total['declined-right']} | "
+        f"{total['wrong'] + total['unanswered']} |"
+    )
+    return "\n".join(lines)
+
+
+def test_set_size_and_readme_table() -> None:
+    assert len(ERRORS) >= 60
+    assert len({e["source"] for e in ERRORS}) >= 50
+    wrong = sum(outcome(e) == "wrong" for e in ERRORS)
+    assert wrong <= 0.02 * len(ERRORS)
+    readme = (HERE.parent / "README.md").read_text("utf-8")
+    assert table() in readme, "README real-world table is stale:\n" + table()
