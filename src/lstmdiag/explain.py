@@ -121,7 +121,19 @@ def _checking_input(m: re.Match[str], ctx: Context) -> Diagnosis | None:
         expected = parsed
         if not parsed or parsed[0] is not None:  # Keras 2 prints shapes without the batch
             expected, found = (None, *parsed), (None, *found)
-    return D.diagnose_shape(_evidence(ctx, expected, found, name, building=False))
+    ev = _evidence(ctx, expected, found, name, building=False)
+    if "embedding" in name.lower():  # the input feeds an Embedding: axis 1 is time (token ids)
+        ev = replace(ev, time_axis=True)
+    return D.diagnose_shape(ev)
+
+
+def _rank_only_any(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    want = m.group("want") or m.group("want2")
+    shape = m.group("shape") if m.group("want") else m.group("shape2")
+    found = parse_shape(shape)
+    if found is None or want is None:
+        return None
+    return D.diagnose_shape(_evidence(ctx, (None,) * int(want), found, None, building=False))
 
 
 def _keras3_input(m: re.Match[str], ctx: Context) -> Diagnosis | None:
@@ -367,7 +379,8 @@ RECOGNISERS: list[Recogniser] = [
     ),
     (
         re.compile(
-            r"(?:Error when checking (?:model )?input: )?expected (?P<name>\S+) to have "
+            r"(?:Error when checking (?:model )?input: )?(?:expected )?(?P<name>\S+(?: input)?) "
+            r"to have "
             r"(?:(?P<rank>\d+) dimension(?:s|\(s\))?|shape \((?P<shape>[^)]*)\))[.,]? ?but "
             r"got array with shape:? \(?(?P<got>[\d, ]*)\)?"
         ),
@@ -379,6 +392,14 @@ RECOGNISERS: list[Recogniser] = [
             r"dimensions(?P<shape>)?, but got array with shape \((?P<got>[^)]*)\)"
         ),
         _checking_input,
+    ),
+    (
+        re.compile(
+            r"Wrong number of dimensions: ?expected (?P<want>\d+), ?got \d+ with shape ?"
+            r"\((?P<shape>[^)]*)\)|"
+            r"Shape \((?P<shape2>[^)]*)\) must have rank at least (?P<want2>\d+)"
+        ),
+        _rank_only_any,
     ),
     (
         re.compile(
