@@ -81,8 +81,13 @@ def _stderr() -> Console:
 
 def fail(message: str, code: int = 2) -> NoReturn:
     """One red line on stderr, then exit (2: unusable arguments or model)."""
+    from .render.safe import visible
+
     _stderr().print(
-        f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True
+        f"[bold red]error:[/] {escape(visible(message))}",
+        markup=True,
+        highlight=False,
+        soft_wrap=True,
     )
     raise typer.Exit(code)
 

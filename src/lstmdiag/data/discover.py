@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,8 +50,31 @@ def iter_files(
             yield printable(given), p
 
 
+def special_file(file: Path) -> str | None:
+    """What ``file`` is when it is not a regular file (a FIFO, socket or device, also behind a
+    symlink): such files are never opened, since reading one can block forever or never end."""
+    try:
+        mode = os.stat(file).st_mode
+    except OSError:
+        return None  # missing or unreadable: open() reports it
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    for test, name in (
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    ):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
 def describe_file(shown: str, file: Path) -> list[ArrayInfo]:
     """Every array in one file; problems become ArrayInfo.problem, never exceptions."""
+    special = special_file(file)
+    if special is not None:
+        return [ArrayInfo.unusable(shown, file, "?", f"not a regular file: {special}; not read")]
     try:
         with file.open("rb") as fh:
             head = fh.read(8)

@@ -28,6 +28,11 @@ def read_model(path: str | Path) -> ModelSpec:
     shown = str(path)
     if p.is_dir():
         return savedmodel.read(p, shown)
+    from ..data.discover import special_file
+
+    special = special_file(p)
+    if special is not None:
+        raise LstmdiagError(f"{shown}: not a regular file: {special}; not read")
     try:
         with p.open("rb") as fh:
             head = fh.read(8)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from ..findings import Report, Severity
+from .safe import visible
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """GitHub's own escapes for % CR LF, then any other control character made visible (an
+    ESC from a file name must not reach the log's terminal)."""
+    return visible(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from xml.etree import ElementTree as ET
 
 from ..findings import Report, Severity
+from .safe import visible
+
+# XML 1.0 cannot carry most control characters at all: they are written as visible escapes.
 
 
 def check_junit(report: Report, fail_on: Severity = Severity.ERROR) -> str:
@@ -12,23 +15,30 @@ def check_junit(report: Report, fail_on: Severity = Severity.ERROR) -> str:
     failures = 0
     for row in report.files:
         case = ET.SubElement(
-            suite, "testcase", classname=f"lstmdiag.{row.input or 'unmapped'}", name=row.label
+            suite,
+            "testcase",
+            classname=visible(f"lstmdiag.{row.input or 'unmapped'}"),
+            name=visible(row.label),
         )
         mine = [f for f in report.findings if f.path == row.path and f.key == row.key]
         failing = [f for f in mine if f.severity.rank >= fail_on.rank]
         if failing:
             failures += 1
             first = failing[0]
-            failure = ET.SubElement(case, "failure", type=first.kind.value, message=first.message)
+            failure = ET.SubElement(
+                case, "failure", type=first.kind.value, message=visible(first.message)
+            )
             failure.text = "\n".join(
-                f"{f.severity.value} {f.kind.value}: {f.message}"
-                + (f"\nfix: {f.fix}" if f.fix else "")
+                visible(f"{f.severity.value} {f.kind.value}: {f.message}")
+                + (f"\nfix: {visible(f.fix)}" if f.fix else "")
                 for f in failing
             )
         rest = [f for f in mine if f not in failing]
         if rest:
             out = ET.SubElement(case, "system-out")
-            out.text = "\n".join(f"{f.severity.value} {f.kind.value}: {f.message}" for f in rest)
+            out.text = "\n".join(
+                visible(f"{f.severity.value} {f.kind.value}: {f.message}") for f in rest
+            )
     suite.set("failures", str(failures))
     suite.set("errors", "0")
     suites = ET.Element(

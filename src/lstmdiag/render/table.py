@@ -10,6 +10,7 @@ from rich.text import Text
 
 from ..findings import Report, Severity
 from ..model.spec import InputSpec, ModelSpec, fmt_shape
+from .safe import literal, visible
 
 if TYPE_CHECKING:
     from ..explain import Explanation
@@ -45,7 +46,7 @@ def accepts(spec: ModelSpec, inp: InputSpec) -> str:
 def inspect_view(spec: ModelSpec) -> RenderableType:
     parts: list[RenderableType] = []
     head = Text.assemble(
-        (spec.path, "bold"),
+        (visible(spec.path), "bold"),
         f"  {spec.model_class} · {spec.format}",
         f" · Keras {spec.keras_version}" if spec.keras_version else " · Keras version unknown",
     )
@@ -54,7 +55,7 @@ def inspect_view(spec: ModelSpec) -> RenderableType:
     for col in ("name", "shape", "dtype"):
         inputs.add_column(col)
     for i in spec.inputs:
-        inputs.add_row(i.name, fmt_shape(i.shape), i.dtype)
+        inputs.add_row(literal(i.name), fmt_shape(i.shape), literal(i.dtype))
     parts.append(inputs)
     if spec.recurrent:
         rec = Table(title="Recurrent layers", title_justify="left", show_edge=False)
@@ -72,10 +73,10 @@ def inspect_view(spec: ModelSpec) -> RenderableType:
                 if on
             )
             rec.add_row(
-                r.name,
-                cls,
+                literal(r.name),
+                literal(cls),
                 "?" if r.units is None else str(r.units),
-                r.input or "?",
+                literal(r.input or "?"),
                 fmt_shape(r.input_shape),
                 "yes" if r.return_sequences else "no",
                 flags,
@@ -99,19 +100,21 @@ def inspect_view(spec: ModelSpec) -> RenderableType:
                 if m.class_name == "Masking"
                 else "Embedding(mask_zero=True): token id 0 is padding"
             )
-            parts.append(Text(f"Mask: {m.layer} — {what}"))
+            parts.append(Text(visible(f"Mask: {m.layer} — {what}")))
     else:
         parts.append(Text("Mask: none (padding is seen as real data)"))
     if spec.unknown_layers:
         parts.append(
             Text(
-                "Unknown layers (shapes after them are not propagated): "
-                + ", ".join(spec.unknown_layers),
+                visible(
+                    "Unknown layers (shapes after them are not propagated): "
+                    + ", ".join(spec.unknown_layers)
+                ),
                 style="yellow",
             )
         )
     for i in spec.inputs:
-        parts.append(Text(accepts(spec, i)))
+        parts.append(literal(accepts(spec, i)))
     if spec.sequential and spec.keras_major == 3:
         parts.append(
             Text(
@@ -140,8 +143,10 @@ def check_view(report: Report, verbose: bool = False) -> RenderableType:
                     hidden += 1
                     continue
             table.add_row(
-                row.label,
-                row.input or ("—" if row.role in ("input", "unknown") else f"({row.role})"),
+                literal(row.label),
+                literal(
+                    row.input or ("—" if row.role in ("input", "unknown") else f"({row.role})")
+                ),
                 fmt_shape(row.shape),
                 "—" if row.expected is None and row.role != "input" else fmt_shape(row.expected),
                 Text(row.verdict, style=_STYLE[row.verdict]),
@@ -153,23 +158,24 @@ def check_view(report: Report, verbose: bool = False) -> RenderableType:
             line = Text.assemble(
                 (f"{f.severity.value:<7} ", _STYLE[f.severity.value]),
                 (f"{f.kind.value:<14} ", "bold"),
-                f"{f.label}: {f.message}",
+                visible(f"{f.label}: {f.message}"),
             )
             parts.append(line)
             if f.fix:
-                parts.append(Text(f"        fix: {f.fix}", style="cyan"))
+                parts.append(literal(f"        fix: {f.fix}", style="cyan"))
             for _kind, fix, when in f.alternatives:
-                parts.append(Text(f"        or, {when}: {fix}", style="cyan"))
+                parts.append(literal(f"        or, {when}: {fix}", style="cyan"))
     style = "bold red" if s.errors or s.dataset_errors else ("yellow" if s.warnings else "green")
     model = report.model
     ins = ", ".join(f"{i.name} {fmt_shape(i.shape)}" for i in model.inputs)
     parts.append(
         Text(
-            f"{s.files} array{'' if s.files == 1 else 's'} checked against {model.path} [{ins}]: "
-            f"{s.ok} ok, "
-            f"{s.warnings} warnings, {s.errors} errors"
-            + (f"; {s.not_inputs} not model inputs (not checked)" if s.not_inputs else "")
-            + (f"; {s.dataset_errors} dataset errors" if s.dataset_errors else ""),
+            visible(
+                f"{s.files} array{'' if s.files == 1 else 's'} checked against {model.path} "
+                f"[{ins}]: {s.ok} ok, {s.warnings} warnings, {s.errors} errors"
+                + (f"; {s.not_inputs} not model inputs (not checked)" if s.not_inputs else "")
+                + (f"; {s.dataset_errors} dataset errors" if s.dataset_errors else "")
+            ),
             style=style,
         )
     )
@@ -184,7 +190,7 @@ def pad_view(result: PadResult, options: PadOptions) -> RenderableType:
         else f"maxlen {result.maxlen} ({result.maxlen_reason})"
     )
     parts.append(
-        Text(
+        literal(
             f"Padded {result.sequences} sequences to {to}"
             f": {result.truncated} truncated, {result.padded} padded; padding {options.padding}, "
             f"truncating {options.truncating}, value {result.value!r}"
@@ -196,15 +202,15 @@ def pad_view(result: PadResult, options: PadOptions) -> RenderableType:
         table.add_column(col, overflow="fold")
     for o in result.outputs:
         table.add_row(
-            f"{o.path}:{o.key}" if o.key else o.path,
+            literal(f"{o.path}:{o.key}" if o.key else o.path),
             fmt_shape(o.shape),
             o.dtype,
-            o.source,
-            *((o.note or "",) if notes else ()),
+            literal(o.source),
+            *((literal(o.note or ""),) if notes else ()),
         )
     parts.append(table)
     for note in result.notes:
-        parts.append(Text(note, style="yellow"))
+        parts.append(literal(note, style="yellow"))
     if result.mask_layer:
         parts.append(
             Text(f"In the model, mask the padding with: {result.mask_layer}", style="cyan")
@@ -291,13 +297,13 @@ def stats_view(stats: LengthStats) -> RenderableType:
 def explain_view(e: Explanation) -> RenderableType:
     d = e.diagnosis
     culprit = "the model" if d.culprit == "model" else "the data"
-    rows = [Text(d.title, style="bold red"), Text(f"Cause ({culprit}): {d.cause}")]
+    rows = [literal(d.title, style="bold red"), literal(f"Cause ({culprit}): {d.cause}")]
     if d.expected is not None or d.found is not None:
         axis = "" if d.axis is None or d.axis < 0 else f" (axis {d.axis})"
         rows.append(
             Text(f"Model expects {fmt_shape(d.expected)}, data is {fmt_shape(d.found)}{axis}")
         )
-    rows.append(Text(f"Fix: {d.fix}", style="cyan"))
+    rows.append(literal(f"Fix: {d.fix}", style="cyan"))
     for alt in d.alternatives:
-        rows.append(Text(f"Or, {alt.why}: {alt.fix}", style="cyan"))
+        rows.append(literal(f"Or, {alt.why}: {alt.fix}", style="cyan"))
     return Group(*rows)

@@ -1,0 +1,28 @@
+"""Strings that come from files — paths, layer and input names, dataset keys, messages that
+quote them — are shown literally: control characters (newlines, ESC, BEL, bidi overrides)
+become visible escapes, and rich never reads them as markup.
+
+A file named ``bad\\n::error file=x::pwned.npy`` cannot start a new line (a forged GitHub
+workflow command), ``\\x1b]0;title\\x07`` cannot reach the terminal, and ``[link=…]`` stays text.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_TABLE: dict[int, str] = {}
+for _code in [*range(0x00, 0x20), *range(0x7F, 0xA0)]:
+    _TABLE[_code] = _NAMED.get(chr(_code), f"\\x{_code:02x}")
+for _code in [0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]:
+    _TABLE[_code] = f"\\u{_code:04x}"  # bidi controls: text that displays reordered
+
+
+def visible(text: object) -> str:
+    """``text`` with every control character replaced by a visible escape."""
+    return str(text).translate(_TABLE)
+
+
+def literal(text: object, style: str = "") -> Text:
+    """A rich Text that shows ``text`` exactly (no markup), control characters visible."""
+    return Text(visible(text), style=style)
