@@ -66,6 +66,33 @@ def main() -> None:
             "--quiet",
         ]
     )
+    # The same run without fsync (file and folder) before success: what durability costs.
+    ours_out.unlink(missing_ok=True)
+    (WORK / "pad-ours.lengths.npy").unlink(missing_ok=True)
+    no_sync = (
+        "import sys, lstmdiag.write as w; w.FSYNC = False; from lstmdiag.cli import main; "
+        "sys.argv = ['lstmdiag'] + sys.argv[1:]; main()"
+    )
+    unsynced, _, _ = run(
+        [
+            sys.executable,
+            "-c",
+            no_sync,
+            "pad",
+            str(src),
+            "--sequence-files",
+            "--maxlen",
+            str(MAXLEN),
+            "--padding",
+            "post",
+            "--truncating",
+            "post",
+            "--stack",
+            str(ours_out),
+            "--quiet",
+            "--force",
+        ]
+    )
     naive, naive_rss, text = run(
         [sys.executable, "-c", NAIVE, str(src), str(naive_out), str(MAXLEN)]
     )
@@ -86,6 +113,10 @@ def main() -> None:
         f"({naive - imp:.2f} s without its {imp:.2f} s keras import)"
     )
     print(f"cp -r input:   {cp:6.2f} s")
+    print(
+        f"without fsync: {unsynced:6.2f} s: fsync of the outputs and their folder costs "
+        f"{ours - unsynced:+.2f} s ({(ours - unsynced) / max(unsynced, 1e-9):+.0%})"
+    )
     print(
         f"speed-up vs naive: {naive / ours:.1f}x ({(naive - imp) / ours:.1f}x without import); "
         f"throughput = {cp / ours:.0%} of cp  [targets: >= 2x, RSS < 200 MiB]"
@@ -118,7 +149,35 @@ def big() -> None:
     shutil.rmtree(dest, ignore_errors=True)
 
 
+def giant_row() -> None:
+    """One sequence padded to a 1.2 GB row: memory must not depend on maxlen."""
+    src = WORK / "pad-tiny.npy"
+    np.save(src, np.ones((1, 3, 8), np.float32))
+    dest = WORK / "pad-giant-out"
+    shutil.rmtree(dest, ignore_errors=True)
+    wall, rss, _ = run(
+        [
+            *LSTMDIAG,
+            "pad",
+            str(src),
+            "--maxlen",
+            "37500000",
+            "--force",
+            "--out",
+            str(dest),
+            "--quiet",
+        ]
+    )
+    size = (dest / src.name).stat().st_size
+    print(
+        f"one row padded to {size / 1e9:.1f} GB: {wall:.1f} s, peak RSS {rss:.0f} MiB "
+        "[flat: independent of maxlen]"
+    )
+    shutil.rmtree(dest, ignore_errors=True)
+
+
 if __name__ == "__main__":
     main()
+    giant_row()
     if "--big" in sys.argv:
         big()

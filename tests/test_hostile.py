@@ -379,3 +379,225 @@ def test_pickle_canary_is_real(tmp_path: Path) -> None:
     _pickle_bomb(tmp_path / "bomb.npy")
     np.load(tmp_path / "bomb.npy", allow_pickle=True)
     assert (tmp_path / "CANARY").exists()
+
+
+# -- hostile names: shown literally in every format -------------------------------------------
+HOSTILE_NAMES = {
+    "forged_annotation": "bad\n::error file=x::pwned.npy",
+    "rich_markup": "[bold red]x[_bold red][link=http:__evil]y.npy",
+    "csi_escape": "a\x1b[31mred.npy",
+    "osc_title": "t\x1b]0;owned\x07.npy",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_NAMES))
+def test_hostile_names_are_shown_literally(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import xml.etree.ElementTree as ET
+
+    monkeypatch.setenv("COLUMNS", "400")
+    file_name = HOSTILE_NAMES[name]
+    folder = tmp_path / "in"
+    folder.mkdir()
+    np.save(folder / "tmp.npy", np.ones((1, 4, 8), np.float32))
+    (folder / "tmp.npy").rename(folder / file_name)
+    table = run_cli("check", SEQ_MODEL, folder)
+    assert table.exit_code == 1
+    out = table.stdout
+    assert "\x1b" not in out and "\x07" not in out  # nothing raw reaches the terminal
+    assert not any(line.startswith("::") for line in out.splitlines())  # no forged command
+    shown = file_name.replace("\n", "\\n").replace("\x1b", "\\x1b").replace("\x07", "\\x07")
+    assert shown in out
+    # machine formats: exact and valid
+    data = json.loads(run_cli("check", SEQ_MODEL, folder, "-f", "json").stdout)
+    assert data["files"][0]["path"] == str(folder / file_name)
+    sarif = json.loads(run_cli("check", SEQ_MODEL, folder, "-f", "sarif").stdout)
+    assert sarif["runs"][0]["results"]
+    ET.fromstring(run_cli("check", SEQ_MODEL, folder, "-f", "junit").stdout.encode())
+    github = run_cli("check", SEQ_MODEL, folder, "-f", "github").stdout.splitlines()
+    annotations = [line for line in github if line.startswith("::")]
+    assert len(annotations) == len(data["findings"])
+    assert all("\x1b" not in line for line in github)
+
+
+def test_hostile_names_in_inspect_and_pad(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "400")  # no wrapping inside cells: compare whole names
+    folder = tmp_path / "in"
+    folder.mkdir()
+    np.save(folder / "x.npy", np.ones((1, 4, 8), np.float32))
+    (folder / "x.npy").rename(folder / "e\x1b]0;t\x07[b]v.npy")
+    result = run_cli("pad", folder, "--maxlen", "10", "--out", tmp_path / "out")
+    assert result.exit_code == 0
+    assert "\x1b" not in result.stdout and "e\\x1b]0;t\\x07[b]v.npy" in result.stdout
+    bad_model = tmp_path / "m\x1b[2J.keras"
+    bad_model.write_bytes(b"not a model")
+    shown = run_cli("inspect", bad_model)
+    assert shown.exit_code == 2 and "\x1b" not in shown.stderr and "\\x1b[2J" in shown.stderr
+
+
+# -- special files: never opened ------------------------------------------------------------
+def test_fifos_and_devices_are_never_opened(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    os.mkfifo(folder / "pipe.npy")
+    (folder / "zero.npy").symlink_to("/dev/zero")
+    np.save(folder / "ok.npy", np.ones((2, 10, 8), np.float32))
+    for args in (
+        ["check", str(SEQ_MODEL), str(folder), "-f", "json"],
+        ["check", str(SEQ_MODEL), str(folder / "pipe.npy"), "-f", "json"],
+        ["inspect", str(folder / "pipe.npy")],
+        ["stats", str(folder)],
+        ["pad", str(folder), "--maxlen", "10", "--out", str(tmp_path / "o")],
+    ):
+        proc = subprocess.run(
+            [sys.executable, "-m", "lstmdiag", *args],
+            capture_output=True,
+            text=True,
+            timeout=60,  # a blocked read would hang here
+        )
+        assert "Traceback" not in proc.stderr, proc.stderr
+        if args[0] == "check":
+            report = json.loads(proc.stdout)
+            special = [f for f in report["findings"] if "not a regular file" in f["message"]]
+            assert special and all(f["kind"] == "unreadable" for f in special)
+        if args[0] == "inspect":
+            assert proc.returncode == 2 and "a FIFO" in proc.stderr
+        if args[0] == "pad":
+            assert proc.returncode == 2 and "not a regular file" in proc.stderr
+
+
+# -- outputs: normal modes, nothing partial even under SIGKILL ---------------------------------
+def test_outputs_get_the_mode_open_would_give(tmp_path: Path) -> None:
+    old = os.umask(0o027)
+    try:
+        result = run_cli(
+            "pad", DATA / "short.npy", "--maxlen", "10", "--out", tmp_path / "o", "--mask"
+        )
+    finally:
+        os.umask(old)
+    assert result.exit_code == 0
+    for name in ("short.npy", "short.mask.npy"):
+        assert (tmp_path / "o" / name).stat().st_mode & 0o777 == 0o640
+
+
+def _tree(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+def test_sigkill_mid_write_leaves_nothing(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    src = tmp_path / "src"
+    src.mkdir()
+    big = np.ones((400, 1000, 64), np.float32)  # ~100 MB in, ~200 MB out
+    for i in range(2):
+        np.save(src / f"part{i}.npy", big)
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in src.iterdir()}
+    out = tmp_path / "out"
+    out.mkdir()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "lstmdiag",
+            "pad",
+            str(src),
+            "--maxlen",
+            "2000",
+            "--stack",
+            str(out / "all.npy"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        fds = Path(f"/proc/{proc.pid}/fd")
+        try:
+            writing = any(str(out) in os.readlink(fd) for fd in fds.iterdir() if fd.is_symlink())
+        except OSError:
+            writing = False
+        if writing:
+            break
+        time.sleep(0.02)
+    time.sleep(0.2)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL, "the run finished before it could be killed"
+    assert _tree(out) == []  # no output, no hidden temporary file
+    after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in src.iterdir()}
+    assert after == before
+
+
+def test_fallback_temp_names_carry_the_pid_and_stale_ones_are_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lstmdiag import write
+
+    monkeypatch.setattr(write, "_anonymous", lambda folder: None)  # no O_TMPFILE here
+    out = tmp_path / "o"
+    out.mkdir()
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    ).stdout.strip()
+    stale = out / f"{TMP_PREFIX}{dead}-0badf00d.npy"
+    stale.write_bytes(b"partial")
+    alive = out / f"{TMP_PREFIX}{os.getppid()}-0badf00d.npy"  # a live process: left alone
+    alive.write_bytes(b"someone else's")
+    result = run_cli("pad", DATA / "short.npy", "--maxlen", "10", "--out", out)
+    assert result.exit_code == 0, result.stderr
+    assert "removed 1 temporary file that a killed lstmdiag run left" in result.stdout
+    assert not stale.exists() and alive.exists()
+    assert sorted(p.name for p in out.iterdir()) == sorted([alive.name, "short.npy"])
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="RLIMIT_AS semantics")
+def test_a_row_larger_than_the_address_space_limit_is_written(tmp_path: Path) -> None:
+    """Memory does not depend on maxlen: a 1.2 GB row under a 1 GiB address-space limit."""
+    np.save(tmp_path / "tiny.npy", np.arange(24, dtype=np.float32).reshape(1, 3, 8))
+    code = (
+        "import resource, sys; lim = 1024 * 1024 * 1024; "
+        "resource.setrlimit(resource.RLIMIT_AS, (lim, lim)); "
+        "from lstmdiag.cli import main; sys.argv = ['lstmdiag'] + sys.argv[1:]; main()"
+    )
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            code,
+            "pad",
+            str(tmp_path / "tiny.npy"),
+            "--maxlen",
+            "37500000",
+            "--force",
+            "--padding",
+            "post",
+            "--out",
+            str(tmp_path / "o"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out = np.load(tmp_path / "o" / "tiny.npy", mmap_mode="r")
+    assert out.shape == (1, 37_500_000, 8) and out.nbytes == 1_200_000_000
+    assert np.array_equal(out[0, :3], np.arange(24, dtype=np.float32).reshape(3, 8))
+    assert not out[0, 3:100_000].any() and not out[0, -100_000:].any()
+
+
+def test_terminal_codes_from_keras_never_reach_output() -> None:
+    from lstmdiag.render.safe import strip_ansi
+
+    text = "\x1b[1mInput 0\x1b[0m of layer \\u001b[1mlstm\\u001b[0m \x1b]0;t\x07ok"
+    assert strip_ansi(text) == "Input 0 of layer lstm ok"
+    result = run_cli(
+        "explain",
+        'ValueError: \x1b[1mInput 0 of layer "model" is incompatible with the layer: '
+        "expected shape=(None, 10, 8), found shape=(None, 4, 8)\x1b[0m",
+        "-f",
+        "json",
+    )
+    assert result.exit_code == 0 and "\\u001b" not in result.stdout and "\x1b" not in result.stdout

@@ -482,6 +482,8 @@ def pad(
     except OSError as exc:
         where = f" ({exc.filename})" if exc.filename else ""
         fail(f"cannot write the output{where}: {exc.strerror or exc}; nothing partial was left")
+    except MemoryError:
+        fail("out of memory while padding; nothing partial was left")
     if quiet:
         return
     if format is ModelFormat.json:

@@ -17,14 +17,13 @@ from dataclasses import dataclass, replace
 from . import diagnosis as D
 from .diagnosis import Diagnosis, Evidence, Fixes
 from .model.spec import ModelSpec, Shape, fmt_shape
+from .render.safe import strip_ansi
 from .roles import time_axis
-
-_ANSI = re.compile(r"(?:\x1b|\\x1b|\\u001b|\\033)?\[[0-9;]*m")
 
 
 def clean(text: str) -> str:
     """One line of plain text: colours, markdown and line wrapping removed."""
-    text = _ANSI.sub("", text)
+    text = strip_ansi(text)
     text = text.replace("\uff0c", ",").replace("**", "").replace("`", "")  # full-width comma
     text = re.sub(r"(\d)L\b", r"\1", text)  # Python 2 longs: (10L, 39L)
     return re.sub(r"\s+", " ", text)
@@ -510,7 +509,7 @@ def explain(
         model=model_arg,
         masked=bool(model and model.masking),
     )
-    ctx = Context(model, fixes, _ANSI.sub("", text))
+    ctx = Context(model, fixes, strip_ansi(text))
     for pattern, build in RECOGNISERS:
         match = pattern.search(flat)
         if match:

@@ -8,12 +8,14 @@ block, so memory stays flat whatever the size of the data.
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 import os
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -23,7 +25,7 @@ from .errors import LstmdiagError
 from .layout import Placed, place
 from .model.spec import ModelSpec
 from .stats import human_bytes, length_counts, nearest_rank
-from .write import Container
+from .write import Container, remove_stale
 
 BLOCK_BYTES = 16 * 1024 * 1024  # per padded block: input + output stay ~2x this
 
@@ -234,6 +236,12 @@ def _maxlen_for(
     raise LstmdiagError("give --maxlen N, --maxlen auto or --model MODEL")
 
 
+def _longest(info: ArrayInfo) -> int:
+    if info.ragged and info.lengths is not None and len(info.lengths):
+        return int(np.max(info.lengths))
+    return int(info.shape[1] or 0) if info.shape and len(info.shape) > 1 else 0
+
+
 def _plan_maxlens(
     placed: list[Placed], options: PadOptions, model: ModelSpec | None
 ) -> dict[str, tuple[int, str]]:
@@ -249,7 +257,7 @@ def _plan_maxlens(
             name, [m.info for m in members], fixed, options, model is not None
         )
     if options.maxlen is not None and not options.force:
-        longest = max(length_counts([p.info for p in placed if p.pad]), default=0)
+        longest = max((_longest(p.info) for p in placed if p.pad), default=0)
         if options.maxlen > FAR_BEYOND * max(longest, 1):
             raise LstmdiagError(
                 f"--maxlen {options.maxlen} is more than {FAR_BEYOND}x the longest sequence "
@@ -442,26 +450,98 @@ def _rows_per_block(maxlen: int, rest: tuple[int, ...], dtype: np.dtype, in_len:
     return max(1, BLOCK_BYTES // max(1, per_row))
 
 
+class Padded(NamedTuple):
+    """A block of padded rows, or (``piece``) a span of one padded row too large to build
+    whole. ``lengths`` holds the real length of every sequence the block completes."""
+
+    data: np.ndarray  # (rows, maxlen, ...) or, for a piece, (1, span, ...)
+    real: np.ndarray  # (rows, maxlen) or (1, span) booleans: True on real timesteps
+    lengths: np.ndarray
+    maxlen: int
+    piece: bool = False
+
+
+def _row_spans(length: int, maxlen: int, padding: str, truncating: str) -> tuple[int, int, int]:
+    """(first source step kept, how many kept, where they start in the padded row)."""
+    kept = min(length, maxlen)
+    source = length - kept if truncating == "pre" else 0
+    place = maxlen - kept if padding == "pre" else 0
+    return source, kept, place
+
+
+def _giant_row(
+    read: Callable[[int, int], np.ndarray],
+    length: int,
+    rest: tuple[int, ...],
+    maxlen: int,
+    plan: PadPlan,
+    value: float,
+    dtype: np.dtype,
+) -> Iterator[Padded]:
+    """One padded row in spans of at most BLOCK_BYTES, reading the source span by span:
+    memory stays bounded whatever maxlen or the sequence's length."""
+    o = plan.options
+    step = max(1, math.prod(rest) * dtype.itemsize)
+    span = max(1, BLOCK_BYTES // step)
+    source, kept, place = _row_spans(length, maxlen, o.padding, o.truncating)
+    for start in range(0, maxlen, span):
+        stop = min(maxlen, start + span)
+        data = np.full((1, stop - start, *rest), value, dtype=dtype)
+        lo, hi = max(start, place), min(stop, place + kept)
+        if lo < hi:
+            data[0, lo - start : hi - start] = read(source + lo - place, source + hi - place)
+        real = np.zeros((1, stop - start), dtype=bool)
+        if lo < hi:
+            real[0, lo - start : hi - start] = True
+        last = stop == maxlen
+        lengths = np.array([length] if last else [], dtype=np.int64)
+        yield Padded(data, real, lengths, maxlen, piece=True)
+
+
+def _mask_blocks(lengths: np.ndarray, maxlen: int, padding: str) -> Iterator[np.ndarray]:
+    """The (rows, maxlen) mask for ``lengths``, in blocks of rows or spans of one row that
+    stay under BLOCK_BYTES."""
+    if maxlen <= BLOCK_BYTES:
+        rows = max(1, BLOCK_BYTES // max(1, maxlen))
+        for start in range(0, len(lengths), rows):
+            yield mask_rows(lengths[start : start + rows], maxlen, padding)
+        return
+    for length in lengths:
+        kept = min(int(length), maxlen)
+        place = maxlen - kept if padding == "pre" else 0
+        for start in range(0, maxlen, BLOCK_BYTES):
+            stop = min(maxlen, start + BLOCK_BYTES)
+            steps = np.arange(start, stop)
+            yield ((steps >= place) & (steps < place + kept))[None, :]
+
+
+def _span_of(seq: np.ndarray, start: int, stop: int) -> np.ndarray:
+    return np.asarray(seq[start:stop])
+
+
+def _too_big(length: int, maxlen: int, rest: tuple[int, ...], itemsize: int) -> bool:
+    return max(length, maxlen) * math.prod(rest) * itemsize > BLOCK_BYTES
+
+
 def _padded_blocks(
     infos: list[ArrayInfo], plan: PadPlan, maxlen: int, dtype: np.dtype | None, value: float
-) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """(padded block, lengths of its sequences) for the given arrays in order, streamed.
+) -> Iterator[Padded]:
+    """Padded blocks for the given arrays in order, streamed.
 
     Batch arrays are padded in blocks of rows; sequences from ragged collections and
     single-sequence files are gathered across inputs into chunks, so 20,000 tiny files make
-    a few hundred blocks, not 20,000.
+    a few hundred blocks, not 20,000. A row larger than BLOCK_BYTES is written in spans.
     """
     o = plan.options
     chunk: list[np.ndarray] = []
     chunk_rest: tuple[int, ...] = ()
     chunk_dtype = np.dtype("float32")
-    limit = 1
 
-    def flush() -> tuple[np.ndarray, np.ndarray]:
+    def flush() -> Padded:
         lengths = np.array([len(s) for s in chunk], dtype=np.int64)
         padded = pad_list(chunk, maxlen, o.padding, o.truncating, value, chunk_dtype, chunk_rest)
         chunk.clear()
-        return padded, lengths
+        return Padded(padded, mask_rows(lengths, maxlen, o.padding), lengths, maxlen)
 
     for info in infos:
         assert info.shape is not None
@@ -473,25 +553,53 @@ def _padded_blocks(
             chunk_rest, chunk_dtype = rest, out_dtype
             limit = _rows_per_block(maxlen, rest, out_dtype, 0)
             for seq in discover.iter_sequences(info):
+                if _too_big(len(seq), maxlen, rest, out_dtype.itemsize):
+                    if chunk:
+                        yield flush()
+                    read = functools.partial(_span_of, seq)
+                    yield from _giant_row(read, len(seq), rest, maxlen, plan, value, out_dtype)
+                    continue
                 chunk.append(seq)
                 if len(chunk) >= limit:
                     yield flush()
             continue
         if chunk:
             yield flush()
-        length = int(info.shape[1] or 0)
-        in_dtype = np.dtype(info.dtype or "float32")
-        rows = _rows_per_block(
-            maxlen, rest, max(out_dtype, in_dtype, key=lambda d: d.itemsize), length
-        )
-        for block in discover.iter_blocks(info, rows):
-            lengths = np.full(block.shape[0], length, dtype=np.int64)
-            yield (
-                pad_block(block, maxlen, o.padding, o.truncating, value, out_dtype),
-                lengths,
-            )
+        yield from _batch_blocks(info, plan, maxlen, out_dtype, value, rest)
     if chunk:
         yield flush()
+
+
+def _batch_blocks(
+    info: ArrayInfo,
+    plan: PadPlan,
+    maxlen: int,
+    out_dtype: np.dtype,
+    value: float,
+    rest: tuple[int, ...],
+) -> Iterator[Padded]:
+    assert info.shape is not None
+    o = plan.options
+    length = int(info.shape[1] or 0)
+    in_dtype = np.dtype(info.dtype or "float32")
+    widest = max(out_dtype, in_dtype, key=lambda d: d.itemsize)
+    if _too_big(length, maxlen, rest, widest.itemsize):
+        for row in range(info.sequences):
+            yield from _giant_row(
+                functools.partial(discover.read_span, info, row),
+                length,
+                rest,
+                maxlen,
+                plan,
+                value,
+                out_dtype,
+            )
+        return
+    rows = _rows_per_block(maxlen, rest, widest, length)
+    for block in discover.iter_blocks(info, rows):
+        lengths = np.full(block.shape[0], length, dtype=np.int64)
+        padded = pad_block(block, maxlen, o.padding, o.truncating, value, out_dtype)
+        yield Padded(padded, mask_rows(lengths, maxlen, o.padding), lengths, maxlen)
 
 
 def choose_value(plan: PadPlan) -> float:
@@ -529,25 +637,38 @@ def _raw_sequences(info: ArrayInfo) -> Iterator[np.ndarray]:
     yield from discover.iter_blocks(info, 4096)
 
 
+def _remove_stale(plan: PadPlan) -> list[str]:
+    """Temporary files a killed earlier run left in the output folders: removed, and said."""
+    folders = {plan.options.stack.parent} if plan.options.stack is not None else set()
+    folders |= {i.target.parent for i in plan.items if i.target is not None}
+    notes = []
+    for folder in sorted(folders):
+        removed = remove_stale(folder)
+        if removed:
+            notes.append(
+                f"removed {len(removed)} temporary file{'s' if len(removed) > 1 else ''} that a "
+                f"killed lstmdiag run left in {folder}"
+            )
+    return notes
+
+
 def run_pad(plan: PadPlan, progress: Callable[[int, int], None] | None = None) -> PadResult:
     """Write every output atomically; on any error no partial output is left behind."""
     o = plan.options
+    plan.notes.extend(_remove_stale(plan))
     value = choose_value(plan) if plan.value is None else float(plan.value)
     total = sum(i.info.sequences for i in plan.items if i.sequence)
     state = {"done": 0, "sequences": 0, "truncated": 0, "padded": 0, "collisions": 0}
     outputs: list[PadOutput] = []
 
-    def account(padded: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-        state["sequences"] += len(lengths)
-        maxlen = padded.shape[1]
-        state["truncated"] += int((lengths > maxlen).sum())
-        state["padded"] += int((lengths < maxlen).sum())
-        real = mask_rows(lengths, maxlen, o.padding)
-        state["collisions"] += collisions(padded, real, value)
-        state["done"] += len(lengths)
-        if progress is not None:
+    def account(p: Padded) -> None:
+        state["sequences"] += len(p.lengths)
+        state["truncated"] += int((p.lengths > p.maxlen).sum())
+        state["padded"] += int((p.lengths < p.maxlen).sum())
+        state["collisions"] += collisions(p.data, p.real, value)
+        state["done"] += len(p.lengths)
+        if progress is not None and len(p.lengths):
             progress(state["done"], total)
-        return real
 
     if o.stack is not None:
         _run_stack(plan, value, account, outputs)
@@ -579,7 +700,7 @@ def run_pad(plan: PadPlan, progress: Callable[[int, int], None] | None = None) -
 def _run_stack(
     plan: PadPlan,
     value: float,
-    account: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    account: Callable[[Padded], None],
     outputs: list[PadOutput],
 ) -> None:
     o = plan.options
@@ -614,12 +735,12 @@ def _run_stack(
                 if o.mask
                 else None
             )
-        for block, lengths in _padded_blocks(seqs, plan, maxlen, dtype, value):
-            real = account(block, lengths)
-            data.write(block)
-            lens.write(lengths)
+        for p in _padded_blocks(seqs, plan, maxlen, dtype, value):
+            account(p)
+            data.put(p.data, p.piece)
+            lens.write(p.lengths)
             if masks is not None:
-                masks.write(real)
+                masks.put(p.real, p.piece)
     shown = str(o.stack)
     outputs.append(PadOutput(shown, "sequences" if h5 else None, shape, dtype.name, "stack"))
     outputs.append(
@@ -642,7 +763,7 @@ def _run_stack(
 def _run_per_file(
     plan: PadPlan,
     value: float,
-    account: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    account: Callable[[Padded], None],
     outputs: list[PadOutput],
 ) -> None:
     groups: dict[Path, list[_Item]] = {}
@@ -675,7 +796,7 @@ def _run_per_file(
 def _pad_one(
     plan: PadPlan,
     value: float,
-    account: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    account: Callable[[Padded], None],
     outputs: list[PadOutput],
     box: Container,
     target: Path,
@@ -691,7 +812,6 @@ def _pad_one(
     rows = info.sequences
     shape = (rows, maxlen, *tuple(int(d or 0) for d in info.shape[2:]))
     mask_shape = (rows, maxlen)
-    kept_masks: list[np.ndarray] = []
     all_lengths: list[np.ndarray] = []
     with contextlib.ExitStack() as stack:
         sink = box.array(key, shape, dtype)
@@ -701,25 +821,22 @@ def _pad_one(
         elif o.mask and fmt == "npy":
             mask_box = stack.enter_context(Container(_mask_path(target), "npy"))
             mask_sink = mask_box.array(None, mask_shape, np.dtype(bool))
-        for block, lengths in _padded_blocks([info], plan, maxlen, dtype, value):
-            real = account(block, lengths)
-            sink.write(block)
+        for p in _padded_blocks([info], plan, maxlen, dtype, value):
+            account(p)
+            sink.put(p.data, p.piece)
             if mask_sink is not None:
-                mask_sink.write(real)
-            elif o.mask:
-                kept_masks.append(real)
-            if info.ragged:
-                all_lengths.append(lengths)
+                mask_sink.put(p.real, p.piece)
+            all_lengths.append(p.lengths)
         sink.close()
     outputs.append(PadOutput(discover.printable(str(target)), key, shape, dtype.name, info.label))
+    lengths = np.concatenate(all_lengths) if all_lengths else np.zeros(0, np.int64)
     if info.ragged:
-        box.copy(
-            f"{key}_lengths", np.concatenate(all_lengths) if all_lengths else np.zeros(0, np.int64)
-        )
-    if o.mask and fmt == "npz":
-        box.copy(
-            f"{key}_mask", np.concatenate(kept_masks) if kept_masks else np.zeros(mask_shape, bool)
-        )
+        box.copy(f"{key}_lengths", lengths)
+    if o.mask and fmt == "npz":  # zip members cannot interleave: the mask, after the data
+        mask_sink = box.array(f"{key}_mask", mask_shape, np.dtype(bool))
+        for real in _mask_blocks(lengths, maxlen, o.padding):
+            mask_sink.put(real, real.shape[1] != maxlen)
+        mask_sink.close()
     if o.mask:
         where = discover.printable(str(_mask_path(target) if fmt == "npy" else target))
         outputs.append(

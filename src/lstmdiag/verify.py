@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import LstmdiagError
+from .render.safe import strip_ansi
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def run_keras(
                 shapes=tuple(tuple(s) for s in item["shapes"]),
                 ran=item["ran"],
                 output_shape=tuple(item["output_shape"]) if item["output_shape"] else None,
-                error=item["error"],
+                error=None if item["error"] is None else strip_ansi(item["error"]),
                 keras=item["keras"],
             )
         )

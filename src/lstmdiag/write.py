@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import re
+import secrets
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,20 +32,123 @@ def _drop_cache(fh: IO[bytes]) -> None:
         pass
 
 
+FSYNC = True  # fsync each output and its folder before reporting success (benchmarks toggle it)
+_STALE = re.compile(rf"^{re.escape(TMP_PREFIX)}(\d+)-")
+
+
+def _fsync_dir(folder: Path) -> None:
+    if not FSYNC:
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _temp_name(final: Path) -> Path:
+    """A hidden name beside ``final`` that says which process wrote it."""
+    return final.with_name(f"{TMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}{final.suffix}")
+
+
+def _anonymous(folder: Path) -> int | None:
+    """An unnamed file in ``folder`` (Linux O_TMPFILE): nothing is visible until it is linked,
+    so even SIGKILL leaves nothing behind. None where the system or filesystem lacks it."""
+    flag = getattr(os, "O_TMPFILE", None)
+    if flag is None or not os.path.isdir("/proc/self/fd"):
+        return None
+    try:
+        return os.open(folder, flag | os.O_RDWR, 0o666)  # the umask applies, as for open()
+    except OSError:
+        return None
+
+
+def _link_into(fd: int, name: Path) -> None:
+    """Give the unnamed file ``fd`` the name ``name``: linkat(AT_SYMLINK_FOLLOW) on its
+    /proc/self/fd link (Python calls linkat only when a dir_fd is passed)."""
+    folder = os.open(name.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.link(f"/proc/self/fd/{fd}", name.name, dst_dir_fd=folder, follow_symlinks=True)
+    finally:
+        os.close(folder)
+
+
 @contextlib.contextmanager
 def atomic_path(final: Path) -> Iterator[Path]:
-    """A temporary path in ``final``'s folder, renamed to ``final`` on success."""
+    """A path to write ``final`` through; ``final`` appears only complete and synced.
+
+    Linux: an O_TMPFILE file, reached through /proc/self/fd, linked into place when complete.
+    Elsewhere: a hidden temporary name carrying this process's id (a killed run's leftovers are
+    removed by the next run: :func:`remove_stale`). Either way the mode is what a plain
+    ``open(path, "w")`` gives (0666 minus the umask), and any error leaves nothing.
+    """
     final.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=final.suffix, dir=final.parent)
-    os.close(fd)
-    tmp = Path(name)
+    fd = _anonymous(final.parent)
+    if fd is not None:
+        try:
+            yield Path(f"/proc/self/fd/{fd}")
+            if FSYNC:
+                os.fsync(fd)
+            tmp = _temp_name(final)
+            _link_into(fd, tmp)
+            try:
+                os.replace(tmp, final)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+                raise
+            _fsync_dir(final.parent)
+        finally:
+            os.close(fd)
+        return
+    tmp = _temp_name(final)
+    os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
     try:
         yield tmp
+        if FSYNC:
+            with tmp.open("rb+") as fh:
+                os.fsync(fh.fileno())
         os.replace(tmp, final)
+        _fsync_dir(final.parent)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+def remove_stale(folder: Path) -> list[Path]:
+    """Remove temporary files in ``folder`` that a killed lstmdiag run left behind (their
+    process id is no longer running); returns what was removed."""
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _STALE.match(entry.name)
+        if match is None or not entry.is_file(follow_symlinks=False):
+            continue
+        pid = int(match.group(1))
+        if pid != os.getpid() and not _alive(pid):
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
 
 
 def npy_header(shape: tuple[int, ...], dtype: np.dtype) -> bytes:
@@ -68,6 +172,33 @@ class ArraySink:
         self.shape = shape
         self.dtype = dtype
         self.rows = 0
+        self.column = 0  # within the current row, while it is written in pieces
+
+    def put(self, block: np.ndarray, piece: bool) -> None:
+        """Whole rows, or (``piece``) the next span of the current row along axis 1."""
+        if piece:
+            self.write_piece(block)
+        else:
+            self.write(block)
+
+    def write_piece(self, piece: np.ndarray) -> None:
+        """``piece`` is (1, span, *rest): the next ``span`` items of the current row."""
+        span = piece.shape[1]
+        if (
+            piece.shape[0] != 1
+            or piece.shape[2:] != self.shape[2:]
+            or piece.dtype != self.dtype
+            or self.column + span > self.shape[1]
+        ):
+            raise LstmdiagError(f"internal: piece {piece.shape} does not fit {self.shape}")
+        self._write_piece(np.ascontiguousarray(piece))
+        self.column += span
+        if self.column == self.shape[1]:
+            self.rows += 1
+            self.column = 0
+
+    def _write_piece(self, piece: np.ndarray) -> None:
+        raise NotImplementedError
 
     def write(self, block: np.ndarray) -> None:
         if block.shape[1:] != self.shape[1:] or block.dtype != self.dtype:
@@ -82,7 +213,7 @@ class ArraySink:
         raise NotImplementedError
 
     def close(self) -> None:
-        if self.rows != self.shape[0]:
+        if self.rows != self.shape[0] or self.column:
             raise LstmdiagError(f"internal: wrote {self.rows} of {self.shape[0]} rows")
 
 
@@ -105,6 +236,9 @@ class _StreamSink(ArraySink):
             _drop_cache(self.fh)
             self.unsynced = 0
 
+    def _write_piece(self, piece: np.ndarray) -> None:
+        self._write(piece)  # C order: a row's spans follow each other in the file
+
 
 class _H5Sink(ArraySink):
     def __init__(self, ds: Any, shape: tuple[int, ...], dtype: np.dtype) -> None:
@@ -113,6 +247,9 @@ class _H5Sink(ArraySink):
 
     def _write(self, block: np.ndarray) -> None:
         self.ds[self.rows : self.rows + block.shape[0]] = block
+
+    def _write_piece(self, piece: np.ndarray) -> None:
+        self.ds[self.rows, self.column : self.column + piece.shape[1]] = piece[0]
 
 
 class Container:
@@ -135,7 +272,10 @@ class Container:
                 zipfile.ZipFile(self._tmp, "w", zipfile.ZIP_STORED, allowZip64=True)
             )
         elif self.fmt == "h5":
-            self._handle = self._stack.enter_context(h5py.File(self._tmp, "w"))
+            target: Any = self._tmp
+            if str(self._tmp).startswith("/proc/self/fd/"):  # HDF5 wants a real path: a file object
+                target = self._stack.enter_context(self._tmp.open("w+b"))
+            self._handle = self._stack.enter_context(h5py.File(target, "w"))
         else:
             raise LstmdiagError(f"cannot write format {self.fmt!r}")
         return self

@@ -139,6 +139,24 @@ def iter_blocks(info: ArrayInfo, rows: int = 256) -> Iterator[np.ndarray]:
     raise LstmdiagError(f"{info.label}: no values to read")
 
 
+def read_span(info: ArrayInfo, row: int, start: int, stop: int) -> np.ndarray:
+    """Timesteps ``start:stop`` of sequence ``row`` of a batch array, reading no more of the
+    row than the format requires (npy and h5: only the span; npz members: the row)."""
+    if info.format == "memory":
+        return np.asarray(info.values[row, start:stop])
+    if info.format == "npy":
+        return npy.read_span(info.file, row, start, stop)
+    if info.format == "h5" and info.key is not None:
+        import h5py
+
+        with h5py.File(info.file, "r") as f:
+            return np.asarray(f[info.key][row, start:stop])
+    for index, block in enumerate(iter_blocks(info, 1)):
+        if index == row:
+            return np.asarray(block[0, start:stop])
+    raise LstmdiagError(f"{info.label}: no row {row}")
+
+
 def read_small(info: ArrayInfo) -> np.ndarray:
     """A whole (small) array: labels and other members copied unchanged by ``pad``."""
     if info.format == "memory":

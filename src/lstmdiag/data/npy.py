@@ -134,3 +134,22 @@ def iter_blocks(file: Path, rows: int) -> Iterator[np.ndarray]:
             if len(buf) < count * row_bytes:
                 raise ValueError("the file is shorter than its header says")
             yield np.frombuffer(buf, dtype=dtype).reshape((count, *shape[1:]))
+
+
+def read_span(file: Path, row: int, start: int, stop: int) -> np.ndarray:
+    """Items ``start:stop`` of axis 1 of row ``row`` (a span of one sequence's timesteps),
+    reading only those bytes."""
+    with file.open("rb") as fh:
+        shape, dtype, fortran = read_header(fh)
+        if dtype.hasobject:
+            raise ValueError("object arrays are never unpickled")
+        if fortran:
+            arr = np.load(file, mmap_mode="r", allow_pickle=False)
+            return np.array(arr[row, start:stop])
+        step = math.prod(shape[2:]) * dtype.itemsize
+        fh.seek(fh.tell() + (row * shape[1] + start) * step)
+        count = stop - start
+        buf = fh.read(count * step)
+        if len(buf) < count * step:
+            raise ValueError("the file is shorter than its header says")
+        return np.frombuffer(buf, dtype=dtype).reshape((count, *shape[2:]))

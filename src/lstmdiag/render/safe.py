@@ -8,7 +8,12 @@ workflow command), ``\\x1b]0;title\\x07`` cannot reach the terminal, and ``[link
 
 from __future__ import annotations
 
+import re
+
 from rich.text import Text
+
+# Terminal colour codes as they appear in pasted or captured text: raw ESC, or written out.
+ANSI = re.compile(r"(?:\x1b|\\x1b|\\u001b|\\033)?\[[0-9;]*m|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
 
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _TABLE: dict[int, str] = {}
@@ -26,3 +31,8 @@ def visible(text: object) -> str:
 def literal(text: object, style: str = "") -> Text:
     """A rich Text that shows ``text`` exactly (no markup), control characters visible."""
     return Text(visible(text), style=style)
+
+
+def strip_ansi(text: str) -> str:
+    """``text`` without terminal colour and title sequences (Keras prints bold names)."""
+    return ANSI.sub("", text)
