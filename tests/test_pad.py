@@ -307,7 +307,7 @@ def test_token_mask_suggests_embedding_mask_zero(tmp_path: Path) -> None:
     assert np.load(tmp_path / "o" / "t.npy").tolist() == [[0, 0, 3, 4, 5]]
 
 
-def test_maxlen_auto_is_the_95th_percentile(tmp_path: Path) -> None:
+def test_maxlen_auto_is_what_stats_recommends(tmp_path: Path) -> None:
     with h5py.File(tmp_path / "r.h5", "w") as f:
         g = f.create_group("seqs")
         for i in range(100):
@@ -323,7 +323,25 @@ def test_maxlen_auto_is_the_95th_percentile(tmp_path: Path) -> None:
         "json",
     )
     info = json.loads(result.stdout)
-    assert info["maxlen"] == 95 and "95th percentile" in info["maxlen_reason"]
+    assert info["maxlen"] == 95 and "as lstmdiag stats recommends" in info["maxlen_reason"]
+    stats = json.loads(run_cli("stats", tmp_path / "r.h5", "-f", "json").stdout)
+    assert [c["maxlen"] for c in stats["candidates"] if c["recommended"]] == [95]
+    # the fixture clips: p95 is 29, but 28 already keeps >= 99% of timesteps
+    from .conftest import FIXTURES
+
+    clips = json.loads(
+        run_cli(
+            "pad",
+            FIXTURES / "ragged/clips.h5",
+            "--maxlen",
+            "auto",
+            "--stack",
+            tmp_path / "c.h5",
+            "-f",
+            "json",
+        ).stdout
+    )
+    assert clips["maxlen"] == 28
     with h5py.File(tmp_path / "all.h5") as f:
         assert f["sequences"].shape == (100, 95, 2)
         assert f["lengths"][()].tolist() == list(range(1, 101))

@@ -82,9 +82,14 @@ def test_stats_cli_json_with_model(tmp_path: Path) -> None:
     assert data["count"] == 6 and data["max"] == 12 and data["model_maxlen"] == 12
     rec = [c for c in data["candidates"] if c["recommended"]]
     assert [c["label"] for c in rec] == ["model"]
-    assert data["buckets"][0]["bucket_boundaries"] == [6]
+    # The model fixes 12 timesteps: buckets could not be fed to it, so none are offered.
+    assert data["buckets"] == [] and "fixes 12 timesteps" in data["bucketing_note"]
+    free = json.loads(
+        run_cli("stats", tmp_path / "seqs.h5", "--buckets", "2", "--format", "json").stdout
+    )
+    assert free["buckets"][0]["bucket_boundaries"] == [6] and free["bucketing_note"] is None
     # lengths 2,3,3,5 | 9,12: padding (3+2+2+0) + (3+0) = 10 vs 10+9+9+7+3+0 = 38
-    assert data["buckets"][0]["padding_steps"] == 10
+    assert free["buckets"][0]["padding_steps"] == 10
     table = run_cli("stats", tmp_path / "seqs.h5", "--plot", tmp_path / "h.svg")
     assert table.exit_code == 0 and "bucket_boundaries=[" in table.stdout
     assert (tmp_path / "h.svg").read_text().lstrip().startswith("<?xml")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,7 @@ def check(
     deep: bool = False,
     mapping: dict[str, str] | None = None,
     ignore: Sequence[str] = (),
+    fail_on: str = "error",
 ) -> Report:
     """Check data against a model and return the Report the CLI would render.
 
@@ -84,7 +86,8 @@ def check(
         inputs=given,
         model_arg=None if isinstance(model, ModelSpec) else str(model),
     )
-    return check_arrays(spec, infos, options)
+    report = check_arrays(spec, infos, options)
+    return replace(report, fail_on=Severity(fail_on))
 
 
 def _paths_in(data: Data) -> list[str | Path]:
@@ -105,10 +108,10 @@ def assert_compatible(
 
     >>> lstmdiag.assert_compatible("model.keras", x_test)   # doctest: +SKIP
     """
-    report = check(model, data, deep=deep)
-    level = Severity(fail_on)
-    bad = [f for f in report.findings if f.severity.rank >= level.rank]
-    if bad:
+    __tracebackhide__ = True  # pytest: the failure points at the caller's line
+    report = check(model, data, deep=deep, fail_on=fail_on)
+    if not report.ok:
+        bad = [f for f in report.findings if f.severity.rank >= report.fail_on.rank]
         lines = [f"{len(bad)} lstmdiag finding(s) against {report.model.path}:"]
         for f in bad:
             lines.append(f"  {f.severity.value} {f.kind.value} {f.label}: {f.message}")

@@ -648,7 +648,30 @@ def check_arrays(
         if progress is not None:
             progress(index + 1, len(infos))
     findings.extend(f for f in general if f.kind.value not in ignored)
-    return Report(model=model, files=tuple(files), findings=tuple(findings))
+    fed_inputs = {r.input for r in roles if r.role is Role.INPUT and r.input}
+    notes = () if options.deep else skipped_value_checks(model, fed_inputs)
+    return Report(model=model, files=tuple(files), findings=tuple(findings), notes=notes)
+
+
+def skipped_value_checks(model: ModelSpec, fed: set[str]) -> tuple[str, ...]:
+    """What a header-only check could not see, said once: token ids against an Embedding's
+    vocabulary, real timesteps equal to the mask value, NaN/Inf."""
+    notes = []
+    tokens = sorted({e.input for e in model.embeddings if e.input in fed})
+    if tokens:
+        notes.append(
+            f"values were not read: token ids of {', '.join(tokens)} may be outside the "
+            "Embedding's input_dim; --deep checks them"
+        )
+    masked = sorted(
+        {m.input for m in model.masking if m.input in fed and m.class_name == "Masking"}
+    )
+    if masked:
+        notes.append(
+            f"values were not read: real timesteps of {', '.join(masked)} equal to the mask "
+            "value (skipped silently by Keras) and NaN/Inf are found with --deep"
+        )
+    return tuple(notes)
 
 
 def with_findings(report: Report, extra: list[Finding]) -> Report:
@@ -672,4 +695,10 @@ def with_findings(report: Report, extra: list[Finding]) -> Report:
                 row.role,
             )
         )
-    return Report(model=report.model, files=tuple(files), findings=tuple(findings))
+    return Report(
+        model=report.model,
+        files=tuple(files),
+        findings=tuple(findings),
+        notes=report.notes,
+        fail_on=report.fail_on,
+    )

@@ -139,11 +139,25 @@ class Summary:
     dataset_errors: int = 0  # errors about no single array (a model input without data)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Report:
     model: ModelSpec
     files: tuple[FileResult, ...]
     findings: tuple[Finding, ...]
+    notes: tuple[str, ...] = ()  # what was not checked (e.g. values without --deep)
+    fail_on: Severity = Severity.ERROR
+
+    @property
+    def ok(self) -> bool:
+        """No finding at or above ``fail_on`` (errors, by default): what exit code 0 means."""
+        return self.exit_code(self.fail_on) == 0
+
+    def __repr__(self) -> str:
+        s = self.summary
+        return (
+            f"<Report {self.model.path!r}: {s.files} arrays, {s.ok} ok, {s.warnings} with "
+            f"warnings, {s.errors} with errors{'' if self.ok else ' (not ok)'}>"
+        )
 
     @property
     def summary(self) -> Summary:
@@ -170,6 +184,7 @@ class Report:
             "model": self.model.to_dict(),
             "files": [f.to_dict() for f in self.files],
             "findings": [f.to_dict() for f in self.findings],
+            "notes": list(self.notes),
             "summary": {
                 "files": s.files,
                 "ok": s.ok,

@@ -24,7 +24,7 @@ from .data.info import ArrayInfo
 from .errors import LstmdiagError
 from .layout import Placed, place
 from .model.spec import ModelSpec
-from .stats import human_bytes, length_counts, nearest_rank
+from .stats import compute_stats, human_bytes, length_counts
 from .write import Container, remove_stale
 
 BLOCK_BYTES = 16 * 1024 * 1024  # per padded block: input + output stay ~2x this
@@ -145,6 +145,7 @@ class PadResult:
     mask_layer: str | None
     notes: tuple[str, ...] = ()
     maxlens: tuple[tuple[str, int], ...] = ()  # per model input, when they differ
+    value_text: str = ""  # the padding value as the data holds it (0 for ints, 0.0 for floats)
 
 
 @dataclass
@@ -167,6 +168,7 @@ class PadPlan:
     options: PadOptions
     notes: list[str] = field(default_factory=list)
     maxlens: dict[str, int] = field(default_factory=dict)
+    unmasked: list[str] = field(default_factory=list)  # said when padding was added
 
 
 def _inside(child: Path, parent: Path) -> bool:
@@ -206,11 +208,14 @@ def _validate(options: PadOptions) -> None:
         raise LstmdiagError("--time-axis takes 0 (one sequence per array) or 1 (batch-first)")
 
 
-def _auto_maxlen(seqs: list[ArrayInfo]) -> int:
+def _auto_maxlen(seqs: list[ArrayInfo]) -> tuple[int, str]:
+    """What `lstmdiag stats` recommends for these sequences, and its reason: one rule."""
     counts = length_counts(seqs)
-    lengths = np.array(sorted(counts), dtype=np.int64)
-    per_length = np.array([counts[int(n)] for n in lengths], dtype=np.int64)
-    return max(1, nearest_rank(lengths, per_length, 95.0)) if per_length.sum() else 1
+    if not counts:
+        return 1, "auto: no sequences"
+    result = compute_stats(counts, None, None, ())
+    pick = next(c for c in result.candidates if c.recommended)
+    return max(1, pick.maxlen), f"auto, as lstmdiag stats recommends: {result.reason}"
 
 
 def _maxlen_for(
@@ -228,7 +233,7 @@ def _maxlen_for(
     if inp_time is not None:
         return inp_time, f"the model's fixed time axis{whose}"
     if options.maxlen_auto:
-        return _auto_maxlen(seqs), "auto: the 95th percentile of sequence lengths"
+        return _auto_maxlen(seqs)
     if model:
         raise LstmdiagError(
             f"the model does not fix the time axis{whose}; give --maxlen N or --maxlen auto"
@@ -305,7 +310,33 @@ def plan_pad(
         options,
         notes,
         {n: m for n, (m, _) in maxlens.items() if n},
+        _unmasked(model, [n for n in maxlens if n], options.value),
     )
+
+
+def _unmasked(model: ModelSpec | None, inputs: list[str], value: float | None) -> list[str]:
+    """Inputs whose padding the model will read as data: no Masking, no mask_zero."""
+    if model is None:
+        return []
+    out = []
+    for name in inputs:
+        embedding = next((e for e in model.embeddings if e.input == name), None)
+        if any(m.input == name for m in model.masking):
+            continue
+        if embedding is not None and value == 0:
+            out.append(
+                f"input '{name}': token 0 pads it, but Embedding '{embedding.layer}' has "
+                "mask_zero=False, so the model reads the padding as token 0. Use "
+                "Embedding(..., mask_zero=True) with real ids from 1"
+            )
+        elif embedding is None:
+            out.append(
+                f"input '{name}' has no mask (no Masking, no Embedding(mask_zero=True)): the "
+                "model reads the padded timesteps as real data. Add "
+                f"keras.layers.Masking(mask_value={value if value is not None else 'V'}) right "
+                "after the input"
+            )
+    return out
 
 
 def _refuse_input_tree(paths: list[str], out_root: Path) -> None:
@@ -692,9 +723,17 @@ def run_pad(plan: PadPlan, progress: Callable[[int, int], None] | None = None) -
         padded=state["padded"],
         collisions=state["collisions"],
         mask_layer=mask_layer,
-        notes=tuple(plan.notes),
+        notes=tuple(plan.notes) + (tuple(plan.unmasked) if state["padded"] else ()),
         maxlens=tuple(plan.maxlens.items()) if len(plan.maxlens) > 1 else (),
+        value_text=_value_text(value, [_out_dtype(i.info, o) for i in plan.items if i.sequence]),
     )
+
+
+def _value_text(value: float, dtypes: list[np.dtype]) -> str:
+    """The padding value as the data holds it: ``0`` for integer data, ``0.0`` for floats."""
+    if dtypes and all(d.kind in "iub" for d in dtypes) and float(value).is_integer():
+        return str(int(value))
+    return repr(float(value))
 
 
 def _run_stack(

@@ -253,7 +253,8 @@ def compute_stats(
 
     global_padding = int(((hi - lengths) * n_per).sum())
     bucketings = []
-    for k in sorted(set(buckets)):
+    # A model with a fixed time axis takes exactly that length: buckets cannot be fed to it.
+    for k in sorted(set(buckets)) if model_maxlen is None else []:
         ends, padding = optimal_buckets(lengths, n_per, k)
         boundaries = tuple(int(lengths[e]) + 1 for e in ends[:-1])
         saved = 100.0 * (global_padding - padding) / global_padding if global_padding else 0.0
@@ -296,4 +297,15 @@ def to_dict(stats: LengthStats) -> dict[str, object]:
         ],
         "step_bytes": stats.step_bytes,
         "model_maxlen": stats.model_maxlen,
+        "bucketing_note": bucketing_note(stats),
     }
+
+
+def bucketing_note(stats: LengthStats) -> str | None:
+    """Why there is no bucketing table, when there is none."""
+    if stats.model_maxlen is None:
+        return None
+    return (
+        f"no bucketing: the model fixes {stats.model_maxlen} timesteps, so every batch must be "
+        "padded to it; bucket_by_sequence_length needs a model with None timesteps"
+    )

@@ -39,6 +39,20 @@ RULES = {
 }
 
 
+def project_home() -> str | None:
+    """Where lstmdiag lives, from the installed package's metadata; None when it names no
+    address (then no link is printed: never an invented one)."""
+    from importlib import metadata
+
+    try:
+        meta = metadata.metadata("lstmdiag")
+    except metadata.PackageNotFoundError:
+        return None
+    urls = [u.split(",", 1)[-1].strip() for u in meta.get_all("Project-URL") or []]
+    home = next(iter(meta.get_all("Home-page") or []), None)
+    return next((u for u in [*urls, home] if u and u.startswith("https://")), None)
+
+
 def _uri(path: str) -> str:
     """A relative (or absolute) file URI reference, percent-encoded."""
     path = path.replace("\\", "/")
@@ -53,7 +67,6 @@ def check_sarif(report: Report) -> str:
             "id": kind.value,
             "name": kind.name.title().replace("_", ""),
             "shortDescription": {"text": text},
-            "helpUri": "https://github.com/lstmdiag/lstmdiag#finding-kinds",
         }
         for kind, text in RULES.items()
     ]
@@ -85,7 +98,7 @@ def check_sarif(report: Report) -> str:
                     "driver": {
                         "name": "lstmdiag",
                         "version": __version__,
-                        "informationUri": "https://github.com/lstmdiag/lstmdiag",
+                        **({"informationUri": home} if (home := project_home()) else {}),
                         "rules": rules,
                     }
                 },

@@ -165,6 +165,8 @@ def check_view(report: Report, verbose: bool = False) -> RenderableType:
                 parts.append(literal(f"        fix: {f.fix}", style="cyan"))
             for _kind, fix, when in f.alternatives:
                 parts.append(literal(f"        or, {when}: {fix}", style="cyan"))
+    for note in report.notes:
+        parts.append(literal(f"note: {note}", style="cyan"))
     style = "bold red" if s.errors or s.dataset_errors else ("yellow" if s.warnings else "green")
     model = report.model
     ins = ", ".join(f"{i.name} {fmt_shape(i.shape)}" for i in model.inputs)
@@ -193,7 +195,7 @@ def pad_view(result: PadResult, options: PadOptions) -> RenderableType:
         literal(
             f"Padded {result.sequences} sequences to {to}"
             f": {result.truncated} truncated, {result.padded} padded; padding {options.padding}, "
-            f"truncating {options.truncating}, value {result.value!r}"
+            f"truncating {options.truncating}, value {result.value_text or result.value}"
         )
     )
     table = Table(show_edge=False)
@@ -219,7 +221,8 @@ def pad_view(result: PadResult, options: PadOptions) -> RenderableType:
             parts.append(
                 Text(
                     f"warning: {result.collisions} real timesteps equal the padding value "
-                    f"{result.value!r}: a mask would hide them too. Re-run with --value auto.",
+                    f"{result.value_text or result.value}: a mask would hide them too. Re-run "
+                    "with --value auto.",
                     style="yellow",
                 )
             )
@@ -277,10 +280,17 @@ def stats_view(stats: LengthStats) -> RenderableType:
     parts.append(
         Text(
             f"Recommended: {next(c.maxlen for c in stats.candidates if c.recommended)}"
-            f" — {stats.reason}",
+            f" — {stats.reason}"
+            + ("" if stats.model_maxlen is not None else " (lstmdiag pad --maxlen auto picks it)"),
             style="green",
         )
     )
+    from ..stats import bucketing_note
+
+    note = bucketing_note(stats)
+    if note is not None:
+        parts.append(Text(note, style="yellow"))
+        return Group(*parts)
     buckets = Table(
         title="Bucketing (exact, minimum padding)", title_justify="left", show_edge=False
     )
