@@ -52,6 +52,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_check.py
 	$(PY) benchmarks/bench_pad.py
 	$(PY) benchmarks/bench_stats.py
+	$(PY) benchmarks/bench_window.py
 
 fixtures: $(STAMP)
 	$(PY) fixtures/make_fixtures.py

@@ -77,7 +77,7 @@ def _zero_size(p: Path) -> None:
 
 DATA_CASES: list[tuple[str, Callable[[Path], None], str | None, str | None, str]] = [
     ("truncated.npy", _truncated, "unreadable", "error", "truncated"),
-    ("wrong_magic.npy", _wrong_magic, "unreadable", "error", "not a .npy, .npz or HDF5"),
+    ("wrong_magic.npy", _wrong_magic, "unreadable", "error", "not a .npy, .npz, HDF5"),
     ("header_lies.npy", _header_lies, "unreadable", "error", "header promises 2880"),
     ("pickle_bomb.npy", _pickle_bomb, "unreadable", "error", "never unpickles"),
     ("empty.h5", _empty_h5, "unreadable", "error", "no datasets"),

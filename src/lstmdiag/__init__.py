@@ -34,16 +34,21 @@ _EXPORTS = {
     "check": "lstmdiag.api",
     "pad": "lstmdiag.api",
     "assert_compatible": "lstmdiag.api",
+    "window": "lstmdiag.api",
+    "windows": "lstmdiag.windowing",
+    "WindowOptions": "lstmdiag.windowing",
+    "WindowResult": "lstmdiag.windowing",
 }
 
 if TYPE_CHECKING:
-    from .api import assert_compatible, check, inspect_model, pad
+    from .api import assert_compatible, check, inspect_model, pad, window
     from .checks import CheckOptions, check_arrays
     from .errors import LstmdiagError
     from .findings import FileResult, Finding, Kind, Report, Severity
     from .model import read_model
     from .model.spec import ModelSpec
     from .padding import PadOptions, PadResult
+    from .windowing import WindowOptions, WindowResult, windows
 
 
 def __getattr__(name: str) -> Any:
@@ -64,6 +69,8 @@ __all__ = [
     "PadResult",
     "Report",
     "Severity",
+    "WindowOptions",
+    "WindowResult",
     "__version__",
     "assert_compatible",
     "check",
@@ -71,4 +78,6 @@ __all__ = [
     "inspect_model",
     "pad",
     "read_model",
+    "window",
+    "windows",
 ]

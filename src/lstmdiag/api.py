@@ -17,6 +17,7 @@ from .findings import Report, Severity
 from .model import read_model
 from .model.spec import ModelSpec
 from .padding import PadOptions, PadResult, plan_pad, run_pad
+from .windowing import WindowOptions, WindowResult, plan_and_run
 
 Data = Any  # a path, an array, a list of arrays (sequences), or a mapping input -> those
 
@@ -142,3 +143,26 @@ def pad(
     )
     spec = None if model is None else _model(model)
     return run_pad(plan_pad(paths, describe_paths(paths), opts, spec))
+
+
+def window(
+    inputs: Sequence[str | Path] | str | Path,
+    *,
+    out: str | Path | None = None,
+    stack: str | Path | None = None,
+    timesteps: int | None = None,
+    model: str | Path | ModelSpec | None = None,
+    **options: Any,
+) -> WindowResult:
+    """Write sliding windows, like ``lstmdiag window`` (other keyword options as
+    WindowOptions: stride, rate, columns, target, horizon, force); returns what it wrote.
+    For windows in memory use :func:`lstmdiag.windows`."""
+    paths = [str(inputs)] if _is_path(inputs) else [str(p) for p in inputs]  # type: ignore[union-attr]
+    opts = WindowOptions(
+        timesteps=timesteps,
+        out=Path(out) if out is not None else None,
+        stack=Path(stack) if stack is not None else None,
+        **options,
+    )
+    spec = None if model is None else _model(model)
+    return plan_and_run(paths, describe_paths(paths), opts, spec)

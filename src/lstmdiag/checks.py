@@ -70,17 +70,17 @@ def keras_on_wrong_batch(model: ModelSpec, found: int) -> tuple[bool, str]:
 
 
 # -- static checks ----------------------------------------------------------------------------
-def fix_out_dir(info: ArrayInfo, given: tuple[str, ...]) -> str:
+def fix_out_dir(info: ArrayInfo, given: tuple[str, ...], base: str = "padded") -> str:
     """An output folder for a printed ``pad`` fix that is outside every input tree: not a
     folder given as input, nor the data file's own folder, nor inside either."""
     roots = [Path(p).resolve() for p in given if Path(p).is_dir()]
     roots.append(Path(info.path).resolve().parent)
     for n in range(1, 100):
-        name = "padded" if n == 1 else f"padded-{n}"
+        name = base if n == 1 else f"{base}-{n}"
         out = Path(name).resolve()
         if not any(out == r or r in out.parents for r in roots):
             return name + "/"
-    return "padded/"
+    return f"{base}/"
 
 
 def _finding(
@@ -124,6 +124,9 @@ def _fixes(
         masked=masked,
         in_memory=info.format == "memory",
         out=fix_out_dir(info, options.inputs) if info.format != "memory" else "padded/",
+        windows_out=fix_out_dir(info, options.inputs, "windows")
+        if info.format != "memory"
+        else "windows/",
         input=inp.name if multi else None,
         input_label=info.label if multi else None,
         checking=True,

@@ -498,6 +498,112 @@ def pad(
 
 
 @app.command()
+def window(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="INPUTS...",
+            help="Series or tables: .npy/.npz/.h5 (rows, features) or (rows,), CSV, Parquet.",
+        ),
+    ],
+    timesteps: Annotated[
+        int | None, typer.Option("--timesteps", "-T", help="Rows per window.", metavar="T")
+    ] = None,
+    model: Annotated[
+        str | None,
+        typer.Option("--model", help="Take T (and check the features) from this model."),
+    ] = None,
+    stride: Annotated[
+        int, typer.Option("--stride", help="Rows between window starts.", metavar="S")
+    ] = 1,
+    rate: Annotated[
+        int, typer.Option("--rate", help="Rows between timesteps in a window.", metavar="R")
+    ] = 1,
+    columns: Annotated[
+        str | None,
+        typer.Option("--columns", help="Feature columns a,b,c (default: all numeric ones)."),
+    ] = None,
+    target: Annotated[
+        str | None,
+        typer.Option("--target", help="Also write y: this column, --horizon rows ahead."),
+    ] = None,
+    horizon: Annotated[
+        int | None,
+        typer.Option("--horizon", help="y[i] = target at H rows after window i's last row."),
+    ] = None,
+    out: Annotated[
+        str | None, typer.Option("--out", help="Output folder: one output per input.")
+    ] = None,
+    stack: Annotated[
+        str | None, typer.Option("--stack", help="One FILE.npy or FILE.h5 with every window.")
+    ] = None,
+    dtype: Annotated[
+        str | None,
+        typer.Option(
+            "--dtype",
+            help="Output dtype (default: the data's; CSV/Parquet with --model: the model's).",
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing outputs.")] = False,
+    glob: GlobOption = None,
+    exclude: ExcludeOption = None,
+    format: FormatOption = ModelFormat.table,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = (
+        False
+    ),
+) -> None:
+    """Cut series and tables into the (samples, timesteps, features) windows a model takes,
+    exactly as keras.utils.timeseries_dataset_from_array (all batches, in order), streamed.
+
+    Example: lstmdiag window sensors.csv --model model.keras --stride 4 --out windows/
+    """
+    import numpy as np
+
+    from .data.discover import DEFAULT_GLOBS, describe_paths
+    from .windowing import WindowOptions, plan_and_run
+
+    options = WindowOptions(
+        timesteps=timesteps,
+        stride=stride,
+        rate=rate,
+        columns=tuple(c.strip() for c in columns.split(",")) if columns else None,
+        target=target,
+        horizon=horizon,
+        out=Path(out) if out else None,
+        stack=Path(stack) if stack else None,
+        force=force,
+        exclude=tuple(exclude or ()),
+        dtype=dtype,
+    )
+    if dtype is not None:
+        try:
+            np.dtype(dtype)
+        except TypeError:
+            fail(f"--dtype: {dtype!r} is not a numpy dtype")
+    spec = _load_model(model) if model else None
+    try:
+        infos = describe_paths(inputs, tuple(glob) if glob else DEFAULT_GLOBS)
+        if not infos:
+            fail("no data files found in " + ", ".join(inputs))
+        result = plan_and_run(inputs, infos, options, spec)
+    except LstmdiagError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot write the output: {exc.strerror or exc}; nothing partial was left")
+    if quiet:
+        return
+    if format is ModelFormat.json:
+        import json
+        from dataclasses import asdict
+
+        typer.echo(json.dumps(asdict(result), indent=2, default=str))
+        return
+    from .render.table import window_view
+
+    _stdout().print(window_view(result), soft_wrap=True)
+
+
+@app.command()
 def stats(
     inputs: Annotated[list[str], typer.Argument(help="Data files or folders.")],
     model: Annotated[

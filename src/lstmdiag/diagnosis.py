@@ -73,6 +73,7 @@ class Fixes:
     input: str | None = None  # the model input the data feeds, when the model has several
     input_label: str | None = None  # the data's own path:key for --input
     checking: bool = False  # phrased for `check` itself (no "run check" advice)
+    windows_out: str = "windows/"
 
     def _q(self, text: str) -> str:
         return shlex.quote(text)
@@ -100,6 +101,13 @@ class Fixes:
             parts.append("--padding post")
         parts.append(f"--out {self.out}")
         return " ".join(parts)
+
+    def window(self, t: int | None, f: int | None) -> str:
+        """Sliding windows of T rows: the `lstmdiag window` command for a file, else numpy."""
+        if self.in_memory or self.data is None:
+            return _windows_fix(t, f)
+        target = f"--model {self._q(self.model)}" if self.model else f"--timesteps {t or 'T'}"
+        return f"lstmdiag window {self.data_arg} {target} --out {self.windows_out}"
 
     def check(self) -> str:
         model = self._q(self.model) if self.model else "MODEL"
@@ -527,7 +535,7 @@ def _table(ev: Evidence, found: Shape, one: Alternative) -> Diagnosis:
         f"{_fmt(found)} is a table of {rows} x {b} features; an LSTM takes (samples, "
         f"timesteps, features){f', windows of {t} rows' if t else ''}. Cut the series into "
         "windows (each sample = the rows that lead up to one prediction).",
-        _windows_fix(t, f),
+        ev.fixes.window(t, f),
         ev.expected,
         found,
         1,

@@ -12,10 +12,10 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import LstmdiagError
-from . import npy, npz
+from . import npy, npz, tables
 from .info import ArrayInfo
 
-DEFAULT_GLOBS = ("*.npy", "*.npz", "*.h5", "*.hdf5")
+DEFAULT_GLOBS = ("*.npy", "*.npz", "*.h5", "*.hdf5", "*.csv", "*.tsv", "*.parquet")
 ZIP_MAGIC = b"PK\x03\x04"
 HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
 
@@ -89,13 +89,17 @@ def describe_file(shown: str, file: Path) -> list[ArrayInfo]:
     try:
         if head.startswith(ZIP_MAGIC):
             return npz.describe(shown, file)
+        if head.startswith(tables.PARQUET_MAGIC):
+            return [tables.describe_parquet(shown, file)]
+        if tables.is_csv(file):
+            return [tables.describe_csv(shown, file)]
         if head.startswith(HDF5_MAGIC):
             from . import hdf5  # h5py is imported only when an HDF5 file shows up
 
             return hdf5.describe(shown, file)
     except OSError as exc:
         return [ArrayInfo.unusable(shown, file, "?", f"cannot read ({exc})")]
-    what = "an empty file" if not head else "not a .npy, .npz or HDF5 file"
+    what = "an empty file" if not head else "not a .npy, .npz, HDF5, CSV or Parquet file"
     return [ArrayInfo.unusable(shown, file, "?", what)]
 
 
@@ -137,6 +141,32 @@ def iter_blocks(info: ArrayInfo, rows: int = 256) -> Iterator[np.ndarray]:
 
         return hdf5.iter_blocks(info.file, info.key, rows)
     raise LstmdiagError(f"{info.label}: no values to read")
+
+
+def read_rows(info: ArrayInfo, start: int, stop: int) -> np.ndarray:
+    """Rows ``start:stop`` along axis 0, reading no more than the format requires."""
+    if info.format == "memory":
+        return np.asarray(info.values[start:stop])
+    if info.format == "npy":
+        return npy.read_rows(info.file, start, stop)
+    if info.format == "h5" and info.key is not None:
+        import h5py
+
+        with h5py.File(info.file, "r") as f:
+            return np.asarray(f[info.key][start:stop])
+    parts = []
+    seen = 0
+    for block in iter_blocks(info, max(1, stop - start)):
+        lo, hi = max(start - seen, 0), min(stop - seen, len(block))
+        if lo < hi:
+            parts.append(block[lo:hi])
+        seen += len(block)
+        if seen >= stop:
+            break
+    if parts:
+        return np.concatenate(parts)
+    rest = tuple(int(d or 0) for d in (info.shape or (0,))[1:])
+    return np.zeros((0, *rest), dtype=info.dtype or "float32")
 
 
 def read_span(info: ArrayInfo, row: int, start: int, stop: int) -> np.ndarray:

@@ -153,3 +153,21 @@ def read_span(file: Path, row: int, start: int, stop: int) -> np.ndarray:
         if len(buf) < count * step:
             raise ValueError("the file is shorter than its header says")
         return np.frombuffer(buf, dtype=dtype).reshape((count, *shape[2:]))
+
+
+def read_rows(file: Path, start: int, stop: int) -> np.ndarray:
+    """Rows ``start:stop`` along axis 0, reading only those bytes."""
+    with file.open("rb") as fh:
+        shape, dtype, fortran = read_header(fh)
+        if dtype.hasobject:
+            raise ValueError("object arrays are never unpickled")
+        if fortran or not shape:
+            arr = np.load(file, mmap_mode="r", allow_pickle=False)
+            return np.array(arr[start:stop])
+        row = math.prod(shape[1:]) * dtype.itemsize
+        fh.seek(fh.tell() + start * row)
+        count = max(0, min(stop, shape[0]) - start)
+        buf = fh.read(count * row)
+        if len(buf) < count * row:
+            raise ValueError("the file is shorter than its header says")
+        return np.frombuffer(buf, dtype=dtype).reshape((count, *shape[1:]))

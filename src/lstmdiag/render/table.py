@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ..explain import Explanation
     from ..padding import PadOptions, PadResult
     from ..stats import LengthStats
+    from ..windowing import WindowResult
 
 _STYLE = {"ok": "green", "warning": "yellow", "error": "bold red", "info": "cyan"}
 MAX_OK_ROWS = 20
@@ -317,3 +318,35 @@ def explain_view(e: Explanation) -> RenderableType:
     for alt in d.alternatives:
         rows.append(literal(f"Or, {alt.why}: {alt.fix}", style="cyan"))
     return Group(*rows)
+
+
+def window_view(result: WindowResult) -> RenderableType:
+    from ..stats import human_bytes
+
+    ratio = result.output_bytes / max(1, result.input_bytes)
+    parts: list[RenderableType] = [
+        literal(
+            f"{result.windows} windows of {result.timesteps} timesteps "
+            f"({result.timesteps_reason}) from {result.rows} rows: "
+            f"{human_bytes(result.output_bytes)}, {ratio:.1f}x the input"
+            + (
+                f"; {result.dropped_for_target} windows without a target row dropped"
+                if result.dropped_for_target
+                else ""
+            )
+        )
+    ]
+    table = Table(show_edge=False)
+    for col in ("output", "shape", "dtype", "from"):
+        table.add_column(col, overflow="fold")
+    for o in result.outputs:
+        table.add_row(
+            literal(f"{o.path}:{o.key}" if o.key else o.path),
+            fmt_shape(o.shape),
+            o.dtype,
+            literal(o.source),
+        )
+    parts.append(table)
+    for note in result.notes:
+        parts.append(literal(note, style="yellow"))
+    return Group(*parts)

@@ -1,0 +1,425 @@
+"""Sliding windows over a series or a table: exactly what
+``keras.utils.timeseries_dataset_from_array(data, targets, sequence_length=T,
+sequence_stride=S, sampling_rate=R)`` yields, all batches concatenated in order — streamed to
+disk block by block, never built in memory.
+
+Keras's rule (keras/src/utils/timeseries_dataset_utils.py): window starts are
+``range(0, rows - (T - 1) * R, S)`` (capped by the number of targets), and window ``i`` is
+``data[s_i], data[s_i + R], ..., data[s_i + (T - 1) * R]``. With ``--target C --horizon H``,
+``y[i]`` is column C at row ``s_i + (T - 1) * R + H``: H steps after the window's last row
+(for R = 1 that is ``targets=data[T + H - 1:]``); windows without such a row are dropped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .data import discover, tables
+from .data.info import ArrayInfo
+from .data.tables import Table
+from .errors import LstmdiagError
+from .model.spec import ModelSpec
+from .roles import time_axis
+from .stats import human_bytes
+from .write import ArraySink, Container
+
+BLOCK_BYTES = 16 * 1024 * 1024
+ABSURD = 8  # an output this many times the input gets a suggestion
+
+
+# -- pure semantics -------------------------------------------------------------------------
+def window_starts(
+    rows: int, timesteps: int, stride: int = 1, rate: int = 1, horizon: int | None = None
+) -> np.ndarray:
+    """Start rows of every window, as timeseries_dataset_from_array computes them."""
+    span = (timesteps - 1) * rate
+    count = rows - span
+    if horizon is not None:
+        count = min(count, rows - span - horizon)
+    if count <= 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.arange(0, count, stride, dtype=np.int64)
+
+
+def windows(data: np.ndarray, timesteps: int, stride: int = 1, rate: int = 1) -> np.ndarray:
+    """All windows of ``data`` (rows first) in memory: ``(windows, T, *data.shape[1:])``."""
+    data = np.asarray(data)
+    starts = window_starts(len(data), timesteps, stride, rate)
+    return data[starts[:, None] + np.arange(timesteps) * rate]
+
+
+def window_targets(
+    column: np.ndarray, timesteps: int, horizon: int, stride: int = 1, rate: int = 1
+) -> np.ndarray:
+    """``y[i]``: ``column`` at the row ``horizon`` steps after window ``i``'s last row."""
+    starts = window_starts(len(column), timesteps, stride, rate, horizon)
+    return np.asarray(np.asarray(column)[starts + (timesteps - 1) * rate + horizon])
+
+
+# -- planning -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class WindowOptions:
+    timesteps: int | None = None
+    stride: int = 1
+    rate: int = 1
+    columns: tuple[str, ...] | None = None
+    target: str | None = None
+    horizon: int | None = None
+    out: Path | None = None
+    stack: Path | None = None
+    force: bool = False
+    exclude: tuple[str, ...] = ()
+    dtype: str | None = None  # None: the data's own (CSV/Parquet with --model: the model's)
+
+
+@dataclass(frozen=True)
+class WindowOutput:
+    path: str
+    key: str | None
+    shape: tuple[int, ...]
+    dtype: str
+    source: str
+
+
+@dataclass(frozen=True)
+class WindowResult:
+    outputs: tuple[WindowOutput, ...]
+    timesteps: int
+    timesteps_reason: str
+    windows: int
+    rows: int
+    dropped_for_target: int
+    input_bytes: int
+    output_bytes: int
+    notes: tuple[str, ...] = ()
+
+
+@dataclass
+class _Job:
+    table: Table
+    target: Path | None  # per-input output container (--out)
+    key: str | None  # member / dataset name in that container
+
+
+def _timesteps(options: WindowOptions, model: ModelSpec | None) -> tuple[int, str]:
+    if options.timesteps is not None:
+        if options.timesteps < 1:
+            raise LstmdiagError("--timesteps must be at least 1")
+        return options.timesteps, "given"
+    if model is None:
+        raise LstmdiagError("give --timesteps T or --model MODEL")
+    timed = [i for i in model.inputs if time_axis(model, i) is not None]
+    if len(timed) != 1 or len(timed[0].shape) < 2 or timed[0].shape[1] is None:
+        raise LstmdiagError(
+            f"{model.path}: the model has no single fixed time axis to window for; give "
+            "--timesteps T"
+        )
+    return int(timed[0].shape[1]), f"the model's fixed time axis ({model.path})"
+
+
+def _tables(infos: list[ArrayInfo], options: WindowOptions, model: ModelSpec | None) -> list[Table]:
+    out: list[Table] = []
+    for info in infos:
+        if info.problem is not None:
+            raise LstmdiagError(f"{info.label}: {info.problem}")
+        if info.format in ("csv", "parquet"):
+            dtype = _text_dtype(options, model)
+            out.append(
+                tables.arrow_table(info.label, info.file, options.columns, options.target, dtype)
+            )
+        else:
+            out.append(tables.array_table(info, options.columns, options.target))
+    return out
+
+
+def _text_dtype(options: WindowOptions, model: ModelSpec | None) -> np.dtype | None:
+    """The dtype of windows cut from a text table (CSV, Parquet): --dtype, else the model's
+    input dtype (so they pass `check`), else what the columns hold."""
+    if options.dtype is not None:
+        return np.dtype(options.dtype)
+    if model is None:
+        return None
+    timed = [i for i in model.inputs if time_axis(model, i) is not None]
+    return np.dtype(timed[0].dtype) if len(timed) == 1 else None
+
+
+def _check_features(tabs: list[Table], model: ModelSpec | None) -> None:
+    if model is None:
+        return
+    timed = [i for i in model.inputs if time_axis(model, i) is not None]
+    if len(timed) == 1 and len(timed[0].shape) == 3 and timed[0].shape[2] is not None:
+        want = timed[0].shape[2]
+        for t in tabs:
+            if len(t.columns) != want:
+                raise LstmdiagError(
+                    f"{t.label}: {len(t.columns)} feature columns, the model takes {want} "
+                    "(choose them with --columns a,b,c)"
+                )
+
+
+def _cast(tabs: list[Table], options: WindowOptions) -> list[Table]:
+    """``--dtype`` for array inputs (text tables are read in it directly). Without it arrays
+    keep their dtype, as Keras keeps it."""
+    if options.dtype is None:
+        return tabs
+    dtype = np.dtype(options.dtype)
+    return [
+        t
+        if t.dtype == dtype
+        else Table(
+            t.label,
+            t.rows,
+            t.columns,
+            dtype,
+            functools.partial(_read_as, t.read, dtype),
+            t.notes,
+            t.target,
+        )
+        for t in tabs
+    ]
+
+
+def _read_as(
+    read: Callable[[int, int], np.ndarray], dtype: np.dtype, start: int, stop: int
+) -> np.ndarray:
+    return np.asarray(read(start, stop), dtype=dtype)
+
+
+def _target_of(info: ArrayInfo, out: Path, given: list[str]) -> Path:
+    """Output path per input: same relative name under ``out``; tables become .npy."""
+    real = str(info.file)
+    rel = next(
+        (
+            real[len(str(Path(p))) + 1 :]
+            for p in given
+            if Path(p).is_dir() and real.startswith(str(Path(p)) + "/")
+        ),
+        info.file.name,
+    )
+    path = out / rel
+    return path.with_suffix(".npy") if info.format in ("csv", "parquet") else path
+
+
+# -- running --------------------------------------------------------------------------------
+def _write_table(
+    table: Table,
+    sink: ArraySink,
+    timesteps: int,
+    options: WindowOptions,
+    starts: np.ndarray,
+) -> None:
+    """Windows of one table into ``sink``, in blocks of at most BLOCK_BYTES, reading only the
+    rows each block needs."""
+    per_window = max(1, timesteps * len(table.columns) * table.dtype.itemsize)
+    block = max(1, BLOCK_BYTES // per_window)
+    offsets = np.arange(timesteps) * options.rate
+    for first in range(0, len(starts), block):
+        chunk = starts[first : first + block]
+        lo, hi = int(chunk[0]), int(chunk[-1] + offsets[-1] + 1)
+        rows = np.asarray(table.read(lo, hi), dtype=sink.dtype)
+        sink.write(rows[(chunk - lo)[:, None] + offsets])
+
+
+def plan_and_run(
+    paths: list[str], infos: list[ArrayInfo], options: WindowOptions, model: ModelSpec | None
+) -> WindowResult:
+    """Validate everything, then write every output atomically."""
+    if (options.out is None) == (options.stack is None):
+        raise LstmdiagError("give exactly one of --out DIR or --stack FILE.npy|FILE.h5")
+    if options.stride < 1 or options.rate < 1:
+        raise LstmdiagError("--stride and --rate must be at least 1")
+    if (options.target is None) != (options.horizon is None):
+        raise LstmdiagError("--target COLUMN and --horizon H go together")
+    if options.horizon is not None and options.horizon < 0:
+        raise LstmdiagError("--horizon must be 0 or more")
+    timesteps, reason = _timesteps(options, model)
+    _refuse_input_tree(options, paths)
+    infos = discover.drop_excluded([i for i in infos if not i.skipped], options.exclude)
+    skipped = [i for i in infos if i.shape is not None and len(i.shape) > 2]
+    infos = [i for i in infos if i not in skipped]
+    tabs = _tables(infos, options, model)
+    if not tabs:
+        raise LstmdiagError("no tables to window")
+    _check_features(tabs, model)
+    tabs = _cast(tabs, options)
+    horizon = options.horizon
+    starts = [window_starts(t.rows, timesteps, options.stride, options.rate, horizon) for t in tabs]
+    plain = [window_starts(t.rows, timesteps, options.stride, options.rate) for t in tabs]
+    dropped = sum(len(p) - len(s) for p, s in zip(plain, starts, strict=True))
+    need = sum(
+        len(s) * timesteps * len(t.columns) * t.dtype.itemsize
+        for t, s in zip(tabs, starts, strict=True)
+    )
+    _check_room(options, need, paths)
+    outputs: list[WindowOutput] = []
+    if options.stack is not None:
+        _run_stack(tabs, starts, timesteps, options, outputs)
+    else:
+        _run_per_input(paths, infos, tabs, starts, timesteps, options, outputs)
+    input_bytes = sum(t.rows * len(t.columns) * t.dtype.itemsize for t in tabs)
+    notes = [n for t in tabs for n in t.notes]
+    notes += [f"skipped {i.label} {i.shape}: not a (rows, features) table" for i in skipped]
+    notes += [
+        f"{t.label}: {t.rows} rows are fewer than one window spans "
+        f"({(timesteps - 1) * options.rate + 1}{' plus the horizon' if horizon else ''}): "
+        "no windows"
+        for t, s in zip(tabs, starts, strict=True)
+        if not len(s)
+    ]
+    if need > ABSURD * max(1, input_bytes):
+        notes.append(
+            f"the windows are {need / max(1, input_bytes):.1f}x the input: each row is copied "
+            f"into ~{timesteps // options.stride} windows. Use --stride, or feed "
+            "keras.utils.timeseries_dataset_from_array lazily instead of storing windows"
+        )
+    return WindowResult(
+        tuple(outputs),
+        timesteps,
+        reason,
+        sum(len(s) for s in starts),
+        sum(t.rows for t in tabs),
+        dropped,
+        input_bytes,
+        need,
+        tuple(notes),
+    )
+
+
+def _refuse_input_tree(options: WindowOptions, paths: list[str]) -> None:
+    root = (options.out or options.stack or Path(".")).resolve()
+    for given in paths:
+        resolved = Path(given).resolve()
+        if resolved.is_dir() and (root == resolved or resolved in root.parents):
+            raise LstmdiagError(
+                f"the output {root} is inside the input folder {given}; lstmdiag never writes "
+                "into the input tree"
+            )
+
+
+def _check_room(options: WindowOptions, need: int, paths: list[str]) -> None:
+    root = (options.out or options.stack or Path(".")).resolve()
+    probe = root
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    try:
+        free = shutil.disk_usage(probe).free
+    except OSError:
+        return
+    if need > free:
+        raise LstmdiagError(
+            f"the windows need {human_bytes(need)} but only {human_bytes(free)} is free on "
+            f"{probe}; nothing was written"
+        )
+
+
+def _refuse_existing(path: Path, force: bool) -> None:
+    if path.exists() and not force:
+        raise LstmdiagError(f"{path} exists; use --force to overwrite it")
+
+
+def _y_path(path: Path) -> Path:
+    return path.with_name(f"{path.stem}.y{path.suffix}")
+
+
+def _run_stack(
+    tabs: list[Table],
+    starts: list[np.ndarray],
+    timesteps: int,
+    options: WindowOptions,
+    outputs: list[WindowOutput],
+) -> None:
+    stack = options.stack
+    assert stack is not None
+    if stack.suffix not in (".npy", ".h5", ".hdf5"):
+        raise LstmdiagError("--stack takes a .npy or .h5 file name")
+    widths = {len(t.columns) for t in tabs}
+    if len(widths) > 1:
+        raise LstmdiagError(
+            f"the tables have different numbers of columns {sorted(widths)}; they cannot be "
+            "stacked into one array"
+        )
+    h5 = stack.suffix != ".npy"
+    for path in [stack] + ([] if h5 or options.target is None else [_y_path(stack)]):
+        _refuse_existing(path, options.force)
+    dtype = np.result_type(*[t.dtype for t in tabs])
+    count = sum(len(s) for s in starts)
+    shape = (count, timesteps, widths.pop())
+    ys = (
+        np.concatenate([_ys(t, timesteps, options) for t in tabs])
+        if options.target is not None
+        else None
+    )
+    with contextlib.ExitStack() as ctx:
+        box = ctx.enter_context(Container(stack, "h5" if h5 else "npy"))
+        sink = box.array("windows" if h5 else None, shape, np.dtype(dtype))
+        for table, s in zip(tabs, starts, strict=True):
+            _write_table(table, sink, timesteps, options, s)
+        sink.close()
+        if ys is not None and h5:
+            box.copy("y", ys)
+        elif ys is not None:
+            ctx.enter_context(Container(_y_path(stack), "npy")).copy("y", ys)
+    outputs.append(
+        WindowOutput(str(stack), "windows" if h5 else None, shape, np.dtype(dtype).name, "stack")
+    )
+    if ys is not None:
+        where = str(stack) if h5 else str(_y_path(stack))
+        outputs.append(WindowOutput(where, "y" if h5 else None, ys.shape, ys.dtype.name, "stack"))
+
+
+def _ys(table: Table, timesteps: int, options: WindowOptions) -> np.ndarray:
+    assert table.target is not None and options.horizon is not None
+    return window_targets(table.target, timesteps, options.horizon, options.stride, options.rate)
+
+
+def _run_per_input(
+    paths: list[str],
+    infos: list[ArrayInfo],
+    tabs: list[Table],
+    starts: list[np.ndarray],
+    timesteps: int,
+    options: WindowOptions,
+    outputs: list[WindowOutput],
+) -> None:
+    assert options.out is not None
+    groups: dict[Path, list[tuple[ArrayInfo, Table, np.ndarray]]] = {}
+    for info, table, s in zip(infos, tabs, starts, strict=True):
+        groups.setdefault(_target_of(info, options.out, paths), []).append((info, table, s))
+    for path in groups:
+        _refuse_existing(path, options.force)
+    for path, members in groups.items():
+        fmt = members[0][0].format
+        fmt = "npy" if fmt in ("csv", "parquet") else fmt
+        with contextlib.ExitStack() as ctx:
+            box = ctx.enter_context(Container(path, fmt))
+            for info, table, s in members:
+                shape = (len(s), timesteps, len(table.columns))
+                sink = box.array(info.key, shape, table.dtype)
+                _write_table(table, sink, timesteps, options, s)
+                sink.close()
+                outputs.append(
+                    WindowOutput(str(path), info.key, shape, table.dtype.name, info.label)
+                )
+                if options.target is not None:
+                    ys = _ys(table, timesteps, options)
+                    if fmt == "npy":
+                        ctx.enter_context(Container(_y_path(path), "npy")).copy("y", ys)
+                        outputs.append(
+                            WindowOutput(
+                                str(_y_path(path)), None, ys.shape, ys.dtype.name, info.label
+                            )
+                        )
+                    else:
+                        box.copy(f"{info.key}_y", ys)
+                        outputs.append(
+                            WindowOutput(
+                                str(path), f"{info.key}_y", ys.shape, ys.dtype.name, info.label
+                            )
+                        )
