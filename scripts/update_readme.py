@@ -34,8 +34,22 @@ def render(args: str) -> str:
     return f"$ lstmdiag {args}\n" + "\n".join(lines) + f"\n# exit code {proc.returncode}\n"
 
 
+def realistic_folder() -> None:
+    """demo-out/clips/: 300 recordings of 3 to 199 frames, as a real folder looks (a few
+    already the model's length): what a reader of the README sees first."""
+    import numpy as np
+
+    folder = ROOT / "demo-out" / "clips"
+    folder.mkdir(parents=True)
+    rng = np.random.default_rng(0)
+    for i in range(300):
+        steps = 10 if i % 23 == 0 else int(rng.integers(3, 200))
+        np.save(folder / f"clip_{i:04d}.npy", rng.standard_normal((1, steps, 8), np.float32))
+
+
 def updated(text: str) -> str:
     shutil.rmtree(ROOT / "demo-out", ignore_errors=True)
+    realistic_folder()
 
     def replace(match: re.Match[str]) -> str:
         return f"{match.group(1)}```console\n{render(match.group(2))}```\n"

@@ -166,7 +166,7 @@ def test_deep_checks(tmp_path: Path) -> None:
     vocab = report.findings[1]
     assert "1 too large: Keras raises on CPU" in vocab.message
     assert "negative" not in vocab.message
-    assert "1 real timesteps" in report.findings[2].message
+    assert "1 real timestep inside sequences equals" in report.findings[2].message
     assert "1 sequences are pre-padded" in report.findings[3].message
 
     frames = np.ones((2, 10, 8), np.float32)

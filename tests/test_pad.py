@@ -265,7 +265,7 @@ def test_mask_and_value_auto(tmp_path: Path) -> None:
     mask = np.load(out / "f.mask.npy")
     assert mask.dtype == bool and mask.tolist() == [[True] * 5 + [False] * 2] * 2
     table = run_cli("pad", tmp_path / "f.npy", "--maxlen", "7", "--mask", "--out", out, "--force")
-    assert "1 real timesteps equal the padding value 0.0" in table.stdout
+    assert "1 real timestep equals the padding value 0.0" in table.stdout
     auto = run_cli(
         "pad",
         tmp_path / "f.npy",

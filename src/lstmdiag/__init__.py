@@ -51,6 +51,11 @@ if TYPE_CHECKING:
     from .windowing import WindowOptions, WindowResult, windows
 
 
+def __dir__() -> list[str]:
+    """The public API (imported on first use), for dir() and help() in a notebook."""
+    return sorted(__all__)
+
+
 def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:

@@ -19,6 +19,7 @@ from .dataset import dataset_problems
 from .diagnosis import Diagnosis, Evidence, Fixes, batch, diagnose_shape
 from .findings import SHAPE_KINDS, FileResult, Finding, Kind, Report, Severity, expand_kinds
 from .model.spec import EmbeddingSpec, InputSpec, MaskSpec, ModelSpec
+from .render.grouping import plural
 from .roles import Assignment, Role, classify, stem, time_axis
 
 Shape = tuple[int | None, ...]
@@ -458,8 +459,9 @@ def _mask_findings(info: ArrayInfo, inp: InputSpec, mask: MaskSpec, tally: _Tall
                 inp,
                 Kind.MASK_COLLISION,
                 Severity.WARNING,
-                f"{tally.interior} real timesteps inside sequences equal {what}: {layer} makes "
-                "Keras skip them silently",
+                f"{plural(tally.interior, 'real timestep')} inside sequences "
+                f"{'equals' if tally.interior == 1 else 'equal'} {what}: {layer} makes Keras skip "
+                f"{'it' if tally.interior == 1 else 'them'} silently",
                 fix=f"lstmdiag pad {_q(info.path)} --value auto --padding post --out padded/ "
                 "(then use the printed Masking value)"
                 if mask.class_name == "Masking"
@@ -653,7 +655,13 @@ def check_arrays(
     findings.extend(f for f in general if f.kind.value not in ignored)
     fed_inputs = {r.input for r in roles if r.role is Role.INPUT and r.input}
     notes = () if options.deep else skipped_value_checks(model, fed_inputs)
-    return Report(model=model, files=tuple(files), findings=tuple(findings), notes=notes)
+    return Report(
+        model=model,
+        files=tuple(files),
+        findings=tuple(findings),
+        notes=notes,
+        inputs=options.inputs,
+    )
 
 
 def skipped_value_checks(model: ModelSpec, fed: set[str]) -> tuple[str, ...]:
@@ -704,4 +712,5 @@ def with_findings(report: Report, extra: list[Finding]) -> Report:
         findings=tuple(findings),
         notes=report.notes,
         fail_on=report.fail_on,
+        inputs=report.inputs,
     )

@@ -6,7 +6,7 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -17,6 +17,23 @@ from .errors import LstmdiagError
 
 if TYPE_CHECKING:
     from .model.spec import ModelSpec
+
+
+def _plain_usage() -> None:
+    """typer writes required arguments as ``{MODEL}`` in usage lines; show them as man pages
+    and click do: ``MODEL``, ``INPUTS...``."""
+    import typer.core
+
+    original = typer.core.TyperArgument.make_metavar
+
+    def make_metavar(self: Any, ctx: Any, *, usage: bool = False) -> str:
+        var = str(original(self, ctx, usage=usage))
+        return var[1:-1] if var.startswith("{") and var.endswith("}") else var
+
+    typer.core.TyperArgument.make_metavar = make_metavar  # type: ignore[method-assign]
+
+
+_plain_usage()
 
 app = typer.Typer(
     add_completion=True,
@@ -48,7 +65,9 @@ class FailOn(str, Enum):
 GlobOption = Annotated[
     list[str] | None,
     typer.Option(
-        "--glob", help="File-name pattern for folders (default: *.npy *.npz *.h5 *.hdf5)."
+        "--glob",
+        metavar="GLOB",
+        help="File-name pattern for folders (default: *.npy *.npz *.h5 *.hdf5).",
     ),
 ]
 ExcludeOption = Annotated[
@@ -77,6 +96,44 @@ def _stdout() -> Console:
 
 def _stderr() -> Console:
     return Console(stderr=True, highlight=False)
+
+
+class LateProgress:
+    """A progress bar on stderr (pip/rich style) that appears only once the work has taken
+    about a second, only on a terminal, never with -q: quick runs and pipes stay clean."""
+
+    DELAY = 1.0
+
+    def __init__(self, label: str, enabled: bool = True) -> None:
+        import time
+
+        self.label = label
+        self.enabled = enabled and sys.stderr.isatty()
+        self.start = time.monotonic()
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __enter__(self) -> LateProgress:
+        return self
+
+    def __call__(self, done: int, total: int | None) -> None:
+        import time
+
+        if not self.enabled:
+            return
+        if self.bar is None:
+            if time.monotonic() - self.start < self.DELAY:
+                return
+            from rich.progress import Progress
+
+            self.bar = Progress(console=_stderr(), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task(self.label, total=total)
+        self.bar.update(self.task, completed=done, total=total)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -120,7 +177,10 @@ def main_options(
 @app.command()
 def inspect(
     model: Annotated[
-        str, typer.Argument(help="A .keras, .h5 or .json model file, or a SavedModel folder.")
+        str,
+        typer.Argument(
+            metavar="MODEL", help="A .keras, .h5 or .json model file, or a SavedModel folder."
+        ),
     ],
     format: FormatOption = ModelFormat.table,
     quiet: Annotated[
@@ -141,7 +201,8 @@ def inspect(
         return
     from .render.table import inspect_view
 
-    _stdout().print(inspect_view(spec), soft_wrap=True)
+    console = _stdout()
+    console.print(inspect_view(spec, console.width), soft_wrap=True)
 
 
 def _parse_mapping(items: list[str]) -> dict[str, str]:
@@ -159,12 +220,16 @@ def check(
     model: Annotated[
         str | None,
         typer.Argument(
-            help="The model file (.keras, .h5, .json, SavedModel); default: [tool.lstmdiag]."
+            metavar="MODEL",
+            help="The model file (.keras, .h5, .json, SavedModel); default: [tool.lstmdiag].",
         ),
     ] = None,
     inputs: Annotated[
         list[str] | None,
-        typer.Argument(help="Data files (.npy, .npz, .h5) or folders (walked recursively)."),
+        typer.Argument(
+            metavar="INPUTS...",
+            help="Data files (.npy, .npz, .h5, .csv, .parquet) or folders (walked recursively).",
+        ),
     ] = None,
     format: Annotated[
         CheckFormat | None, typer.Option("--format", "-f", help="Output format [default: table].")
@@ -173,6 +238,7 @@ def check(
         list[str] | None,
         typer.Option(
             "--input",
+            metavar="NAME=PATH",
             help="NAME=PATH: feed PATH (file, folder or file.npz:member) to model input "
             "NAME. Repeatable.",
         ),
@@ -192,7 +258,8 @@ def check(
         typer.Option("--fail-on", help="Exit 1 on errors only [default], or on warnings too."),
     ] = None,
     ignore: Annotated[
-        list[str] | None, typer.Option("--ignore", help="Drop findings of this kind (repeatable).")
+        list[str] | None,
+        typer.Option("--ignore", metavar="KIND", help="Drop findings of this kind (repeatable)."),
     ] = None,
     verify: Annotated[
         bool,
@@ -211,7 +278,8 @@ def check(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show every row.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the exit code.")] = False,
     config: Annotated[
-        str | None, typer.Option("--config", help="Read [tool.lstmdiag] from this file.")
+        str | None,
+        typer.Option("--config", metavar="PATH", help="Read [tool.lstmdiag] from this file."),
     ] = None,
 ) -> None:
     """Check every data file against the model; print each mismatch with its fix.
@@ -266,19 +334,8 @@ def check(
         exclude=tuple(exclude or settings.exclude),
         inputs=tuple(paths),
     )
-    show_progress = (
-        format is CheckFormat.table and not quiet and len(infos) > 200 and sys.stderr.isatty()
-    )
-    if show_progress:
-        from rich.progress import Progress
-
-        with Progress(console=_stderr(), transient=True) as bar:
-            task = bar.add_task("checking", total=len(infos))
-            report = check_arrays(
-                spec, infos, options, progress=lambda done, _: bar.update(task, completed=done)
-            )
-    else:
-        report = check_arrays(spec, infos, options)
+    with LateProgress("checking", enabled=not quiet) as progress:
+        report = check_arrays(spec, infos, options, progress=progress)
     if verify or verify_data:
         from .verify import verify_report
 
@@ -319,24 +376,38 @@ class Side(str, Enum):
 
 @app.command()
 def pad(
-    inputs: Annotated[list[str], typer.Argument(help="Data files or folders to pad.")],
+    inputs: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="INPUTS...", help="Data files or folders to pad; default: [tool.lstmdiag]."
+        ),
+    ] = None,
     maxlen: Annotated[
         str | None,
         typer.Option(
-            "--maxlen", help="Timesteps per sequence: a number, or 'auto' (95th percentile)."
+            "--maxlen",
+            metavar="N|auto",
+            help="Timesteps per sequence: a number, or 'auto' (what `stats` recommends).",
         ),
     ] = None,
     model: Annotated[
-        str | None, typer.Option("--model", help="Take maxlen from this model's fixed time axis.")
+        str | None,
+        typer.Option(
+            "--model", metavar="MODEL", help="Take maxlen from this model's fixed time axis."
+        ),
     ] = None,
     out: Annotated[
         str | None,
-        typer.Option("--out", help="Output folder: one output per input, same relative names."),
+        typer.Option(
+            "--out", metavar="DIR", help="Output folder: one output per input, same relative names."
+        ),
     ] = None,
     stack: Annotated[
         str | None,
         typer.Option(
-            "--stack", help="One FILE.npy or FILE.h5 with every sequence, plus their lengths."
+            "--stack",
+            metavar="FILE",
+            help="One FILE.npy or FILE.h5 with every sequence, plus their lengths.",
         ),
     ] = None,
     padding: Annotated[
@@ -349,13 +420,17 @@ def pad(
     value: Annotated[
         str | None,
         typer.Option(
-            "--value", help="Padding value [0.0], or 'auto': one no real timestep equals."
+            "--value",
+            metavar="V|auto",
+            help="Padding value [0.0], or 'auto': one no real timestep equals.",
         ),
     ] = None,
     dtype: Annotated[
         str | None,
         typer.Option(
-            "--dtype", help="Output dtype (default: each input's own; Keras's default is int32)."
+            "--dtype",
+            metavar="DTYPE",
+            help="Output dtype (default: each input's own; Keras's default is int32).",
         ),
     ] = None,
     mask: Annotated[
@@ -396,7 +471,8 @@ def pad(
         False
     ),
     config: Annotated[
-        str | None, typer.Option("--config", help="Read [tool.lstmdiag.pad] from this file.")
+        str | None,
+        typer.Option("--config", metavar="PATH", help="Read [tool.lstmdiag.pad] from this file."),
     ] = None,
 ) -> None:
     """Write padded/truncated (and masked) copies, identical to keras.utils.pad_sequences.
@@ -410,13 +486,17 @@ def pad(
 
     from .data.discover import DEFAULT_GLOBS, describe_paths
     from .padding import PadOptions, plan_pad, run_pad
-    from .settings import load_settings
+    from .settings import load_settings, pad_paths
 
     try:
         settings = load_settings(config)
     except LstmdiagError as exc:
         fail(str(exc))
     conf = settings.pad
+    try:
+        inputs, out, stack = pad_paths(settings, inputs, out, stack)
+    except LstmdiagError as exc:
+        fail(str(exc))
     if maxlen is None and "maxlen" in conf:
         maxlen = str(conf["maxlen"])
     padding = padding or Side(conf.get("padding", "pre"))
@@ -466,17 +546,8 @@ def pad(
         if not infos:
             fail("no data files found in " + ", ".join(inputs))
         plan = plan_pad(inputs, infos, options, spec)
-        total = len(plan.items)
-        if format is ModelFormat.table and not quiet and sys.stderr.isatty() and total > 20:
-            from rich.progress import Progress
-
-            with Progress(console=_stderr(), transient=True) as bar:
-                task = bar.add_task("padding", total=None)
-                result = run_pad(
-                    plan, lambda done, all_: bar.update(task, completed=done, total=all_)
-                )
-        else:
-            result = run_pad(plan)
+        with LateProgress("padding", enabled=not quiet) as progress:
+            result = run_pad(plan, progress)
     except LstmdiagError as exc:
         fail(str(exc))
     except OSError as exc:
@@ -511,7 +582,9 @@ def window(
     ] = None,
     model: Annotated[
         str | None,
-        typer.Option("--model", help="Take T (and check the features) from this model."),
+        typer.Option(
+            "--model", metavar="MODEL", help="Take T (and check the features) from this model."
+        ),
     ] = None,
     stride: Annotated[
         int, typer.Option("--stride", help="Rows between window starts.", metavar="S")
@@ -521,26 +594,35 @@ def window(
     ] = 1,
     columns: Annotated[
         str | None,
-        typer.Option("--columns", help="Feature columns a,b,c (default: all numeric ones)."),
+        typer.Option(
+            "--columns", metavar="a,b,c", help="Feature columns a,b,c (default: all numeric ones)."
+        ),
     ] = None,
     target: Annotated[
         str | None,
-        typer.Option("--target", help="Also write y: this column, --horizon rows ahead."),
+        typer.Option(
+            "--target", metavar="COLUMN", help="Also write y: this column, --horizon rows ahead."
+        ),
     ] = None,
     horizon: Annotated[
         int | None,
-        typer.Option("--horizon", help="y[i] = target at H rows after window i's last row."),
+        typer.Option(
+            "--horizon", metavar="H", help="y[i] = target at H rows after window i's last row."
+        ),
     ] = None,
     out: Annotated[
-        str | None, typer.Option("--out", help="Output folder: one output per input.")
+        str | None,
+        typer.Option("--out", metavar="DIR", help="Output folder: one output per input."),
     ] = None,
     stack: Annotated[
-        str | None, typer.Option("--stack", help="One FILE.npy or FILE.h5 with every window.")
+        str | None,
+        typer.Option("--stack", metavar="FILE", help="One FILE.npy or FILE.h5 with every window."),
     ] = None,
     dtype: Annotated[
         str | None,
         typer.Option(
             "--dtype",
+            metavar="DTYPE",
             help="Output dtype (default: the data's; CSV/Parquet with --model: the model's).",
         ),
     ] = None,
@@ -585,7 +667,8 @@ def window(
         infos = describe_paths(inputs, tuple(glob) if glob else DEFAULT_GLOBS)
         if not infos:
             fail("no data files found in " + ", ".join(inputs))
-        result = plan_and_run(inputs, infos, options, spec)
+        with LateProgress("windowing", enabled=not quiet) as progress:
+            result = plan_and_run(inputs, infos, options, spec, progress)
     except LstmdiagError as exc:
         fail(str(exc))
     except OSError as exc:
@@ -605,15 +688,22 @@ def window(
 
 @app.command()
 def stats(
-    inputs: Annotated[list[str], typer.Argument(help="Data files or folders.")],
+    inputs: Annotated[
+        list[str], typer.Argument(metavar="INPUTS...", help="Data files or folders.")
+    ],
     model: Annotated[
-        str | None, typer.Option("--model", help="Add the model's fixed time axis as a candidate.")
+        str | None,
+        typer.Option(
+            "--model", metavar="MODEL", help="Add the model's fixed time axis as a candidate."
+        ),
     ] = None,
     buckets: Annotated[
-        list[int] | None, typer.Option("--buckets", help="Bucket counts to plan (default 2 4 8).")
+        list[int] | None,
+        typer.Option("--buckets", metavar="K", help="Bucket counts to plan (default 2 4 8)."),
     ] = None,
     plot: Annotated[
-        str | None, typer.Option("--plot", help="Also draw the histogram to FILE.png or .svg.")
+        str | None,
+        typer.Option("--plot", metavar="FILE", help="Also draw the histogram to FILE.png or .svg."),
     ] = None,
     sequence_files: Annotated[
         bool, typer.Option("--sequence-files", help="Each array is ONE sequence (no batch axis).")
@@ -668,13 +758,18 @@ def stats(
 @app.command()
 def explain(
     text: Annotated[
-        str | None, typer.Argument(help="The error message (default: read from stdin).")
+        str | None,
+        typer.Argument(metavar="TEXT", help="The error message (default: read from stdin)."),
     ] = None,
     model: Annotated[
-        str | None, typer.Option("--model", help="Use this model's real shapes in the advice.")
+        str | None,
+        typer.Option(
+            "--model", metavar="MODEL", help="Use this model's real shapes in the advice."
+        ),
     ] = None,
     data: Annotated[
-        list[str] | None, typer.Option("--data", help="The data you fed (for the exact command).")
+        list[str] | None,
+        typer.Option("--data", metavar="PATH", help="The data you fed (for the exact command)."),
     ] = None,
     format: FormatOption = ModelFormat.table,
 ) -> None:

@@ -488,7 +488,9 @@ def _table_into_sequences(ev: Evidence, found: Shape) -> Diagnosis:
         return replace(
             missing_batch(ev, found),
             alternatives=(
-                Alternative("missing-axis", _windows_fix(t, f), "if the rows are a longer series"),
+                Alternative(
+                    "missing-axis", ev.fixes.window(t, f), "if the rows are a longer series"
+                ),
             ),
         )
     if a is not None and t is not None and a < t:

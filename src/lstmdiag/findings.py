@@ -146,6 +146,7 @@ class Report:
     findings: tuple[Finding, ...]
     notes: tuple[str, ...] = ()  # what was not checked (e.g. values without --deep)
     fail_on: Severity = Severity.ERROR
+    inputs: tuple[str, ...] = ()  # the data paths as given (a grouped fix names them)
 
     @property
     def ok(self) -> bool:

@@ -13,6 +13,7 @@ input = { audio = "data/audio/" }   # model input -> path
 exclude = ["*_meta.npy"]     # arrays to leave out (check and pad)
 
 [tool.lstmdiag.pad]
+out = "padded/"              # or stack = "padded.npy": a bare `lstmdiag pad` then works
 padding = "post"
 truncating = "post"
 value = 0.0                  # or "auto"
@@ -49,7 +50,17 @@ CHECK_KEYS = {
     "pad",
     "exclude",
 }
-PAD_KEYS = {"padding", "truncating", "value", "dtype", "mask", "maxlen", "sequence-files"}
+PAD_KEYS = {
+    "padding",
+    "truncating",
+    "value",
+    "dtype",
+    "mask",
+    "maxlen",
+    "sequence-files",
+    "out",
+    "stack",
+}
 
 
 @dataclass(frozen=True)
@@ -106,8 +117,9 @@ def _check_pad(pad: dict[str, Any], where: str) -> None:
     maxlen = pad.get("maxlen", 1)
     if maxlen != "auto" and (isinstance(maxlen, bool) or not isinstance(maxlen, int)):
         raise LstmdiagError(f"{where}: 'maxlen' must be a whole number or \"auto\"")
-    if "dtype" in pad and not isinstance(pad["dtype"], str):
-        raise LstmdiagError(f"{where}: 'dtype' must be a string")
+    for key in ("dtype", "out", "stack"):
+        if key in pad and not isinstance(pad[key], str):
+            raise LstmdiagError(f"{where}: '{key}' must be a string")
 
 
 def load_settings(path: str | None = None, cwd: Path | None = None) -> Settings:
@@ -181,5 +193,24 @@ def load_settings(path: str | None = None, cwd: Path | None = None) -> Settings:
         glob=_strings(table.get("glob", []), "glob", where),
         exclude=_strings(table.get("exclude", []), "exclude", where),
         input_map={name: _rel(base, p) for name, p in mapping.items()},
-        pad=dict(pad),
+        pad={
+            **pad,
+            **{k: _rel(base, pad[k]) for k in ("out", "stack") if k in pad},
+        },
     )
+
+
+def pad_paths(
+    settings: Settings, inputs: list[str] | None, out: str | None, stack: str | None
+) -> tuple[list[str], str | None, str | None]:
+    """Inputs and outputs for ``pad``: the command line's, else the configuration's."""
+    paths = list(inputs or settings.inputs)
+    if not paths:
+        raise LstmdiagError("no inputs: lstmdiag pad INPUTS... (or set inputs in [tool.lstmdiag])")
+    if out is None and stack is None:
+        out, stack = settings.pad.get("out"), settings.pad.get("stack")
+        if out is None and stack is None:
+            raise LstmdiagError(
+                "give --out DIR or --stack FILE (or set out or stack in [tool.lstmdiag.pad])"
+            )
+    return paths, out, stack

@@ -208,12 +208,25 @@ def _target_of(info: ArrayInfo, out: Path, given: list[str]) -> Path:
 
 
 # -- running --------------------------------------------------------------------------------
+@dataclass
+class _Counter:
+    total: int
+    report: Callable[[int, int], None] | None
+    done: int = 0
+
+    def add(self, count: int) -> None:
+        self.done += count
+        if self.report is not None:
+            self.report(self.done, self.total)
+
+
 def _write_table(
     table: Table,
     sink: ArraySink,
     timesteps: int,
     options: WindowOptions,
     starts: np.ndarray,
+    counter: _Counter | None = None,
 ) -> None:
     """Windows of one table into ``sink``, in blocks of at most BLOCK_BYTES, reading only the
     rows each block needs."""
@@ -225,10 +238,16 @@ def _write_table(
         lo, hi = int(chunk[0]), int(chunk[-1] + offsets[-1] + 1)
         rows = np.asarray(table.read(lo, hi), dtype=sink.dtype)
         sink.write(rows[(chunk - lo)[:, None] + offsets])
+        if counter is not None:
+            counter.add(len(chunk))
 
 
 def plan_and_run(
-    paths: list[str], infos: list[ArrayInfo], options: WindowOptions, model: ModelSpec | None
+    paths: list[str],
+    infos: list[ArrayInfo],
+    options: WindowOptions,
+    model: ModelSpec | None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> WindowResult:
     """Validate everything, then write every output atomically."""
     if (options.out is None) == (options.stack is None):
@@ -259,10 +278,11 @@ def plan_and_run(
     )
     _check_room(options, need, paths)
     outputs: list[WindowOutput] = []
+    counter = _Counter(sum(len(s) for s in starts), progress)
     if options.stack is not None:
-        _run_stack(tabs, starts, timesteps, options, outputs)
+        _run_stack(tabs, starts, timesteps, options, outputs, counter)
     else:
-        _run_per_input(paths, infos, tabs, starts, timesteps, options, outputs)
+        _run_per_input(paths, infos, tabs, starts, timesteps, options, outputs, counter)
     input_bytes = sum(t.rows * len(t.columns) * t.dtype.itemsize for t in tabs)
     notes = [n for t in tabs for n in t.notes]
     notes += [f"skipped {i.label} {i.shape}: not a (rows, features) table" for i in skipped]
@@ -334,6 +354,7 @@ def _run_stack(
     timesteps: int,
     options: WindowOptions,
     outputs: list[WindowOutput],
+    counter: _Counter,
 ) -> None:
     stack = options.stack
     assert stack is not None
@@ -360,7 +381,7 @@ def _run_stack(
         box = ctx.enter_context(Container(stack, "h5" if h5 else "npy"))
         sink = box.array("windows" if h5 else None, shape, np.dtype(dtype))
         for table, s in zip(tabs, starts, strict=True):
-            _write_table(table, sink, timesteps, options, s)
+            _write_table(table, sink, timesteps, options, s, counter)
         sink.close()
         if ys is not None and h5:
             box.copy("y", ys)
@@ -387,6 +408,7 @@ def _run_per_input(
     timesteps: int,
     options: WindowOptions,
     outputs: list[WindowOutput],
+    counter: _Counter,
 ) -> None:
     assert options.out is not None
     groups: dict[Path, list[tuple[ArrayInfo, Table, np.ndarray]]] = {}
@@ -402,7 +424,7 @@ def _run_per_input(
             for info, table, s in members:
                 shape = (len(s), timesteps, len(table.columns))
                 sink = box.array(info.key, shape, table.dtype)
-                _write_table(table, sink, timesteps, options, s)
+                _write_table(table, sink, timesteps, options, s, counter)
                 sink.close()
                 outputs.append(
                     WindowOutput(str(path), info.key, shape, table.dtype.name, info.label)

@@ -8,8 +8,16 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..findings import Report, Severity
+from ..findings import Finding, Report, Severity
 from ..model.spec import InputSpec, ModelSpec, fmt_shape
+from .grouping import (
+    EXAMPLES,
+    FindingGroup,
+    common_base,
+    group_findings,
+    plural,
+    relative,
+)
 from .safe import literal, visible
 
 if TYPE_CHECKING:
@@ -44,7 +52,28 @@ def accepts(spec: ModelSpec, inp: InputSpec) -> str:
     return f"{inp.name}: {what} shaped ({', '.join(dims)}); {batch}{time}."
 
 
-def inspect_view(spec: ModelSpec) -> RenderableType:
+def _whole_table(
+    title: str, header: list[str], rows: list[list[str]], width: int | None
+) -> RenderableType:
+    """A table whose cells are never cut; when it cannot fit ``width``, one line per row
+    (``header value`` pairs that wrap between whole words) instead."""
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
+    needed = sum(widths) + 3 * (len(widths) - 1) + 2
+    if width is None or needed <= width:
+        table = Table(title=title, title_justify="left", show_edge=False)
+        for h in header:
+            table.add_column(h, no_wrap=True)
+        for row in rows:
+            table.add_row(*[Text(c) for c in row])
+        return table
+    lines: list[RenderableType] = [Text(title, style="italic")]
+    for row in rows:
+        pairs = [f"{row[0]}:"] + [f"{h} {v}" for h, v in zip(header[1:], row[1:], strict=True) if v]
+        lines.append(Text("  " + "  ".join(pairs)))
+    return Group(*lines)
+
+
+def inspect_view(spec: ModelSpec, width: int | None = None) -> RenderableType:
     parts: list[RenderableType] = []
     head = Text.assemble(
         (visible(spec.path), "bold"),
@@ -52,16 +81,10 @@ def inspect_view(spec: ModelSpec) -> RenderableType:
         f" · Keras {spec.keras_version}" if spec.keras_version else " · Keras version unknown",
     )
     parts.append(head)
-    inputs = Table(title="Inputs", title_justify="left", show_edge=False)
-    for col in ("name", "shape", "dtype"):
-        inputs.add_column(col)
-    for i in spec.inputs:
-        inputs.add_row(literal(i.name), fmt_shape(i.shape), literal(i.dtype))
-    parts.append(inputs)
+    input_rows = [[visible(i.name), fmt_shape(i.shape), visible(i.dtype)] for i in spec.inputs]
+    parts.append(_whole_table("Inputs", ["name", "shape", "dtype"], input_rows, width))
     if spec.recurrent:
-        rec = Table(title="Recurrent layers", title_justify="left", show_edge=False)
-        for col in ("name", "class", "units", "input", "shape in", "seq", "flags"):
-            rec.add_column(col)
+        rows = []
         for r in spec.recurrent:
             cls = f"{r.wrapper}({r.class_name})" if r.wrapper else r.class_name
             flags = ", ".join(
@@ -73,16 +96,22 @@ def inspect_view(spec: ModelSpec) -> RenderableType:
                 )
                 if on
             )
-            rec.add_row(
-                literal(r.name),
-                literal(cls),
-                "?" if r.units is None else str(r.units),
-                literal(r.input or "?"),
-                fmt_shape(r.input_shape),
-                "yes" if r.return_sequences else "no",
-                flags,
+            rows.append(
+                [
+                    visible(r.name),
+                    visible(cls),
+                    "?" if r.units is None else str(r.units),
+                    visible(r.input or "?"),
+                    fmt_shape(r.input_shape),
+                    "yes" if r.return_sequences else "no",
+                    flags,
+                ]
             )
-        parts.append(rec)
+        header = ["name", "class", "units", "input", "shape in", "seq", "flags"]
+        if len(spec.inputs) == 1:  # one input: the column would repeat it on every row
+            header.pop(3)
+            rows = [row[:3] + row[4:] for row in rows]
+        parts.append(_whole_table("Recurrent layers", header, rows, width))
     elif spec.signature is not None:
         parts.append(
             Text(
@@ -127,62 +156,120 @@ def inspect_view(spec: ModelSpec) -> RenderableType:
     return Group(*parts)
 
 
+MANY_ROWS = 20  # past this many arrays the table lists only those with a problem
+
+
+def _file_table(
+    report: Report, base: str | None, verbose: bool, grouped: set[tuple[str, str | None]]
+) -> Table | None:
+    """One row per array; with many arrays only those with a problem that no grouped entry
+    already names (every array with -v)."""
+    multi = len(report.model.inputs) > 1
+    rows = list(report.files)
+    if len(rows) > MANY_ROWS and not verbose:
+        rows = [
+            r for r in rows if r.verdict in ("error", "warning") and (r.path, r.key) not in grouped
+        ]
+    if not rows:
+        return None
+    table = Table(show_edge=False)
+    width = max(len(visible(relative(r.label, base))) for r in rows)
+    table.add_column("file", no_wrap=True, min_width=min(width, 200))
+    if multi:
+        table.add_column("input", no_wrap=True)
+    table.add_column("found", no_wrap=True)
+    if multi:
+        table.add_column("expected", no_wrap=True)
+    table.add_column("verdict", no_wrap=True)
+    for row in rows:
+        cells: list[RenderableType] = [literal(relative(row.label, base))]
+        if multi:
+            cells.append(
+                literal(row.input or ("—" if row.role in ("input", "unknown") else f"({row.role})"))
+            )
+        cells.append(fmt_shape(row.shape))
+        if multi:
+            cells.append(
+                "—" if row.expected is None and row.role != "input" else fmt_shape(row.expected)
+            )
+        cells.append(Text(row.verdict, style=_STYLE[row.verdict]))
+        table.add_row(*cells)
+    return table
+
+
+def _finding_lines(f: Finding, base: str | None) -> list[RenderableType]:
+    """ruff/mypy style: ``path: kind: message``, then the fix indented."""
+    lines: list[RenderableType] = [
+        Text.assemble(
+            visible(relative(f.label, base)) + ": ",
+            (f"{f.severity.value} {f.kind.value}", _STYLE[f.severity.value]),
+            ": " + visible(f.message),
+        )
+    ]
+    if f.fix:
+        lines.append(literal(f"    fix: {f.fix}", style="cyan"))
+    for _kind, fix, when in f.alternatives:
+        lines.append(literal(f"    or, {when}: {fix}", style="cyan"))
+    return lines
+
+
+def _group_lines(g: FindingGroup, base: str | None, verbose: bool) -> list[RenderableType]:
+    f = g.first
+    shown = [relative(x.label, base) for x in g.findings]
+    examples = shown if verbose else shown[:EXAMPLES]
+    more = len(shown) - len(examples)
+    lines: list[RenderableType] = [
+        Text.assemble(
+            (f"{f.severity.value} {f.kind.value}", _STYLE[f.severity.value]),
+            ": " + visible(g.summary),
+        ),
+        literal(
+            "    e.g. " + ", ".join(examples) + (f" (+{more} more; -v lists them)" if more else "")
+        ),
+        literal(f"    {f.message}", style="dim"),
+    ]
+    if g.fix:
+        lines.append(literal(f"    fix: {g.fix}", style="cyan"))
+    return lines
+
+
 def check_view(report: Report, verbose: bool = False) -> RenderableType:
     parts: list[RenderableType] = []
-    s = report.summary
     problems = [f for f in report.findings if f.severity is not Severity.INFO or verbose]
+    base = common_base([r.path for r in report.files])
     if problems or verbose:
-        table = Table(show_edge=False)
-        for col in ("file", "input", "found", "expected", "verdict"):
-            table.add_column(col, overflow="fold")
-        hidden = 0
-        shown_ok = 0
-        for row in report.files:
-            if row.verdict == "ok" and not verbose:
-                shown_ok += 1
-                if shown_ok > MAX_OK_ROWS:
-                    hidden += 1
-                    continue
-            table.add_row(
-                literal(row.label),
-                literal(
-                    row.input or ("—" if row.role in ("input", "unknown") else f"({row.role})")
-                ),
-                fmt_shape(row.shape),
-                "—" if row.expected is None and row.role != "input" else fmt_shape(row.expected),
-                Text(row.verdict, style=_STYLE[row.verdict]),
-            )
-        if hidden:
-            table.add_row(f"… {hidden} more ok", "", "", "", Text("ok", style="green"))
-        parts.append(table)
-        for f in problems:
-            line = Text.assemble(
-                (f"{f.severity.value:<7} ", _STYLE[f.severity.value]),
-                (f"{f.kind.value:<14} ", "bold"),
-                visible(f"{f.label}: {f.message}"),
-            )
-            parts.append(line)
-            if f.fix:
-                parts.append(literal(f"        fix: {f.fix}", style="cyan"))
-            for _kind, fix, when in f.alternatives:
-                parts.append(literal(f"        or, {when}: {fix}", style="cyan"))
+        if base is not None:
+            parts.append(literal(f"in {base}/", style="bold"))
+        entries = problems if verbose else group_findings(problems, report.inputs)
+        grouped = {
+            (f.path, f.key) for e in entries if isinstance(e, FindingGroup) for f in e.findings
+        }
+        table = _file_table(report, base, verbose, grouped)
+        if table is not None:
+            parts.append(table)
+        for entry in entries:
+            if isinstance(entry, FindingGroup):
+                parts.extend(_group_lines(entry, base, verbose))
+            else:
+                parts.extend(_finding_lines(entry, base))
     for note in report.notes:
         parts.append(literal(f"note: {note}", style="cyan"))
+    parts.append(_summary_line(report))
+    return Group(*parts)
+
+
+def _summary_line(report: Report) -> Text:
+    s = report.summary
     style = "bold red" if s.errors or s.dataset_errors else ("yellow" if s.warnings else "green")
     model = report.model
     ins = ", ".join(f"{i.name} {fmt_shape(i.shape)}" for i in model.inputs)
-    parts.append(
-        Text(
-            visible(
-                f"{s.files} array{'' if s.files == 1 else 's'} checked against {model.path} "
-                f"[{ins}]: {s.ok} ok, {s.warnings} warnings, {s.errors} errors"
-                + (f"; {s.not_inputs} not model inputs (not checked)" if s.not_inputs else "")
-                + (f"; {s.dataset_errors} dataset errors" if s.dataset_errors else "")
-            ),
-            style=style,
-        )
+    text = (
+        f"{plural(s.files, 'array')} checked against {model.path} [{ins}]: {s.ok} ok, "
+        f"{plural(s.warnings, 'warning')}, {plural(s.errors, 'error')}"
+        + (f"; {s.not_inputs} not model inputs (not checked)" if s.not_inputs else "")
+        + (f"; {plural(s.dataset_errors, 'dataset error')}" if s.dataset_errors else "")
     )
-    return Group(*parts)
+    return Text(visible(text), style=style)
 
 
 def pad_view(result: PadResult, options: PadOptions) -> RenderableType:
@@ -194,7 +281,7 @@ def pad_view(result: PadResult, options: PadOptions) -> RenderableType:
     )
     parts.append(
         literal(
-            f"Padded {result.sequences} sequences to {to}"
+            f"Padded {plural(result.sequences, 'sequence')} to {to}"
             f": {result.truncated} truncated, {result.padded} padded; padding {options.padding}, "
             f"truncating {options.truncating}, value {result.value_text or result.value}"
         )
@@ -221,9 +308,10 @@ def pad_view(result: PadResult, options: PadOptions) -> RenderableType:
         if result.collisions:
             parts.append(
                 Text(
-                    f"warning: {result.collisions} real timesteps equal the padding value "
-                    f"{result.value_text or result.value}: a mask would hide them too. Re-run "
-                    "with --value auto.",
+                    f"warning: {plural(result.collisions, 'real timestep')} "
+                    f"{'equals' if result.collisions == 1 else 'equal'} the padding value "
+                    f"{result.value_text or result.value}: a mask would hide "
+                    f"{'it' if result.collisions == 1 else 'them'} too. Re-run with --value auto.",
                     style="yellow",
                 )
             )
@@ -245,7 +333,8 @@ def stats_view(stats: LengthStats) -> RenderableType:
     pct = "  ".join(f"p{q} {v}" for q, v in stats.percentiles.items())
     parts.append(
         Text(
-            f"{stats.count} sequences, {stats.total_steps} timesteps: min {stats.min}"
+            f"{plural(stats.count, 'sequence')}, {plural(stats.total_steps, 'timestep')}: "
+            f"min {stats.min}"
             f"  {pct}  max {stats.max}  (mean {stats.mean:.1f})",
             style="bold",
         )
@@ -326,11 +415,11 @@ def window_view(result: WindowResult) -> RenderableType:
     ratio = result.output_bytes / max(1, result.input_bytes)
     parts: list[RenderableType] = [
         literal(
-            f"{result.windows} windows of {result.timesteps} timesteps "
+            f"{plural(result.windows, 'window')} of {plural(result.timesteps, 'timestep')} "
             f"({result.timesteps_reason}) from {result.rows} rows: "
             f"{human_bytes(result.output_bytes)}, {ratio:.1f}x the input"
             + (
-                f"; {result.dropped_for_target} windows without a target row dropped"
+                f"; {plural(result.dropped_for_target, 'window')} without a target row dropped"
                 if result.dropped_for_target
                 else ""
             )

@@ -1,0 +1,118 @@
+"""Findings that repeat, shown once: 957 files with the same cause are one entry with the range
+of what was found, a few example paths and ONE fix for all of them. Machine formats keep one
+record per array; only the human view groups.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+from dataclasses import dataclass
+
+from ..findings import Finding
+
+GROUP_AT = 3  # this many findings with one cause are shown as one entry
+EXAMPLES = 3
+
+
+@dataclass(frozen=True)
+class FindingGroup:
+    findings: tuple[Finding, ...]
+    summary: str  # "957 arrays: 3-199 timesteps; the model takes exactly 10"
+    fix: str | None  # one fix for all of them
+
+    @property
+    def first(self) -> Finding:
+        return self.findings[0]
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """``1 error``, ``2 errors``; ``many`` for irregular words (``1 axis``, ``2 axes``)."""
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+def _template(f: Finding) -> str | None:
+    """The fix with this array's own path taken out, so equal causes compare equal."""
+    if f.fix is None:
+        return None
+    text = f.fix
+    for form in (shlex.quote(f.label), shlex.quote(f.path), f.label, f.path):
+        text = text.replace(form, "{}")
+    return text
+
+
+def _key(f: Finding) -> tuple[object, ...]:
+    head = f.message.split(":", 1)[0] if f.kind.value not in ("timesteps", "features") else ""
+    return (f.kind, f.severity, f.input, f.expected, _template(f), head)
+
+
+def _range(values: list[int]) -> str:
+    lo, hi = min(values), max(values)
+    return str(lo) if lo == hi else f"{lo}-{hi}"
+
+
+def _summary(findings: list[Finding]) -> str:
+    f = findings[0]
+    count = plural(len(findings), "array")
+    expected = f.expected or ()
+    shapes = [x.found for x in findings if x.found is not None]
+    if f.kind.value == "timesteps" and len(expected) > 1 and all(len(s) > 1 for s in shapes):
+        steps = [int(s[1] or 0) for s in shapes]
+        return f"{count}: {_range(steps)} timesteps; the model takes exactly {expected[1]}"
+    if f.kind.value == "features" and shapes and all(len(s) == len(expected) for s in shapes):
+        last = [int(s[-1] or 0) for s in shapes]
+        return f"{count}: {_range(last)} features; the model takes {expected[-1]}"
+    return f"{count}: {f.message}"
+
+
+def _one_fix(template: str | None, inputs: tuple[str, ...]) -> str | None:
+    if template is None:
+        return None
+    if "{}" not in template:
+        return template  # a Python snippet: the same for each array
+    if not inputs:
+        return template.replace("{}", "DATA")
+    return template.replace("{}", " ".join(shlex.quote(i) for i in inputs))
+
+
+def group_findings(
+    findings: list[Finding], inputs: tuple[str, ...]
+) -> list[Finding | FindingGroup]:
+    """Findings in their order, with those sharing one cause (kind, severity, input, expected
+    shape, fix) merged into one group when there are GROUP_AT or more."""
+    buckets: dict[tuple[object, ...], list[Finding]] = {}
+    for f in findings:
+        buckets.setdefault(_key(f), []).append(f)
+    out: list[Finding | FindingGroup] = []
+    done: set[tuple[object, ...]] = set()
+    for f in findings:
+        key = _key(f)
+        members = buckets[key]
+        if len(members) < GROUP_AT:
+            out.append(f)
+            continue
+        if key in done:
+            continue
+        done.add(key)
+        out.append(FindingGroup(tuple(members), _summary(members), _one_fix(_template(f), inputs)))
+    return out
+
+
+def common_base(paths: list[str]) -> str | None:
+    """The folder every path is under, when there is one worth naming."""
+    if len(paths) < 2:
+        return None
+    try:
+        base = os.path.commonpath(paths)
+    except ValueError:
+        return None
+    if base in ("", ".", "/") or base in paths:
+        return None
+    return base
+
+
+def relative(path: str, base: str | None) -> str:
+    if base is None:
+        return path
+    rel = os.path.relpath(path, base)
+    return path if rel.startswith("..") else rel
