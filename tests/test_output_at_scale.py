@@ -140,3 +140,21 @@ def test_progress_never_shows_in_a_pipe_or_quickly() -> None:
     quick.enabled = True
     quick(1, 10)  # within the first second: nothing yet
     assert quick.bar is None
+
+
+def test_bare_window_runs_the_configuration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data").mkdir()
+    np.save(tmp_path / "data" / "s.npy", np.ones((30, 8), np.float32))
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.lstmdiag]\ninputs = ["data"]\n\n[tool.lstmdiag.window]\nout = "w"\n'
+        "timesteps = 10\nstride = 5\n"
+    )
+    result = run_cli("window")
+    assert result.exit_code == 0, result.stderr
+    assert np.load(tmp_path / "w" / "s.npy").shape == (5, 10, 8)
+    (tmp_path / "pyproject.toml").write_text('[tool.lstmdiag.window]\nstride = "4"\n')
+    bad = run_cli("window", "data", "-T", "3", "--out", "x")
+    assert bad.exit_code == 2 and "'stride' must be a whole number" in bad.stderr

@@ -571,12 +571,13 @@ def pad(
 @app.command()
 def window(
     inputs: Annotated[
-        list[str],
+        list[str] | None,
         typer.Argument(
             metavar="INPUTS...",
-            help="Series or tables: .npy/.npz/.h5 (rows, features) or (rows,), CSV, Parquet.",
+            help="Series or tables: .npy/.npz/.h5 (rows, features) or (rows,), CSV, Parquet; "
+            "default: [tool.lstmdiag].",
         ),
-    ],
+    ] = None,
     timesteps: Annotated[
         int | None, typer.Option("--timesteps", "-T", help="Rows per window.", metavar="T")
     ] = None,
@@ -587,11 +588,13 @@ def window(
         ),
     ] = None,
     stride: Annotated[
-        int, typer.Option("--stride", help="Rows between window starts.", metavar="S")
-    ] = 1,
+        int | None,
+        typer.Option("--stride", help="Rows between window starts [1].", metavar="S"),
+    ] = None,
     rate: Annotated[
-        int, typer.Option("--rate", help="Rows between timesteps in a window.", metavar="R")
-    ] = 1,
+        int | None,
+        typer.Option("--rate", help="Rows between timesteps in a window [1].", metavar="R"),
+    ] = None,
     columns: Annotated[
         str | None,
         typer.Option(
@@ -633,6 +636,12 @@ def window(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = (
         False
     ),
+    config: Annotated[
+        str | None,
+        typer.Option(
+            "--config", metavar="PATH", help="Read [tool.lstmdiag.window] from this file."
+        ),
+    ] = None,
 ) -> None:
     """Cut series and tables into the (samples, timesteps, features) windows a model takes,
     exactly as keras.utils.timeseries_dataset_from_array (all batches, in order), streamed.
@@ -642,12 +651,19 @@ def window(
     import numpy as np
 
     from .data.discover import DEFAULT_GLOBS, describe_paths
+    from .settings import load_settings, pad_paths
     from .windowing import WindowOptions, plan_and_run
 
+    try:
+        settings = load_settings(config)
+        inputs, out, stack = pad_paths(settings, inputs, out, stack, "window")
+    except LstmdiagError as exc:
+        fail(str(exc))
+    conf = settings.window
     options = WindowOptions(
-        timesteps=timesteps,
-        stride=stride,
-        rate=rate,
+        timesteps=timesteps if timesteps is not None else conf.get("timesteps"),
+        stride=stride if stride is not None else conf.get("stride", 1),
+        rate=rate if rate is not None else conf.get("rate", 1),
         columns=tuple(c.strip() for c in columns.split(",")) if columns else None,
         target=target,
         horizon=horizon,

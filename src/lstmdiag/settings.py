@@ -48,8 +48,10 @@ CHECK_KEYS = {
     "glob",
     "input",
     "pad",
+    "window",
     "exclude",
 }
+WINDOW_KEYS = {"out", "stack", "timesteps", "stride", "rate"}
 PAD_KEYS = {
     "padding",
     "truncating",
@@ -76,6 +78,7 @@ class Settings:
     exclude: tuple[str, ...] = ()
     input_map: dict[str, str] = field(default_factory=dict)
     pad: dict[str, Any] = field(default_factory=dict)
+    window: dict[str, Any] = field(default_factory=dict)
 
 
 def _find_pyproject(start: Path) -> Path | None:
@@ -164,6 +167,7 @@ def load_settings(path: str | None = None, cwd: Path | None = None) -> Settings:
                 f"{where}.pad: unknown key '{key}' (known: {', '.join(sorted(PAD_KEYS))})"
             )
     _check_pad(pad, f"{where}.pad")
+    window = _window_table(table.get("window", {}), f"{where}.window")
     base = file.parent
     model = table.get("model")
     if model is not None and not isinstance(model, str):
@@ -197,20 +201,49 @@ def load_settings(path: str | None = None, cwd: Path | None = None) -> Settings:
             **pad,
             **{k: _rel(base, pad[k]) for k in ("out", "stack") if k in pad},
         },
+        window={
+            **window,
+            **{k: _rel(base, window[k]) for k in ("out", "stack") if k in window},
+        },
     )
 
 
+def _window_table(window: Any, where: str) -> dict[str, Any]:
+    if not isinstance(window, dict):
+        raise LstmdiagError(f"{where}: must be a table")
+    for key, value in window.items():
+        if key not in WINDOW_KEYS:
+            raise LstmdiagError(
+                f"{where}: unknown key '{key}' (known: {', '.join(sorted(WINDOW_KEYS))})"
+            )
+        if key in ("out", "stack") and not isinstance(value, str):
+            raise LstmdiagError(f"{where}: '{key}' must be a string")
+        if key in ("timesteps", "stride", "rate") and (
+            isinstance(value, bool) or not isinstance(value, int) or value < 1
+        ):
+            raise LstmdiagError(f"{where}: '{key}' must be a whole number >= 1")
+    return dict(window)
+
+
 def pad_paths(
-    settings: Settings, inputs: list[str] | None, out: str | None, stack: str | None
+    settings: Settings,
+    inputs: list[str] | None,
+    out: str | None,
+    stack: str | None,
+    command: str = "pad",
 ) -> tuple[list[str], str | None, str | None]:
-    """Inputs and outputs for ``pad``: the command line's, else the configuration's."""
+    """Inputs and outputs for ``pad`` or ``window``: the command line's, else the
+    configuration's ([tool.lstmdiag] inputs, [tool.lstmdiag.COMMAND] out / stack)."""
     paths = list(inputs or settings.inputs)
     if not paths:
-        raise LstmdiagError("no inputs: lstmdiag pad INPUTS... (or set inputs in [tool.lstmdiag])")
+        raise LstmdiagError(
+            f"no inputs: lstmdiag {command} INPUTS... (or set inputs in [tool.lstmdiag])"
+        )
+    table = settings.pad if command == "pad" else settings.window
     if out is None and stack is None:
-        out, stack = settings.pad.get("out"), settings.pad.get("stack")
+        out, stack = table.get("out"), table.get("stack")
         if out is None and stack is None:
             raise LstmdiagError(
-                "give --out DIR or --stack FILE (or set out or stack in [tool.lstmdiag.pad])"
+                f"give --out DIR or --stack FILE (or set out or stack in [tool.lstmdiag.{command}])"
             )
     return paths, out, stack
