@@ -20,7 +20,11 @@ class Case:
 
 
 def single_input_models(exts: tuple[str, ...]) -> list[str]:
-    return sorted(n for n, t in TRUTH.items() if len(t["inputs"]) == 1 and n.endswith(exts))
+    return sorted(
+        n
+        for n, t in TRUTH.items()
+        if len(t["inputs"]) == 1 and n.endswith(exts) and "custom" not in t
+    )
 
 
 def cases_for(name: str, spec: ModelSpec | None = None) -> list[Case]:

@@ -27,6 +27,7 @@ def test_inspect_json_shape() -> None:
         "masking",
         "outputs",
         "signature",
+        "notes",
     }
     assert data["inputs"] == [
         {
@@ -48,6 +49,7 @@ def test_inspect_json_shape() -> None:
         "stateful": False,
         "unroll": False,
         "go_backwards": False,
+        "kernel_features": 8,
     }
     assert data["format"] == "keras" and data["model_class"] == "Functional"
 

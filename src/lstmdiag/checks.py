@@ -626,6 +626,21 @@ def check_arrays(
     infos = discover.drop_excluded(infos, options.exclude)
     roles = classify(model, infos, options.mapping)
     general, together = _dataset_findings(model, infos, roles)
+    general += [
+        Finding(
+            Kind.MODEL_STRUCTURE,
+            Severity.WARNING,
+            model.path,
+            None,
+            None,
+            None,
+            None,
+            note,
+            "re-save the model from the code that trained it (model.save('model.keras'))",
+            culprit="model",
+        )
+        for note in model.notes
+    ]
     ignored = expand_kinds(tuple(options.ignore))
     files: list[FileResult] = []
     findings: list[Finding] = []

@@ -11,6 +11,7 @@ from ..errors import LstmdiagError
 from .config import spec_from_config
 from .json_arch import parse_config_text
 from .spec import ModelSpec
+from .weights import legacy_kernels, witness
 
 
 def _text(value: Any) -> str | None:
@@ -26,6 +27,7 @@ def read(path: Path, shown: str) -> ModelSpec:
         with h5py.File(path, "r") as f:
             attrs = dict(f.attrs.items())
             groups = sorted(f.keys())
+            kernels = legacy_kernels(f)
     except (OSError, ValueError) as exc:
         raise LstmdiagError(f"{shown}: not a readable HDF5 file ({exc})") from None
     config = _text(attrs.get("model_config"))
@@ -38,8 +40,9 @@ def read(path: Path, shown: str) -> ModelSpec:
         raise LstmdiagError(f"{shown}: an HDF5 file without a Keras model_config attribute")
     top = parse_config_text(config, shown, "model_config")
     try:
-        return spec_from_config(
+        spec = spec_from_config(
             top, path=shown, fmt="h5", keras_version=_text(attrs.get("keras_version"))
         )
     except LstmdiagError as exc:
         raise LstmdiagError(f"{shown}: {exc}") from None
+    return witness(spec, kernels)

@@ -44,6 +44,9 @@ def read(path: Path, shown: str) -> ModelSpec:
         if isinstance(meta, dict) and isinstance(meta.get("keras_version"), str):
             version = meta["keras_version"]
     try:
-        return spec_from_config(top, path=shown, fmt="keras", keras_version=version)
+        spec = spec_from_config(top, path=shown, fmt="keras", keras_version=version)
     except LstmdiagError as exc:
         raise LstmdiagError(f"{shown}: {exc}") from None
+    from .weights import keras3_kernels, witness  # h5py: only when there are weights to read
+
+    return witness(spec, keras3_kernels(path, top))

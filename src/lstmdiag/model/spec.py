@@ -41,6 +41,7 @@ class RecurrentLayer:
     stateful: bool
     unroll: bool
     go_backwards: bool
+    kernel_features: int | None = None  # features per timestep, from the saved kernel's shape
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class ModelSpec:
     keras_generation: int | None = None  # 2 (Keras 1/2, tf.keras) or 3; None when unknown
     outputs: tuple[Shape | None, ...] = ()  # propagated output shapes (None: unknown)
     signature: str | None = None  # an exported SavedModel: the serving signature read
+    notes: tuple[str, ...] = ()  # disagreements between the config and the weights
 
     @property
     def keras_major(self) -> int | None:
@@ -112,6 +114,7 @@ class ModelSpec:
                     "stateful": r.stateful,
                     "unroll": r.unroll,
                     "go_backwards": r.go_backwards,
+                    "kernel_features": r.kernel_features,
                 }
                 for r in self.recurrent
             ],
@@ -121,4 +124,5 @@ class ModelSpec:
             ],
             "outputs": [None if o is None else list(o) for o in self.outputs],
             "signature": self.signature,
+            "notes": list(self.notes),
         }

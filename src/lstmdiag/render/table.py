@@ -133,6 +133,11 @@ def inspect_view(spec: ModelSpec, width: int | None = None) -> RenderableType:
             parts.append(Text(visible(f"Mask: {m.layer} — {what}")))
     else:
         parts.append(Text("Mask: none (padding is seen as real data)"))
+    for note in spec.notes:
+        parts.append(literal(f"warning: {note}", style="yellow"))
+    for r in spec.recurrent:
+        if r.kernel_features is not None and r.input_shape and r.input_shape[-1] is None:
+            parts.append(literal(f"{r.name}: {r.kernel_features} features (from its weights)"))
     if spec.unknown_layers:
         parts.append(
             Text(
