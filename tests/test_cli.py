@@ -44,6 +44,7 @@ def test_inspect_json_shape() -> None:
         "wrapper": "Bidirectional",
         "units": 4,
         "input": "series",
+        "inputs": ["series"],
         "input_shape": [None, 10, 8],
         "return_sequences": True,
         "stateful": False,

@@ -44,6 +44,11 @@ def test_reader_matches_live_keras(name: str) -> None:
         for m in spec.masking
     ]
     assert masks == truth["masking"]
+    # Every model input each recurrent layer's call depends on (keyword tensors included).
+    if "recurrent_inputs" in truth:
+        assert [list(r.inputs) for r in spec.recurrent] == truth["recurrent_inputs"]
+    elif len(spec.inputs) == 1:
+        assert all(r.inputs == (spec.inputs[0].name,) for r in spec.recurrent)
     if name.endswith(".json") and name.startswith("k3/"):
         assert spec.keras_version is None  # Keras 3 to_json() does not record it
     else:

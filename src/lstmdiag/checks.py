@@ -153,7 +153,7 @@ def _from_diagnosis(info: ArrayInfo, inp: InputSpec, d: Diagnosis, extra: str = 
 def _evidence(
     model: ModelSpec, info: ArrayInfo, inp: InputSpec, options: CheckOptions, found: Shape
 ) -> Evidence:
-    masked = any(m.input == inp.name for m in model.masking)
+    masked = model.is_masked(inp.name)
     tokens = any(e.input == inp.name for e in model.embeddings)
     return Evidence(
         expected=(None, *inp.shape[1:]),  # a fixed batch is checked on its own
@@ -228,7 +228,7 @@ def _check_ragged(
 ) -> list[Finding]:
     """A collection of sequences (time, ...) of possibly different lengths."""
     assert info.shape is not None and info.lengths is not None
-    masked = any(m.input == inp.name for m in model.masking)
+    masked = model.is_masked(inp.name)
     expected = inp.shape
     lengths = np.asarray(info.lengths)
     lo, hi = (int(lengths.min()), int(lengths.max())) if lengths.size else (0, 0)

@@ -321,7 +321,7 @@ def _unmasked(model: ModelSpec | None, inputs: list[str], value: float | None) -
     out = []
     for name in inputs:
         embedding = next((e for e in model.embeddings if e.input == name), None)
-        if any(m.input == name for m in model.masking):
+        if model.is_masked(name):
             continue
         if embedding is not None and value == 0:
             out.append(

@@ -57,7 +57,8 @@ def time_axis(model: ModelSpec, inp: InputSpec) -> int | None:
     """The input's time axis (1) when it has one, else None.
 
     An input has a time axis when it is (batch, time, features...) — rank 3 or more — or when
-    a rank-2 input feeds an Embedding (token ids: (batch, time)); an exported SavedModel has no
+    a rank-2 input feeds an Embedding (token ids: (batch, time)) or is a sequence layer's
+    ``mask=`` (batch, time); an exported SavedModel has no
     layers to look at, so there an integer rank-2 input counts as token ids. A rank-2 float input
     (batch, features) feeds Dense-like layers: its axis 1 is features, never padded.
     """
@@ -65,6 +66,8 @@ def time_axis(model: ModelSpec, inp: InputSpec) -> int | None:
         return 1
     if len(inp.shape) == 2 and any(e.input == inp.name for e in model.embeddings):
         return 1
+    if len(inp.shape) == 2 and any(m.mask_input == inp.name for m in model.masking):
+        return 1  # a (batch, time) mask passed as ``mask=`` to a sequence layer
     if len(inp.shape) == 2 and model.signature is not None and inp.dtype.startswith("int"):
         return 1  # an exported model records no layers: integer (batch, n) inputs are tokens
     return None

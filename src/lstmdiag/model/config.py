@@ -11,8 +11,8 @@ reported as unknown.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, TypeGuard
 
 from ..errors import LstmdiagError
 from . import shapes as S
@@ -25,6 +25,11 @@ MaybeShape = Shape | None
 class _Tensor:
     shape: MaybeShape
     source: str | None  # the model input on this tensor's main path
+    deps: frozenset[str] = frozenset()  # every model input this tensor depends on
+
+    def derive(self, shape: MaybeShape) -> _Tensor:
+        """A tensor computed from this one (same main path, same dependencies)."""
+        return _Tensor(shape, self.source, self.deps)
 
 
 def dtype_name(raw: Any) -> str:
@@ -161,7 +166,7 @@ class _Walker:
         if given is not None:
             tensor = given[0] if given else _Tensor(shape, None)
             if tensor.shape is None:
-                tensor = _Tensor(shape, tensor.source)
+                tensor = tensor.derive(shape)
         else:
             if shape is None:
                 raise LstmdiagError(
@@ -169,7 +174,7 @@ class _Walker:
                     "save it after it has been built or called on data"
                 )
             inputs.append(InputSpec(name=name, shape=shape, dtype=dtype))
-            tensor = _Tensor(shape, name)
+            tensor = _Tensor(shape, name, frozenset({name}))
         return self._run_chain(layers, start, [tensor], key, inputs)
 
     def _run_chain(
@@ -187,8 +192,8 @@ class _Walker:
                 # Keras 3 records the built input shape of every layer: use it when our
                 # propagation lost track (unknown layer before this one).
                 recorded = S.as_shape(built.get("input_shape"))
-                current = [_Tensor(recorded, current[0].source)]
-            current = self.layer(layer, current[:1], (*key, index), f"layer_{index}")
+                current = [current[0].derive(recorded)]
+            current = self.layer(layer, current[:1], {}, (*key, index), f"layer_{index}")
         return inputs, current
 
     def _functional(
@@ -210,12 +215,12 @@ class _Walker:
             if given is not None and position < len(given):
                 tensor = given[position]
                 if tensor.shape is None:
-                    tensor = _Tensor(shape, tensor.source)
+                    tensor = tensor.derive(shape)
             else:
                 if shape is None:
                     raise LstmdiagError(f"input layer {name!r} declares no shape")
                 inputs.append(InputSpec(name=name, shape=shape, dtype=_declared_dtype(layer_cfg)))
-                tensor = _Tensor(shape, name)
+                tensor = _Tensor(shape, name, frozenset({name}))
             outputs[(name, 0)] = [tensor]
 
         pending = True
@@ -231,24 +236,12 @@ class _Walker:
                 for node_index, node in enumerate(nodes):
                     if (name, node_index) in outputs:
                         continue
-                    refs = _node_refs(node)
-                    if any((r.layer, r.node) not in outputs for r in refs):
+                    fed = _fed(node, outputs, by_name)
+                    if fed is None:
                         pending = True
                         continue
-                    tensors = []
-                    for r in refs:
-                        produced = outputs[(r.layer, r.node)]
-                        source = produced[0].source if produced else None
-                        tensor = (
-                            produced[r.tensor]
-                            if r.tensor < len(produced)
-                            else _Tensor(None, source)
-                        )
-                        if tensor.shape is None and r.shape is not None:
-                            tensor = _Tensor(r.shape, tensor.source)
-                        tensors.append(tensor)
                     record_key = (*key, index) if node_index == 0 else None
-                    outputs[(name, node_index)] = self.layer(layer, tensors, record_key, name)
+                    outputs[(name, node_index)] = self.layer(layer, *fed, record_key, name)
                     progressed = True
             if not progressed:
                 break
@@ -263,13 +256,18 @@ class _Walker:
         self,
         layer: dict[str, Any],
         inputs: list[_Tensor],
+        keyword: dict[str, list[_Tensor]],
         key: tuple[int, ...] | None,
         fallback_name: str,
     ) -> list[_Tensor]:
+        """Apply one layer to its positional ``inputs``; ``keyword`` tensors (``mask=``,
+        ``initial_state=``, ``value=``) add only to what its outputs depend on."""
         class_name = str(layer.get("class_name", ""))
         cfg = _layer_cfg(layer)
         name = _layer_name(layer, fallback_name)
         main = _first(inputs)
+        everything = inputs + [t for ts in keyword.values() for t in ts]
+        main = _Tensor(main.shape, main.source, frozenset().union(*(t.deps for t in everything)))
         if _is_model(layer):
             self._silent += key is None
             try:
@@ -281,10 +279,14 @@ class _Walker:
             return outs
         if self._silent:
             key = None
+        if key is not None and (
+            class_name in S.RECURRENT_CLASSES or class_name in S.WRAPPER_CLASSES
+        ):
+            self._mask_arguments(name, main, keyword.get("mask", []), key)
         if class_name in S.RECURRENT_CLASSES:
             if key is not None:
                 self._record_rnn(name, class_name, None, cfg, main, key)
-            return [_Tensor(s, main.source) for s in S.rnn_outputs(class_name, cfg, main.shape)]
+            return [main.derive(s) for s in S.rnn_outputs(class_name, cfg, main.shape)]
         if class_name in S.WRAPPER_CLASSES:
             return self._wrapper(name, class_name, cfg, main, key)
         if class_name == "Masking" and key is not None:
@@ -314,8 +316,21 @@ class _Walker:
             is_op = module.startswith("keras.src.ops") or class_name in S.KERAS_OP_CLASSES
             if key is not None and not is_op:
                 self.unknown.append(f"{name} ({class_name or '?'})")
-            return [_Tensor(None, main.source)]
-        return [_Tensor(s, main.source) for s in rule(cfg, [t.shape for t in inputs])]
+            return [main.derive(None)]
+        return [main.derive(s) for s in rule(cfg, [t.shape for t in inputs])]
+
+    def _mask_arguments(
+        self, name: str, main: _Tensor, masks: list[_Tensor], key: tuple[int, ...]
+    ) -> None:
+        """``layer(x, mask=m)`` with ``m`` from another model input: the sequence layer skips
+        the steps where ``m`` is False. (Keras 3 also writes Embedding/Masking masks this way,
+        as ops on the data's own input: those are recorded with their layer already.)"""
+        for mask in masks:
+            if mask.source == main.source:
+                continue
+            self.masking.append(
+                (key, MaskSpec(name, "mask argument", None, main.source, mask.source))
+            )
 
     def _wrapper(
         self,
@@ -327,30 +342,34 @@ class _Walker:
     ) -> list[_Tensor]:
         inner = cfg.get("layer")
         if not isinstance(inner, dict):
-            return [_Tensor(None, main.source)]
+            return [main.derive(None)]
         inner_class = str(inner.get("class_name", ""))
         inner_cfg = _layer_cfg(inner)
         shape = main.shape
         if class_name == "Bidirectional":
             if inner_class not in S.RECURRENT_CLASSES:
-                return [_Tensor(None, main.source)]
+                return [main.derive(None)]
             if key is not None:
                 self._record_rnn(name, inner_class, class_name, inner_cfg, main, key)
             fw = S.rnn_outputs(inner_class, inner_cfg, shape)[0]
-            return [_Tensor(s, main.source) for s in S.bidirectional_merge(cfg, fw)]
+            return [main.derive(s) for s in S.bidirectional_merge(cfg, fw)]
         # TimeDistributed: the inner layer sees (batch,) + shape[2:], once per timestep.
         if shape is None or len(shape) < 3:
-            return [_Tensor(None, main.source)]
-        step = _Tensor((shape[0], *shape[2:]), main.source)
+            return [main.derive(None)]
+        step = main.derive((shape[0], *shape[2:]))
         if inner_class in S.RECURRENT_CLASSES and key is not None:
             self._record_rnn(name, inner_class, class_name, inner_cfg, main, key)
         inner_out = self.layer(
-            inner, [step], key if inner_class not in S.RECURRENT_CLASSES else None, f"{name}_inner"
+            inner,
+            [step],
+            {},
+            key if inner_class not in S.RECURRENT_CLASSES else None,
+            f"{name}_inner",
         )
         out = inner_out[0].shape if inner_out else None
         if out is None:
-            return [_Tensor(None, main.source)]
-        return [_Tensor((shape[0], shape[1], *out[1:]), main.source)]
+            return [main.derive(None)]
+        return [main.derive((shape[0], shape[1], *out[1:]))]
 
     def _record_rnn(
         self,
@@ -370,6 +389,7 @@ class _Walker:
                     wrapper=wrapper,
                     units=S.rnn_units(class_name, cfg),
                     input=main.source,
+                    inputs=tuple(sorted(main.deps)),
                     input_shape=main.shape,
                     return_sequences=bool(cfg.get("return_sequences", False)),
                     stateful=bool(cfg.get("stateful", False)),
@@ -400,36 +420,82 @@ def _refs(raw: Any) -> list[tuple[str, int, int]]:
         raw = [raw]
     refs = []
     for item in raw:
-        if (
-            isinstance(item, list)
-            and len(item) >= 3
-            and isinstance(item[0], str)
-            and isinstance(item[1], int)
-            and isinstance(item[2], int)
-        ):
+        if _is_triple(item):
             refs.append((item[0], item[1], item[2]))
     return refs
 
 
-def _node_refs(node: Any) -> list[_Ref]:
-    """The tensors a node consumes, in call order."""
-    refs: list[_Ref] = []
+def _node_refs(node: Any) -> tuple[list[_Ref], dict[str, list[_Ref]]]:
+    """The tensors a node consumes: positional ones in call order, and keyword ones by name
+    (a Keras 3 call with keyword arguments only counts them as positional, in order)."""
+    positional: list[_Ref] = []
+    keyword: dict[str, list[_Ref]] = {}
     if isinstance(node, dict):  # Keras 3: {"args": [...], "kwargs": {...}}
-        _collect_keras3(node.get("args"), refs)
-        if not refs:
-            _collect_keras3(node.get("kwargs"), refs)
-        return refs
-    if isinstance(node, list):  # Keras 1/2: [[name, node, tensor, kwargs?], ...]
+        _collect_keras3(node.get("args"), positional)
+        kwargs = node.get("kwargs")
+        for name, value in kwargs.items() if isinstance(kwargs, dict) else ():
+            _collect_keras3(value, keyword.setdefault(str(name), []) if positional else positional)
+    elif isinstance(node, list):  # Keras 1/2: [[name, node, tensor, kwargs?], ...]
         for entry in node:
-            if (
-                isinstance(entry, list)
-                and len(entry) >= 3
-                and isinstance(entry[0], str)
-                and isinstance(entry[1], int)
-                and isinstance(entry[2], int)
-            ):
-                refs.append(_Ref(entry[0], entry[1], entry[2]))
-    return refs
+            if _is_triple(entry):
+                positional.append(_Ref(entry[0], entry[1], entry[2]))
+                kwargs = entry[3] if len(entry) >= 4 else None
+                for name, value in kwargs.items() if isinstance(kwargs, dict) else ():
+                    _collect_triples(value, keyword.setdefault(str(name), []))
+    # Keras 2 repeats the call's kwargs on every entry of the node: count each tensor once.
+    return positional, {k: list(dict.fromkeys(refs)) for k, refs in keyword.items()}
+
+
+def _is_triple(value: Any) -> TypeGuard[list[Any]]:
+    return (
+        isinstance(value, list)
+        and len(value) >= 3
+        and isinstance(value[0], str)
+        and isinstance(value[1], int)
+        and isinstance(value[2], int)
+    )
+
+
+def _collect_triples(value: Any, refs: list[_Ref]) -> None:
+    """Keras 2 call kwargs: a tensor argument is serialized as ``[layer, node, tensor]``."""
+    if _is_triple(value):
+        refs.append(_Ref(value[0], value[1], value[2]))
+    elif isinstance(value, dict):
+        for item in value.values():
+            _collect_triples(item, refs)
+    elif isinstance(value, list):
+        for item in value:
+            _collect_triples(item, refs)
+
+
+Fed = tuple[list[_Tensor], dict[str, list[_Tensor]]]
+
+
+def _fed(
+    node: Any, outputs: dict[tuple[str, int], list[_Tensor]], layers: dict[str, Any]
+) -> Fed | None:
+    """The positional and keyword tensors of a node, or None while one is not computed yet.
+    A keyword "triple" naming no layer of this model is a plain value, not a tensor."""
+    positional, keyword = _node_refs(node)
+    keyword = {k: [r for r in refs if r.layer in layers] for k, refs in keyword.items()}
+    needed = positional + [r for refs in keyword.values() for r in refs]
+    if any((r.layer, r.node) not in outputs for r in needed):
+        return None
+    return (
+        [_resolve(r, outputs) for r in positional],
+        {k: [_resolve(r, outputs) for r in refs] for k, refs in keyword.items() if refs},
+    )
+
+
+def _resolve(ref: _Ref, outputs: dict[tuple[str, int], list[_Tensor]]) -> _Tensor:
+    produced = outputs[(ref.layer, ref.node)]
+    if ref.tensor < len(produced):
+        tensor = produced[ref.tensor]
+    else:
+        tensor = produced[0].derive(None) if produced else _Tensor(None, None)
+    if tensor.shape is None and ref.shape is not None:
+        tensor = tensor.derive(ref.shape)
+    return tensor
 
 
 def _collect_keras3(value: Any, refs: list[_Ref]) -> None:
@@ -437,13 +503,7 @@ def _collect_keras3(value: Any, refs: list[_Ref]) -> None:
         if value.get("class_name") == "__keras_tensor__":
             cfg = value.get("config") or {}
             history = cfg.get("keras_history")
-            if (
-                isinstance(history, list)
-                and len(history) >= 3
-                and isinstance(history[0], str)
-                and isinstance(history[1], int)
-                and isinstance(history[2], int)
-            ):
+            if _is_triple(history):
                 refs.append(_Ref(history[0], history[1], history[2], S.as_shape(cfg.get("shape"))))
             return
         for item in value.values():
@@ -476,12 +536,25 @@ def spec_from_config(top: Any, *, path: str, fmt: str, keras_version: str | None
         model_class=class_name,
         sequential=class_name == "Sequential",
         inputs=tuple(inputs),
-        recurrent=tuple(r for _, r in sorted(walker.recurrent, key=lambda kv: kv[0])),
+        recurrent=_in_input_order(walker.recurrent, inputs),
         masking=tuple(m for _, m in sorted(walker.masking, key=lambda kv: kv[0])),
         embeddings=tuple(e for _, e in sorted(walker.embeddings, key=lambda kv: kv[0])),
         unknown_layers=tuple(walker.unknown),
         keras_generation=generation,
         outputs=tuple(t.shape for t in outs),
+    )
+
+
+def _in_input_order(
+    found: list[tuple[tuple[int, ...], RecurrentLayer]], inputs: list[InputSpec]
+) -> tuple[RecurrentLayer, ...]:
+    """Recurrent layers in layer order, each listing its model inputs in the model's order."""
+    order = {spec.name: n for n, spec in enumerate(inputs)}
+    return tuple(
+        replace(
+            r, inputs=tuple(sorted(r.inputs, key=lambda name: (order.get(name, 1 << 30), name)))
+        )
+        for _, r in sorted(found, key=lambda kv: kv[0])
     )
 
 

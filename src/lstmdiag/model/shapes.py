@@ -228,6 +228,18 @@ def _dense(cfg: dict[str, Any], inputs: list[MaybeShape]) -> list[MaybeShape]:
     return [(*shape[:-1], units)]
 
 
+def _attention(cfg: dict[str, Any], inputs: list[MaybeShape]) -> list[MaybeShape]:
+    """MultiHeadAttention: the query's shape, its last axis ``output_shape`` when set."""
+    query = inputs[0] if inputs else None
+    if query is None or len(query) < 3:
+        return [None]
+    out = cfg.get("output_shape")
+    if out is None:
+        return [query]
+    tail = as_shape(out if isinstance(out, list | tuple) else [out])
+    return [None if tail is None else (*query[:-1], *tail)]
+
+
 def _embedding(cfg: dict[str, Any], inputs: list[MaybeShape]) -> list[MaybeShape]:
     shape = inputs[0] if inputs else None
     dim = _int(cfg.get("output_dim"))
@@ -424,6 +436,7 @@ RULES: dict[str, Rule] = {
     "Dense": _dense,
     "TimeDistributedDense": _dense,
     "Embedding": _embedding,
+    "MultiHeadAttention": _attention,
     "Flatten": _flatten,
     "Reshape": _reshape,
     "Permute": _permute,

@@ -42,16 +42,20 @@ class RecurrentLayer:
     unroll: bool
     go_backwards: bool
     kernel_features: int | None = None  # features per timestep, from the saved kernel's shape
+    inputs: tuple[str, ...] = ()  # every model input its call depends on (mask=, initial_state=)
 
 
 @dataclass(frozen=True)
 class MaskSpec:
-    """A layer that produces a mask: ``Masking(mask_value)`` or ``Embedding(mask_zero=True)``."""
+    """A layer that produces a mask: ``Masking(mask_value)``, ``Embedding(mask_zero=True)``,
+    or a sequence layer called with ``mask=`` (class_name ``"mask argument"``; ``mask_input``
+    is the model input that mask comes from)."""
 
     layer: str
     class_name: str
     mask_value: float | None
     input: str | None
+    mask_input: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,11 @@ class ModelSpec:
         """2 for Keras 1/2 and tf.keras, 3 for Keras 3; ``None`` when nothing says."""
         return self.keras_generation
 
+    def is_masked(self, name: str) -> bool:
+        """Whether padding in input ``name`` is skipped: a mask is computed from it, or it is
+        itself a ``mask=`` input (then it must be padded on the same side as its data)."""
+        return any(m.input == name or m.mask_input == name for m in self.masking)
+
     def input_named(self, name: str) -> InputSpec | None:
         return next((i for i in self.inputs if i.name == name), None)
 
@@ -109,6 +118,7 @@ class ModelSpec:
                     "wrapper": r.wrapper,
                     "units": r.units,
                     "input": r.input,
+                    "inputs": list(r.inputs),
                     "input_shape": None if r.input_shape is None else list(r.input_shape),
                     "return_sequences": r.return_sequences,
                     "stateful": r.stateful,
@@ -119,7 +129,12 @@ class ModelSpec:
                 for r in self.recurrent
             ],
             "masking": [
-                {"layer": m.layer, "class_name": m.class_name, "mask_value": m.mask_value}
+                {
+                    "layer": m.layer,
+                    "class_name": m.class_name,
+                    "mask_value": m.mask_value,
+                    "mask_input": m.mask_input,
+                }
                 for m in self.masking
             ],
             "outputs": [None if o is None else list(o) for o in self.outputs],

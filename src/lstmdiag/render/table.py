@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..findings import Finding, Report, Severity
-from ..model.spec import InputSpec, ModelSpec, fmt_shape
+from ..model.spec import InputSpec, MaskSpec, ModelSpec, RecurrentLayer, fmt_shape
 from .grouping import (
     EXAMPLES,
     FindingGroup,
@@ -50,6 +50,22 @@ def accepts(spec: ModelSpec, inp: InputSpec) -> str:
     tokens = any(e.input == inp.name for e in spec.embeddings)
     what = "integer token-id arrays" if tokens else f"{inp.dtype} arrays"
     return f"{inp.name}: {what} shaped ({', '.join(dims)}); {batch}{time}."
+
+
+def _mask_text(m: MaskSpec) -> str:
+    if m.class_name == "Masking":
+        return f"Masking(mask_value={m.mask_value!r})"
+    if m.class_name == "Embedding":
+        return "Embedding(mask_zero=True): token id 0 is padding"
+    source = f"input '{m.mask_input}'" if m.mask_input else "a computed tensor"
+    return f"mask= argument from {source}: steps where it is False are skipped"
+
+
+def _fed_by(r: RecurrentLayer) -> str:
+    """The input on the layer's main path, then any others it uses (``mask=``, states)."""
+    others = [visible(name) for name in r.inputs if name != r.input]
+    main = visible(r.input or "?")
+    return f"{main} (+ {', '.join(others)})" if others else main
 
 
 def _whole_table(
@@ -101,7 +117,7 @@ def inspect_view(spec: ModelSpec, width: int | None = None) -> RenderableType:
                     visible(r.name),
                     visible(cls),
                     "?" if r.units is None else str(r.units),
-                    visible(r.input or "?"),
+                    _fed_by(r),
                     fmt_shape(r.input_shape),
                     "yes" if r.return_sequences else "no",
                     flags,
@@ -125,12 +141,7 @@ def inspect_view(spec: ModelSpec, width: int | None = None) -> RenderableType:
         pass
     elif spec.masking:
         for m in spec.masking:
-            what = (
-                f"Masking(mask_value={m.mask_value!r})"
-                if m.class_name == "Masking"
-                else "Embedding(mask_zero=True): token id 0 is padding"
-            )
-            parts.append(Text(visible(f"Mask: {m.layer} — {what}")))
+            parts.append(Text(visible(f"Mask: {m.layer} — {_mask_text(m)}")))
     else:
         parts.append(Text("Mask: none (padding is seen as real data)"))
     for note in spec.notes:
