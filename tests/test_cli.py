@@ -28,6 +28,7 @@ def test_inspect_json_shape() -> None:
         "outputs",
         "signature",
         "notes",
+        "submodels",
     }
     assert data["inputs"] == [
         {
@@ -67,6 +68,7 @@ def test_check_json_and_github_formats() -> None:
         "errors": 5,
         "not_inputs": 0,
         "dataset_errors": 0,
+        "dataset_warnings": 0,
     }
     short = next(f for f in data["findings"] if f["path"].endswith("short.npy"))
     assert short["kind"] == "timesteps" and short["expected"] == [None, 10, 8]

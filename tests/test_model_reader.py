@@ -205,7 +205,7 @@ def test_a_config_that_disagrees_with_its_weights_is_said(tmp_path: Path) -> Non
         f.attrs["model_config"] = text.replace("10, 8]", "10, 5]")  # the input now says 5
     spec = read_model(src)
     assert spec.inputs[0].shape == (None, 10, 5)
-    assert any("its saved kernel (8, 32) takes 8" in n for n in spec.notes)
+    assert any("its saved kernel (8, 32) takes 8" in n.text for n in spec.notes)
     from lstmdiag.checks import check_arrays
     from lstmdiag.data.discover import describe_paths
 

@@ -635,8 +635,8 @@ def check_arrays(
             None,
             None,
             None,
-            note,
-            "re-save the model from the code that trained it (model.save('model.keras'))",
+            note.text,
+            note.fix,
             culprit="model",
         )
         for note in model.notes

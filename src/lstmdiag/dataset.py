@@ -36,9 +36,17 @@ def _count(info: ArrayInfo) -> int | None:
 
 def missing_inputs(model: ModelSpec, roles: Sequence[Assignment]) -> list[DatasetProblem]:
     fed = {a.input for a in roles if a.role is Role.INPUT}
+    # A subclassed root may feed only some of its sub-models: one no data reaches is not
+    # reported, a sub-model with some of its inputs fed and others not is.
+    unfed = {
+        i.name
+        for _, sub in model.submodels
+        if not any(i.name in fed for i in sub.inputs)
+        for i in sub.inputs
+    }
     out = []
     for inp in model.inputs:
-        if inp.name in fed:
+        if inp.name in fed or inp.name in unfed:
             continue
         out.append(
             DatasetProblem(

@@ -137,6 +137,7 @@ class Summary:
     errors: int
     not_inputs: int = 0  # targets, masks, lengths: listed, not checked
     dataset_errors: int = 0  # errors about no single array (a model input without data)
+    dataset_warnings: int = 0  # warnings about no single array (the model file itself)
 
 
 @dataclass(frozen=True, repr=False)
@@ -173,6 +174,10 @@ class Report:
             dataset_errors=sum(
                 f.severity is Severity.ERROR and (f.path, f.key) not in rows for f in self.findings
             ),
+            dataset_warnings=sum(
+                f.severity is Severity.WARNING and (f.path, f.key) not in rows
+                for f in self.findings
+            ),
         )
 
     def exit_code(self, fail_on: Severity = Severity.ERROR) -> int:
@@ -193,5 +198,6 @@ class Report:
                 "errors": s.errors,
                 "not_inputs": s.not_inputs,
                 "dataset_errors": s.dataset_errors,
+                "dataset_warnings": s.dataset_warnings,
             },
         }

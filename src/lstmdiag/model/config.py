@@ -519,15 +519,22 @@ def spec_from_config(top: Any, *, path: str, fmt: str, keras_version: str | None
         raise LstmdiagError("not a Keras model config (no 'class_name'/'config' at the top)")
     class_name = str(top["class_name"])
     if class_name not in S.MODEL_CLASSES:
-        raise LstmdiagError(f"the config describes a {class_name!r}, not a model")
+        nested = _nested_models(top["config"])
+        if not nested:
+            raise LstmdiagError(_not_a_model(class_name, top))
+        from .subclassed import compose  # a subclassed root whose config holds its sub-models
+
+        subs = [
+            (name, spec_from_config(sub, path=name, fmt=fmt, keras_version=keras_version))
+            for name, sub in nested
+        ]
+        return compose(class_name, subs, path, fmt, keras_version or _version_of(top))
     walker = _Walker()
     try:
         inputs, outs = walker.model(class_name, top["config"], None, (), top.get("build_config"))
     except RecursionError as exc:
         raise LstmdiagError("the model config is nested too deeply to read") from exc
-    version = keras_version or (
-        str(top["keras_version"]) if isinstance(top.get("keras_version"), str) else None
-    )
+    version = keras_version or _version_of(top)
     generation = _generation(version, top)
     return ModelSpec(
         path=path,
@@ -543,6 +550,58 @@ def spec_from_config(top: Any, *, path: str, fmt: str, keras_version: str | None
         keras_generation=generation,
         outputs=tuple(t.shape for t in outs),
     )
+
+
+def _nested_models(cfg: Any, prefix: str = "", depth: int = 0) -> list[tuple[str, Any]]:
+    """Model configs inside a subclassed root's own config (``get_config()`` returning
+    ``{"encoder": serialize_keras_object(self.encoder)}``), outermost only, by their key."""
+    found: list[tuple[str, Any]] = []
+    if not isinstance(cfg, dict) or depth > 4:
+        return found
+    for key, value in cfg.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, list):
+            items = [(f"{name}[{i}]", v) for i, v in enumerate(value)]
+        else:
+            items = [(name, value)]
+        for label, item in items:
+            if not isinstance(item, dict):
+                continue
+            cls = item.get("class_name")
+            if (
+                isinstance(cls, str)
+                and cls in S.MODEL_CLASSES
+                and isinstance(item.get("config"), dict)
+            ):
+                found.append((label, item))
+            else:
+                found += _nested_models(item, f"{label}.", depth + 1)
+    return found
+
+
+def _version_of(top: dict[str, Any]) -> str | None:
+    return str(top["keras_version"]) if isinstance(top.get("keras_version"), str) else None
+
+
+def _not_a_model(class_name: str, top: dict[str, Any]) -> str:
+    """Why a config whose root is no Keras model class cannot be read: a subclassed model (its
+    config has no layers; it may say what it was built on) or some other object."""
+    cfg = top.get("config")
+    if isinstance(cfg, dict) and "layers" in cfg:
+        return f"the config describes a {class_name!r} with layers but no graph of Keras's own"
+    built = top.get("build_config")
+    shape = built.get("input_shape") if isinstance(built, dict) else None
+    on = f"; it was built on inputs shaped {json.dumps(shape)}" if shape else ""
+    module = str(top.get("module") or "")
+    saved_as_model = bool(top.get("registered_name")) or "build_config" in top
+    if saved_as_model and not module.startswith("keras.") and isinstance(cfg, dict):
+        return (
+            f"the root model {class_name!r} is a subclassed model: its call() cannot be read "
+            f"statically and the file describes none of its sub-models{on}. Save a functional "
+            "model, or each functional sub-model on its own (model.encoder.save("
+            "'encoder.keras')), and check against that"
+        )
+    return f"the config describes a {class_name!r}, not a model"
 
 
 def _in_input_order(

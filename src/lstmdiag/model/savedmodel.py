@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from ..errors import LstmdiagError
+from . import subclassed
 from .config import spec_from_config
 from .signatures import serving_inputs
 from .spec import ModelSpec
@@ -36,6 +37,11 @@ def read(folder: Path, shown: str) -> ModelSpec:
             data = pb.read_bytes()
         except OSError as exc:
             raise LstmdiagError(f"{shown}: cannot read {pb.name}: {exc.strerror}") from None
+        if pb.name == "keras_metadata.pb":
+            objects = subclassed.metadata_objects(data)
+            root = subclassed.is_subclassed_root(objects)
+            if root is not None:
+                return subclassed.from_metadata(objects, root, shown)
         match = _ROOT.search(data)
         if match is None:
             continue

@@ -69,6 +69,14 @@ class EmbeddingSpec:
 
 
 @dataclass(frozen=True)
+class Note:
+    """Something about the model file itself that the user should know, with its fix."""
+
+    text: str
+    fix: str
+
+
+@dataclass(frozen=True)
 class ModelSpec:
     """Everything the static reader found in one model file."""
 
@@ -85,7 +93,9 @@ class ModelSpec:
     keras_generation: int | None = None  # 2 (Keras 1/2, tf.keras) or 3; None when unknown
     outputs: tuple[Shape | None, ...] = ()  # propagated output shapes (None: unknown)
     signature: str | None = None  # an exported SavedModel: the serving signature read
-    notes: tuple[str, ...] = ()  # disagreements between the config and the weights
+    notes: tuple[Note, ...] = ()  # config/weights disagreements, a subclassed root
+    # A subclassed root: the functional/Sequential sub-models it owns, by attribute name.
+    submodels: tuple[tuple[str, ModelSpec], ...] = ()
 
     @property
     def keras_major(self) -> int | None:
@@ -139,5 +149,6 @@ class ModelSpec:
             ],
             "outputs": [None if o is None else list(o) for o in self.outputs],
             "signature": self.signature,
-            "notes": list(self.notes),
+            "notes": [n.text for n in self.notes],
+            "submodels": {name: [i.name for i in sub.inputs] for name, sub in self.submodels},
         }

@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .spec import ModelSpec, RecurrentLayer
+from .spec import ModelSpec, Note, RecurrentLayer
 
 MAX_WEIGHTS_BYTES = 4 << 30  # a .keras weights member is read only up to this size
 
@@ -150,9 +150,12 @@ def witness(spec: ModelSpec, kernels: dict[str, tuple[int, ...]]) -> ModelSpec:
         channels = {shape[-1]} | ({shape[2]} if layer.class_name.startswith("ConvLSTM") else set())
         if features not in channels:
             notes.append(
-                f"layer {layer.name!r}: the config gives it {shape[-1]} features per timestep "
-                f"but its saved kernel {kernel} takes {features}; the file is inconsistent "
-                "(edited config, or weights from another model)"
+                Note(
+                    f"layer {layer.name!r}: the config gives it {shape[-1]} features per "
+                    f"timestep but its saved kernel {kernel} takes {features}; the file is "
+                    "inconsistent (edited config, or weights from another model)",
+                    "re-save the model from the code that trained it (model.save('model.keras'))",
+                )
             )
         layers.append(replace(layer, kernel_features=features))
     return replace(spec, recurrent=tuple(layers), notes=tuple(notes))

@@ -145,7 +145,7 @@ def inspect_view(spec: ModelSpec, width: int | None = None) -> RenderableType:
     else:
         parts.append(Text("Mask: none (padding is seen as real data)"))
     for note in spec.notes:
-        parts.append(literal(f"warning: {note}", style="yellow"))
+        parts.append(literal(f"warning: {note.text}", style="yellow"))
     for r in spec.recurrent:
         if r.kernel_features is not None and r.input_shape and r.input_shape[-1] is None:
             parts.append(literal(f"{r.name}: {r.kernel_features} features (from its weights)"))
@@ -276,7 +276,8 @@ def check_view(report: Report, verbose: bool = False) -> RenderableType:
 
 def _summary_line(report: Report) -> Text:
     s = report.summary
-    style = "bold red" if s.errors or s.dataset_errors else ("yellow" if s.warnings else "green")
+    warned = s.warnings or s.dataset_warnings
+    style = "bold red" if s.errors or s.dataset_errors else ("yellow" if warned else "green")
     model = report.model
     ins = ", ".join(f"{i.name} {fmt_shape(i.shape)}" for i in model.inputs)
     text = (
@@ -284,6 +285,11 @@ def _summary_line(report: Report) -> Text:
         f"{plural(s.warnings, 'warning')}, {plural(s.errors, 'error')}"
         + (f"; {s.not_inputs} not model inputs (not checked)" if s.not_inputs else "")
         + (f"; {plural(s.dataset_errors, 'dataset error')}" if s.dataset_errors else "")
+        + (
+            f"; {plural(s.dataset_warnings, 'model or dataset warning')}"
+            if s.dataset_warnings
+            else ""
+        )
     )
     return Text(visible(text), style=style)
 
