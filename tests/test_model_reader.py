@@ -177,7 +177,27 @@ def test_weights_witness_after_a_custom_layer(name: str) -> None:
     assert layer.kernel_features == live["input_shape"][-1] == 16
     assert layer.input_shape is not None and layer.input_shape[-1] == 16
     assert layer.input_shape[1] in (None, live["input_shape"][1])  # time: known or honest None
+    if name.startswith("k3/"):  # Keras 3 records every layer's build shape: all of it is known
+        assert layer.input_shape == tuple(live["input_shape"])
     assert spec.notes == ()
+
+
+def test_a_recorded_build_shape_that_contradicts_the_config_is_said(tmp_path: Path) -> None:
+    """Keras 3 writes the shape each layer was built on; an edited Input shape no longer
+    matches it, and neither is silently trusted."""
+    top = json.loads((MODELS / "k3/seq_fixed.json").read_text())
+    first = top["config"]["layers"][0]["config"]
+    assert first["batch_shape"] == [None, 10, 8]
+    first["batch_shape"] = [None, 10, 5]
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(top))
+    spec = read_model(edited)
+    assert [n.text for n in spec.notes] == [
+        "layer 'lstm': the config's shapes give it (None, 10, 5), but it was built on "
+        "(None, 10, 8); the file is inconsistent (an edited config?), so its shapes cannot be "
+        "trusted"
+    ]
+    assert read_model(MODELS / "k3/seq_fixed.json").notes == ()
 
 
 def test_every_fixture_and_corpus_kernel_agrees_with_the_config(corpus: Path) -> None:

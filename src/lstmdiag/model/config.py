@@ -16,7 +16,16 @@ from typing import Any, TypeGuard
 
 from ..errors import LstmdiagError
 from . import shapes as S
-from .spec import EmbeddingSpec, InputSpec, MaskSpec, ModelSpec, RecurrentLayer, Shape
+from .spec import (
+    EmbeddingSpec,
+    InputSpec,
+    MaskSpec,
+    ModelSpec,
+    Note,
+    RecurrentLayer,
+    Shape,
+    fmt_shape,
+)
 
 MaybeShape = Shape | None
 
@@ -115,6 +124,7 @@ class _Walker:
         self.masking: list[tuple[tuple[int, ...], MaskSpec]] = []
         self.embeddings: list[tuple[tuple[int, ...], EmbeddingSpec]] = []
         self.unknown: list[str] = []
+        self.notes: list[Note] = []
         self._silent = 0  # > 0 while re-walking a shared nested model (node index >= 1)
 
     # -- models ---------------------------------------------------------------------------
@@ -187,12 +197,6 @@ class _Walker:
     ) -> tuple[list[InputSpec], list[_Tensor]]:
         for index in range(start, len(layers)):
             layer = layers[index]
-            built = _layer_cfg(layer).get("build_config") or layer.get("build_config")
-            if current and current[0].shape is None and isinstance(built, dict):
-                # Keras 3 records the built input shape of every layer: use it when our
-                # propagation lost track (unknown layer before this one).
-                recorded = S.as_shape(built.get("input_shape"))
-                current = [current[0].derive(recorded)]
             current = self.layer(layer, current[:1], {}, (*key, index), f"layer_{index}")
         return inputs, current
 
@@ -265,7 +269,7 @@ class _Walker:
         class_name = str(layer.get("class_name", ""))
         cfg = _layer_cfg(layer)
         name = _layer_name(layer, fallback_name)
-        main = _first(inputs)
+        main = self._recorded(layer, name, _first(inputs), key)
         everything = inputs + [t for ts in keyword.values() for t in ts]
         main = _Tensor(main.shape, main.source, frozenset().union(*(t.deps for t in everything)))
         if _is_model(layer):
@@ -318,6 +322,32 @@ class _Walker:
                 self.unknown.append(f"{name} ({class_name or '?'})")
             return [main.derive(None)]
         return [main.derive(s) for s in rule(cfg, [t.shape for t in inputs])]
+
+    def _recorded(
+        self, layer: dict[str, Any], name: str, main: _Tensor, key: tuple[int, ...] | None
+    ) -> _Tensor:
+        """Keras 3 records the shape each layer was built on (``build_config``): it fills a
+        shape our propagation lost (after an unknown layer) and must agree with one we know."""
+        built = _layer_cfg(layer).get("build_config") or layer.get("build_config")
+        recorded = S.as_shape(built.get("input_shape")) if isinstance(built, dict) else None
+        if recorded is None:
+            return main
+        if main.shape is None:
+            return main.derive(recorded)
+        clash = len(main.shape) != len(recorded) or any(
+            a is not None and b is not None and a != b
+            for a, b in zip(main.shape[1:], recorded[1:], strict=True)
+        )
+        if clash and key is not None:
+            self.notes.append(
+                Note(
+                    f"layer {name!r}: the config's shapes give it {fmt_shape(main.shape)}, but it "
+                    f"was built on {fmt_shape(recorded)}; the file is inconsistent (an edited "
+                    "config?), so its shapes cannot be trusted",
+                    "re-save the model from the code that trained it (model.save('model.keras'))",
+                )
+            )
+        return main
 
     def _mask_arguments(
         self, name: str, main: _Tensor, masks: list[_Tensor], key: tuple[int, ...]
@@ -549,6 +579,7 @@ def spec_from_config(top: Any, *, path: str, fmt: str, keras_version: str | None
         unknown_layers=tuple(walker.unknown),
         keras_generation=generation,
         outputs=tuple(t.shape for t in outs),
+        notes=tuple(walker.notes),
     )
 
 

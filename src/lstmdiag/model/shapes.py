@@ -82,7 +82,7 @@ def _int(value: Any) -> int | None:
 
 def as_shape(value: Any) -> MaybeShape:
     """A shape from config JSON (list, or SavedModel's ``{"class_name": "__tuple__"}``)."""
-    if isinstance(value, dict) and value.get("class_name") == "__tuple__":
+    if isinstance(value, dict) and value.get("class_name") in ("__tuple__", "TensorShape"):
         value = value.get("items")
     if not isinstance(value, list | tuple):
         return None

@@ -153,7 +153,7 @@ def inspect_view(spec: ModelSpec, width: int | None = None) -> RenderableType:
         parts.append(
             Text(
                 visible(
-                    "Unknown layers (shapes after them are not propagated): "
+                    "Unknown layers (shapes after them come only from what the file recorded): "
                     + ", ".join(spec.unknown_layers)
                 ),
                 style="yellow",
