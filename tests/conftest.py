@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +20,23 @@ MODELS = FIXTURES / "models"
 DATA = FIXTURES / "data"
 CORPUS = ROOT.parent / "shared" / "corpus"
 TRUTH: dict[str, Any] = json.loads((MODELS / "truth.json").read_text())
+
+
+def run_keras_child(script: str, *args: object) -> str:
+    """Run ``tests/SCRIPT`` (real Keras: TensorFlow may abort a process) on the CPU; its
+    stdout's last line, after asserting it exited 0."""
+    env = dict(os.environ, CUDA_VISIBLE_DEVICES="-1", TF_CPP_MIN_LOG_LEVEL="3")
+    proc = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name(script)), *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    lines = proc.stdout.strip().splitlines()
+    return lines[-1] if lines else ""
 
 
 def run_cli(*args: str) -> Any:

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +15,7 @@ from lstmdiag.checks import CheckOptions, check_arrays
 from lstmdiag.data.discover import describe_paths
 from lstmdiag.model import read_model
 
-from .conftest import MODELS, run_cli
+from .conftest import MODELS, run_cli, run_keras_child
 
 pytestmark = [
     pytest.mark.keras,
@@ -28,17 +25,7 @@ CHILD = Path(__file__).with_name("keras_dataset_child.py")
 
 
 def _keras(flavour: str, out: Path) -> dict[str, Any]:
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="-1")
-    proc = subprocess.run(
-        [sys.executable, str(CHILD), flavour, str(MODELS), str(out)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
+    return dict(json.loads(run_keras_child(CHILD.name, flavour, MODELS, out)))
 
 
 @pytest.fixture(scope="module", params=["keras", "tf_keras"])

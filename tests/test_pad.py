@@ -6,8 +6,6 @@ import hashlib
 import importlib.util
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +18,7 @@ from lstmdiag.data.discover import describe_paths
 from lstmdiag.errors import LstmdiagError
 from lstmdiag.padding import PadOptions, pad_block, pad_list, plan_pad, run_pad
 
-from .conftest import DATA, MODELS, run_cli
+from .conftest import DATA, MODELS, run_cli, run_keras_child
 
 HERE = Path(__file__).resolve().parent
 
@@ -63,22 +61,9 @@ def _keras_outputs(flavour: str, cases: list[dict[str, Any]], tmp: Path) -> dict
         for c in cases
     ]
     (tmp / "params.json").write_text(json.dumps(params))
-    env = dict(os.environ, CUDA_VISIBLE_DEVICES="-1", TF_CPP_MIN_LOG_LEVEL="3")
-    proc = subprocess.run(
-        [
-            sys.executable,
-            str(HERE / "keras_pad_child.py"),
-            flavour,
-            str(tmp / "cases.npz"),
-            str(tmp / "params.json"),
-            str(tmp / "out.npz"),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
+    run_keras_child(
+        "keras_pad_child.py", flavour, tmp / "cases.npz", tmp / "params.json", tmp / "out.npz"
     )
-    assert proc.returncode == 0, proc.stderr[-2000:]
     with np.load(tmp / "out.npz") as out:
         return {k: out[k] for k in out.files}
 

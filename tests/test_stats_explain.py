@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -18,7 +15,7 @@ from hypothesis import strategies as st
 
 from lstmdiag.stats import brute_force_buckets, compute_stats, optimal_buckets
 
-from .conftest import MODELS, run_cli
+from .conftest import MODELS, run_cli, run_keras_child
 
 HERE = Path(__file__).resolve().parent
 
@@ -109,16 +106,7 @@ def test_explain_unknown_text_exits_1() -> None:
 
 
 def _real_messages(flavour: str) -> dict[str, str | None]:
-    env = dict(os.environ, CUDA_VISIBLE_DEVICES="-1", TF_CPP_MIN_LOG_LEVEL="3")
-    proc = subprocess.run(
-        [sys.executable, str(HERE / "keras_errors_child.py"), flavour],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return dict(json.loads(run_keras_child("keras_errors_child.py", flavour)))
 
 
 # case -> (kind, expected dims, found dims) as lstmdiag should read them from the message

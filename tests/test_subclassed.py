@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +16,7 @@ from lstmdiag.errors import LstmdiagError
 from lstmdiag.model import read_model
 from lstmdiag.model.config import spec_from_config
 
-from .conftest import MODELS, run_cli
+from .conftest import MODELS, run_cli, run_keras_child
 
 CHILD = Path(__file__).with_name("keras_subclassed_child.py")
 
@@ -97,17 +94,7 @@ def test_check_of_a_subclassed_root(tmp_path: Path) -> None:
 @pytest.mark.skipif(importlib.util.find_spec("tensorflow") is None, reason="needs lstmdiag[tf]")
 @pytest.mark.parametrize("flavour", ["tf_keras", "keras"])
 def test_subclassed_models_saved_by_real_keras(flavour: str, tmp_path: Path) -> None:
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="-1")
-    proc = subprocess.run(
-        [sys.executable, str(CHILD), flavour, str(tmp_path)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    truth = json.loads(proc.stdout.strip().splitlines()[-1])
+    truth = json.loads(run_keras_child(CHILD.name, flavour, tmp_path))
     for name, expect in truth.items():
         path = tmp_path / name
         if expect["submodels"] is None:

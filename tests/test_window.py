@@ -6,10 +6,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 import json
-import os
 import shlex
-import subprocess
-import sys
 from pathlib import Path
 
 import h5py
@@ -19,7 +16,7 @@ import pytest
 import lstmdiag
 from lstmdiag.windowing import window_starts, window_targets, windows
 
-from .conftest import MODELS, run_cli
+from .conftest import MODELS, run_cli, run_keras_child
 
 HERE = Path(__file__).resolve().parent
 SEQ = MODELS / "k3/seq_fixed.keras"  # (None, 10, 8)
@@ -62,23 +59,13 @@ def test_identical_to_timeseries_dataset_from_array(flavour: str, tmp_path: Path
     arrays = {f"c{i}": _data(c, i) for i, c in enumerate(cases)}
     np.savez(tmp_path / "cases.npz", **arrays)
     (tmp_path / "params.json").write_text(json.dumps(cases))
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="-1")
-    proc = subprocess.run(
-        [
-            sys.executable,
-            str(HERE / "keras_window_child.py"),
-            flavour,
-            str(tmp_path / "cases.npz"),
-            str(tmp_path / "params.json"),
-            str(tmp_path / "out.npz"),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-        check=False,
+    run_keras_child(
+        "keras_window_child.py",
+        flavour,
+        tmp_path / "cases.npz",
+        tmp_path / "params.json",
+        tmp_path / "out.npz",
     )
-    assert proc.returncode == 0, proc.stderr[-2000:]
     keras_out = np.load(tmp_path / "out.npz")
     compared = 0
     for i, c in enumerate(cases):

@@ -11,7 +11,6 @@ import contextlib
 import functools
 import math
 import os
-import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,8 +23,8 @@ from .data.info import ArrayInfo
 from .errors import LstmdiagError
 from .layout import Placed, place
 from .model.spec import ModelSpec
-from .stats import compute_stats, human_bytes, length_counts
-from .write import Container, remove_stale
+from .stats import compute_stats, length_counts
+from .write import Container, ensure_room, remove_stale
 
 BLOCK_BYTES = 16 * 1024 * 1024  # per padded block: input + output stay ~2x this
 
@@ -449,18 +448,7 @@ def _check_room(items: list[_Item], options: PadOptions, out_root: Path) -> None
         per_step = math.prod(int(d or 0) for d in info.shape[2:])
         dtype = np.dtype(options.dtype) if options.dtype else np.dtype(info.dtype or "float32")
         need += rows * item.maxlen * (per_step * dtype.itemsize + (1 if options.mask else 0))
-    probe = out_root
-    while not probe.exists() and probe != probe.parent:
-        probe = probe.parent
-    try:
-        free = shutil.disk_usage(probe).free
-    except OSError:
-        return
-    if need > free:
-        raise LstmdiagError(
-            f"the padded outputs need {human_bytes(need)} but only {human_bytes(free)} is free on "
-            f"{probe}; nothing was written"
-        )
+    ensure_room(out_root, need, "the padded outputs")
 
 
 def _sidecar(path: Path, what: str) -> Path:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,8 +26,7 @@ from .data.tables import Table
 from .errors import LstmdiagError
 from .model.spec import ModelSpec
 from .roles import time_axis
-from .stats import human_bytes
-from .write import ArraySink, Container
+from .write import ArraySink, Container, ensure_room
 
 BLOCK_BYTES = 16 * 1024 * 1024
 ABSURD = 8  # an output this many times the input gets a suggestion
@@ -324,19 +322,7 @@ def _refuse_input_tree(options: WindowOptions, paths: list[str]) -> None:
 
 
 def _check_room(options: WindowOptions, need: int, paths: list[str]) -> None:
-    root = (options.out or options.stack or Path(".")).resolve()
-    probe = root
-    while not probe.exists() and probe != probe.parent:
-        probe = probe.parent
-    try:
-        free = shutil.disk_usage(probe).free
-    except OSError:
-        return
-    if need > free:
-        raise LstmdiagError(
-            f"the windows need {human_bytes(need)} but only {human_bytes(free)} is free on "
-            f"{probe}; nothing was written"
-        )
+    ensure_room((options.out or options.stack or Path(".")).resolve(), need, "the windows")
 
 
 def _refuse_existing(path: Path, force: bool) -> None:

@@ -8,6 +8,7 @@ import contextlib
 import os
 import re
 import secrets
+import shutil
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,9 +18,27 @@ import h5py
 import numpy as np
 
 from .errors import LstmdiagError
+from .stats import human_bytes
 
 TMP_PREFIX = ".lstmdiag-tmp-"
 DROP_EVERY = 64 * 1024 * 1024  # written bytes between page-cache drops
+
+
+def ensure_room(root: Path, need: int, what: str) -> None:
+    """Refuse before writing when ``need`` bytes of ``what`` cannot fit on ``root``'s disk
+    (``root`` may not exist yet: its nearest existing parent is asked)."""
+    probe = root
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    try:
+        free = shutil.disk_usage(probe).free
+    except OSError:
+        return
+    if need > free:
+        raise LstmdiagError(
+            f"{what} need {human_bytes(need)} but only {human_bytes(free)} is free on {probe}; "
+            "nothing was written"
+        )
 
 
 def _drop_cache(fh: IO[bytes]) -> None:

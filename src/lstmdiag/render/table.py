@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -50,6 +51,23 @@ def accepts(spec: ModelSpec, inp: InputSpec) -> str:
     tokens = any(e.input == inp.name for e in spec.embeddings)
     what = "integer token-id arrays" if tokens else f"{inp.dtype} arrays"
     return f"{inp.name}: {what} shaped ({', '.join(dims)}); {batch}{time}."
+
+
+def _outputs_table(outputs: Sequence[Any]) -> Table:
+    """What pad and window wrote: one row per output (a note column when any has one)."""
+    table = Table(show_edge=False)
+    notes = any(getattr(o, "note", None) for o in outputs)
+    for col in ("output", "shape", "dtype", "from", *(("note",) if notes else ())):
+        table.add_column(col, overflow="fold")
+    for o in outputs:
+        table.add_row(
+            literal(f"{o.path}:{o.key}" if o.key else o.path),
+            fmt_shape(o.shape),
+            o.dtype,
+            literal(o.source),
+            *((literal(getattr(o, "note", None) or ""),) if notes else ()),
+        )
+    return table
 
 
 def _mask_text(m: MaskSpec) -> str:
@@ -308,19 +326,7 @@ def pad_view(result: PadResult, options: PadOptions) -> RenderableType:
             f"truncating {options.truncating}, value {result.value_text or result.value}"
         )
     )
-    table = Table(show_edge=False)
-    notes = any(o.note for o in result.outputs)
-    for col in ("output", "shape", "dtype", "from", *(("note",) if notes else ())):
-        table.add_column(col, overflow="fold")
-    for o in result.outputs:
-        table.add_row(
-            literal(f"{o.path}:{o.key}" if o.key else o.path),
-            fmt_shape(o.shape),
-            o.dtype,
-            literal(o.source),
-            *((literal(o.note or ""),) if notes else ()),
-        )
-    parts.append(table)
+    parts.append(_outputs_table(result.outputs))
     for note in result.notes:
         parts.append(literal(note, style="yellow"))
     if result.mask_layer:
@@ -447,17 +453,7 @@ def window_view(result: WindowResult) -> RenderableType:
             )
         )
     ]
-    table = Table(show_edge=False)
-    for col in ("output", "shape", "dtype", "from"):
-        table.add_column(col, overflow="fold")
-    for o in result.outputs:
-        table.add_row(
-            literal(f"{o.path}:{o.key}" if o.key else o.path),
-            fmt_shape(o.shape),
-            o.dtype,
-            literal(o.source),
-        )
-    parts.append(table)
+    parts.append(_outputs_table(result.outputs))
     for note in result.notes:
         parts.append(literal(note, style="yellow"))
     return Group(*parts)
