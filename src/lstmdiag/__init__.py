@@ -32,6 +32,7 @@ _EXPORTS = {
     "PadResult": "lstmdiag.padding",
     "inspect_model": "lstmdiag.api",
     "check": "lstmdiag.api",
+    "merge": "lstmdiag.api",
     "pad": "lstmdiag.api",
     "assert_compatible": "lstmdiag.api",
     "window": "lstmdiag.api",
@@ -41,7 +42,7 @@ _EXPORTS = {
 }
 
 if TYPE_CHECKING:
-    from .api import assert_compatible, check, inspect_model, pad, window
+    from .api import assert_compatible, check, inspect_model, merge, pad, window
     from .checks import CheckOptions, check_arrays
     from .errors import LstmdiagError
     from .findings import FileResult, Finding, Kind, Report, Severity
@@ -81,6 +82,7 @@ __all__ = [
     "check",
     "check_arrays",
     "inspect_model",
+    "merge",
     "pad",
     "read_model",
     "window",

@@ -69,12 +69,14 @@ def check(
     mapping: dict[str, str] | None = None,
     ignore: Sequence[str] = (),
     fail_on: str = "error",
+    shard: tuple[int, int] | None = None,
 ) -> Report:
     """Check data against a model and return the Report the CLI would render.
 
     ``data``: a path or a list of paths (files, folders); a numpy array (axis 0 = batch);
     a list of arrays (ragged sequences); or a mapping from model input names to any of those.
     ``mapping`` maps data paths to input names (like ``--input NAME=PATH``).
+    ``shard=(I, N)`` checks only the I-th of N slices (``--shard I/N``; join with ``merge``).
     """
     spec = _model(model)
     infos, auto = _describe(data, spec)
@@ -86,9 +88,23 @@ def check(
         ignore=frozenset(ignore),
         inputs=given,
         model_arg=None if isinstance(model, ModelSpec) else str(model),
+        shard=shard,
     )
     report = check_arrays(spec, infos, options)
     return replace(report, fail_on=Severity(fail_on))
+
+
+def merge(reports: Sequence[str | Path | Report]) -> Report:
+    """The report one unsharded run gives, from the N reports of ``check(..., shard=(I, N))``
+    (Report objects, or the JSON files ``check --shard I/N --format json`` wrote)."""
+    from .sharding import merge as merge_dicts
+    from .sharding import read_reports
+
+    dicts = [r.to_dict() if isinstance(r, Report) else None for r in reports]
+    paths = [str(r) for r in reports if not isinstance(r, Report)]
+    read = iter(read_reports(paths))
+    names = [f"report {i}" if isinstance(r, Report) else str(r) for i, r in enumerate(reports)]
+    return merge_dicts([d if d is not None else next(read) for d in dicts], names)
 
 
 def _paths_in(data: Data) -> list[str | Path]:

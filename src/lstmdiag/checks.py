@@ -21,6 +21,7 @@ from .findings import SHAPE_KINDS, FileResult, Finding, Kind, Report, Severity, 
 from .model.spec import EmbeddingSpec, InputSpec, MaskSpec, ModelSpec
 from .render.grouping import plural
 from .roles import Assignment, Role, classify, stem, time_axis
+from .sharding import mine
 
 Shape = tuple[int | None, ...]
 BLOCK_BYTES = 32 * 1024 * 1024
@@ -34,6 +35,7 @@ class CheckOptions:
     ignore: frozenset[str] = frozenset()  # finding kinds to drop
     exclude: tuple[str, ...] = ()  # glob patterns of arrays to leave out entirely
     inputs: tuple[str, ...] = ()  # the data paths as given: fixes never write inside them
+    shard: tuple[int, int] | None = None  # (I, N): check only the I-th of N slices
 
 
 def _q(text: str) -> str:
@@ -645,6 +647,8 @@ def check_arrays(
     files: list[FileResult] = []
     findings: list[Finding] = []
     for index, (info, role) in enumerate(zip(infos, roles, strict=True)):
+        if not mine(index, options.shard):
+            continue
         these = _array_findings(model, info, role, options) + together.get(index, [])
         these = [f for f in these if f.kind.value not in ignored]
         findings.extend(these)
@@ -676,6 +680,7 @@ def check_arrays(
         findings=tuple(findings),
         notes=notes,
         inputs=options.inputs,
+        shard=options.shard,
     )
 
 
@@ -728,4 +733,5 @@ def with_findings(report: Report, extra: list[Finding]) -> Report:
         notes=report.notes,
         fail_on=report.fail_on,
         inputs=report.inputs,
+        shard=report.shard,
     )

@@ -16,6 +16,7 @@ from . import __version__
 from .errors import LstmdiagError
 
 if TYPE_CHECKING:
+    from .findings import Report
     from .model.spec import ModelSpec
 
 
@@ -275,6 +276,15 @@ def check(
             "are tested too.",
         ),
     ] = False,
+    shard: Annotated[
+        str | None,
+        typer.Option(
+            "--shard",
+            metavar="I/N",
+            help="Check only the I-th (from 0) of N slices of the arrays; join the "
+            "--format json reports with lstmdiag merge.",
+        ),
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show every row.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the exit code.")] = False,
     config: Annotated[
@@ -292,8 +302,9 @@ def check(
     """
     from .checks import CheckOptions, check_arrays, with_findings
     from .data.discover import DEFAULT_GLOBS, describe_paths
-    from .findings import ALIASES, Kind, Severity
+    from .findings import ALIASES, Kind
     from .settings import load_settings
+    from .sharding import parse_shard
 
     try:
         settings = load_settings(config)
@@ -320,6 +331,10 @@ def check(
     for kind in ignore or []:
         if kind not in known:
             fail(f"--ignore: unknown finding kind {kind!r} (kinds: {', '.join(sorted(known))})")
+    try:
+        sliced = None if shard is None else parse_shard(shard)
+    except LstmdiagError as exc:
+        fail(str(exc))
     spec = _load_model(model)
     if not spec.inputs:
         fail(f"{model}: the model has no inputs")
@@ -333,6 +348,7 @@ def check(
         ignore=frozenset(ignore or []),
         exclude=tuple(exclude or settings.exclude),
         inputs=tuple(paths),
+        shard=sliced,
     )
     with LateProgress("checking", enabled=not quiet) as progress:
         report = check_arrays(spec, infos, options, progress=progress)
@@ -343,6 +359,15 @@ def check(
             report = with_findings(report, verify_report(report, model, data=verify_data))
         except LstmdiagError as exc:
             fail(str(exc))
+    _emit_check(report, format, fail_on, verbose=verbose, quiet=quiet)
+
+
+def _emit_check(
+    report: Report, format: CheckFormat, fail_on: FailOn, *, verbose: bool, quiet: bool
+) -> NoReturn:
+    """Render a check report in ``format`` and exit with its code (shared with merge)."""
+    from .findings import Severity
+
     code = report.exit_code(Severity(fail_on.value))
     if quiet:
         raise typer.Exit(code)
@@ -367,6 +392,39 @@ def check(
 
         _stdout().print(check_view(report, verbose=verbose), soft_wrap=True)
     raise typer.Exit(code)
+
+
+@app.command()
+def merge(
+    reports: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="REPORT.json...", help="The --format json reports of check --shard."
+        ),
+    ],
+    format: Annotated[
+        CheckFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = CheckFormat.table,
+    fail_on: Annotated[
+        FailOn,
+        typer.Option("--fail-on", help="Exit 1 on errors only, or on warnings too."),
+    ] = FailOn.error,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show every row.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the exit code.")] = False,
+) -> None:
+    """Join the JSON reports of `check --shard I/N` (one per shard, any order) into the report
+    and exit code one unsharded run gives.
+
+    Example: lstmdiag merge shard-*.json --format github
+    """
+    from .sharding import merge as merge_reports
+    from .sharding import read_reports
+
+    try:
+        report = merge_reports(read_reports(reports), reports)
+    except LstmdiagError as exc:
+        fail(str(exc))
+    _emit_check(report, format, fail_on, verbose=verbose, quiet=quiet)
 
 
 class Side(str, Enum):

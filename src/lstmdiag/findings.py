@@ -99,6 +99,23 @@ class Finding:
             "fix": self.fix,
         }
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Finding:
+        """The inverse of :meth:`to_dict` (``lstmdiag merge`` reads JSON reports back)."""
+        return cls(
+            Kind(d["kind"]),
+            Severity(d["severity"]),
+            d["path"],
+            d.get("key"),
+            d.get("input"),
+            _dims(d.get("expected")),
+            _dims(d.get("found")),
+            d["message"],
+            d.get("fix"),
+            d.get("culprit", "data"),
+            tuple((a["kind"], a["fix"], a["when"]) for a in d.get("alternatives", ())),
+        )
+
 
 @dataclass(frozen=True)
 class FileResult:
@@ -125,8 +142,22 @@ class FileResult:
             "shape": None if self.shape is None else list(self.shape),
             "dtype": self.dtype,
             "verdict": self.verdict,
+            "expected": None if self.expected is None else list(self.expected),
             "role": self.role,
         }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> FileResult:
+        return cls(
+            d["path"],
+            d.get("key"),
+            d.get("input"),
+            _dims(d.get("shape")),
+            d.get("dtype"),
+            d["verdict"],
+            _dims(d.get("expected")),
+            d.get("role", "input"),
+        )
 
 
 @dataclass(frozen=True)
@@ -148,6 +179,7 @@ class Report:
     notes: tuple[str, ...] = ()  # what was not checked (e.g. values without --deep)
     fail_on: Severity = Severity.ERROR
     inputs: tuple[str, ...] = ()  # the data paths as given (a grouped fix names them)
+    shard: tuple[int, int] | None = None  # (I, N): only the I-th of N slices was checked
 
     @property
     def ok(self) -> bool:
@@ -191,6 +223,10 @@ class Report:
             "files": [f.to_dict() for f in self.files],
             "findings": [f.to_dict() for f in self.findings],
             "notes": list(self.notes),
+            "inputs": list(self.inputs),
+            "shard": None
+            if self.shard is None
+            else {"index": self.shard[0], "count": self.shard[1]},
             "summary": {
                 "files": s.files,
                 "ok": s.ok,
@@ -201,3 +237,7 @@ class Report:
                 "dataset_warnings": s.dataset_warnings,
             },
         }
+
+
+def _dims(value: Any) -> tuple[int | None, ...] | None:
+    return None if value is None else tuple(value)

@@ -152,3 +152,52 @@ class ModelSpec:
             "notes": [n.text for n in self.notes],
             "submodels": {name: [i.name for i in sub.inputs] for name, sub in self.submodels},
         }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ModelSpec:
+        """What :meth:`to_dict` wrote, back (``lstmdiag merge``): the inputs, recurrent
+        layers, masks, outputs and notes; embeddings and sub-model specs are not written."""
+
+        def dims(value: Any) -> Shape | None:
+            return None if value is None else tuple(value)
+
+        recurrent = tuple(
+            RecurrentLayer(
+                **{k: r[k] for k in _RECURRENT_FIELDS if k in r},
+                input_shape=dims(r.get("input_shape")),
+                inputs=tuple(r.get("inputs", ())),
+            )
+            for r in d.get("recurrent", ())
+        )
+        return cls(
+            path=d["path"],
+            format=d.get("format", "?"),
+            keras_version=d.get("keras_version"),
+            model_class=d.get("model_class", "?"),
+            sequential=bool(d.get("sequential")),
+            inputs=tuple(InputSpec(i["name"], tuple(i["shape"]), i["dtype"]) for i in d["inputs"]),
+            recurrent=recurrent,
+            masking=tuple(
+                MaskSpec(
+                    m["layer"], m["class_name"], m.get("mask_value"), None, m.get("mask_input")
+                )
+                for m in d.get("masking", ())
+            ),
+            outputs=tuple(dims(o) for o in d.get("outputs", ())),
+            signature=d.get("signature"),
+            notes=tuple(Note(text, "") for text in d.get("notes", ())),
+        )
+
+
+_RECURRENT_FIELDS = (
+    "name",
+    "class_name",
+    "wrapper",
+    "units",
+    "input",
+    "return_sequences",
+    "stateful",
+    "unroll",
+    "go_backwards",
+    "kernel_features",
+)
