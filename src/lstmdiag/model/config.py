@@ -333,7 +333,9 @@ class _Walker:
         if recorded is None:
             return main
         if main.shape is None:
-            return main.derive(recorded)
+            # The batch a layer was first called with binds only a stateful layer.
+            stateful = bool(_layer_cfg(layer).get("stateful"))
+            return main.derive(recorded if stateful else (None, *recorded[1:]))
         clash = len(main.shape) != len(recorded) or any(
             a is not None and b is not None and a != b
             for a, b in zip(main.shape[1:], recorded[1:], strict=True)
