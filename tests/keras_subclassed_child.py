@@ -60,6 +60,18 @@ truth = {}
 if flavour == "tf_keras":
     model.save(os.path.join(out, "av_savedmodel"), save_format="tf")
     truth["av_savedmodel"] = {"root": "AVModel", "submodels": subs}
+
+    class Doubler(keras.layers.Layer):
+        """Unknown to any reader: only the recorded build shapes say what follows it."""
+
+        def call(self, x):
+            return keras.backend.concatenate([x, x], axis=-1)
+
+    x = keras.Input((10, 8), name="frames")
+    functional = keras.Model(x, keras.layers.LSTM(3, name="after")(Doubler(name="doubler")(x)))
+    functional.save(os.path.join(out, "custom_savedmodel"), save_format="tf")
+    after = functional.get_layer("after")
+    truth["custom_savedmodel"] = {"root": None, "recurrent": [["after", shape(after.input)]]}
 model.save(os.path.join(out, "av_opaque.keras"))
 truth["av_opaque.keras"] = {"root": "AVModel", "submodels": None}  # nothing to describe
 

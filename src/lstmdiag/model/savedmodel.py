@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 from ..errors import LstmdiagError
-from . import subclassed
+from . import keras_metadata, subclassed
 from .config import spec_from_config
 from .signatures import serving_inputs
 from .spec import ModelSpec
@@ -38,10 +39,13 @@ def read(folder: Path, shown: str) -> ModelSpec:
         except OSError as exc:
             raise LstmdiagError(f"{shown}: cannot read {pb.name}: {exc.strerror}") from None
         if pb.name == "keras_metadata.pb":
-            objects = subclassed.metadata_objects(data)
+            objects = keras_metadata.metadata_objects(data)
             root = subclassed.is_subclassed_root(objects)
             if root is not None:
                 return subclassed.from_metadata(objects, root, shown)
+            top = next((m for p, _, m in objects if p == "root" and isinstance(m, dict)), None)
+            if top is not None and "config" in top:
+                return _spec(keras_metadata.with_recorded_shapes(top, objects), shown)
         match = _ROOT.search(data)
         if match is None:
             continue
@@ -50,11 +54,15 @@ def read(folder: Path, shown: str) -> ModelSpec:
             top, _ = json.JSONDecoder().raw_decode(text)
         except ValueError:
             continue
-        try:
-            return spec_from_config(top, path=shown, fmt="savedmodel", keras_version=None)
-        except LstmdiagError as exc:
-            raise LstmdiagError(f"{shown}: {exc}") from None
+        return _spec(top, shown)
     return _from_signature(folder / "saved_model.pb", shown)
+
+
+def _spec(top: Any, shown: str) -> ModelSpec:
+    try:
+        return spec_from_config(top, path=shown, fmt="savedmodel", keras_version=None)
+    except LstmdiagError as exc:
+        raise LstmdiagError(f"{shown}: {exc}") from None
 
 
 def _from_signature(pb: Path, shown: str) -> ModelSpec:

@@ -8,37 +8,19 @@ inputs and recurrent layers are real, only how the root feeds them is unknown.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import replace
-from typing import Any
 
 from ..errors import LstmdiagError
 from . import shapes as S
 from .config import spec_from_config
-from .signatures import fields
+from .keras_metadata import Objects, with_recorded_shapes
 from .spec import ModelSpec, Note
 
 NETWORKS = (b"_tf_keras_network", b"_tf_keras_sequential")
 
 
-def metadata_objects(data: bytes) -> list[tuple[str, bytes, Any]]:
-    """``keras_metadata.pb`` (SavedMetadata.nodes = 1; SavedObject.node_path = 3,
-    identifier = 4, metadata = 5): (path, identifier, decoded JSON or None) per object."""
-    out = []
-    for number, _, value in fields(data):
-        if number != 1 or not isinstance(value, bytes):
-            continue
-        parts = {n: v for n, _, v in fields(value) if isinstance(v, bytes)}
-        try:
-            meta = json.loads(parts.get(5, b"null"))
-        except ValueError:
-            meta = None
-        out.append((parts.get(3, b"").decode("utf-8", "replace"), parts.get(4, b""), meta))
-    return out
-
-
-def is_subclassed_root(objects: list[tuple[str, bytes, Any]]) -> str | None:
+def is_subclassed_root(objects: Objects) -> str | None:
     """The root's class name when the root is a subclassed model, else None."""
     for path, identifier, meta in objects:
         if path == "root" and identifier == b"_tf_keras_model" and isinstance(meta, dict):
@@ -48,7 +30,7 @@ def is_subclassed_root(objects: list[tuple[str, bytes, Any]]) -> str | None:
     return None
 
 
-def from_metadata(objects: list[tuple[str, bytes, Any]], root: str, shown: str) -> ModelSpec:
+def from_metadata(objects: Objects, root: str, shown: str) -> ModelSpec:
     """The root described by its outermost functional/Sequential sub-models."""
     networks = [
         (path.removeprefix("root."), meta)
@@ -63,6 +45,7 @@ def from_metadata(objects: list[tuple[str, bytes, Any]], root: str, shown: str) 
     subs: list[tuple[str, ModelSpec]] = []
     for name, meta in outer:
         try:
+            meta = with_recorded_shapes(meta, objects)
             spec = spec_from_config(meta, path=name, fmt="savedmodel", keras_version=None)
             subs.append((name, spec))
         except LstmdiagError:
