@@ -3,22 +3,15 @@
 Usage: python keras_pad_child.py FLAVOUR CASES.npz PARAMS.json OUT.npz
 """
 
-import json
-import os
 import sys
 
 import numpy as np
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-flavour, cases_path, params_path, out_path = sys.argv[1:5]
-if flavour == "tf_keras":
-    import tf_keras as keras
-else:
-    import keras
+from keras_child_common import keras_module, load_cases
 
-with open(params_path) as fh:
-    params = json.loads(fh.read())
-data = np.load(cases_path, allow_pickle=False)
+flavour, cases_path, params_path, out_path = sys.argv[1:5]
+keras = keras_module(flavour)
+params, data = load_cases(cases_path, params_path)
 results = {}
 for index, p in enumerate(params):
     seqs = [data[f"c{index}_s{j}"] for j in range(p["count"])]
