@@ -45,6 +45,8 @@ def cases_for(name: str, spec: ModelSpec | None = None) -> list[Case]:
     if rest:
         wrong = (*ok[:-1], ok[-1] + 1)
         out.append(Case(name, "features", wrong, dtype, "error", ("features",)))
+    if rest == (1,):  # one feature per timestep: Keras adds the trailing axis of (N, T) itself
+        out.append(Case(name, "no-unit-axis", ok[:-1], dtype, "warning", ("missing-axis",)))
     out.append(Case(name, "no-batch", ok[1:], dtype, "error", ("missing-batch",)))
     out.append(Case(name, "extra-axis", (1, *ok), dtype, "error", ("extra-axis",)))
     if exp[0] is not None:

@@ -11,7 +11,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lstmdiag.checks import check_arrays, keras_on_wrong_batch, keras_on_wrong_timesteps
+from lstmdiag.checks import (
+    check_arrays,
+    keras_adds_unit_axis,
+    keras_on_wrong_batch,
+    keras_on_wrong_timesteps,
+)
 from lstmdiag.data.discover import describe_paths
 from lstmdiag.model import read_model
 from lstmdiag.verify import flavour_for, run_keras
@@ -43,8 +48,11 @@ def test_static_verdicts_agree_with_keras(name: str, tmp_path: Path) -> None:
         np.save(path, np.zeros(case.shape, case.dtype))
         report = check_arrays(spec, describe_paths([str(path)]))
         kinds = {f.kind.value for f in report.findings}
-        silent = ("timesteps" in kinds and keras_on_wrong_timesteps(spec)[0]) or (
-            "batch" in kinds and keras_on_wrong_batch(spec, case.shape[0])[0]
+        unit = keras_adds_unit_axis(spec, spec.inputs[0].shape, case.shape, "missing-batch")[0]
+        silent = (
+            ("timesteps" in kinds and keras_on_wrong_timesteps(spec)[0])
+            or ("batch" in kinds and keras_on_wrong_batch(spec, case.shape[0])[0])
+            or ("missing-batch" in kinds and unit == "misread")
         )
         verdict = report.files[0].verdict
         if verdict == "ok" and not outcome.ran:
@@ -54,6 +62,14 @@ def test_static_verdicts_agree_with_keras(name: str, tmp_path: Path) -> None:
                 f"{case.variant}: static error {kinds}, Keras ran silently "
                 "and the report did not say so"
             )
+        if verdict == "warning" and "missing-axis" in kinds and not outcome.ran:
+            problems.append(
+                f"{case.variant}: report says Keras runs it, Keras raised {outcome.error}"
+            )
+        if unit == "misread" and "missing-batch" in kinds:
+            text = " ".join(f.message for f in report.findings)
+            if "runs with NO error" not in text:
+                problems.append(f"{case.variant}: the report does not say Keras runs it")
         if silent and not outcome.ran:
             problems.append(
                 f"{case.variant}: report says Keras runs it silently, Keras raised {outcome.error}"

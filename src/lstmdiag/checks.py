@@ -65,6 +65,31 @@ def keras_on_wrong_timesteps(model: ModelSpec) -> tuple[bool, str]:
     return False, "Keras raises a ValueError (input incompatible with the layer)"
 
 
+def keras_adds_unit_axis(
+    model: ModelSpec, expected: Shape, found: Shape, kind: str
+) -> tuple[str | None, str]:
+    """What Keras does with data one axis short of an input whose last axis is 1: it adds
+    that axis itself and runs (real Keras 3.15 and tf-keras 2.21, functional and Sequential).
+    ``("fine", ...)`` for ``(N, T)`` into ``(None, T, 1)``: a warning; ``("misread", ...)``
+    for one sequence ``(T, 1)``: run as T sequences of one timestep, with NO error."""
+    if len(expected) != len(found) + 1 or expected[-1] != 1 or model.signature is not None:
+        return None, ""
+    if kind == "missing-axis" and all(
+        e is None or e == f for e, f in zip(expected[1:-1], found[1:], strict=True)
+    ):
+        return "fine", (
+            " Keras itself adds this axis and runs (checked with Keras 3.15 and tf-keras "
+            "2.21), so this is a warning: code that feeds the model by other means may not"
+        )
+    if kind == "missing-batch":
+        return "misread", (
+            f" Keras does not refuse it: it adds a last axis and runs with NO error on "
+            f"{found[0]} sequences of {found[1] if len(found) > 1 else 1} timestep(s) each "
+            "(wrong predictions)"
+        )
+    return None, ""
+
+
 def keras_on_wrong_batch(model: ModelSpec, found: int) -> tuple[bool, str]:
     expected = model.inputs[0].shape[0] if model.inputs else None
     if model.keras_major != 3 and expected is not None and found < expected:
@@ -136,10 +161,16 @@ def _fixes(
     )
 
 
-def _from_diagnosis(info: ArrayInfo, inp: InputSpec, d: Diagnosis, extra: str = "") -> Finding:
+def _from_diagnosis(
+    info: ArrayInfo,
+    inp: InputSpec,
+    d: Diagnosis,
+    extra: str = "",
+    severity: Severity = Severity.ERROR,
+) -> Finding:
     return Finding(
         kind=Kind(d.kind),
-        severity=Severity.ERROR,
+        severity=severity,
         path=info.path,
         key=info.key,
         input=inp.name,
@@ -187,7 +218,9 @@ def check_shape(
     if not fits:
         d = diagnose_shape(_evidence(model, info, inp, options, found))
         extra = f" {keras_on_wrong_timesteps(model)[1]}" if d.kind == "timesteps" else ""
-        out.append(_from_diagnosis(info, inp, d, extra))
+        unit, said = keras_adds_unit_axis(model, expected, found, d.kind)
+        severity = Severity.WARNING if unit == "fine" else Severity.ERROR
+        out.append(_from_diagnosis(info, inp, d, said or extra, severity))
     return out + _check_dtype(model, info, inp)
 
 
