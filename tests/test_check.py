@@ -207,3 +207,37 @@ def test_float64_is_a_warning_and_fail_on_warning(tmp_path: Path) -> None:
         "check", model, DATA / "float64.npy", "--ignore", "dtype", "--fail-on", "warning"
     )
     assert result.exit_code == 0
+
+
+@pytest.mark.parametrize("model", ["k3/univariate.keras", "k2/univariate_seq.keras"])
+def test_one_feature_series_fixes_are_applied_and_checked_again(tmp_path: Path, model: str) -> None:
+    """Into (None, 10, 1): (N, 10) is a warning (Keras adds the axis), a 1-D (10,) is one
+    sequence (reshape), a 1-D (50,) is a series (window); each fix, run as printed, passes."""
+    path = MODELS / model
+    values = np.arange(50, dtype=np.float32)
+    np.save(tmp_path / "rows.npy", np.zeros((3, 10), np.float32))
+    np.save(tmp_path / "one.npy", values[:10])
+    np.save(tmp_path / "series.npy", values)
+    rows = run_cli("check", path, tmp_path / "rows.npy", "-f", "json")
+    (finding,) = json.loads(rows.stdout)["findings"]
+    assert rows.exit_code == 0 and (finding["kind"], finding["severity"]) == (
+        "missing-axis",
+        "warning",
+    )
+    assert "Keras itself adds this axis and runs" in finding["message"]
+    one = json.loads(run_cli("check", path, tmp_path / "one.npy", "-f", "json").stdout)
+    (finding,) = one["findings"]
+    assert finding["fix"].startswith("x = x.reshape(1, -1, 1)")
+    x = np.load(tmp_path / "one.npy")
+    x = x.reshape(1, -1, 1)
+    np.save(tmp_path / "one_fixed.npy", x)
+    assert run_cli("check", path, tmp_path / "one_fixed.npy").exit_code == 0
+    series = json.loads(run_cli("check", path, tmp_path / "series.npy", "-f", "json").stdout)
+    (finding,) = series["findings"]
+    assert finding["severity"] == "error"
+    argv = finding["fix"].replace("windows/", f"{tmp_path}/windows/").split()
+    assert argv[:2] == ["lstmdiag", "window"]
+    assert run_cli(*argv[1:]).exit_code == 0
+    windows = np.load(tmp_path / "windows/series.npy")
+    assert windows.shape == (41, 10, 1) and np.array_equal(windows[3, :, 0], values[3:13])
+    assert run_cli("check", path, tmp_path / "windows").exit_code == 0

@@ -587,6 +587,8 @@ def _one_more(ev: Evidence, found: Shape) -> Diagnosis:
 
 def _other_rank(ev: Evidence, found: Shape) -> Diagnosis:
     exp = ev.expected
+    if len(found) == 1 and len(exp) == 3 and exp[2] == 1:
+        return _one_series(ev, found)
     kind = "missing-axis" if len(found) < len(exp) else "extra-axis"
     return Diagnosis(
         kind,
@@ -595,6 +597,35 @@ def _other_rank(ev: Evidence, found: Shape) -> Diagnosis:
         f"the model takes {_fmt(exp)} and the data is {_fmt(found)}.",
         f"reshape the data to {_fmt(exp)} (batch, timesteps, features...)",
         exp,
+        found,
+        None,
+    )
+
+
+def _one_series(ev: Evidence, found: Shape) -> Diagnosis:
+    """A 1-D array into (None, T, 1): one sequence of one feature per timestep (its length
+    fits), or a series to cut into windows (it does not)."""
+    t, (n,) = ev.expected[1], found
+    if t is None or n == t:
+        return Diagnosis(
+            "missing-axis",
+            "data",
+            "the batch and feature axes are missing",
+            f"{_fmt(found)} is one sequence of {n} values; the model takes {_fmt(ev.expected)}: "
+            "samples of timesteps with one feature each.",
+            "x = x.reshape(1, -1, 1)   # (1 sample, timesteps, 1 feature)",
+            ev.expected,
+            found,
+            None,
+        )
+    return Diagnosis(
+        "missing-axis",
+        "data",
+        "a 1-D series was fed to a sequence model",
+        f"{_fmt(found)} is {n} values in a row; the model takes {_fmt(ev.expected)}: "
+        f"samples of {t} timesteps with one feature each. Cut the series into windows.",
+        ev.fixes.window(t, 1),
+        ev.expected,
         found,
         None,
     )
