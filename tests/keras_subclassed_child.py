@@ -106,4 +106,21 @@ if flavour == "keras":
         "root": "Pair",
         "submodels": {"encoder": describe(reloaded.encoder)},
     }
+
+
+class Graph(keras.Model):
+    """A subclass built functionally: its config is a full graph under its own class name."""
+
+
+g_in = keras.Input((10, 8), name="frames")
+graph = Graph(g_in, keras.layers.LSTM(2, name="graph_lstm")(g_in))
+graph_file = "graph_subclass" if flavour == "tf_keras" else "graph_subclass.keras"
+graph.save(
+    os.path.join(out, graph_file), **({"save_format": "tf"} if flavour == "tf_keras" else {})
+)
+truth[graph_file] = {
+    "root": "graph",
+    "class": "Graph",
+    "recurrent": [["graph_lstm", shape(graph.get_layer("graph_lstm").input)]],
+}
 print(json.dumps(truth))

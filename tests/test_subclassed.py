@@ -62,6 +62,21 @@ def test_two_sub_models_sharing_an_input_name_are_qualified() -> None:
     assert {m.input for m in spec.masking} == set(names)
 
 
+def test_a_functionally_built_subclass_is_read_as_its_graph() -> None:
+    """``class MyModel(keras.Model)`` built with ``MyModel(inputs, outputs)`` saves a full
+    graph under its own class name; it is read like any functional model, nested too."""
+    plain = read_model(MODELS / "k3/func_masking.json")
+    top = read_json("k3/func_masking.json")
+    top["class_name"] = "MyModel"
+    spec = spec_from_config(top, path="p", fmt="json", keras_version="3.0")
+    assert spec.model_class == "MyModel" and spec.notes == () and not spec.submodels
+    assert (spec.inputs, spec.recurrent, spec.masking) == (
+        plain.inputs,
+        plain.recurrent,
+        plain.masking,
+    )
+
+
 def test_an_opaque_subclassed_root_is_declined_with_what_the_file_says() -> None:
     root = _root_with({})
     root["config"] = {"name": "pair", "trainable": True}
@@ -97,6 +112,11 @@ def test_subclassed_models_saved_by_real_keras(flavour: str, tmp_path: Path) -> 
     truth = json.loads(run_keras_child(CHILD.name, flavour, tmp_path))
     for name, expect in truth.items():
         path = tmp_path / name
+        if expect["root"] == "graph":  # a keras.Model subclass built functionally: read whole
+            spec = read_model(path)
+            got = [[r.name, list(r.input_shape or ())] for r in spec.recurrent]
+            assert (spec.model_class, got, spec.notes) == (expect["class"], expect["recurrent"], ())
+            continue
         if expect["root"] is None:  # a functional SavedModel with a custom layer inside
             spec = read_model(path)
             got = [[r.name, list(r.input_shape or ())] for r in spec.recurrent]

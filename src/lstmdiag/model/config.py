@@ -103,12 +103,21 @@ def _declared_dtype(cfg: dict[str, Any]) -> str:
     return dtype_name(cfg.get("dtype"))
 
 
+def is_graph(cfg: Any) -> bool:
+    """A functional graph config (``layers`` + ``input_layers``), whatever the class: a
+    ``keras.Model`` subclass built functionally saves one under its own class name."""
+    return isinstance(cfg, dict) and "layers" in cfg and "input_layers" in cfg
+
+
 def _is_model(layer: dict[str, Any]) -> bool:
+    cfg = layer.get("config")
+    if is_graph(cfg):
+        return True
     return (
         isinstance(layer.get("class_name"), str)
         and layer["class_name"] in S.MODEL_CLASSES
-        and isinstance(layer.get("config"), dict | list)
-        and (isinstance(layer.get("config"), list) or "layers" in layer["config"])
+        and isinstance(cfg, dict | list)
+        and (isinstance(cfg, list) or "layers" in cfg)
     )
 
 
@@ -340,7 +349,7 @@ class _Walker:
             a is not None and b is not None and a != b
             for a, b in zip(main.shape[1:], recorded[1:], strict=True)
         )
-        if clash and key is not None:
+        if clash and key is not None and not self._silent:
             self.notes.append(
                 Note(
                     f"layer {name!r}: the config's shapes give it {fmt_shape(main.shape)}, but it "
@@ -421,7 +430,7 @@ class _Walker:
                     wrapper=wrapper,
                     units=S.rnn_units(class_name, cfg),
                     input=main.source,
-                    inputs=tuple(sorted(main.deps)),
+                    inputs=tuple(main.deps),  # put in the model's input order at the end
                     input_shape=main.shape,
                     return_sequences=bool(cfg.get("return_sequences", False)),
                     stateful=bool(cfg.get("stateful", False)),
@@ -550,7 +559,7 @@ def spec_from_config(top: Any, *, path: str, fmt: str, keras_version: str | None
     if not isinstance(top, dict) or "class_name" not in top or "config" not in top:
         raise LstmdiagError("not a Keras model config (no 'class_name'/'config' at the top)")
     class_name = str(top["class_name"])
-    if class_name not in S.MODEL_CLASSES:
+    if class_name not in S.MODEL_CLASSES and not is_graph(top["config"]):
         nested = _nested_models(top["config"])
         if not nested:
             raise LstmdiagError(_not_a_model(class_name, top))
@@ -621,7 +630,10 @@ def _not_a_model(class_name: str, top: dict[str, Any]) -> str:
     config has no layers; it may say what it was built on) or some other object."""
     cfg = top.get("config")
     if isinstance(cfg, dict) and "layers" in cfg:
-        return f"the config describes a {class_name!r} with layers but no graph of Keras's own"
+        return (
+            f"the config describes a {class_name!r} with layers but no input_layers: not a "
+            "functional graph lstmdiag can follow"
+        )
     built = top.get("build_config")
     shape = built.get("input_shape") if isinstance(built, dict) else None
     on = f"; it was built on inputs shaped {json.dumps(shape)}" if shape else ""

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from ..errors import LstmdiagError
 from . import shapes as S
-from .config import spec_from_config
+from .config import is_graph, spec_from_config
 from .keras_metadata import Objects, with_recorded_shapes
 from .spec import ModelSpec, Note
 
@@ -25,7 +25,8 @@ def is_subclassed_root(objects: Objects) -> str | None:
     for path, identifier, meta in objects:
         if path == "root" and identifier == b"_tf_keras_model" and isinstance(meta, dict):
             cls = str(meta.get("class_name") or "")
-            if cls not in S.MODEL_CLASSES or not meta.get("is_graph_network", True):
+            graph = cls in S.MODEL_CLASSES or is_graph(meta.get("config"))
+            if not graph or not meta.get("is_graph_network", True):
                 return cls or "?"
     return None
 
