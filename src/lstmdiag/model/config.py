@@ -640,13 +640,18 @@ def _not_a_model(class_name: str, top: dict[str, Any]) -> str:
     module = str(top.get("module") or "")
     saved_as_model = bool(top.get("registered_name")) or "build_config" in top
     if saved_as_model and not module.startswith("keras.") and isinstance(cfg, dict):
-        return (
-            f"the root model {class_name!r} is a subclassed model: its call() cannot be read "
-            f"statically and the file describes none of its sub-models{on}. Save a functional "
-            "model, or each functional sub-model on its own (model.encoder.save("
-            "'encoder.keras')), and check against that"
-        )
+        return opaque_subclass(class_name, on)
     return f"the config describes a {class_name!r}, not a model"
+
+
+def opaque_subclass(class_name: str, built_on: str = "") -> str:
+    """The refusal for a subclassed root whose file describes no sub-model either."""
+    return (
+        f"the root model {class_name!r} is a subclassed model: its call() cannot be read "
+        f"statically and the file describes none of its sub-models{built_on}. Save a "
+        "functional model, or each functional sub-model on its own (model.encoder.save("
+        "'encoder.keras')), and check against that"
+    )
 
 
 def _in_input_order(

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from ..errors import LstmdiagError
 from . import shapes as S
-from .config import is_graph, spec_from_config
+from .config import is_graph, opaque_subclass, spec_from_config
 from .keras_metadata import Objects, with_recorded_shapes
 from .spec import ModelSpec, Note
 
@@ -52,15 +52,15 @@ def from_metadata(objects: Objects, root: str, shown: str) -> ModelSpec:
         except LstmdiagError:
             continue  # an undescribable sub-model: the others still are
     version = next(
-        (str(m["keras_version"]) for p, _, m in objects if p == "root" and "keras_version" in m),
+        (
+            str(m["keras_version"])
+            for p, _, m in objects
+            if p == "root" and isinstance(m, dict) and "keras_version" in m
+        ),
         None,
     )
     if not subs:
-        raise LstmdiagError(
-            f"{shown}: the root model {root!r} is a subclassed model: its call() cannot be read "
-            "statically and the file describes none of its sub-models; save a functional model "
-            "(or its sub-models) and check against that"
-        )
+        raise LstmdiagError(f"{shown}: {opaque_subclass(root)}")
     return compose(root, subs, shown, "savedmodel", version)
 
 
