@@ -101,6 +101,16 @@ def test_merge_refuses_what_it_cannot_join(tmp_path: Path) -> None:
     np.save(tmp_path / "tok/t.npy", np.ones((2, 12), np.int32))
     same_n = _shards(tmp_path, TOKENS, tmp_path / "tok", 3)
     cases[(a0, a1, same_n[2])] = "different models"
+    cut = tmp_path / "cut.json"
+    data = json.loads(a2.read_text())
+    data["files"] = data["files"][:1]
+    cut.write_text(json.dumps(data))
+    cases[(a0, a1, cut)] = "sizes do not come from one run"
+    bad_index = tmp_path / "bad_index.json"
+    data = json.loads(a2.read_text())
+    data["shard"]["index"] = "two"
+    bad_index.write_text(json.dumps(data))
+    cases[(a0, a1, bad_index)] = "a report is malformed"
     for given, message in cases.items():
         result = run_cli("merge", *given)
         assert result.exit_code == 2, given

@@ -57,6 +57,15 @@ def read_reports(paths: list[str]) -> list[dict[str, Any]]:
 
 def merge(reports: list[dict[str, Any]], names: list[str]) -> Report:
     """One report from the N shard reports of one run (any order; each shard exactly once)."""
+    try:
+        return _merge(reports, names)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise LstmdiagError(
+            f"cannot merge: a report is malformed ({type(exc).__name__}: {exc})"
+        ) from None
+
+
+def _merge(reports: list[dict[str, Any]], names: list[str]) -> Report:
     shards = [_shard_of(r, name) for r, name in zip(reports, names, strict=True)]
     count = shards[0][1]
     if any(n != count for _, n in shards):
@@ -72,6 +81,9 @@ def merge(reports: list[dict[str, Any]], names: list[str]) -> Report:
     if len(models) > 1:
         raise LstmdiagError("cannot merge: the reports were checked against different models")
     by_index = dict(zip(seen, reports, strict=True))
+    total = sum(len(r["files"]) for r in reports)
+    if any(len(by_index[i]["files"]) != len(range(i, total, count)) for i in range(count)):
+        raise LstmdiagError("cannot merge: the shards' sizes do not come from one run")
     files, findings = _interleave([by_index[i] for i in range(count)])
     first = reports[0]
     return Report(
