@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[tf,dev]'
+	$(PY) -m pip install --quiet -e '.[tf,dev,cloud,dask]'
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -10,9 +11,10 @@ from typing import Any
 import numpy as np
 
 from .checks import CheckOptions, check_arrays
-from .data import memory
-from .data.discover import describe_paths
+from .data import memory, remote
+from .data.discover import describe_paths, iter_files
 from .data.info import ArrayInfo
+from .errors import LstmdiagError
 from .findings import Report, Severity
 from .model import read_model
 from .model.spec import ModelSpec
@@ -35,7 +37,17 @@ def _is_path(item: Any) -> bool:
     return isinstance(item, str | Path)
 
 
-def _describe(data: Data, spec: ModelSpec) -> tuple[list[ArrayInfo], dict[str, str]]:
+def _paths(paths: list[str], client: Any = None) -> list[ArrayInfo]:
+    if client is None:
+        return describe_paths(paths)
+    from .cluster import describe_on
+
+    return describe_on(client, list(iter_files(paths)))
+
+
+def _describe(
+    data: Data, spec: ModelSpec, client: Any = None
+) -> tuple[list[ArrayInfo], dict[str, str]]:
     """ArrayInfos and an input mapping for paths, arrays, lists of arrays or mappings."""
     mapping: dict[str, str] = {}
     if isinstance(data, Mapping):
@@ -44,7 +56,7 @@ def _describe(data: Data, spec: ModelSpec) -> tuple[list[ArrayInfo], dict[str, s
             if _is_path(item) or (
                 isinstance(item, Sequence) and item and all(_is_path(p) for p in item)
             ):
-                found, _ = _describe(item, spec)
+                found, _ = _describe(item, spec, client)
             else:
                 found = [memory.describe(f"<{name}>", item)]
             for info in found:
@@ -52,9 +64,9 @@ def _describe(data: Data, spec: ModelSpec) -> tuple[list[ArrayInfo], dict[str, s
             infos.extend(found)
         return infos, mapping
     if _is_path(data):
-        return describe_paths([str(data)]), mapping
+        return _paths([str(data)], client), mapping
     if isinstance(data, Sequence) and data and all(_is_path(p) for p in data):
-        return describe_paths([str(p) for p in data]), mapping
+        return _paths([str(p) for p in data], client), mapping
     if isinstance(data, np.ndarray) or (isinstance(data, Sequence) and not _is_path(data)):
         name = spec.inputs[0].name if len(spec.inputs) == 1 else "data"
         return [memory.describe(f"<{name}>", data)], mapping
@@ -70,6 +82,8 @@ def check(
     ignore: Sequence[str] = (),
     fail_on: str = "error",
     shard: tuple[int, int] | None = None,
+    client: Any = None,
+    storage_options: Mapping[str, Any] | None = None,
 ) -> Report:
     """Check data against a model and return the Report the CLI would render.
 
@@ -77,9 +91,35 @@ def check(
     a list of arrays (ragged sequences); or a mapping from model input names to any of those.
     ``mapping`` maps data paths to input names (like ``--input NAME=PATH``).
     ``shard=(I, N)`` checks only the I-th of N slices (``--shard I/N``; join with ``merge``).
+    ``client``: a ``distributed.Client``, a scheduler address or ``"local"``: headers and
+    values are read on that Dask cluster (default: ``$LSTMDIAG_DASK``, else here).
+    ``storage_options``: for ``s3://``, ``gs://``, ``az://``, ``https://`` paths (fsspec).
     """
+    from .cluster import connect
+
+    remote.configure(dict(storage_options or {}))
+    address = client if client is not None else os.environ.get("LSTMDIAG_DASK") or None
     spec = _model(model)
-    infos, auto = _describe(data, spec)
+    if address is not None:
+        with connect(address) as live:
+            return _check(model, spec, data, live, deep, mapping, ignore, fail_on, shard)
+    return _check(model, spec, data, None, deep, mapping, ignore, fail_on, shard)
+
+
+def _check(
+    model: str | Path | ModelSpec,
+    spec: ModelSpec,
+    data: Data,
+    client: Any,
+    deep: bool,
+    mapping: dict[str, str] | None,
+    ignore: Sequence[str],
+    fail_on: str,
+    shard: tuple[int, int] | None,
+) -> Report:
+    if client is not None and shard is not None:
+        raise LstmdiagError("shard= and client=: give one (a cluster already splits the work)")
+    infos, auto = _describe(data, spec, client)
     auto.update({path: name for path, name in (mapping or {}).items()})
     given = tuple(str(p) for p in _paths_in(data))
     options = CheckOptions(
@@ -90,7 +130,12 @@ def check(
         model_arg=None if isinstance(model, ModelSpec) else str(model),
         shard=shard,
     )
-    report = check_arrays(spec, infos, options)
+    if client is not None:
+        from .cluster import check_on
+
+        report = check_on(client, spec, infos, options)
+    else:
+        report = check_arrays(spec, infos, options)
     return replace(report, fail_on=Severity(fail_on))
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -18,6 +20,7 @@ from .errors import LstmdiagError
 if TYPE_CHECKING:
     from .findings import Report
     from .model.spec import ModelSpec
+    from .settings import Settings
 
 
 def _plain_usage() -> None:
@@ -89,6 +92,28 @@ TimeAxisOption = Annotated[
     ),
 ]
 FormatOption = Annotated[ModelFormat, typer.Option("--format", "-f", help="Output format.")]
+StorageOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--storage-option",
+        metavar="KEY=VALUE",
+        help="An fsspec storage option for s3:// gs:// az:// https:// paths (repeatable; "
+        "VALUE is JSON when it parses). Credentials come from each backend's own setup.",
+    ),
+]
+ConcurrencyOption = Annotated[
+    int | None,
+    typer.Option("--concurrency", metavar="N", help="Objects read at once over the network."),
+]
+DaskOption = Annotated[
+    str | None,
+    typer.Option(
+        "--dask",
+        metavar="ADDRESS",
+        help="Run the per-file work on this Dask scheduler ('local': a LocalCluster on this "
+        "machine's cores). Default: $LSTMDIAG_DASK, then [tool.lstmdiag] dask.",
+    ),
+]
 
 
 def _stdout() -> Console:
@@ -160,6 +185,50 @@ def _load_model(path: str) -> ModelSpec:
         fail(str(exc))
 
 
+def _remote(
+    settings: Settings | None, options: list[str] | None, concurrency: int | None
+) -> Settings:
+    """The configuration, with this run's storage options and concurrency applied."""
+    from .settings import apply_remote, load_settings
+
+    try:
+        settings = settings or load_settings(None)
+        apply_remote(settings, options, concurrency)
+    except LstmdiagError as exc:
+        fail(str(exc))
+    return settings
+
+
+@contextlib.contextmanager
+def _cluster(address: str | None) -> Iterator[Any]:
+    """A Dask client for ``address`` (None: no cluster, the work runs here), or exit 2."""
+    if address is None:
+        yield None
+        return
+    from .cluster import connect
+
+    try:
+        with connect(address) as client:
+            yield client
+    except LstmdiagError as exc:
+        fail(str(exc))
+
+
+def _describe(client: Any, paths: list[str], globs: tuple[str, ...]) -> list[Any]:
+    """Every array under ``paths``: headers read here, or on the cluster's workers."""
+    from .data.discover import describe_files, iter_files
+
+    try:
+        files = list(iter_files(paths, globs))
+        if client is None:
+            return describe_files(files)
+        from .cluster import describe_on
+
+        return describe_on(client, files)
+    except LstmdiagError as exc:
+        fail(str(exc))
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"lstmdiag {__version__}")
@@ -187,11 +256,13 @@ def inspect(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print nothing; exit 2 if unreadable.")
     ] = False,
+    storage_option: StorageOption = None,
 ) -> None:
     """Show the model's inputs, recurrent layers and masking, read statically.
 
     Example: lstmdiag inspect model.keras --format json
     """
+    _remote(None, storage_option, None)
     spec = _load_model(model)
     if quiet:
         return
@@ -291,6 +362,9 @@ def check(
         str | None,
         typer.Option("--config", metavar="PATH", help="Read [tool.lstmdiag] from this file."),
     ] = None,
+    storage_option: StorageOption = None,
+    concurrency: ConcurrencyOption = None,
+    dask: DaskOption = None,
 ) -> None:
     """Check every data file against the model; print each mismatch with its fix.
 
@@ -301,15 +375,16 @@ def check(
     Example: lstmdiag check model.h5 data/ --format github
     """
     from .checks import CheckOptions, check_arrays, with_findings
-    from .data.discover import DEFAULT_GLOBS, describe_paths
+    from .data.discover import DEFAULT_GLOBS
     from .findings import ALIASES, Kind
-    from .settings import load_settings
+    from .settings import dask_address, load_settings
     from .sharding import parse_shard
 
     try:
         settings = load_settings(config)
     except LstmdiagError as exc:
         fail(str(exc))
+    _remote(settings, storage_option, concurrency)
     model = model or settings.model
     if model is None:
         fail("no model given: lstmdiag check MODEL INPUTS... (or set model in [tool.lstmdiag])")
@@ -335,12 +410,12 @@ def check(
         sliced = None if shard is None else parse_shard(shard)
     except LstmdiagError as exc:
         fail(str(exc))
+    address = dask_address(settings, dask)
+    if address is not None and sliced is not None:
+        fail("--shard and --dask: give one (a cluster already splits the work)")
     spec = _load_model(model)
     if not spec.inputs:
         fail(f"{model}: the model has no inputs")
-    infos = describe_paths(paths, tuple(glob) if glob else DEFAULT_GLOBS)
-    if not infos:
-        fail("no data files found in " + ", ".join(paths))
     options = CheckOptions(
         deep=bool(deep),
         mapping=mapping,
@@ -350,8 +425,17 @@ def check(
         inputs=tuple(paths),
         shard=sliced,
     )
-    with LateProgress("checking", enabled=not quiet) as progress:
-        report = check_arrays(spec, infos, options, progress=progress)
+    with _cluster(address) as client:
+        infos = _describe(client, paths, tuple(glob) if glob else DEFAULT_GLOBS)
+        if not infos:
+            fail("no data files found in " + ", ".join(paths))
+        if client is not None:
+            from .cluster import check_on
+
+            report = check_on(client, spec, infos, options)
+        else:
+            with LateProgress("checking", enabled=not quiet) as progress:
+                report = check_arrays(spec, infos, options, progress=progress)
     if verify or verify_data:
         from .verify import verify_report
 
@@ -786,17 +870,23 @@ def stats(
     glob: GlobOption = None,
     exclude: ExcludeOption = None,
     format: FormatOption = ModelFormat.table,
+    storage_option: StorageOption = None,
+    concurrency: ConcurrencyOption = None,
+    dask: DaskOption = None,
 ) -> None:
     """Sequence-length distribution, candidate maxlen values and exact bucket boundaries.
 
     Example: lstmdiag stats data/ --model model.keras --buckets 4
     """
-    from .data.discover import DEFAULT_GLOBS, describe_paths, drop_excluded
+    from .data.discover import DEFAULT_GLOBS, drop_excluded
     from .layout import place
+    from .settings import dask_address
     from .stats import compute_stats, length_counts, step_bytes_of, to_dict
 
+    settings = _remote(None, storage_option, concurrency)
     spec = _load_model(model) if model else None
-    infos = describe_paths(inputs, tuple(glob) if glob else DEFAULT_GLOBS)
+    with _cluster(dask_address(settings, dask)) as client:
+        infos = _describe(client, inputs, tuple(glob) if glob else DEFAULT_GLOBS)
     infos = drop_excluded(infos, tuple(exclude or ()))
     try:
         placed = place(infos, spec, axis=0 if sequence_files else time_axis)

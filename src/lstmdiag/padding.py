@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import math
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -182,13 +181,9 @@ def _relative_targets(paths: list[str], infos: list[ArrayInfo], out: Path) -> di
     """Output file per input file: the same relative name under ``out``."""
     targets: dict[str, Path] = {}
     # Real file paths, not the printable ones: names that are not UTF-8 keep their bytes.
-    prefixes = [str(Path(p)) + os.sep for p in paths if Path(p).is_dir()]
     for info in infos:
-        if info.path in targets:
-            continue
-        real = str(info.file)
-        rel = next((real[len(pre) :] for pre in prefixes if real.startswith(pre)), None)
-        targets[info.path] = out / (rel if rel is not None else info.file.name)
+        if info.path not in targets:
+            targets[info.path] = out / discover.relative_name(info.file, paths)
     return targets
 
 
@@ -426,7 +421,10 @@ def _refuse_existing(
         resolved = path.resolve()
         if path.exists():
             if input_ids is None:
-                input_ids = {(st.st_dev, st.st_ino) for st in (i.file.stat() for i in infos)}
+                input_ids = {
+                    (st.st_dev, st.st_ino)
+                    for st in (i.file.stat() for i in infos if isinstance(i.file, Path))
+                }
             st = path.stat()
             if (st.st_dev, st.st_ino) in input_ids:
                 raise LstmdiagError(f"{path} is an input; lstmdiag never overwrites its inputs")

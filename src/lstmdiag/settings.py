@@ -11,6 +11,9 @@ format = "table"             # table | json | github | junit | sarif
 glob = ["*.npy"]
 input = { audio = "data/audio/" }   # model input -> path
 exclude = ["*_meta.npy"]     # arrays to leave out (check and pad)
+storage-options = { profile = "ci" }   # for s3:// gs:// az:// https:// paths (fsspec)
+concurrency = 32             # objects read at once over the network
+dask = "tcp://scheduler:8786"   # or "local"; LSTMDIAG_DASK and --dask win
 
 [tool.lstmdiag.pad]
 out = "padded/"              # or stack = "padded.npy": a bare `lstmdiag pad` then works
@@ -31,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .data import remote
 from .errors import LstmdiagError
 
 if sys.version_info >= (3, 11):
@@ -50,6 +54,9 @@ CHECK_KEYS = {
     "pad",
     "window",
     "exclude",
+    "storage-options",
+    "concurrency",
+    "dask",
 }
 WINDOW_KEYS = {"out", "stack", "timesteps", "stride", "rate"}
 PAD_KEYS = {
@@ -79,6 +86,9 @@ class Settings:
     input_map: dict[str, str] = field(default_factory=dict)
     pad: dict[str, Any] = field(default_factory=dict)
     window: dict[str, Any] = field(default_factory=dict)
+    storage_options: dict[str, Any] = field(default_factory=dict)
+    concurrency: int | None = None
+    dask: str | None = None
 
 
 def _find_pyproject(start: Path) -> Path | None:
@@ -90,7 +100,7 @@ def _find_pyproject(start: Path) -> Path | None:
 
 
 def _rel(base: Path, value: str) -> str:
-    if os.path.isabs(value):
+    if os.path.isabs(value) or remote.is_url(value):
         return value
     joined = base / value
     try:
@@ -183,6 +193,7 @@ def load_settings(path: str | None = None, cwd: Path | None = None) -> Settings:
     deep = table.get("deep")
     if deep is not None and not isinstance(deep, bool):
         raise LstmdiagError(f"{where}: 'deep' must be true or false")
+    storage, concurrency, dask = _remote_keys(table, where)
     fmt = table.get("format")
     if fmt is not None and fmt not in ("table", "json", "github", "junit", "sarif"):
         raise LstmdiagError(f"{where}: 'format' must be table, json, github, junit or sarif")
@@ -205,7 +216,45 @@ def load_settings(path: str | None = None, cwd: Path | None = None) -> Settings:
             **window,
             **{k: _rel(base, window[k]) for k in ("out", "stack") if k in window},
         },
+        storage_options=storage,
+        concurrency=concurrency,
+        dask=dask,
     )
+
+
+def _remote_keys(
+    table: dict[str, Any], where: str
+) -> tuple[dict[str, Any], int | None, str | None]:
+    storage = table.get("storage-options", {})
+    if not isinstance(storage, dict):
+        raise LstmdiagError(f"{where}: 'storage-options' must be a table")
+    concurrency = table.get("concurrency")
+    if concurrency is not None and (
+        isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1
+    ):
+        raise LstmdiagError(f"{where}: 'concurrency' must be a whole number >= 1")
+    dask = table.get("dask")
+    if dask is not None and not isinstance(dask, str):
+        raise LstmdiagError(f"{where}: 'dask' must be a scheduler address or \"local\"")
+    return storage, concurrency, dask
+
+
+def apply_remote(settings: Settings, options: list[str] | None, concurrency: int | None) -> None:
+    """Storage options and concurrency for this run: the command line's ``--storage-option
+    KEY=VALUE`` over the configuration's ``storage-options``; ``--concurrency`` over
+    ``concurrency``."""
+    merged = dict(settings.storage_options)
+    for text in options or []:
+        key, value = remote.parse_option(text)
+        merged[key] = value
+    remote.configure(merged, concurrency if concurrency is not None else settings.concurrency)
+
+
+def dask_address(settings: Settings, given: str | None) -> str | None:
+    """Where per-file work runs: ``--dask``, else ``LSTMDIAG_DASK``, else ``dask`` in the
+    configuration; None runs it here. ``none`` (any of them) turns a configured cluster off."""
+    value = given or os.environ.get("LSTMDIAG_DASK") or settings.dask
+    return None if value is None or value.strip().lower() in ("", "none", "off") else value
 
 
 def _window_table(window: Any, where: str) -> dict[str, Any]:

@@ -192,15 +192,7 @@ def _read_as(
 
 def _target_of(info: ArrayInfo, out: Path, given: list[str]) -> Path:
     """Output path per input: same relative name under ``out``; tables become .npy."""
-    real = str(info.file)
-    rel = next(
-        (
-            real[len(str(Path(p))) + 1 :]
-            for p in given
-            if Path(p).is_dir() and real.startswith(str(Path(p)) + "/")
-        ),
-        info.file.name,
-    )
+    rel = discover.relative_name(info.file, given)
     path = out / rel
     return path.with_suffix(".npy") if info.format in ("csv", "parquet") else path
 

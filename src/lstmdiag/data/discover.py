@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import io
 import os
 import re
 import stat
@@ -12,8 +13,8 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import LstmdiagError
-from . import npy, npz, tables
-from .info import ArrayInfo
+from . import npy, npz, remote, tables
+from .info import ArrayInfo, Location, h5_file, open_file
 
 DEFAULT_GLOBS = ("*.npy", "*.npz", "*.h5", "*.hdf5", "*.csv", "*.tsv", "*.parquet")
 ZIP_MAGIC = b"PK\x03\x04"
@@ -32,11 +33,15 @@ def printable(path: str) -> str:
 
 def iter_files(
     paths: list[str], globs: tuple[str, ...] = DEFAULT_GLOBS
-) -> Iterator[tuple[str, Path]]:
+) -> Iterator[tuple[str, Location]]:
     """(shown path, real path) for every data file: given files as they are, folders walked
-    recursively in sorted order, never following symlinked folders (no loops)."""
+    recursively in sorted order, never following symlinked folders (no loops). A URL prefix
+    is listed like a folder; a URL with ``*``/``?``/``[`` is a glob."""
     matches = re.compile("|".join(fnmatch.translate(g) for g in globs)).match
     for given in paths:
+        if remote.is_url(given):
+            yield from remote.list_files(given, globs)
+            continue
         p = Path(given)
         if p.is_dir():
             for root, dirs, files in os.walk(p, followlinks=False):
@@ -50,9 +55,11 @@ def iter_files(
             yield printable(given), p
 
 
-def special_file(file: Path) -> str | None:
+def special_file(file: Location) -> str | None:
     """What ``file`` is when it is not a regular file (a FIFO, socket or device, also behind a
     symlink): such files are never opened, since reading one can block forever or never end."""
+    if isinstance(file, remote.RemoteFile):
+        return None
     try:
         mode = os.stat(file).st_mode
     except OSError:
@@ -70,8 +77,13 @@ def special_file(file: Path) -> str | None:
     return "not a regular file"
 
 
-def describe_file(shown: str, file: Path) -> list[ArrayInfo]:
-    """Every array in one file; problems become ArrayInfo.problem, never exceptions."""
+def describe_file(
+    shown: str, file: Location, head: bytes | BaseException | None = None
+) -> list[ArrayInfo]:
+    """Every array in one file; problems become ArrayInfo.problem, never exceptions. ``head``:
+    the object's first bytes when already fetched (URLs: one range read answers most files)."""
+    if isinstance(file, remote.RemoteFile):
+        return _describe_remote(shown, file, head)
     special = special_file(file)
     if special is not None:
         return [ArrayInfo.unusable(shown, file, "?", f"not a regular file: {special}; not read")]
@@ -86,6 +98,42 @@ def describe_file(shown: str, file: Path) -> list[ArrayInfo]:
         return [ArrayInfo.unusable(shown, file, "?", "no such file")]
     except OSError as exc:
         return [ArrayInfo.unusable(shown, file, "?", f"cannot read ({exc.strerror or exc})")]
+    return _describe_by_magic(shown, file, head)
+
+
+def _describe_remote(
+    shown: str, file: remote.RemoteFile, head: bytes | BaseException | None
+) -> list[ArrayInfo]:
+    if head is None:
+        head = remote.heads([file])[0]
+    if isinstance(head, FileNotFoundError):
+        return [ArrayInfo.unusable(shown, file, "?", "no such file")]
+    if isinstance(head, BaseException):
+        return [ArrayInfo.unusable(shown, file, "?", f"cannot read ({remote.one_line(head)})")]
+    if head.startswith(npy.MAGIC) and _header_end(head) <= len(head):
+        stream = io.BytesIO(head)
+        return [npy.describe_stream(stream, file.size, path=shown, file=file, fmt="npy", key=None)]
+    try:
+        if head.startswith(npy.MAGIC):
+            with open_file(file) as fh:
+                return [
+                    npy.describe_stream(fh, file.size, path=shown, file=file, fmt="npy", key=None)
+                ]
+        return _describe_by_magic(shown, file, head[:8])
+    except Exception as exc:  # a network failure after the first bytes (botocore, aiohttp...)
+        return [ArrayInfo.unusable(shown, file, "?", f"cannot read ({remote.one_line(exc)})")]
+
+
+def _header_end(head: bytes) -> int:
+    """Where a .npy header ends, from its version and length fields (past the end: unknown)."""
+    if len(head) >= 10 and head[6] == 1:
+        return 10 + int.from_bytes(head[8:10], "little")
+    if len(head) >= 12:
+        return 12 + int.from_bytes(head[8:12], "little")
+    return len(head) + 1
+
+
+def _describe_by_magic(shown: str, file: Location, head: bytes) -> list[ArrayInfo]:
     try:
         if head.startswith(ZIP_MAGIC):
             return npz.describe(shown, file)
@@ -101,6 +149,22 @@ def describe_file(shown: str, file: Path) -> list[ArrayInfo]:
         return [ArrayInfo.unusable(shown, file, "?", f"cannot read ({exc})")]
     what = "an empty file" if not head else "not a .npy, .npz, HDF5, CSV or Parquet file"
     return [ArrayInfo.unusable(shown, file, "?", what)]
+
+
+def relative_name(file: Location, given: list[str]) -> str:
+    """``file``'s name below the given folder (or URL prefix) it was found in; its bare name
+    when it was given itself. Outputs keep this name under ``--out``."""
+    real = str(file)
+    for path in given:
+        if isinstance(file, remote.RemoteFile):
+            base = path.rstrip("/") + "/"
+            if remote.is_url(path) and real.startswith(base):
+                return real[len(base) :]
+        elif not remote.is_url(path) and Path(path).is_dir():
+            base = str(Path(path)) + os.sep
+            if real.startswith(base):
+                return real[len(base) :]
+    return file.name
 
 
 def drop_excluded(infos: list[ArrayInfo], patterns: tuple[str, ...]) -> list[ArrayInfo]:
@@ -120,10 +184,23 @@ def drop_excluded(infos: list[ArrayInfo], patterns: tuple[str, ...]) -> list[Arr
 
 
 def describe_paths(paths: list[str], globs: tuple[str, ...] = DEFAULT_GLOBS) -> list[ArrayInfo]:
-    infos: list[ArrayInfo] = []
-    for shown, file in iter_files(paths, globs):
-        infos.extend(describe_file(shown, file))
-    return infos
+    """Every array under ``paths``, in order (see :func:`describe_files`)."""
+    return describe_files(list(iter_files(paths, globs)))
+
+
+def describe_files(files: list[tuple[str, Location]]) -> list[ArrayInfo]:
+    """Every array of ``files`` ((shown, location) pairs), in order. Objects behind URLs are
+    read concurrently: the first bytes of all of them at once (one ranged read each), then
+    the few that need more (zip, HDF5, long headers) in a bounded pool."""
+    urls = [i for i, (_, f) in enumerate(files) if isinstance(f, remote.RemoteFile)]
+    if not urls:
+        return [info for shown, file in files for info in describe_file(shown, file)]
+    got = remote.heads([files[i][1] for i in urls])  # type: ignore[misc]
+    heads: dict[int, bytes | BaseException] = dict(zip(urls, got, strict=True))
+    described = remote.bounded_map(
+        lambda i: describe_file(files[i][0], files[i][1], heads.get(i)), list(range(len(files)))
+    )
+    return [info for infos in described for info in infos]
 
 
 def iter_blocks(info: ArrayInfo, rows: int = 256) -> Iterator[np.ndarray]:
@@ -150,9 +227,7 @@ def read_rows(info: ArrayInfo, start: int, stop: int) -> np.ndarray:
     if info.format == "npy":
         return npy.read_rows(info.file, start, stop)
     if info.format == "h5" and info.key is not None:
-        import h5py
-
-        with h5py.File(info.file, "r") as f:
+        with h5_file(info.file) as f:
             return np.asarray(f[info.key][start:stop])
     parts = []
     seen = 0
@@ -177,9 +252,7 @@ def read_span(info: ArrayInfo, row: int, start: int, stop: int) -> np.ndarray:
     if info.format == "npy":
         return npy.read_span(info.file, row, start, stop)
     if info.format == "h5" and info.key is not None:
-        import h5py
-
-        with h5py.File(info.file, "r") as f:
+        with h5_file(info.file) as f:
             return np.asarray(f[info.key][row, start:stop])
     for index, block in enumerate(iter_blocks(info, 1)):
         if index == row:
@@ -194,12 +267,10 @@ def read_small(info: ArrayInfo) -> np.ndarray:
     if info.format == "npy":
         return npy.read_array(info.file)
     if info.format == "npz" and info.key is not None:
-        with np.load(info.file, allow_pickle=False) as data:
+        with open_file(info.file, stream=True) as raw, np.load(raw, allow_pickle=False) as data:
             return np.asarray(data[info.key])
     if info.format == "h5" and info.key is not None:
-        import h5py
-
-        with h5py.File(info.file, "r") as f:
+        with h5_file(info.file) as f:
             return np.asarray(f[info.key][()])
     raise LstmdiagError(f"{info.label}: no values to read")
 

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import h5py
 import numpy as np
 
-from .info import ArrayInfo, dtype_label
+from .info import ArrayInfo, Location, dtype_label, h5_file
 
 _NUMBERED = re.compile(r"\d+$")
 _LENGTH_BLOCK = 4096
@@ -52,7 +51,7 @@ def _collection_members(group: Any) -> list[tuple[str, Any]] | None:
 
 
 def _ragged_info(
-    path: str, file: Path, key: str, lengths: Any, rest: tuple[int, ...], dtype: np.dtype
+    path: str, file: Location, key: str, lengths: Any, rest: tuple[int, ...], dtype: np.dtype
 ) -> ArrayInfo:
     lengths = np.asarray(lengths, dtype=np.int64)
     same = lengths.size > 0 and int(lengths.min()) == int(lengths.max())
@@ -69,10 +68,10 @@ def _ragged_info(
     )
 
 
-def describe(path: str, file: Path) -> list[ArrayInfo]:
+def describe(path: str, file: Location) -> list[ArrayInfo]:
     infos: list[ArrayInfo] = []
     try:
-        with h5py.File(file, "r") as f:
+        with h5_file(file) as f:
             _walk(f, path, file, infos, set())
     except (OSError, ValueError, RuntimeError, KeyError) as exc:
         return [
@@ -87,7 +86,7 @@ def describe(path: str, file: Path) -> list[ArrayInfo]:
     return infos
 
 
-def _walk(group: Any, path: str, file: Path, infos: list[ArrayInfo], seen: set[Any]) -> None:
+def _walk(group: Any, path: str, file: Location, infos: list[ArrayInfo], seen: set[Any]) -> None:
     key_of = group.name.lstrip("/")
     members = _collection_members(group) if group.name != "/" else None
     if members is not None:
@@ -126,7 +125,7 @@ def _walk(group: Any, path: str, file: Path, infos: list[ArrayInfo], seen: set[A
             infos.append(_dataset_info(obj, path, file, key))
 
 
-def _dataset_info(ds: Any, path: str, file: Path, key: str) -> ArrayInfo:
+def _dataset_info(ds: Any, path: str, file: Location, key: str) -> ArrayInfo:
     base = _vlen_base(ds)
     if base is not None:
         if ds.ndim != 1:
@@ -169,9 +168,9 @@ def _dataset_info(ds: Any, path: str, file: Path, key: str) -> ArrayInfo:
     return ArrayInfo(path, file, "h5", key, tuple(int(d) for d in ds.shape), dtype_label(dtype))
 
 
-def iter_blocks(file: Path, key: str, rows: int) -> Iterator[np.ndarray]:
+def iter_blocks(file: Location, key: str, rows: int) -> Iterator[np.ndarray]:
     """Blocks of ``rows`` items along axis 0 of a plain dataset."""
-    with h5py.File(file, "r") as f:
+    with h5_file(file) as f:
         ds = f[key]
         if ds.ndim == 0:
             yield np.asarray(ds[()])
@@ -180,9 +179,9 @@ def iter_blocks(file: Path, key: str, rows: int) -> Iterator[np.ndarray]:
             yield np.asarray(ds[start : start + rows])
 
 
-def iter_sequences(file: Path, key: str) -> Iterator[np.ndarray]:
+def iter_sequences(file: Location, key: str) -> Iterator[np.ndarray]:
     """The sequences of a ragged collection (vlen dataset or numbered group), in order."""
-    with h5py.File(file, "r") as f:
+    with h5_file(file) as f:
         obj = f[key] if key else f
         if isinstance(obj, h5py.Dataset):
             for start in range(0, obj.shape[0], _LENGTH_BLOCK):

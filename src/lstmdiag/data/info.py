@@ -2,11 +2,39 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, TypeAlias
 
 import numpy as np
+
+from .remote import RemoteFile
+
+# Where an array's bytes are: a local file, or an object behind a URL (read through fsspec).
+Location: TypeAlias = Path | RemoteFile
+
+
+def open_file(file: Location, *, stream: bool = False) -> IO[bytes]:
+    """``file`` opened for binary reading. ``stream``: it will be read front to back (a remote
+    object then reads ahead in big blocks instead of caching small ones)."""
+    if isinstance(file, RemoteFile):
+        return file.open("rb", stream=stream)
+    return file.open("rb")
+
+
+@contextlib.contextmanager
+def h5_file(file: Location) -> Iterator[Any]:
+    """An open ``h5py.File``: by path for a local file, through a cached file object for a URL."""
+    import h5py
+
+    if isinstance(file, RemoteFile):
+        with file.open("rb") as fh, h5py.File(fh, "r") as f:
+            yield f
+    else:
+        with h5py.File(file, "r") as f:
+            yield f
 
 
 def dtype_label(dtype: np.dtype) -> str:
@@ -24,7 +52,7 @@ class ArrayInfo:
     """
 
     path: str  # as the user gave it, joined with the file's path below a given folder
-    file: Path  # where the bytes are
+    file: Location  # where the bytes are
     format: str  # "npy" | "npz" | "h5"
     key: str | None  # npz member or h5 dataset path; None for a plain .npy
     shape: tuple[int | None, ...] | None
@@ -54,7 +82,7 @@ class ArrayInfo:
 
     @classmethod
     def unusable(
-        cls, path: str, file: Path, fmt: str, problem: str, key: str | None = None
+        cls, path: str, file: Location, fmt: str, problem: str, key: str | None = None
     ) -> ArrayInfo:
         """An array that cannot be used at all; ``problem`` says why."""
         return cls(path, file, fmt, key, None, None, problem=problem)

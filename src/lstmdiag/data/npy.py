@@ -10,7 +10,7 @@ from typing import IO
 
 import numpy as np
 
-from .info import ArrayInfo, dtype_label
+from .info import ArrayInfo, Location, dtype_label, open_file
 
 MAGIC = b"\x93NUMPY"
 
@@ -70,7 +70,7 @@ def expected_bytes(shape: tuple[int, ...], dtype: np.dtype) -> int:
 
 
 def describe_stream(
-    fh: IO[bytes], size: int | None, *, path: str, file: Path, fmt: str, key: str | None
+    fh: IO[bytes], size: int | None, *, path: str, file: Location, fmt: str, key: str | None
 ) -> ArrayInfo:
     """ArrayInfo from a ``.npy`` stream whose total size (if known) is ``size`` bytes."""
     base = dict(path=path, file=file, format=fmt, key=key)
@@ -99,9 +99,18 @@ def describe_stream(
     return ArrayInfo(**base, shape=shape, dtype=dtype_label(dtype))  # type: ignore[arg-type]
 
 
-def read_array(file: Path) -> np.ndarray:
+def _mapped(file: Location) -> np.ndarray:
+    """The array without reading it all: a memory map locally; a URL is read whole (the
+    rare Fortran-order and 0-d arrays only come here)."""
+    if isinstance(file, Path):
+        return np.load(file, mmap_mode="r", allow_pickle=False)  # type: ignore[no-any-return]
+    with open_file(file, stream=True) as fh:
+        return np.lib.format.read_array(fh, allow_pickle=False)
+
+
+def read_array(file: Location) -> np.ndarray:
     """The whole array, read directly (fast header, one read; never unpickles)."""
-    with file.open("rb") as fh:
+    with open_file(file, stream=True) as fh:
         shape, dtype, fortran = read_header(fh)
         if dtype.hasobject:
             raise ValueError("object arrays are never unpickled")
@@ -112,15 +121,15 @@ def read_array(file: Path) -> np.ndarray:
     return np.frombuffer(buf, dtype=dtype).reshape(shape, order="F" if fortran else "C")
 
 
-def iter_blocks(file: Path, rows: int) -> Iterator[np.ndarray]:
+def iter_blocks(file: Location, rows: int) -> Iterator[np.ndarray]:
     """Blocks of ``rows`` items along axis 0, read with plain reads (no memory map, so the
     pages read do not stay resident)."""
-    with file.open("rb") as fh:
+    with open_file(file, stream=True) as fh:
         shape, dtype, fortran = read_header(fh)
         if dtype.hasobject:
             raise ValueError("object arrays are never unpickled")
         if fortran or len(shape) == 0:
-            arr = np.load(file, mmap_mode="r", allow_pickle=False)
+            arr = _mapped(file)
             if arr.ndim == 0:
                 yield np.asarray(arr)
                 return
@@ -136,15 +145,15 @@ def iter_blocks(file: Path, rows: int) -> Iterator[np.ndarray]:
             yield np.frombuffer(buf, dtype=dtype).reshape((count, *shape[1:]))
 
 
-def read_span(file: Path, row: int, start: int, stop: int) -> np.ndarray:
+def read_span(file: Location, row: int, start: int, stop: int) -> np.ndarray:
     """Items ``start:stop`` of axis 1 of row ``row`` (a span of one sequence's timesteps),
     reading only those bytes."""
-    with file.open("rb") as fh:
+    with open_file(file, stream=True) as fh:
         shape, dtype, fortran = read_header(fh)
         if dtype.hasobject:
             raise ValueError("object arrays are never unpickled")
         if fortran:
-            arr = np.load(file, mmap_mode="r", allow_pickle=False)
+            arr = _mapped(file)
             return np.array(arr[row, start:stop])
         step = math.prod(shape[2:]) * dtype.itemsize
         fh.seek(fh.tell() + (row * shape[1] + start) * step)
@@ -155,14 +164,14 @@ def read_span(file: Path, row: int, start: int, stop: int) -> np.ndarray:
         return np.frombuffer(buf, dtype=dtype).reshape((count, *shape[2:]))
 
 
-def read_rows(file: Path, start: int, stop: int) -> np.ndarray:
+def read_rows(file: Location, start: int, stop: int) -> np.ndarray:
     """Rows ``start:stop`` along axis 0, reading only those bytes."""
-    with file.open("rb") as fh:
+    with open_file(file, stream=True) as fh:
         shape, dtype, fortran = read_header(fh)
         if dtype.hasobject:
             raise ValueError("object arrays are never unpickled")
         if fortran or not shape:
-            arr = np.load(file, mmap_mode="r", allow_pickle=False)
+            arr = _mapped(file)
             return np.array(arr[start:stop])
         row = math.prod(shape[1:]) * dtype.itemsize
         fh.seek(fh.tell() + start * row)

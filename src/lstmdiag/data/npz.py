@@ -4,22 +4,21 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Iterator
-from pathlib import Path
 
 import numpy as np
 
 from . import npy
-from .info import ArrayInfo
+from .info import ArrayInfo, Location, open_file
 
 
 def _member_name(name: str) -> str:
     return name[:-4] if name.endswith(".npy") else name
 
 
-def describe(path: str, file: Path) -> list[ArrayInfo]:
+def describe(path: str, file: Location) -> list[ArrayInfo]:
     infos: list[ArrayInfo] = []
     try:
-        with zipfile.ZipFile(file) as archive:
+        with open_file(file) as raw, zipfile.ZipFile(raw) as archive:
             for member in archive.infolist():
                 if member.is_dir():
                     continue
@@ -60,16 +59,15 @@ def describe(path: str, file: Path) -> list[ArrayInfo]:
     return infos
 
 
-def iter_blocks(file: Path, key: str, rows: int) -> Iterator[np.ndarray]:
+def iter_blocks(file: Location, key: str, rows: int) -> Iterator[np.ndarray]:
     """Blocks of ``rows`` items along axis 0, decompressed as a stream (flat memory)."""
-    with zipfile.ZipFile(file) as archive:
+    with open_file(file, stream=True) as raw, zipfile.ZipFile(raw) as archive:
         name = key if key in archive.namelist() else f"{key}.npy"
         with archive.open(name) as fh:
             shape, dtype, fortran = npy.read_header(fh)
             if fortran or len(shape) == 0:
-                fh.close()
-                with np.load(file, allow_pickle=False) as data:
-                    arr = data[key]
+                fh.seek(0)
+                arr = np.lib.format.read_array(fh, allow_pickle=False)
                 for start in range(0, max(1, arr.shape[0] if arr.ndim else 1), max(1, rows)):
                     yield arr[start : start + rows] if arr.ndim else arr
                 return

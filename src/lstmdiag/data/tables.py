@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import LstmdiagError
-from .info import ArrayInfo
+from .info import ArrayInfo, Location, open_file
 
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 PARQUET_MAGIC = b"PAR1"
@@ -48,11 +48,11 @@ def _pyarrow() -> Any:
     return pyarrow
 
 
-def is_csv(path: Path) -> bool:
+def is_csv(path: Location) -> bool:
     return path.suffix.lower() in CSV_SUFFIXES
 
 
-def _delimiter(path: Path) -> str:
+def _delimiter(path: Location) -> str:
     return "\t" if path.suffix.lower() == ".tsv" else ","
 
 
@@ -64,10 +64,10 @@ def _number(text: str) -> bool:
     return True
 
 
-def sniff_csv(path: Path, count: bool = True) -> tuple[list[str], list[bool], int, bool]:
+def sniff_csv(path: Location, count: bool = True) -> tuple[list[str], list[bool], int, bool]:
     """(column names, numeric per column, data rows, has a header row), from the first rows
     and (``count``) a newline count: no values are parsed beyond SNIFF_ROWS."""
-    with path.open("rb") as fh:
+    with open_file(path, stream=True) as fh:
         head = fh.read(1 << 16)
         newlines = head.count(b"\n")
         while count and (chunk := fh.read(1 << 24)):
@@ -90,7 +90,7 @@ def sniff_csv(path: Path, count: bool = True) -> tuple[list[str], list[bool], in
     return names, numeric, max(0, total), header
 
 
-def describe_csv(shown: str, file: Path) -> ArrayInfo:
+def describe_csv(shown: str, file: Location) -> ArrayInfo:
     """A CSV table as an ArrayInfo (rows, numeric columns), for `check`."""
     try:
         _, numeric, rows, _ = sniff_csv(file)
@@ -102,13 +102,16 @@ def describe_csv(shown: str, file: Path) -> ArrayInfo:
     return ArrayInfo(shown, file, "csv", None, (rows, features), "float32")
 
 
-def describe_parquet(shown: str, file: Path) -> ArrayInfo:
+def describe_parquet(shown: str, file: Location) -> ArrayInfo:
     try:
         pa = _pyarrow()
-        meta = pa.parquet.ParquetFile(file)
-        schema = meta.schema_arrow
-        numeric = [f for f in schema if pa.types.is_integer(f.type) or pa.types.is_floating(f.type)]
-        rows = meta.metadata.num_rows
+        with open_file(file) as fh:
+            meta = pa.parquet.ParquetFile(fh)
+            schema = meta.schema_arrow
+            numeric = [
+                f for f in schema if pa.types.is_integer(f.type) or pa.types.is_floating(f.type)
+            ]
+            rows = meta.metadata.num_rows
     except LstmdiagError as exc:
         return ArrayInfo.unusable(shown, file, "parquet", str(exc))
     except Exception as exc:  # pyarrow raises its own error types for broken files
@@ -118,21 +121,27 @@ def describe_parquet(shown: str, file: Path) -> ArrayInfo:
     return ArrayInfo(shown, file, "parquet", None, (rows, len(numeric)), "float32")
 
 
-def _read_arrow(file: Path) -> Any:
+def _read_arrow(file: Location) -> Any:
     pa = _pyarrow()
     if file.suffix.lower() in (".parquet", ".pq"):
-        return pa.parquet.read_table(file)
+        if isinstance(file, Path):
+            return pa.parquet.read_table(file)
+        with open_file(file, stream=True) as fh:
+            return pa.parquet.read_table(fh)
     names, _, _, header = sniff_csv(file, count=False)
     read = pa.csv.ReadOptions(
         column_names=None if header else names, autogenerate_column_names=False
     )
     parse = pa.csv.ParseOptions(delimiter=_delimiter(file))
-    return pa.csv.read_csv(file, read_options=read, parse_options=parse)
+    if isinstance(file, Path):
+        return pa.csv.read_csv(file, read_options=read, parse_options=parse)
+    with open_file(file, stream=True) as fh:
+        return pa.csv.read_csv(fh, read_options=read, parse_options=parse)
 
 
 def arrow_table(
     shown: str,
-    file: Path,
+    file: Location,
     columns: tuple[str, ...] | None,
     target: str | None,
     dtype: np.dtype | None = None,

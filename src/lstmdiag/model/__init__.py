@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..data import remote
+from ..data.info import Location
 from ..errors import LstmdiagError
 from . import json_arch, keras_zip, savedmodel
 from .spec import EmbeddingSpec, InputSpec, MaskSpec, ModelSpec, RecurrentLayer, Shape
@@ -23,9 +25,12 @@ HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
 
 
 def read_model(path: str | Path) -> ModelSpec:
-    """Read ``path`` by what its bytes are, not by its name (a ``.keras`` may hold HDF5)."""
-    p = Path(path)
+    """Read ``path`` by what its bytes are, not by its name (a ``.keras`` may hold HDF5).
+    A URL is read the same way, through fsspec (only the parts that are needed)."""
     shown = str(path)
+    if remote.is_url(shown):
+        return _read_remote(shown)
+    p = Path(path)
     if p.is_dir():
         return savedmodel.read(p, shown)
     from ..data.discover import special_file
@@ -40,6 +45,10 @@ def read_model(path: str | Path) -> ModelSpec:
         raise LstmdiagError(f"{shown}: no such file") from None
     except OSError as exc:
         raise LstmdiagError(f"{shown}: cannot read: {exc.strerror or exc}") from None
+    return _read_by_magic(p, shown, head)
+
+
+def _read_by_magic(p: Location, shown: str, head: bytes) -> ModelSpec:
     if head.startswith(ZIP_MAGIC):
         return keras_zip.read(p, shown)
     if head.startswith(HDF5_MAGIC):
@@ -54,3 +63,34 @@ def read_model(path: str | Path) -> ModelSpec:
         f"{shown}: not a Keras model file (expected a .keras zip, an HDF5 .h5, an architecture "
         ".json or a SavedModel folder)"
     )
+
+
+def _read_remote(url: str) -> ModelSpec:
+    """A model behind a URL: a SavedModel prefix has its two protobufs fetched into a
+    temporary folder; a file is read through a cached file object like a local one."""
+    fs, path = remote.filesystem(url)
+    try:
+        folder = fs.isdir(path)
+    except Exception as exc:  # backends raise their own types (botocore, aiohttp, ...)
+        raise LstmdiagError(f"{url}: cannot read: {remote.one_line(exc)}") from None
+    if folder:
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="lstmdiag-model-") as tmp:
+            for name in ("keras_metadata.pb", "saved_model.pb"):
+                if fs.isfile(f"{path.rstrip('/')}/{name}"):
+                    fs.get_file(f"{path.rstrip('/')}/{name}", str(Path(tmp, name)))
+            return savedmodel.read(Path(tmp), url)
+    head = remote.heads([remote.RemoteFile(url)], 8)[0]
+    if isinstance(head, FileNotFoundError):
+        raise LstmdiagError(f"{url}: no such file")
+    if isinstance(head, BaseException):
+        raise LstmdiagError(f"{url}: cannot read: {remote.one_line(head)}")
+    if not head:
+        raise LstmdiagError(f"{url}: the file is empty")
+    try:
+        return _read_by_magic(remote.RemoteFile(url), url, head)
+    except LstmdiagError:
+        raise
+    except Exception as exc:  # a network failure after the first bytes
+        raise LstmdiagError(f"{url}: cannot read: {remote.one_line(exc)}") from None

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import h5py
-
+from ..data.info import Location, h5_file
 from ..errors import LstmdiagError
 from .config import spec_from_config
 from .json_arch import parse_config_text
@@ -22,9 +20,9 @@ def _text(value: Any) -> str | None:
     return None
 
 
-def read(path: Path, shown: str) -> ModelSpec:
+def read(path: Location, shown: str) -> ModelSpec:
     try:
-        with h5py.File(path, "r") as f:
+        with h5_file(path) as f:
             attrs = dict(f.attrs.items())
             groups = sorted(f.keys())
             kernels = legacy_kernels(f)

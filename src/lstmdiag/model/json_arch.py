@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
+from ..data.info import Location, open_file
 from ..errors import LstmdiagError
 from .config import spec_from_config
 from .spec import ModelSpec
@@ -23,12 +23,12 @@ def parse_config_text(text: str | bytes, shown: str, what: str) -> Any:
         raise LstmdiagError(f"{shown}: {what} is not valid JSON ({exc})") from None
 
 
-def read(path: Path, shown: str) -> ModelSpec:
+def read(path: Location, shown: str) -> ModelSpec:
     try:
-        size = path.stat().st_size
-        if size > MAX_JSON_BYTES:
+        with open_file(path, stream=True) as fh:
+            raw = fh.read(MAX_JSON_BYTES + 1)
+        if len(raw) > MAX_JSON_BYTES:
             raise LstmdiagError(f"{shown}: larger than {MAX_JSON_BYTES >> 20} MiB; not a config")
-        raw = path.read_bytes()
     except OSError as exc:
         raise LstmdiagError(f"{shown}: cannot read: {exc.strerror or exc}") from None
     top = parse_config_text(raw, shown, "the file")

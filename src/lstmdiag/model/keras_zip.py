@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import zipfile
-from pathlib import Path
 from typing import Any
 
+from ..data.info import Location, open_file
 from ..errors import LstmdiagError
 from .config import spec_from_config
 from .json_arch import MAX_JSON_BYTES, parse_config_text
@@ -26,9 +26,9 @@ def _member(archive: zipfile.ZipFile, name: str, shown: str) -> bytes | None:
     return data
 
 
-def read(path: Path, shown: str) -> ModelSpec:
+def read(path: Location, shown: str) -> ModelSpec:
     try:
-        with zipfile.ZipFile(path) as archive:
+        with open_file(path) as raw, zipfile.ZipFile(raw) as archive:
             config = _member(archive, "config.json", shown)
             metadata = _member(archive, "metadata.json", shown)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:

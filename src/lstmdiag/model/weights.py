@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
 from dataclasses import replace
-from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+from ..data.info import Location, open_file
 from .spec import ModelSpec, Note, RecurrentLayer
 
 MAX_WEIGHTS_BYTES = 4 << 30  # a .keras weights member is read only up to this size
@@ -80,24 +81,71 @@ def _first_kernel(group: Any) -> tuple[int, ...] | None:
     return None
 
 
-def keras3_kernels(path: Path, config: Any) -> dict[str, tuple[int, ...]]:
+def keras3_kernels(path: Location, config: Any) -> dict[str, tuple[int, ...]]:
     import h5py
 
     paths = _keras3_paths(config.get("config") if isinstance(config, dict) else None)
     try:
-        with zipfile.ZipFile(path) as archive:
+        with open_file(path) as raw, zipfile.ZipFile(raw) as archive:
             info = archive.getinfo("model.weights.h5")
-            if info.file_size > MAX_WEIGHTS_BYTES:
+            if info.compress_type == zipfile.ZIP_STORED:
+                member: io.RawIOBase | io.BytesIO = _Window(
+                    raw, _data_offset(raw, info), info.file_size
+                )
+            elif info.file_size > MAX_WEIGHTS_BYTES:
                 return {}
-            data = archive.read(info)
-        with h5py.File(io.BytesIO(data), "r") as f:
-            return {
-                name: kernel
-                for name, where in paths.items()
-                if where in f and (kernel := _first_kernel(f[where])) is not None
-            }
+            else:
+                member = io.BytesIO(archive.read(info))
+            with h5py.File(member, "r") as f:
+                return {
+                    name: kernel
+                    for name, where in paths.items()
+                    if where in f and (kernel := _first_kernel(f[where])) is not None
+                }
     except (KeyError, OSError, zipfile.BadZipFile, ValueError):
         return {}
+
+
+def _data_offset(raw: IO[bytes], info: zipfile.ZipInfo) -> int:
+    """Where a stored member's bytes start: after its local header (whose name and extra
+    field lengths may differ from the central directory's)."""
+    raw.seek(info.header_offset)
+    local: bytes = raw.read(30)
+    if len(local) < 30 or local[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile("bad local file header")
+    name_len, extra_len = struct.unpack("<HH", local[26:30])
+    return int(info.header_offset) + 30 + int(name_len) + int(extra_len)
+
+
+class _Window(io.RawIOBase):
+    """Bytes ``[offset, offset + size)`` of a seekable file, as a file: h5py reads a stored
+    ``model.weights.h5`` in place (only the blocks it touches; nothing inflated or copied)."""
+
+    def __init__(self, base: IO[bytes], offset: int, size: int) -> None:
+        self._base, self._offset, self._size, self._pos = base, offset, size, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, pos: int, whence: int = 0) -> int:
+        start = {0: 0, 1: self._pos, 2: self._size}[whence]
+        self._pos = max(0, start + pos)
+        return self._pos
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        count = max(0, min(len(view), self._size - self._pos))
+        self._base.seek(self._offset + self._pos)
+        data = self._base.read(count)
+        view[: len(data)] = data
+        self._pos += len(data)
+        return len(data)
 
 
 def legacy_kernels(file: Any) -> dict[str, tuple[int, ...]]:

@@ -1,0 +1,127 @@
+"""Per-file work on a Dask cluster: ``--dask ADDRESS``, ``--dask local`` (a LocalCluster on this
+machine's cores), ``LSTMDIAG_DASK``, or ``client=`` in the API.
+
+The client lists the files, plans, and merges; the workers read headers and values and write
+outputs. What comes back is what a local run makes, in the same order, so reports and exit
+codes do not depend on where the work ran. ``distributed`` is the optional ``dask`` extra;
+nothing here imports it until a cluster is asked for.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from .data import remote
+from .errors import LstmdiagError
+
+if TYPE_CHECKING:
+    from .checks import CheckOptions
+    from .data.info import ArrayInfo
+    from .findings import Report
+    from .model.spec import ModelSpec
+
+T = TypeVar("T")
+R = TypeVar("R")
+EXTRA = "pip install 'lstmdiag[dask]'"
+
+
+@contextlib.contextmanager
+def connect(target: Any) -> Iterator[Any]:
+    """A ``distributed.Client`` for ``target``: a client already made (kept open), ``"local"``
+    (a LocalCluster of one single-threaded worker process per core, closed after) or a
+    scheduler address."""
+    if not isinstance(target, str):
+        yield target
+        return
+    try:
+        import distributed
+    except ImportError:
+        raise LstmdiagError(f"--dask needs the dask extra: {EXTRA}") from None
+    dist: Any = distributed  # its constructors are untyped
+    if target.strip().lower() == "local":
+        workers = os.cpu_count() or 1
+        with (
+            dist.LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=40,
+            ) as cluster,
+            dist.Client(cluster) as client,
+        ):
+            yield client
+        return
+    try:
+        client = dist.Client(target, timeout="20s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise LstmdiagError(f"--dask {target}: cannot reach the scheduler ({exc})") from None
+    with client:
+        yield client
+
+
+def slots(client: Any) -> int:
+    """Worker threads in the cluster (at least 1)."""
+    workers = client.scheduler_info().get("workers", {})
+    return max(1, sum(int(w.get("nthreads", 1)) for w in workers.values()))
+
+
+def _with_options(options: dict[str, Any], func: Callable[[T], R], item: T) -> R:
+    """Run ``func(item)`` on a worker with the client's storage options."""
+    remote.configure(options)
+    return func(item)
+
+
+def map_ordered(client: Any, func: Callable[[T], R], items: list[T]) -> list[R]:
+    """``[func(i) for i in items]`` on the cluster, results in order; the first failure is
+    raised here, as it would have been locally."""
+    if not items:
+        return []
+    options = remote.storage_options()
+    futures = client.map(
+        _with_options, [options] * len(items), [func] * len(items), items, pure=False
+    )
+    return list(client.gather(futures))
+
+
+def chunks(items: list[T], count: int) -> list[list[T]]:
+    """``items`` in at most ``count`` contiguous runs of near-equal size."""
+    count = max(1, min(count, len(items)))
+    size, extra = divmod(len(items), count)
+    out, start = [], 0
+    for index in range(count):
+        stop = start + size + (1 if index < extra else 0)
+        out.append(items[start:stop])
+        start = stop
+    return [c for c in out if c]
+
+
+def describe_on(client: Any, files: list[tuple[str, Any]]) -> list[ArrayInfo]:
+    """Every array of ``files`` ((shown, location) pairs), headers read on the workers."""
+    from .data.discover import describe_files
+
+    runs = map_ordered(client, describe_files, chunks(files, slots(client) * 4))
+    return [info for run in runs for info in run]
+
+
+def _check_shard(args: tuple[ModelSpec, list[ArrayInfo], CheckOptions]) -> Report:
+    from .checks import check_arrays
+
+    spec, infos, options = args
+    return check_arrays(spec, infos, options)
+
+
+def check_on(client: Any, spec: ModelSpec, infos: list[ArrayInfo], options: CheckOptions) -> Report:
+    """``check_arrays`` split into shards over the workers and merged back into the report
+    one local run makes (the per-array work, ``--deep`` value reads included, is spread)."""
+    from .sharding import merge
+
+    count = max(1, min(len(infos), slots(client) * 4))
+    jobs = [(spec, infos, replace(options, shard=(i, count))) for i in range(count)]
+    reports = map_ordered(client, _check_shard, jobs)
+    merged = merge([r.to_dict() for r in reports], [f"shard {i}" for i in range(count)])
+    return replace(merged, model=spec, inputs=options.inputs)

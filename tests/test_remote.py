@@ -1,0 +1,243 @@
+"""Issue #16: models and data behind ``s3://`` URLs, read header-first from a real S3-protocol
+server (moto in server mode, its own process), and per-file work on a real Dask LocalCluster.
+Every result is compared with the same command run on the local files."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import lstmdiag
+from lstmdiag.data.discover import describe_paths
+
+from .conftest import DATA, FIXTURES, MODELS, run_cli
+from .s3server import moto_server, use_endpoint
+
+s3fs = pytest.importorskip("s3fs", reason="the cloud extra (s3fs) is not installed")
+pytest.importorskip("moto", reason="moto is not installed")
+
+pytestmark = pytest.mark.remote
+BUCKET = "lstmdiag-fixtures"
+URL = f"s3://{BUCKET}"
+
+
+@pytest.fixture(scope="module")
+def s3() -> Iterator[Any]:
+    """The fixtures uploaded to a fresh moto server; yields an s3fs filesystem on it."""
+    with moto_server() as endpoint:
+        use_endpoint(endpoint)
+        fs = s3fs.S3FileSystem(skip_instance_cache=True)
+        fs.mkdir(BUCKET)
+        fs.put(str(DATA), f"{BUCKET}/data", recursive=True)
+        fs.put(str(FIXTURES / "ragged"), f"{BUCKET}/ragged", recursive=True)
+        fs.put(str(FIXTURES / "tables"), f"{BUCKET}/tables", recursive=True)
+        for name in (
+            "seq_fixed.keras",
+            "seq_fixed.h5",
+            "seq_fixed.json",
+            "embed_maskzero_gru.keras",
+        ):
+            fs.put_file(str(MODELS / "k3" / name), f"{BUCKET}/models/{name}")
+        fs.endpoint = endpoint
+        yield fs
+        import fsspec
+
+        fsspec.config.conf.clear()
+
+
+def _local(text: str) -> str:
+    """A remote run's output with its URLs turned back into the local fixture paths."""
+    text = text.replace(f"{URL}/models/", f"{MODELS}/k3/")
+    return text.replace(f"{URL}/", f"{FIXTURES}/")
+
+
+@pytest.mark.parametrize("deep", [False, True])
+def test_check_over_s3_equals_local(s3: Any, deep: bool) -> None:
+    flags = ["--deep"] if deep else []
+    here = run_cli("check", MODELS / "k3/seq_fixed.keras", DATA, "-f", "json", *flags)
+    there = run_cli("check", f"{URL}/models/seq_fixed.keras", f"{URL}/data", "-f", "json", *flags)
+    assert there.exit_code == here.exit_code == 1
+    assert json.loads(_local(there.stdout)) == json.loads(here.stdout)
+
+
+@pytest.mark.parametrize("name", ["seq_fixed.keras", "seq_fixed.h5", "seq_fixed.json"])
+def test_inspect_over_s3_equals_local(s3: Any, name: str) -> None:
+    here = run_cli("inspect", MODELS / "k3" / name, "-f", "json")
+    there = run_cli("inspect", f"{URL}/models/{name}", "-f", "json")
+    assert there.exit_code == here.exit_code == 0, there.output
+    assert json.loads(_local(there.stdout)) == json.loads(here.stdout)
+
+
+def test_hdf5_csv_and_globs_over_s3(s3: Any) -> None:
+    """HDF5 (through a block-cached file object), CSV, and a glob that lists like a folder."""
+    here = describe_paths([str(FIXTURES / "ragged"), str(FIXTURES / "tables")])
+    there = describe_paths([f"{URL}/ragged", f"{URL}/tables"])
+    assert [(i.key, i.shape, i.dtype, i.ragged, i.problem) for i in there] == [
+        (i.key, i.shape, i.dtype, i.ragged, i.problem) for i in here
+    ]
+    assert [list(i.lengths) for i in there if i.ragged] == [
+        list(i.lengths) for i in here if i.ragged
+    ]
+    globbed = describe_paths([f"{URL}/data/*s*.npy"])
+    assert [i.path for i in globbed] == [
+        f"{URL}/data/extra_axis.npy",
+        f"{URL}/data/short.npy",
+        f"{URL}/data/wrong_features.npy",
+    ]
+
+
+def test_stats_over_s3_equals_local(s3: Any) -> None:
+    names = ("ok.npy", "short.npy", "long.npy")
+    here = run_cli("stats", *(DATA / n for n in names), "-f", "json")
+    there = run_cli("stats", *(f"{URL}/data/{n}" for n in names), "-f", "json")
+    assert there.exit_code == here.exit_code == 0
+    assert json.loads(there.stdout) == json.loads(here.stdout)
+
+
+def test_npz_over_s3(s3: Any, tmp_path: Path) -> None:
+    """An .npz is read through its zip central directory; a value check streams a member."""
+    local = tmp_path / "pack.npz"
+    np.savez_compressed(local, x=np.ones((2, 10, 8), np.float32), y=np.array([0, 1]))
+    s3.put_file(str(local), f"{BUCKET}/npz/pack.npz")
+    here = run_cli("check", MODELS / "k3/seq_fixed.keras", local, "-f", "json", "--deep")
+    there = run_cli(
+        "check", f"{URL}/models/seq_fixed.keras", f"{URL}/npz/pack.npz", "-f", "json", "--deep"
+    )
+    assert there.exit_code == here.exit_code
+    mine = json.loads(_local(there.stdout).replace(f"{FIXTURES}/npz/pack.npz", str(local)))
+    assert mine == json.loads(here.stdout)
+
+
+def test_missing_object_is_a_finding_and_missing_model_exits_2(s3: Any) -> None:
+    result = run_cli(
+        "check", f"{URL}/models/seq_fixed.keras", f"{URL}/data/ok.npy", f"{URL}/nope.npy"
+    )
+    assert result.exit_code == 1
+    assert "no such file" in result.stdout
+    result = run_cli("inspect", f"{URL}/models/missing.keras")
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        f"error: {URL}/models/missing.keras: no such file"
+    ]
+
+
+def test_header_reads_cost_one_request_per_object(s3: Any, tmp_path: Path) -> None:
+    """60 .npy objects under a prefix: one listing plus one ranged GET each (counted by
+    the server), never the data."""
+    for i in range(60):
+        np.save(tmp_path / f"s{i:02d}.npy", np.zeros((1, 500, 64), np.float32))  # 128 KB each
+    s3.put(str(tmp_path), f"{BUCKET}/many", recursive=True)
+    recorder = s3.endpoint + "/moto-api/recorder"
+    import urllib.request
+
+    urllib.request.urlopen(urllib.request.Request(recorder + "/reset-recording", method="POST"))
+    urllib.request.urlopen(urllib.request.Request(recorder + "/start-recording", method="POST"))
+    infos = describe_paths([f"{URL}/many"])
+    urllib.request.urlopen(urllib.request.Request(recorder + "/stop-recording", method="POST"))
+    with urllib.request.urlopen(recorder + "/download-recording") as resp:
+        log = [json.loads(line) for line in resp.read().decode().splitlines() if line.strip()]
+    assert len(infos) == 60 and all(i.shape == (1, 500, 64) for i in infos)
+    gets = [r for r in log if r["method"] == "GET" and re.search(r"/s\d\d\.npy", r["url"])]
+    ranges = {r["headers"].get("Range") for r in gets}
+    assert len(gets) == 60 and ranges == {"bytes=0-4095"}
+    assert len(log) <= 60 + 2  # + the listing (one page)
+
+
+def test_missing_cloud_extra_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "fsspec", None)
+    monkeypatch.setitem(sys.modules, "fsspec.core", None)
+    result = run_cli("check", MODELS / "k3/seq_fixed.keras", "s3://bucket/data/")
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        "error: s3://bucket/data/: reading URLs needs the cloud extra: "
+        "pip install 'lstmdiag[cloud]'"
+    ]
+
+
+def test_storage_option_reaches_the_backend(s3: Any) -> None:
+    """``--storage-option`` values are JSON when they parse: a wrong endpoint given this way
+    wins over the environment's, so the object cannot be read."""
+    result = run_cli(
+        "inspect",
+        f"{URL}/models/seq_fixed.keras",
+        "--storage-option",
+        'client_kwargs={"endpoint_url": "http://127.0.0.1:9"}',
+        "--storage-option",
+        'config_kwargs={"retries": {"max_attempts": 1}}',
+    )
+    assert result.exit_code == 2
+    assert "cannot read" in result.stderr
+    assert run_cli("inspect", f"{URL}/models/seq_fixed.keras").exit_code == 0
+    bad = run_cli("inspect", f"{URL}/models/seq_fixed.keras", "--storage-option", "novalue")
+    assert bad.exit_code == 2
+    assert "--storage-option takes KEY=VALUE, not 'novalue'" in bad.stderr
+
+
+# --- Dask: a real LocalCluster -------------------------------------------------------------
+
+distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[str]:
+    """Two single-threaded worker processes; yields the scheduler's address."""
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, dashboard_address=None, silence_logs=40
+    ) as local:
+        yield local.scheduler_address
+
+
+@pytest.mark.dask
+@pytest.mark.parametrize("model", ["seq_fixed.keras", "embed_maskzero_gru.keras"])
+def test_check_deep_on_a_cluster_equals_local(cluster: str, model: str, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    rng = np.random.default_rng(0)
+    for i in range(9):
+        np.save(data / f"f{i}.npy", rng.normal(size=(3, 10, 8)).astype(np.float32))
+        np.save(data / f"t{i}.npy", rng.integers(-1, 20000, size=(2, 7)))
+    np.save(data / "nan.npy", np.full((1, 10, 8), np.nan, np.float32))
+    for fmt in ("json", "table", "sarif"):
+        here = run_cli("check", MODELS / "k3" / model, data, "--deep", "-f", fmt)
+        there = run_cli(
+            "check", MODELS / "k3" / model, data, "--deep", "-f", fmt, "--dask", cluster
+        )
+        assert there.exit_code == here.exit_code == 1
+        assert there.stdout == here.stdout
+
+
+@pytest.mark.dask
+def test_s3_data_on_a_cluster(s3: Any, cluster: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers read the objects themselves (they get the run's storage options); the address
+    comes from LSTMDIAG_DASK."""
+    here = run_cli("check", MODELS / "k3/seq_fixed.keras", DATA, "--deep", "-f", "json")
+    monkeypatch.setenv("LSTMDIAG_DASK", cluster)
+    there = run_cli("check", f"{URL}/models/seq_fixed.keras", f"{URL}/data", "--deep", "-f", "json")
+    assert there.exit_code == here.exit_code == 1
+    assert json.loads(_local(there.stdout)) == json.loads(here.stdout)
+    names = ("ok.npy", "short.npy", "long.npy")
+    stats = run_cli("stats", *(f"{URL}/data/{n}" for n in names), "-f", "json")
+    local = run_cli("stats", *(DATA / n for n in names), "-f", "json", "--dask", "none")
+    assert json.loads(stats.stdout) == json.loads(local.stdout)
+
+
+@pytest.mark.dask
+def test_api_client_and_refusals(cluster: str) -> None:
+    with distributed.Client(cluster) as client:
+        report = lstmdiag.check(MODELS / "k3/seq_fixed.keras", DATA, deep=True, client=client)
+    assert report == lstmdiag.check(MODELS / "k3/seq_fixed.keras", DATA, deep=True)
+    both = run_cli(
+        "check", MODELS / "k3/seq_fixed.keras", DATA, "--shard", "0/2", "--dask", cluster
+    )
+    assert both.exit_code == 2
+    assert "--shard and --dask: give one" in both.stderr
+    gone = run_cli("check", MODELS / "k3/seq_fixed.keras", DATA, "--dask", "tcp://127.0.0.1:9")
+    assert gone.exit_code == 2
+    assert gone.stderr.startswith("error: --dask tcp://127.0.0.1:9: cannot reach the scheduler")
