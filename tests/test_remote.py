@@ -180,6 +180,101 @@ def test_storage_option_reaches_the_backend(s3: Any) -> None:
     assert "--storage-option takes KEY=VALUE, not 'novalue'" in bad.stderr
 
 
+# --- Outputs to object storage ------------------------------------------------------------
+
+
+def _seqs(folder: Path) -> Path:
+    folder.mkdir()
+    for i, steps in enumerate((4, 10, 12)):
+        np.save(folder / f"s{i}.npy", np.arange(steps * 8, dtype=np.float32).reshape(1, steps, 8))
+    return folder
+
+
+def _objects(s3: Any, prefix: str) -> dict[str, bytes]:
+    return {p.split(prefix, 1)[1]: s3.cat_file(p) for p in s3.find(f"{BUCKET}/{prefix}")}
+
+
+@pytest.mark.parametrize("mode", ["--out", "--stack"])
+def test_pad_to_s3_equals_local(s3: Any, tmp_path: Path, mode: str) -> None:
+    data = _seqs(tmp_path / "in")
+    local = tmp_path / ("out" if mode == "--out" else "out/padded.npy")
+    url = f"{URL}/pad{mode[2:]}" + ("" if mode == "--out" else "/padded.npy")
+    args = ["pad", data, "--maxlen", "10", "--padding", "post", "--mask", "-f", "json"]
+    here = run_cli(*args, mode, local)
+    there = run_cli(*args, mode, url)
+    assert here.exit_code == there.exit_code == 0, there.output
+    root = tmp_path / "out"
+    files = {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    assert _objects(s3, f"pad{mode[2:]}/") == files and len(files) >= 2
+    shown = json.loads(
+        there.stdout.replace(url.rsplit("/", 1)[0] if mode == "--stack" else url, str(root))
+    )
+    assert shown == json.loads(here.stdout)
+    again = run_cli(*args, mode, url)
+    assert again.exit_code == 2
+    assert "exists; use --force to overwrite it" in again.stderr
+    assert run_cli(*args, mode, url, "--force").exit_code == 0
+
+
+def test_window_to_s3_from_s3(s3: Any, tmp_path: Path) -> None:
+    args = ["window", "-T", "16", "--stride", "4", "-f", "json"]
+    here = run_cli(*args, FIXTURES / "tables/sensors.csv", "--out", tmp_path / "w")
+    there = run_cli(*args, f"{URL}/tables/sensors.csv", "--out", f"{URL}/windows")
+    assert here.exit_code == there.exit_code == 0, there.output
+    assert _objects(s3, "windows/") == {"sensors.npy": (tmp_path / "w/sensors.npy").read_bytes()}
+
+
+def test_outputs_never_inside_an_input_prefix(s3: Any) -> None:
+    for name in ("ok.npy", "short.npy"):
+        s3.put_file(str(DATA / name), f"{BUCKET}/own/{name}")
+    given = [f"{URL}/own/ok.npy", f"{URL}/own/short.npy"]
+    result = run_cli("pad", *given, "--maxlen", "10", "--out", f"{URL}/own/padded")
+    assert result.exit_code == 0  # files given one by one: their folder is not an input
+    inside = run_cli("pad", f"{URL}/own", "--maxlen", "10", "--out", f"{URL}/own/padded2")
+    assert inside.exit_code == 2
+    assert inside.stderr.strip() == (
+        f"error: the output {URL}/own/padded2 is inside the input {URL}/own; "
+        "lstmdiag never writes into the input tree"
+    )
+    assert not s3.exists(f"{BUCKET}/own/padded2")
+
+
+def test_a_failed_upload_leaves_nothing(
+    s3: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The upload breaks after its first part: the multipart upload is aborted, no object
+    appears, and none is left pending on the server."""
+    from lstmdiag import write
+
+    big = tmp_path / "big.npy"
+    np.save(big, np.zeros((1, 300, 20000), np.float32))  # 24 MB: two parts of 16 MiB
+    monkeypatch.setattr(write, "UPLOAD_PART", 5 << 20)
+    real = write.Path.open
+
+    def breaking(self: Path, *a: Any, **k: Any) -> Any:
+        fh = real(self, *a, **k)
+        if "lstmdiag-upload-" in str(self):
+            calls = {"n": 0}
+            read = fh.read
+
+            def read_twice(n: int = -1) -> bytes:
+                calls["n"] += 1
+                if calls["n"] > 2:
+                    raise OSError("network gone")
+                return read(n)
+
+            fh.read = read_twice
+        return fh
+
+    monkeypatch.setattr(write.Path, "open", breaking)
+    result = run_cli("pad", big, "--maxlen", "300", "--out", f"{URL}/broken")
+    assert result.exit_code == 2
+    assert "nothing partial was left" in result.stderr
+    assert not s3.exists(f"{BUCKET}/broken/big.npy")
+    pending = s3.call_s3("list_multipart_uploads", Bucket=BUCKET).get("Uploads", [])
+    assert [u for u in pending if u["Key"].startswith("broken/")] == []
+
+
 # --- Dask: a real LocalCluster -------------------------------------------------------------
 
 distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")

@@ -20,6 +20,7 @@ from .model import read_model
 from .model.spec import ModelSpec
 from .padding import PadOptions, PadResult, plan_pad, run_pad
 from .windowing import WindowOptions, WindowResult, plan_and_run
+from .write import staged
 
 Data = Any  # a path, an array, a list of arrays (sequences), or a mapping input -> those
 
@@ -31,6 +32,10 @@ def inspect_model(path: str | Path) -> ModelSpec:
 
 def _model(model: str | Path | ModelSpec) -> ModelSpec:
     return model if isinstance(model, ModelSpec) else read_model(model)
+
+
+def _text(path: str | Path | None) -> str | None:
+    return None if path is None else str(path)
 
 
 def _is_path(item: Any) -> bool:
@@ -195,15 +200,16 @@ def pad(
     """Write padded copies, like ``lstmdiag pad`` (``maxlen`` may be ``"auto"``; other
     keyword options as PadOptions: padding, truncating, value, dtype, mask, force, ...)."""
     paths = [str(inputs)] if _is_path(inputs) else [str(p) for p in inputs]  # type: ignore[union-attr]
-    opts = PadOptions(
-        maxlen=maxlen if isinstance(maxlen, int) else None,
-        maxlen_auto=maxlen == "auto",
-        out=Path(out) if out is not None else None,
-        stack=Path(stack) if stack is not None else None,
-        **options,
-    )
     spec = None if model is None else _model(model)
-    return run_pad(plan_pad(paths, describe_paths(paths), opts, spec))
+    with staged(_text(out), _text(stack)) as (out_path, stack_path):
+        opts = PadOptions(
+            maxlen=maxlen if isinstance(maxlen, int) else None,
+            maxlen_auto=maxlen == "auto",
+            out=out_path,
+            stack=stack_path,
+            **options,
+        )
+        return run_pad(plan_pad(paths, describe_paths(paths), opts, spec))
 
 
 def window(
@@ -219,11 +225,7 @@ def window(
     WindowOptions: stride, rate, columns, target, horizon, force); returns what it wrote.
     For windows in memory use :func:`lstmdiag.windows`."""
     paths = [str(inputs)] if _is_path(inputs) else [str(p) for p in inputs]  # type: ignore[union-attr]
-    opts = WindowOptions(
-        timesteps=timesteps,
-        out=Path(out) if out is not None else None,
-        stack=Path(stack) if stack is not None else None,
-        **options,
-    )
     spec = None if model is None else _model(model)
-    return plan_and_run(paths, describe_paths(paths), opts, spec)
+    with staged(_text(out), _text(stack)) as (out_path, stack_path):
+        opts = WindowOptions(timesteps=timesteps, out=out_path, stack=stack_path, **options)
+        return plan_and_run(paths, describe_paths(paths), opts, spec)

@@ -7,7 +7,6 @@ import os
 import sys
 from collections.abc import Iterator
 from enum import Enum
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
@@ -616,6 +615,8 @@ def pad(
         str | None,
         typer.Option("--config", metavar="PATH", help="Read [tool.lstmdiag.pad] from this file."),
     ] = None,
+    storage_option: StorageOption = None,
+    concurrency: ConcurrencyOption = None,
 ) -> None:
     """Write padded/truncated (and masked) copies, identical to keras.utils.pad_sequences.
 
@@ -624,16 +625,20 @@ def pad(
 
     Example: lstmdiag pad data/ --model model.keras --padding post --mask --out padded/
     """
+    from dataclasses import replace
+
     import numpy as np
 
-    from .data.discover import DEFAULT_GLOBS, describe_paths
+    from .data.discover import DEFAULT_GLOBS
     from .padding import PadOptions, plan_pad, run_pad
     from .settings import load_settings, pad_paths
+    from .write import staged
 
     try:
         settings = load_settings(config)
     except LstmdiagError as exc:
         fail(str(exc))
+    _remote(settings, storage_option, concurrency)
     conf = settings.pad
     try:
         inputs, out, stack = pad_paths(settings, inputs, out, stack)
@@ -675,8 +680,6 @@ def pad(
         dtype=dtype,
         mask=mask,
         sequence_files=sequence_files,
-        out=Path(out) if out else None,
-        stack=Path(stack) if stack else None,
         force=force,
         time_axis=time_axis,
         exclude=tuple(exclude or settings.exclude),
@@ -684,12 +687,14 @@ def pad(
     )
     spec = _load_model(model) if model else None
     try:
-        infos = describe_paths(inputs, tuple(glob) if glob else DEFAULT_GLOBS)
-        if not infos:
-            fail("no data files found in " + ", ".join(inputs))
-        plan = plan_pad(inputs, infos, options, spec)
-        with LateProgress("padding", enabled=not quiet) as progress:
-            result = run_pad(plan, progress)
+        with staged(out, stack) as (out_path, stack_path):
+            options = replace(options, out=out_path, stack=stack_path)
+            infos = _describe(None, inputs, tuple(glob) if glob else DEFAULT_GLOBS)
+            if not infos:
+                fail("no data files found in " + ", ".join(inputs))
+            plan = plan_pad(inputs, infos, options, spec)
+            with LateProgress("padding", enabled=not quiet) as progress:
+                result = run_pad(plan, progress)
     except LstmdiagError as exc:
         fail(str(exc))
     except OSError as exc:
@@ -784,23 +789,29 @@ def window(
             "--config", metavar="PATH", help="Read [tool.lstmdiag.window] from this file."
         ),
     ] = None,
+    storage_option: StorageOption = None,
+    concurrency: ConcurrencyOption = None,
 ) -> None:
     """Cut series and tables into the (samples, timesteps, features) windows a model takes,
     exactly as keras.utils.timeseries_dataset_from_array (all batches, in order), streamed.
 
     Example: lstmdiag window sensors.csv --model model.keras --stride 4 --out windows/
     """
+    from dataclasses import replace
+
     import numpy as np
 
-    from .data.discover import DEFAULT_GLOBS, describe_paths
+    from .data.discover import DEFAULT_GLOBS
     from .settings import load_settings, pad_paths
     from .windowing import WindowOptions, plan_and_run
+    from .write import staged
 
     try:
         settings = load_settings(config)
         inputs, out, stack = pad_paths(settings, inputs, out, stack, "window")
     except LstmdiagError as exc:
         fail(str(exc))
+    _remote(settings, storage_option, concurrency)
     conf = settings.window
     options = WindowOptions(
         timesteps=timesteps if timesteps is not None else conf.get("timesteps"),
@@ -809,8 +820,6 @@ def window(
         columns=tuple(c.strip() for c in columns.split(",")) if columns else None,
         target=target,
         horizon=horizon,
-        out=Path(out) if out else None,
-        stack=Path(stack) if stack else None,
         force=force,
         exclude=tuple(exclude or ()),
         dtype=dtype,
@@ -822,11 +831,13 @@ def window(
             fail(f"--dtype: {dtype!r} is not a numpy dtype")
     spec = _load_model(model) if model else None
     try:
-        infos = describe_paths(inputs, tuple(glob) if glob else DEFAULT_GLOBS)
-        if not infos:
-            fail("no data files found in " + ", ".join(inputs))
-        with LateProgress("windowing", enabled=not quiet) as progress:
-            result = plan_and_run(inputs, infos, options, spec, progress)
+        with staged(out, stack) as (out_path, stack_path):
+            options = replace(options, out=out_path, stack=stack_path)
+            infos = _describe(None, inputs, tuple(glob) if glob else DEFAULT_GLOBS)
+            if not infos:
+                fail("no data files found in " + ", ".join(inputs))
+            with LateProgress("windowing", enabled=not quiet) as progress:
+                result = plan_and_run(inputs, infos, options, spec, progress)
     except LstmdiagError as exc:
         fail(str(exc))
     except OSError as exc:

@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from . import write
 from .data import discover
 from .data.info import ArrayInfo
 from .errors import LstmdiagError
@@ -334,6 +335,8 @@ def _unmasked(model: ModelSpec | None, inputs: list[str], value: float | None) -
 
 
 def _refuse_input_tree(paths: list[str], out_root: Path) -> None:
+    if write.refuse_remote_inside(out_root, paths):
+        return
     for given in paths:
         resolved = Path(given).resolve()
         if resolved.is_dir() and _inside(out_root, resolved):
@@ -418,6 +421,11 @@ def _refuse_existing(
     input_ids: set[tuple[int, int]] | None = None  # (device, inode) of inputs, on demand
     roots = [Path(p).resolve() for p in paths]
     for path in planned:
+        url = write.remote_url(path)
+        if url is not None:
+            if not force and write.remote_exists(url):
+                raise LstmdiagError(f"{url} exists; use --force to overwrite it")
+            continue
         resolved = path.resolve()
         if path.exists():
             if input_ids is None:
@@ -766,11 +774,11 @@ def _run_stack(
             lens.write(p.lengths)
             if masks is not None:
                 masks.put(p.real, p.piece)
-    shown = str(o.stack)
+    shown = write.shown(o.stack)
     outputs.append(PadOutput(shown, "sequences" if h5 else None, shape, dtype.name, "stack"))
     outputs.append(
         PadOutput(
-            shown if h5 else str(lengths_path),
+            shown if h5 else write.shown(lengths_path),
             "lengths" if h5 else None,
             (count,),
             "int64",
@@ -780,7 +788,11 @@ def _run_stack(
     if o.mask:
         outputs.append(
             PadOutput(
-                shown if h5 else str(mask_path), "mask" if h5 else None, mask_shape, "bool", "stack"
+                shown if h5 else write.shown(mask_path),
+                "mask" if h5 else None,
+                mask_shape,
+                "bool",
+                "stack",
             )
         )
 
@@ -806,7 +818,7 @@ def _run_per_file(
                     box.copy(key or "data", values)
                     outputs.append(
                         PadOutput(
-                            discover.printable(str(target)),
+                            write.shown(target),
                             key,
                             tuple(values.shape),
                             values.dtype.name,
@@ -853,7 +865,7 @@ def _pad_one(
                 mask_sink.put(p.real, p.piece)
             all_lengths.append(p.lengths)
         sink.close()
-    outputs.append(PadOutput(discover.printable(str(target)), key, shape, dtype.name, info.label))
+    outputs.append(PadOutput(write.shown(target), key, shape, dtype.name, info.label))
     lengths = np.concatenate(all_lengths) if all_lengths else np.zeros(0, np.int64)
     if info.ragged:
         box.copy(f"{key}_lengths", lengths)
@@ -863,7 +875,7 @@ def _pad_one(
             mask_sink.put(real, real.shape[1] != maxlen)
         mask_sink.close()
     if o.mask:
-        where = discover.printable(str(_mask_path(target) if fmt == "npy" else target))
+        where = write.shown(_mask_path(target) if fmt == "npy" else target)
         outputs.append(
             PadOutput(
                 where, None if fmt == "npy" else f"{key}_mask", mask_shape, "bool", info.label

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import write
 from .data import discover, tables
 from .data.info import ArrayInfo
 from .data.tables import Table
@@ -304,6 +305,8 @@ def plan_and_run(
 
 def _refuse_input_tree(options: WindowOptions, paths: list[str]) -> None:
     root = (options.out or options.stack or Path(".")).resolve()
+    if write.refuse_remote_inside(root, paths):
+        return
     for given in paths:
         resolved = Path(given).resolve()
         if resolved.is_dir() and (root == resolved or resolved in root.parents):
@@ -318,6 +321,11 @@ def _check_room(options: WindowOptions, need: int, paths: list[str]) -> None:
 
 
 def _refuse_existing(path: Path, force: bool) -> None:
+    url = write.remote_url(path)
+    if url is not None:
+        if not force and write.remote_exists(url):
+            raise LstmdiagError(f"{url} exists; use --force to overwrite it")
+        return
     if path.exists() and not force:
         raise LstmdiagError(f"{path} exists; use --force to overwrite it")
 
@@ -366,10 +374,12 @@ def _run_stack(
         elif ys is not None:
             ctx.enter_context(Container(_y_path(stack), "npy")).copy("y", ys)
     outputs.append(
-        WindowOutput(str(stack), "windows" if h5 else None, shape, np.dtype(dtype).name, "stack")
+        WindowOutput(
+            write.shown(stack), "windows" if h5 else None, shape, np.dtype(dtype).name, "stack"
+        )
     )
     if ys is not None:
-        where = str(stack) if h5 else str(_y_path(stack))
+        where = write.shown(stack) if h5 else write.shown(_y_path(stack))
         outputs.append(WindowOutput(where, "y" if h5 else None, ys.shape, ys.dtype.name, "stack"))
 
 
@@ -405,7 +415,7 @@ def _run_per_input(
                 _write_table(table, sink, timesteps, options, s, counter)
                 sink.close()
                 outputs.append(
-                    WindowOutput(str(path), info.key, shape, table.dtype.name, info.label)
+                    WindowOutput(write.shown(path), info.key, shape, table.dtype.name, info.label)
                 )
                 if options.target is not None:
                     ys = _ys(table, timesteps, options)
@@ -413,13 +423,21 @@ def _run_per_input(
                         ctx.enter_context(Container(_y_path(path), "npy")).copy("y", ys)
                         outputs.append(
                             WindowOutput(
-                                str(_y_path(path)), None, ys.shape, ys.dtype.name, info.label
+                                write.shown(_y_path(path)),
+                                None,
+                                ys.shape,
+                                ys.dtype.name,
+                                info.label,
                             )
                         )
                     else:
                         box.copy(f"{info.key}_y", ys)
                         outputs.append(
                             WindowOutput(
-                                str(path), f"{info.key}_y", ys.shape, ys.dtype.name, info.label
+                                write.shown(path),
+                                f"{info.key}_y",
+                                ys.shape,
+                                ys.dtype.name,
+                                info.label,
                             )
                         )
