@@ -336,3 +336,26 @@ def test_api_client_and_refusals(cluster: str) -> None:
     gone = run_cli("check", MODELS / "k3/seq_fixed.keras", DATA, "--dask", "tcp://127.0.0.1:9")
     assert gone.exit_code == 2
     assert gone.stderr.startswith("error: --dask tcp://127.0.0.1:9: cannot reach the scheduler")
+
+
+@pytest.mark.dask
+def test_pad_and_window_on_a_cluster_write_to_s3(s3: Any, cluster: str, tmp_path: Path) -> None:
+    """Workers write the outputs and upload them themselves; objects and reports equal a
+    local run's."""
+    data = _seqs(tmp_path / "in")
+    for i in range(3, 9):
+        np.save(data / f"s{i}.npy", np.ones((2, i + 1, 8), np.float32))
+    args = ["pad", data, "--maxlen", "6", "--mask", "-f", "json"]
+    here = run_cli(*args, "--out", tmp_path / "out")
+    there = run_cli(*args, "--out", f"{URL}/cpad", "--dask", cluster)
+    assert here.exit_code == there.exit_code == 0, there.output
+    root = tmp_path / "out"
+    files = {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")}
+    assert _objects(s3, "cpad/") == files and len(files) == 18
+    assert json.loads(there.stdout.replace(f"{URL}/cpad", str(root))) == json.loads(here.stdout)
+
+    args = ["window", "-T", "8", "-f", "json", f"{URL}/tables/sensors.csv"]
+    here = run_cli(*args, "--out", tmp_path / "w")
+    there = run_cli(*args, "--out", f"{URL}/cwin", "--dask", cluster)
+    assert here.exit_code == there.exit_code == 0, there.output
+    assert _objects(s3, "cwin/") == {"sensors.npy": (tmp_path / "w/sensors.npy").read_bytes()}

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,26 @@ def inspect_model(path: str | Path) -> ModelSpec:
 
 def _model(model: str | Path | ModelSpec) -> ModelSpec:
     return model if isinstance(model, ModelSpec) else read_model(model)
+
+
+def _storage(options: Mapping[str, Any] | None) -> None:
+    """fsspec storage options for URL paths from now on (None keeps the current ones)."""
+    if options is not None:
+        remote.configure(dict(options))
+
+
+@contextlib.contextmanager
+def _client(client: Any) -> Iterator[Any]:
+    """A live Dask client for ``client`` (a Client, an address, "local"), else
+    ``$LSTMDIAG_DASK``'s; None when neither is set (the work runs here)."""
+    target = client if client is not None else os.environ.get("LSTMDIAG_DASK") or None
+    if target is None or (isinstance(target, str) and target.lower() in ("none", "off")):
+        yield None
+        return
+    from .cluster import connect
+
+    with connect(target) as live:
+        yield live
 
 
 def _text(path: str | Path | None) -> str | None:
@@ -100,15 +121,10 @@ def check(
     values are read on that Dask cluster (default: ``$LSTMDIAG_DASK``, else here).
     ``storage_options``: for ``s3://``, ``gs://``, ``az://``, ``https://`` paths (fsspec).
     """
-    from .cluster import connect
-
-    remote.configure(dict(storage_options or {}))
-    address = client if client is not None else os.environ.get("LSTMDIAG_DASK") or None
+    _storage(storage_options)
     spec = _model(model)
-    if address is not None:
-        with connect(address) as live:
-            return _check(model, spec, data, live, deep, mapping, ignore, fail_on, shard)
-    return _check(model, spec, data, None, deep, mapping, ignore, fail_on, shard)
+    with _client(client) as live:
+        return _check(model, spec, data, live, deep, mapping, ignore, fail_on, shard)
 
 
 def _check(
@@ -195,13 +211,18 @@ def pad(
     stack: str | Path | None = None,
     maxlen: int | str | None = None,
     model: str | Path | ModelSpec | None = None,
+    client: Any = None,
+    storage_options: Mapping[str, Any] | None = None,
     **options: Any,
 ) -> PadResult:
     """Write padded copies, like ``lstmdiag pad`` (``maxlen`` may be ``"auto"``; other
-    keyword options as PadOptions: padding, truncating, value, dtype, mask, force, ...)."""
+    keyword options as PadOptions: padding, truncating, value, dtype, mask, force, ...).
+    ``out``/``stack`` may be URLs; ``client`` as in :func:`check` (per-file outputs are
+    written by the workers)."""
     paths = [str(inputs)] if _is_path(inputs) else [str(p) for p in inputs]  # type: ignore[union-attr]
+    _storage(storage_options)
     spec = None if model is None else _model(model)
-    with staged(_text(out), _text(stack)) as (out_path, stack_path):
+    with staged(_text(out), _text(stack)) as (out_path, stack_path), _client(client) as live:
         opts = PadOptions(
             maxlen=maxlen if isinstance(maxlen, int) else None,
             maxlen_auto=maxlen == "auto",
@@ -209,7 +230,7 @@ def pad(
             stack=stack_path,
             **options,
         )
-        return run_pad(plan_pad(paths, describe_paths(paths), opts, spec))
+        return run_pad(plan_pad(paths, _paths(paths, live), opts, spec), client=live)
 
 
 def window(
@@ -219,13 +240,17 @@ def window(
     stack: str | Path | None = None,
     timesteps: int | None = None,
     model: str | Path | ModelSpec | None = None,
+    client: Any = None,
+    storage_options: Mapping[str, Any] | None = None,
     **options: Any,
 ) -> WindowResult:
     """Write sliding windows, like ``lstmdiag window`` (other keyword options as
     WindowOptions: stride, rate, columns, target, horizon, force); returns what it wrote.
-    For windows in memory use :func:`lstmdiag.windows`."""
+    For windows in memory use :func:`lstmdiag.windows`. ``out``/``stack`` may be URLs;
+    ``client`` as in :func:`check`."""
     paths = [str(inputs)] if _is_path(inputs) else [str(p) for p in inputs]  # type: ignore[union-attr]
+    _storage(storage_options)
     spec = None if model is None else _model(model)
-    with staged(_text(out), _text(stack)) as (out_path, stack_path):
+    with staged(_text(out), _text(stack)) as (out_path, stack_path), _client(client) as live:
         opts = WindowOptions(timesteps=timesteps, out=out_path, stack=stack_path, **options)
-        return plan_and_run(paths, describe_paths(paths), opts, spec)
+        return plan_and_run(paths, _paths(paths, live), opts, spec, client=live)

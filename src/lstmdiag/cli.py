@@ -617,6 +617,7 @@ def pad(
     ] = None,
     storage_option: StorageOption = None,
     concurrency: ConcurrencyOption = None,
+    dask: DaskOption = None,
 ) -> None:
     """Write padded/truncated (and masked) copies, identical to keras.utils.pad_sequences.
 
@@ -631,7 +632,7 @@ def pad(
 
     from .data.discover import DEFAULT_GLOBS
     from .padding import PadOptions, plan_pad, run_pad
-    from .settings import load_settings, pad_paths
+    from .settings import dask_address, load_settings, pad_paths
     from .write import staged
 
     try:
@@ -639,6 +640,7 @@ def pad(
     except LstmdiagError as exc:
         fail(str(exc))
     _remote(settings, storage_option, concurrency)
+    address = dask_address(settings, dask)
     conf = settings.pad
     try:
         inputs, out, stack = pad_paths(settings, inputs, out, stack)
@@ -687,14 +689,14 @@ def pad(
     )
     spec = _load_model(model) if model else None
     try:
-        with staged(out, stack) as (out_path, stack_path):
+        with staged(out, stack) as (out_path, stack_path), _cluster(address) as client:
             options = replace(options, out=out_path, stack=stack_path)
-            infos = _describe(None, inputs, tuple(glob) if glob else DEFAULT_GLOBS)
+            infos = _describe(client, inputs, tuple(glob) if glob else DEFAULT_GLOBS)
             if not infos:
                 fail("no data files found in " + ", ".join(inputs))
             plan = plan_pad(inputs, infos, options, spec)
             with LateProgress("padding", enabled=not quiet) as progress:
-                result = run_pad(plan, progress)
+                result = run_pad(plan, progress, client)
     except LstmdiagError as exc:
         fail(str(exc))
     except OSError as exc:
@@ -791,6 +793,7 @@ def window(
     ] = None,
     storage_option: StorageOption = None,
     concurrency: ConcurrencyOption = None,
+    dask: DaskOption = None,
 ) -> None:
     """Cut series and tables into the (samples, timesteps, features) windows a model takes,
     exactly as keras.utils.timeseries_dataset_from_array (all batches, in order), streamed.
@@ -802,7 +805,7 @@ def window(
     import numpy as np
 
     from .data.discover import DEFAULT_GLOBS
-    from .settings import load_settings, pad_paths
+    from .settings import dask_address, load_settings, pad_paths
     from .windowing import WindowOptions, plan_and_run
     from .write import staged
 
@@ -812,6 +815,7 @@ def window(
     except LstmdiagError as exc:
         fail(str(exc))
     _remote(settings, storage_option, concurrency)
+    address = dask_address(settings, dask)
     conf = settings.window
     options = WindowOptions(
         timesteps=timesteps if timesteps is not None else conf.get("timesteps"),
@@ -831,13 +835,13 @@ def window(
             fail(f"--dtype: {dtype!r} is not a numpy dtype")
     spec = _load_model(model) if model else None
     try:
-        with staged(out, stack) as (out_path, stack_path):
+        with staged(out, stack) as (out_path, stack_path), _cluster(address) as client:
             options = replace(options, out=out_path, stack=stack_path)
-            infos = _describe(None, inputs, tuple(glob) if glob else DEFAULT_GLOBS)
+            infos = _describe(client, inputs, tuple(glob) if glob else DEFAULT_GLOBS)
             if not infos:
                 fail("no data files found in " + ", ".join(inputs))
             with LateProgress("windowing", enabled=not quiet) as progress:
-                result = plan_and_run(inputs, infos, options, spec, progress)
+                result = plan_and_run(inputs, infos, options, spec, progress, client)
     except LstmdiagError as exc:
         fail(str(exc))
     except OSError as exc:

@@ -70,10 +70,15 @@ def slots(client: Any) -> int:
     return max(1, sum(int(w.get("nthreads", 1)) for w in workers.values()))
 
 
-def _with_options(options: dict[str, Any], func: Callable[[T], R], item: T) -> R:
-    """Run ``func(item)`` on a worker with the client's storage options."""
+def _with_options(
+    options: dict[str, Any], staging: list[tuple[str, str]], func: Callable[[T], R], item: T
+) -> R:
+    """Run ``func(item)`` on a worker with the client's storage options and output URLs."""
+    from .write import adopted
+
     remote.configure(options)
-    return func(item)
+    with adopted(staging):
+        return func(item)
 
 
 def map_ordered(client: Any, func: Callable[[T], R], items: list[T]) -> list[R]:
@@ -81,9 +86,12 @@ def map_ordered(client: Any, func: Callable[[T], R], items: list[T]) -> list[R]:
     raised here, as it would have been locally."""
     if not items:
         return []
-    options = remote.storage_options()
+    from .write import mirrors
+
+    count = len(items)
+    options, staging = remote.storage_options(), mirrors()
     futures = client.map(
-        _with_options, [options] * len(items), [func] * len(items), items, pure=False
+        _with_options, [options] * count, [staging] * count, [func] * count, items, pure=False
     )
     return list(client.gather(futures))
 

@@ -11,9 +11,9 @@ import contextlib
 import functools
 import math
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -677,26 +677,43 @@ def _remove_stale(plan: PadPlan) -> list[str]:
     return notes
 
 
-def run_pad(plan: PadPlan, progress: Callable[[int, int], None] | None = None) -> PadResult:
-    """Write every output atomically; on any error no partial output is left behind."""
+def _tally(state: dict[str, int], value: float, p: Padded) -> None:
+    state["sequences"] += len(p.lengths)
+    state["truncated"] += int((p.lengths > p.maxlen).sum())
+    state["padded"] += int((p.lengths < p.maxlen).sum())
+    state["collisions"] += collisions(p.data, p.real, value)
+    state["done"] += len(p.lengths)
+
+
+def run_pad(
+    plan: PadPlan, progress: Callable[[int, int], None] | None = None, client: Any = None
+) -> PadResult:
+    """Write every output atomically; on any error no partial output is left behind.
+    ``client`` (a Dask client): per-file outputs are written by the cluster's workers."""
     o = plan.options
     plan.notes.extend(_remove_stale(plan))
     value = choose_value(plan) if plan.value is None else float(plan.value)
     total = sum(i.info.sequences for i in plan.items if i.sequence)
-    state = {"done": 0, "sequences": 0, "truncated": 0, "padded": 0, "collisions": 0}
+    state = dict.fromkeys(("done", "sequences", "truncated", "padded", "collisions"), 0)
     outputs: list[PadOutput] = []
 
     def account(p: Padded) -> None:
-        state["sequences"] += len(p.lengths)
-        state["truncated"] += int((p.lengths > p.maxlen).sum())
-        state["padded"] += int((p.lengths < p.maxlen).sum())
-        state["collisions"] += collisions(p.data, p.real, value)
-        state["done"] += len(p.lengths)
+        _tally(state, value, p)
         if progress is not None and len(p.lengths):
             progress(state["done"], total)
 
     if o.stack is not None:
         _run_stack(plan, value, account, outputs)
+    elif client is not None:
+        from .cluster import map_ordered
+
+        jobs = [(replace(plan, items=[]), value, t, g) for t, g in _groups(plan).items()]
+        for outs, counts in map_ordered(client, _group_job, jobs):
+            outputs.extend(outs)
+            for key, count in counts.items():
+                state[key] += count
+            if progress is not None:
+                progress(state["done"], total)
     else:
         _run_per_file(plan, value, account, outputs)
     sample_int = any(np.dtype(p.dtype).kind in "iu" and len(p.shape) == 2 for p in outputs)
@@ -797,37 +814,64 @@ def _run_stack(
         )
 
 
+def _groups(plan: PadPlan) -> dict[Path, list[_Item]]:
+    """The items of each per-file output, in order."""
+    groups: dict[Path, list[_Item]] = {}
+    for item in plan.items:
+        assert item.target is not None
+        groups.setdefault(item.target, []).append(item)
+    return groups
+
+
 def _run_per_file(
     plan: PadPlan,
     value: float,
     account: Callable[[Padded], None],
     outputs: list[PadOutput],
 ) -> None:
-    groups: dict[Path, list[_Item]] = {}
-    for item in plan.items:
-        assert item.target is not None
-        groups.setdefault(item.target, []).append(item)
-    for target, items in groups.items():
-        fmt = items[0].info.format
-        with Container(target, fmt) as box:
-            for item in items:
-                info = item.info
-                key = info.key
-                if not item.sequence:
-                    values = discover.read_small(info)
-                    box.copy(key or "data", values)
-                    outputs.append(
-                        PadOutput(
-                            write.shown(target),
-                            key,
-                            tuple(values.shape),
-                            values.dtype.name,
-                            info.label,
-                            f"copied unchanged: {item.note}" if item.note else "copied unchanged",
-                        )
+    for target, items in _groups(plan).items():
+        _write_group(plan, value, account, outputs, target, items)
+
+
+def _group_job(
+    job: tuple[PadPlan, float, Path, list[_Item]],
+) -> tuple[list[PadOutput], dict[str, int]]:
+    """One per-file output, written on a cluster worker: what it wrote and its tallies."""
+    plan, value, target, items = job
+    state = dict.fromkeys(("done", "sequences", "truncated", "padded", "collisions"), 0)
+    outputs: list[PadOutput] = []
+    _write_group(plan, value, functools.partial(_tally, state, value), outputs, target, items)
+    return outputs, state
+
+
+def _write_group(
+    plan: PadPlan,
+    value: float,
+    account: Callable[[Padded], None],
+    outputs: list[PadOutput],
+    target: Path,
+    items: list[_Item],
+) -> None:
+    fmt = items[0].info.format
+    with Container(target, fmt) as box:
+        for item in items:
+            info = item.info
+            key = info.key
+            if not item.sequence:
+                values = discover.read_small(info)
+                box.copy(key or "data", values)
+                outputs.append(
+                    PadOutput(
+                        write.shown(target),
+                        key,
+                        tuple(values.shape),
+                        values.dtype.name,
+                        info.label,
+                        f"copied unchanged: {item.note}" if item.note else "copied unchanged",
                     )
-                    continue
-                _pad_one(plan, value, account, outputs, box, target, item)
+                )
+                continue
+            _pad_one(plan, value, account, outputs, box, target, item)
 
 
 def _pad_one(

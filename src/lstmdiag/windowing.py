@@ -17,6 +17,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -239,8 +240,10 @@ def plan_and_run(
     options: WindowOptions,
     model: ModelSpec | None,
     progress: Callable[[int, int], None] | None = None,
+    client: Any = None,
 ) -> WindowResult:
-    """Validate everything, then write every output atomically."""
+    """Validate everything, then write every output atomically. ``client`` (a Dask client):
+    the per-input outputs are written by the cluster's workers."""
     if (options.out is None) == (options.stack is None):
         raise LstmdiagError("give exactly one of --out DIR or --stack FILE.npy|FILE.h5")
     if options.stride < 1 or options.rate < 1:
@@ -272,6 +275,8 @@ def plan_and_run(
     counter = _Counter(sum(len(s) for s in starts), progress)
     if options.stack is not None:
         _run_stack(tabs, starts, timesteps, options, outputs, counter)
+    elif client is not None:
+        _run_on_cluster(client, paths, infos, (timesteps, options, model), outputs, counter)
     else:
         _run_per_input(paths, infos, tabs, starts, timesteps, options, outputs, counter)
     input_bytes = sum(t.rows * len(t.columns) * t.dtype.itemsize for t in tabs)
@@ -386,6 +391,48 @@ def _run_stack(
 def _ys(table: Table, timesteps: int, options: WindowOptions) -> np.ndarray:
     assert table.target is not None and options.horizon is not None
     return window_targets(table.target, timesteps, options.horizon, options.stride, options.rate)
+
+
+_Setup = tuple[int, WindowOptions, ModelSpec | None]
+
+
+def _run_on_cluster(
+    client: Any,
+    paths: list[str],
+    infos: list[ArrayInfo],
+    setup: _Setup,
+    outputs: list[WindowOutput],
+    counter: _Counter,
+) -> None:
+    """One job per output file; each worker reads its tables and writes their windows."""
+    from .cluster import map_ordered
+
+    options = setup[1]
+    assert options.out is not None
+    groups: dict[Path, list[ArrayInfo]] = {}
+    for info in infos:
+        groups.setdefault(_target_of(info, options.out, paths), []).append(info)
+    for path in groups:
+        _refuse_existing(path, options.force)
+    jobs = [(paths, members, setup) for members in groups.values()]
+    for outs, done in map_ordered(client, _window_job, jobs):
+        outputs.extend(outs)
+        counter.add(done)
+
+
+def _window_job(
+    job: tuple[list[str], list[ArrayInfo], _Setup],
+) -> tuple[list[WindowOutput], int]:
+    paths, infos, (timesteps, options, model) = job
+    tabs = _cast(_tables(infos, options, model), options)
+    starts = [
+        window_starts(t.rows, timesteps, options.stride, options.rate, options.horizon)
+        for t in tabs
+    ]
+    outputs: list[WindowOutput] = []
+    counter = _Counter(sum(len(s) for s in starts), None)
+    _run_per_input(paths, infos, tabs, starts, timesteps, options, outputs, counter)
+    return outputs, counter.done
 
 
 def _run_per_input(

@@ -387,6 +387,35 @@ def staged(out: str | None, stack: str | None) -> Iterator[tuple[Path | None, Pa
         shutil.rmtree(root, ignore_errors=True)
 
 
+def mirrors() -> list[tuple[str, str]]:
+    """The staging folders of this run and their URLs, to hand to cluster workers."""
+    return [(str(m.root), m.url) for m in _MIRRORS]
+
+
+@contextlib.contextmanager
+def adopted(pairs: list[tuple[str, str]]) -> Iterator[None]:
+    """On a cluster worker: the client's staging folders, so outputs written under them are
+    uploaded from the worker (folders made here are removed after)."""
+    added: list[_Mirror] = []
+    made: list[Path] = []
+    for root, url in pairs:
+        mirror = _Mirror(Path(root), url)
+        if mirror in _MIRRORS:
+            continue
+        if not mirror.root.exists():
+            mirror.root.mkdir(parents=True)
+            made.append(mirror.root)
+        _MIRRORS.append(mirror)
+        added.append(mirror)
+    try:
+        yield
+    finally:
+        for mirror in added:
+            _MIRRORS.remove(mirror)
+        for folder in made:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def remote_url(path: Path) -> str | None:
     """The URL a staging path stands for; None for a plain local path."""
     resolved = path.resolve()
