@@ -53,6 +53,8 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_pad.py
 	$(PY) benchmarks/bench_stats.py
 	$(PY) benchmarks/bench_window.py
+	$(PY) benchmarks/bench_remote.py
+	$(PY) benchmarks/bench_dask.py
 
 fixtures: $(STAMP)
 	$(PY) fixtures/make_fixtures.py

@@ -242,3 +242,29 @@ def test_block_padding_equals_the_reference(
     assert got.tobytes() == want.tobytes()
     mask = mask_rows(np.full(rows, length), maxlen, padding)
     assert mask.sum() == rows * min(length, maxlen)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    values=st.lists(
+        st.sampled_from([0.0, 1.0, -1.0, 2.5, 3.0, np.nan, np.inf, 7.0, 0.5]), min_size=1
+    ),
+    dim=st.integers(1, 9),
+)
+def test_value_tally_reuses_buffers_without_changing_counts(values: list[float], dim: int) -> None:
+    """The allocation-free scan (buffers reused across blocks of different sizes) counts
+    exactly what plain numpy counts."""
+    from lstmdiag.checks import _Scratch, _Tally, _tally_values
+
+    arr = np.array(values, np.float32)
+    scratch, tally = _Scratch(), _Tally()
+    for block in (arr, arr[: max(1, len(arr) // 2)], arr):
+        _tally_values(block, tally, dim, True, scratch)
+    whole = np.concatenate([arr, arr[: max(1, len(arr) // 2)], arr])
+    finite = whole[np.isfinite(whole)]
+    assert tally.nonfinite == int((~np.isfinite(whole)).sum())
+    assert tally.values == finite.size
+    assert tally.nonintegral == int((finite != np.round(finite)).sum())
+    assert tally.below == int((finite < 0).sum())
+    assert tally.above == int((finite >= dim).sum())
+    assert tally.binary == bool(np.isin(finite, [0, 1]).all())

@@ -75,6 +75,17 @@ def test_inspect_over_s3_equals_local(s3: Any, name: str) -> None:
     assert json.loads(_local(there.stdout)) == json.loads(here.stdout)
 
 
+def test_savedmodel_prefix_over_s3(s3: Any) -> None:
+    """A SavedModel folder behind a prefix: only its protobufs are fetched."""
+    folder = MODELS / "k3/two_input_export"
+    s3.put(str(folder), f"{BUCKET}/models/export", recursive=True)
+    here = run_cli("inspect", folder, "-f", "json")
+    there = run_cli("inspect", f"{URL}/models/export", "-f", "json")
+    assert there.exit_code == here.exit_code == 0, there.output
+    mine = json.loads(there.stdout.replace(f"{URL}/models/export", str(folder)))
+    assert mine == json.loads(here.stdout)
+
+
 def test_hdf5_csv_and_globs_over_s3(s3: Any) -> None:
     """HDF5 (through a block-cached file object), CSV, and a glob that lists like a folder."""
     here = describe_paths([str(FIXTURES / "ragged"), str(FIXTURES / "tables")])
@@ -359,3 +370,47 @@ def test_pad_and_window_on_a_cluster_write_to_s3(s3: Any, cluster: str, tmp_path
     there = run_cli(*args, "--out", f"{URL}/cwin", "--dask", cluster)
     assert here.exit_code == there.exit_code == 0, there.output
     assert _objects(s3, "cwin/") == {"sensors.npy": (tmp_path / "w/sensors.npy").read_bytes()}
+
+
+# --- Plain HTTP(S): any fsspec backend, not only S3 -----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def http_root() -> Iterator[str]:
+    """``python -m http.server`` over the fixtures folder."""
+    import subprocess
+    import time
+    import urllib.request
+
+    from .s3server import _free_port
+
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
+        cwd=FIXTURES,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    root = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(root + "/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.05)
+        yield root
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_check_over_http_equals_local(http_root: str) -> None:
+    """An https:// model and data (http here: same backend): a single file, then a
+    listed "folder" (the server's index page)."""
+    model = f"{http_root}/models/k3/seq_fixed.keras"
+    here = run_cli("check", MODELS / "k3/seq_fixed.keras", f"{DATA}/", "-f", "json")
+    there = run_cli("check", model, f"{http_root}/data/", "-f", "json")
+    assert there.exit_code == here.exit_code == 1, there.output
+    text = there.stdout.replace(f"{http_root}/models/k3/", f"{MODELS}/k3/")
+    assert json.loads(text.replace(f"{http_root}/", f"{FIXTURES}/")) == json.loads(here.stdout)

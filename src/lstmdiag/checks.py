@@ -6,10 +6,12 @@ takes); a ragged collection's items are sequences whose axis 0 is time.
 
 from __future__ import annotations
 
+import math
 import shlex
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -24,7 +26,8 @@ from .roles import Assignment, Role, classify, stem, time_axis
 from .sharding import mine
 
 Shape = tuple[int | None, ...]
-BLOCK_BYTES = 32 * 1024 * 1024
+BLOCK_BYTES = 1 << 20  # values scanned per block: small enough to stay in cache
+_BOOL = np.dtype(bool)
 
 
 @dataclass(frozen=True)
@@ -343,10 +346,36 @@ class _Tally:
     binary: bool = True  # every finite value is 0 or 1 (one-hot, flags): whole by nature
 
 
-def _tally_values(arr: np.ndarray, tally: _Tally, input_dim: int | None, tokens: bool) -> None:
+class _Scratch:
+    """Buffers reused from block to block, so a value scan allocates nothing per block. (Each
+    fresh multi-MB temporary costs page faults where malloc is told to trim, as in Dask
+    workers: MALLOC_TRIM_THRESHOLD_ made the scan 40% slower there.)"""
+
+    def __init__(self) -> None:
+        self._buffers: dict[str, np.ndarray] = {}
+
+    def get(self, name: str, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+        size = math.prod(shape)
+        buf = self._buffers.get(name)
+        if buf is None or buf.size < size or buf.dtype != dtype:
+            buf = self._buffers[name] = np.empty(size, dtype)
+        return buf[:size].reshape(shape)
+
+
+def _count(op: np.ufunc, arr: np.ndarray, other: Any, scratch: _Scratch) -> int:
+    """How many elements ``op(arr, other)`` holds for, with no temporary array."""
+    return int(np.count_nonzero(op(arr, other, out=scratch.get("hits", arr.shape, _BOOL))))
+
+
+def _tally_values(
+    arr: np.ndarray, tally: _Tally, input_dim: int | None, tokens: bool, scratch: _Scratch
+) -> None:
     """Range, integrality and (for token ids) vocabulary of one block of values."""
-    finite = arr[np.isfinite(arr)] if arr.dtype.kind == "f" else arr
+    finite = arr
     if arr.dtype.kind == "f":
+        ok = np.isfinite(arr, out=scratch.get("finite", arr.shape, _BOOL))
+        if not ok.all():  # copy only when something must be left out
+            finite = arr[ok]
         tally.nonfinite += int(arr.size - finite.size)
     if not finite.size or arr.dtype.kind == "b":
         return
@@ -354,34 +383,40 @@ def _tally_values(arr: np.ndarray, tally: _Tally, input_dim: int | None, tokens:
     tally.lo = lo if tally.lo is None else min(tally.lo, lo)
     tally.hi = hi if tally.hi is None else max(tally.hi, hi)
     tally.values += int(finite.size)
-    if tally.binary and (lo < 0 or hi > 1 or bool(((finite != 0) & (finite != 1)).any())):
+    if tally.binary and (
+        lo < 0
+        or hi > 1
+        or _count(np.not_equal, finite, 0, scratch) > _count(np.equal, finite, 1, scratch)
+    ):
         tally.binary = False
     if arr.dtype.kind == "f":
-        tally.nonintegral += int((finite != np.round(finite)).sum())
+        whole = np.rint(finite, out=scratch.get("rint", finite.shape, finite.dtype))
+        tally.nonintegral += _count(np.not_equal, finite, whole, scratch)
     if tokens:
-        tally.below += int((finite < 0).sum())
+        tally.below += _count(np.less, finite, 0, scratch)
         if input_dim is not None:
-            tally.above += int((finite >= input_dim).sum())
+            tally.above += _count(np.greater_equal, finite, input_dim, scratch)
 
 
-def _masked_steps(block: np.ndarray, mask: MaskSpec) -> np.ndarray:
+def _masked_steps(block: np.ndarray, mask: MaskSpec, scratch: _Scratch) -> np.ndarray:
     """(sequences, time) booleans: True where Keras would mask the timestep."""
     if mask.class_name == "Embedding":
         return np.asarray(block == 0)
     value = mask.mask_value if mask.mask_value is not None else 0.0
-    hits = block == value
+    hits = np.equal(block, value, out=scratch.get("mask", block.shape, _BOOL))
     return np.asarray(hits.reshape(hits.shape[0], hits.shape[1], -1).all(axis=2))
 
 
 def _tally_mask(steps: np.ndarray, tally: _Tally) -> None:
     if steps.ndim != 2 or steps.shape[1] == 0:
         return
-    lead = np.cumprod(steps, axis=1).astype(bool)
-    trail = np.cumprod(steps[:, ::-1], axis=1)[:, ::-1].astype(bool)
+    steps = steps.astype(bool, copy=False)
+    lead = np.logical_and.accumulate(steps, axis=1)  # masked from the start so far
+    trail = np.logical_and.accumulate(steps[:, ::-1], axis=1)[:, ::-1]
     full = steps.all(axis=1)
-    tally.interior += int((steps & ~lead & ~trail).sum())
-    tally.prepadded += int((lead[:, 0] & ~full).sum())
-    tally.postpadded += int((trail[:, -1] & ~full).sum())
+    tally.interior += int(np.count_nonzero(steps & ~lead & ~trail))
+    tally.prepadded += int(np.count_nonzero(lead[:, 0] & ~full))
+    tally.postpadded += int(np.count_nonzero(trail[:, -1] & ~full))
 
 
 def _scan(
@@ -390,16 +425,17 @@ def _scan(
     tally = _Tally()
     seq_rank = len(inp.shape) - 1
     input_dim = embedding.input_dim if embedding is not None else None
+    scratch = _Scratch()
     for block in _sequence_blocks(info):
         for arr in block if isinstance(block, list) else [block]:
             arr = np.asarray(arr)
             if arr.size == 0:
                 continue
-            _tally_values(arr, tally, input_dim, embedding is not None)
+            _tally_values(arr, tally, input_dim, embedding is not None, scratch)
             if mask is not None:
                 batch = arr[None] if (isinstance(block, list) or arr.ndim == seq_rank) else arr
                 if batch.ndim >= 2:
-                    _tally_mask(_masked_steps(batch, mask), tally)
+                    _tally_mask(_masked_steps(batch, mask, scratch), tally)
     return tally
 
 

@@ -19,6 +19,7 @@ from .info import ArrayInfo, Location, h5_file, open_file
 DEFAULT_GLOBS = ("*.npy", "*.npz", "*.h5", "*.hdf5", "*.csv", "*.tsv", "*.parquet")
 ZIP_MAGIC = b"PK\x03\x04"
 HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
+HEAD_BATCH = 4096  # objects whose first bytes are held at once (16 MiB)
 
 
 def printable(path: str) -> str:
@@ -192,15 +193,22 @@ def describe_files(files: list[tuple[str, Location]]) -> list[ArrayInfo]:
     """Every array of ``files`` ((shown, location) pairs), in order. Objects behind URLs are
     read concurrently: the first bytes of all of them at once (one ranged read each), then
     the few that need more (zip, HDF5, long headers) in a bounded pool."""
-    urls = [i for i, (_, f) in enumerate(files) if isinstance(f, remote.RemoteFile)]
-    if not urls:
+    if not any(isinstance(f, remote.RemoteFile) for _, f in files):
         return [info for shown, file in files for info in describe_file(shown, file)]
-    got = remote.heads([files[i][1] for i in urls])  # type: ignore[misc]
-    heads: dict[int, bytes | BaseException] = dict(zip(urls, got, strict=True))
-    described = remote.bounded_map(
-        lambda i: describe_file(files[i][0], files[i][1], heads.get(i)), list(range(len(files)))
-    )
-    return [info for infos in described for info in infos]
+    infos: list[ArrayInfo] = []
+    for start in range(0, len(files), HEAD_BATCH):  # bounded memory for millions of objects
+        batch = files[start : start + HEAD_BATCH]
+        urls = [i for i, (_, f) in enumerate(batch) if isinstance(f, remote.RemoteFile)]
+        got = remote.heads([batch[i][1] for i in urls])  # type: ignore[misc]
+        heads: dict[int, bytes | BaseException] = dict(zip(urls, got, strict=True))
+        jobs = [(shown, file, heads.get(i)) for i, (shown, file) in enumerate(batch)]
+        for found in remote.bounded_map(_describe_job, jobs):
+            infos.extend(found)
+    return infos
+
+
+def _describe_job(job: tuple[str, Location, bytes | BaseException | None]) -> list[ArrayInfo]:
+    return describe_file(*job)
 
 
 def iter_blocks(info: ArrayInfo, rows: int = 256) -> Iterator[np.ndarray]:

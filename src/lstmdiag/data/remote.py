@@ -86,8 +86,12 @@ def filesystem(url: str) -> tuple[Any, str]:
         raise LstmdiagError(
             f"{url}: reading URLs needs the cloud extra: pip install 'lstmdiag[cloud]'"
         ) from None
+    options = dict(_STATE.options)
+    if url.startswith(("s3://", "s3a://")) and "config_kwargs" not in options:
+        # botocore keeps 10 connections by default: --concurrency would wait on them
+        options["config_kwargs"] = {"max_pool_connections": _STATE.concurrency}
     try:
-        return fsspec.core.url_to_fs(url, **_STATE.options)  # type: ignore[no-any-return]
+        return fsspec.core.url_to_fs(url, **options)  # type: ignore[no-any-return]
     except ImportError as exc:
         raise LstmdiagError(
             f"{url}: no backend for this scheme ({exc}); pip install 'lstmdiag[cloud]'"
