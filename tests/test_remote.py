@@ -414,3 +414,34 @@ def test_check_over_http_equals_local(http_root: str) -> None:
     assert there.exit_code == here.exit_code == 1, there.output
     text = there.stdout.replace(f"{http_root}/models/k3/", f"{MODELS}/k3/")
     assert json.loads(text.replace(f"{http_root}/", f"{FIXTURES}/")) == json.loads(here.stdout)
+
+
+def test_input_mapping_to_urls(s3: Any, http_root: str) -> None:
+    """``--input NAME=URL`` alone gives the data: the scheme's colon (and a host:port) is
+    not taken for a ``PATH:KEY`` separator."""
+    for url in (f"{URL}/data/ok.npy", f"{http_root}/data/ok.npy"):
+        result = run_cli(
+            "check", MODELS / "k3/seq_fixed.keras", "--input", f"input_layer={url}", "-f", "json"
+        )
+        assert result.exit_code == 0, result.output
+        files = json.loads(result.stdout)["files"]
+        assert [(f["path"], f["input"]) for f in files] == [(url, "input_layer")]
+
+
+@pytest.mark.keras
+def test_verify_data_with_model_and_data_in_s3(s3: Any) -> None:
+    """--verify-data: Keras loads a fetched copy of the model; the child reads the rows it
+    feeds straight from the objects."""
+    names = ("short.npy", "ok.npy")
+    args = ("--verify-data", "-f", "json")
+    here = run_cli("check", MODELS / "k3/seq_fixed.keras", *(DATA / n for n in names), *args)
+    there = run_cli(
+        "check", f"{URL}/models/seq_fixed.keras", *(f"{URL}/data/{n}" for n in names), *args
+    )
+    assert there.exit_code == here.exit_code == 1, there.output
+    assert json.loads(_local(there.stdout)) == json.loads(here.stdout)
+    ran = [f["message"] for f in json.loads(there.stdout)["findings"] if f["kind"] == "keras"]
+    assert [m.split(" (")[0].split(" ran ")[1] for m in ran] == [
+        "the first 1 samples",
+        "the first 3 samples",
+    ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 from collections.abc import Iterator
 from enum import Enum
@@ -374,7 +373,7 @@ def check(
     Example: lstmdiag check model.h5 data/ --format github
     """
     from .checks import CheckOptions, check_arrays, with_findings
-    from .data.discover import DEFAULT_GLOBS
+    from .data.discover import DEFAULT_GLOBS, file_part
     from .findings import ALIASES, Kind
     from .settings import dask_address, load_settings
     from .sharding import parse_shard
@@ -396,7 +395,7 @@ def check(
     mapping.update(_parse_mapping(input_map or []))
     paths = list(inputs or settings.inputs)
     for target in mapping:
-        base = target.rsplit(":", 1)[0] if not os.path.exists(target) else target
+        base = file_part(target)
         if base not in paths:
             paths.append(base)
     if not paths:

@@ -54,20 +54,30 @@ def run_keras(
 ) -> list[KerasOutcome]:
     """Run real Keras on one batch each: zero arrays of (shape, dtype) per input, or the first
     ``shape[0]`` rows of a real array (``--verify-data``)."""
-    request = json.dumps({"model": model_path, "flavour": flavour, "batches": batches})
+    from .data import remote
+
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="-1")
-    try:
-        proc = subprocess.run(
-            [sys.executable, "-m", "lstmdiag.verify"],
-            input=request,
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=timeout,
-            check=False,
+    with remote.local_copy(model_path) as local:  # Keras loads files: a URL is fetched first
+        request = json.dumps(
+            {
+                "model": local,
+                "flavour": flavour,
+                "batches": batches,
+                "storage_options": remote.storage_options(),
+            }
         )
-    except subprocess.TimeoutExpired:
-        raise LstmdiagError(f"--verify: Keras did not finish within {timeout:.0f} s") from None
+        try:
+            proc = subprocess.run(
+                [sys.executable, "-m", "lstmdiag.verify"],
+                input=request,
+                capture_output=True,
+                text=True,
+                env=env,
+                timeout=timeout,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            raise LstmdiagError(f"--verify: Keras did not finish within {timeout:.0f} s") from None
     results: list[KerasOutcome] = []
     for line in proc.stdout.splitlines():
         if not line.startswith("{"):
@@ -97,10 +107,12 @@ def _feed_array(np: Any, item: list[Any]) -> Any:  # pragma: no cover - in the c
         return np.zeros(shape, dtype=dtype)
     from pathlib import Path
 
+    from lstmdiag.data import remote
     from lstmdiag.data.discover import describe_file, iter_blocks
 
     file, key = item[2], item[3]
-    info = next(i for i in describe_file(file, Path(file)) if i.key == key)
+    where = remote.RemoteFile(file) if remote.is_url(file) else Path(file)
+    info = next(i for i in describe_file(file, where) if i.key == key)
     return next(iter_blocks(info, shape[0]))
 
 
@@ -116,6 +128,9 @@ def _child() -> None:  # pragma: no cover - runs in the child process
         return
     import numpy as np
 
+    from lstmdiag.data import remote
+
+    remote.configure(request.get("storage_options"))
     name = f"{keras.__name__} {keras.__version__}"
     path = request["model"]
 

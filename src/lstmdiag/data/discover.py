@@ -152,6 +152,20 @@ def _describe_by_magic(shown: str, file: Location, head: bytes) -> list[ArrayInf
     return [ArrayInfo.unusable(shown, file, "?", what)]
 
 
+def file_part(target: str) -> str:
+    """The file (or folder) of ``PATH`` or ``PATH:KEY`` as ``--input NAME=TARGET`` gives it;
+    a URL's own ``scheme://`` is not a key separator."""
+    if not remote.is_url(target) and os.path.exists(target):
+        return target
+    start = 0
+    if remote.is_url(target):  # a key comes after the path starts (not a host:port)
+        start = target.find("/", target.index("://") + 3)
+        if start < 0:
+            return target
+    head, sep, _ = target[start:].rpartition(":")
+    return target[:start] + head if sep else target
+
+
 def relative_name(file: Location, given: list[str]) -> str:
     """``file``'s name below the given folder (or URL prefix) it was found in; its bare name
     when it was given itself. Outputs keep this name under ``--out``."""

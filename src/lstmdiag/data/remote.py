@@ -11,8 +11,10 @@ file object with a block cache, so only the central directory / metadata blocks 
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -132,6 +134,25 @@ class RemoteFile:
             cache_type="readahead" if stream else "blockcache",
             size=self.size,
         )
+
+
+@contextlib.contextmanager
+def local_copy(path: str) -> Iterator[str]:
+    """``path`` itself, or for a URL a temporary copy (a file, or a SavedModel folder) with
+    the same name, removed after: for tools that only open local files (Keras)."""
+    if not is_url(path):
+        yield path
+        return
+    import tempfile
+
+    fs, inner = filesystem(path)
+    with tempfile.TemporaryDirectory(prefix="lstmdiag-copy-") as tmp:
+        target = os.path.join(tmp, path.rstrip("/").rsplit("/", 1)[-1] or "model")
+        try:
+            fs.get(inner, target, recursive=bool(fs.isdir(inner)))
+        except Exception as exc:  # backends raise their own types
+            raise LstmdiagError(f"{path}: cannot fetch a copy ({one_line(exc)})") from None
+        yield target
 
 
 def _matcher(globs: Iterable[str]) -> Callable[[str], Any]:
