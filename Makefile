@@ -16,10 +16,10 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 test: $(STAMP)
-	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadgroup --durations=15 $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
-	$(PY) -m pytest -n 2 -m "not keras" $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadgroup -m "not keras" $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check src tests fixtures benchmarks scripts

@@ -51,7 +51,7 @@ def on_cluster(data: Any, workers: int) -> tuple[float, Any]:
 
     with (
         LocalCluster(
-            n_workers=workers, threads_per_worker=1, dashboard_address=None, silence_logs=40
+            n_workers=workers, threads_per_worker=1, dashboard_address=":0", silence_logs=40
         ) as cluster,
         Client(cluster) as client,
     ):

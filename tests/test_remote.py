@@ -23,7 +23,7 @@ from .s3server import moto_server, use_endpoint
 s3fs = pytest.importorskip("s3fs", reason="the cloud extra (s3fs) is not installed")
 pytest.importorskip("moto", reason="moto is not installed")
 
-pytestmark = pytest.mark.remote
+pytestmark = [pytest.mark.remote, pytest.mark.xdist_group("remote")]
 BUCKET = "lstmdiag-fixtures"
 URL = f"s3://{BUCKET}"
 
@@ -295,7 +295,7 @@ distributed = pytest.importorskip("distributed", reason="the dask extra is not i
 def cluster() -> Iterator[str]:
     """Two single-threaded worker processes; yields the scheduler's address."""
     with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, dashboard_address=None, silence_logs=40
+        n_workers=2, threads_per_worker=1, dashboard_address=":0", silence_logs=40
     ) as local:
         yield local.scheduler_address
 
@@ -445,3 +445,31 @@ def test_verify_data_with_model_and_data_in_s3(s3: Any) -> None:
         "the first 1 samples",
         "the first 3 samples",
     ]
+
+
+@pytest.mark.parametrize(
+    ("error", "message"),
+    [
+        (ModuleNotFoundError("No module named 'lstmdiag'"), "the Dask workers cannot import"),
+        (RuntimeError("worker died"), "a task failed on the Dask cluster: RuntimeError: worker"),
+    ],
+)
+def test_cluster_failures_are_one_line(error: Exception, message: str) -> None:
+    """What a broken cluster raises on gather becomes one error line, exit 2."""
+
+    class Broken:
+        def scheduler_info(self) -> dict[str, Any]:
+            return {"workers": {"w": {"nthreads": 2}}}
+
+        def map(self, *args: Any, **kwargs: Any) -> list[None]:
+            return []
+
+        def gather(self, futures: Any) -> Any:
+            raise error
+
+    from lstmdiag import cluster
+
+    with pytest.raises(lstmdiag.LstmdiagError, match=message):
+        cluster.map_ordered(Broken(), str, [1, 2])
+    with pytest.raises(lstmdiag.LstmdiagError, match=message):
+        lstmdiag.check(MODELS / "k3/seq_fixed.keras", DATA, client=Broken())

@@ -212,14 +212,17 @@ def _cluster(address: str | None) -> Iterator[Any]:
         fail(str(exc))
 
 
-def _describe(client: Any, paths: list[str], globs: tuple[str, ...]) -> list[Any]:
+def _describe(
+    client: Any, paths: list[str], globs: tuple[str, ...], quiet: bool = False
+) -> list[Any]:
     """Every array under ``paths``: headers read here, or on the cluster's workers."""
     from .data.discover import describe_files, iter_files
 
     try:
         files = list(iter_files(paths, globs))
         if client is None:
-            return describe_files(files)
+            with LateProgress("reading headers", enabled=not quiet) as progress:
+                return describe_files(files, progress)
         from .cluster import describe_on
 
         return describe_on(client, files)
@@ -424,13 +427,16 @@ def check(
         shard=sliced,
     )
     with _cluster(address) as client:
-        infos = _describe(client, paths, tuple(glob) if glob else DEFAULT_GLOBS)
+        infos = _describe(client, paths, tuple(glob) if glob else DEFAULT_GLOBS, quiet)
         if not infos:
             fail("no data files found in " + ", ".join(paths))
         if client is not None:
             from .cluster import check_on
 
-            report = check_on(client, spec, infos, options)
+            try:
+                report = check_on(client, spec, infos, options)
+            except LstmdiagError as exc:
+                fail(str(exc))
         else:
             with LateProgress("checking", enabled=not quiet) as progress:
                 report = check_arrays(spec, infos, options, progress=progress)
@@ -690,7 +696,7 @@ def pad(
     try:
         with staged(out, stack) as (out_path, stack_path), _cluster(address) as client:
             options = replace(options, out=out_path, stack=stack_path)
-            infos = _describe(client, inputs, tuple(glob) if glob else DEFAULT_GLOBS)
+            infos = _describe(client, inputs, tuple(glob) if glob else DEFAULT_GLOBS, quiet)
             if not infos:
                 fail("no data files found in " + ", ".join(inputs))
             plan = plan_pad(inputs, infos, options, spec)
@@ -836,7 +842,7 @@ def window(
     try:
         with staged(out, stack) as (out_path, stack_path), _cluster(address) as client:
             options = replace(options, out=out_path, stack=stack_path)
-            infos = _describe(client, inputs, tuple(glob) if glob else DEFAULT_GLOBS)
+            infos = _describe(client, inputs, tuple(glob) if glob else DEFAULT_GLOBS, quiet)
             if not infos:
                 fail("no data files found in " + ", ".join(inputs))
             with LateProgress("windowing", enabled=not quiet) as progress:

@@ -49,19 +49,37 @@ def connect(target: Any) -> Iterator[Any]:
                 n_workers=workers,
                 threads_per_worker=1,
                 processes=True,
-                dashboard_address=None,
+                dashboard_address=":0",
                 silence_logs=40,
             ) as cluster,
             dist.Client(cluster) as client,
         ):
             yield client
         return
+    _reachable(target)
     try:
         client = dist.Client(target, timeout="20s")
     except (OSError, TimeoutError, ValueError) as exc:
         raise LstmdiagError(f"--dask {target}: cannot reach the scheduler ({exc})") from None
     with client:
         yield client
+
+
+def _reachable(address: str) -> None:
+    """Fail at once when nothing listens at a ``tcp://host:port`` scheduler address (Dask
+    itself retries until its timeout)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    if parts.scheme not in ("tcp", "") or parts.hostname is None or parts.port is None:
+        return  # tls://, inproc://, ...: left to Dask
+    try:
+        socket.create_connection((parts.hostname, parts.port), timeout=5).close()
+    except OSError as exc:
+        raise LstmdiagError(
+            f"--dask {address}: cannot reach the scheduler ({exc.strerror or exc})"
+        ) from None
 
 
 def slots(client: Any) -> int:
@@ -93,7 +111,19 @@ def map_ordered(client: Any, func: Callable[[T], R], items: list[T]) -> list[R]:
     futures = client.map(
         _with_options, [options] * count, [staging] * count, [func] * count, items, pure=False
     )
-    return list(client.gather(futures))
+    try:
+        return list(client.gather(futures))
+    except (LstmdiagError, OSError, MemoryError):
+        raise  # what a local run would have raised: the command reports it the same way
+    except ImportError as exc:
+        raise LstmdiagError(
+            f"the Dask workers cannot import what lstmdiag needs ({exc}): install lstmdiag "
+            "(with its cloud extra for URLs) where the workers run"
+        ) from None
+    except Exception as exc:  # a worker died, a task was lost, a value would not pickle...
+        raise LstmdiagError(
+            f"a task failed on the Dask cluster: {type(exc).__name__}: {remote.one_line(exc)}"
+        ) from None
 
 
 def chunks(items: list[T], count: int) -> list[list[T]]:

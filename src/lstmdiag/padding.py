@@ -444,8 +444,9 @@ def _refuse_existing(
 
 
 def _check_room(items: list[_Item], options: PadOptions, out_root: Path) -> None:
-    """Refuse before writing when the outputs cannot fit on the output's disk."""
-    need = 0
+    """Refuse before writing when the outputs cannot fit on the output's disk (for a URL:
+    the staging folder, which holds one per-file output at a time)."""
+    need: dict[Path | None, int] = {}
     for item in items:
         info = item.info
         if info.shape is None or not item.sequence:
@@ -453,8 +454,11 @@ def _check_room(items: list[_Item], options: PadOptions, out_root: Path) -> None
         rows = info.sequences
         per_step = math.prod(int(d or 0) for d in info.shape[2:])
         dtype = np.dtype(options.dtype) if options.dtype else np.dtype(info.dtype or "float32")
-        need += rows * item.maxlen * (per_step * dtype.itemsize + (1 if options.mask else 0))
-    ensure_room(out_root, need, "the padded outputs")
+        size = rows * item.maxlen * (per_step * dtype.itemsize + (1 if options.mask else 0))
+        need[item.target] = need.get(item.target, 0) + size
+    staged_one_by_one = options.out is not None and write.remote_url(out_root) is not None
+    total = max(need.values(), default=0) if staged_one_by_one else sum(need.values())
+    ensure_room(out_root, total, "the padded outputs")
 
 
 def _sidecar(path: Path, what: str) -> Path:

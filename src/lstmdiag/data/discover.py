@@ -7,7 +7,7 @@ import io
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +19,7 @@ from .info import ArrayInfo, Location, h5_file, open_file
 DEFAULT_GLOBS = ("*.npy", "*.npz", "*.h5", "*.hdf5", "*.csv", "*.tsv", "*.parquet")
 ZIP_MAGIC = b"PK\x03\x04"
 HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
-HEAD_BATCH = 4096  # objects whose first bytes are held at once (16 MiB)
+HEAD_BATCH = 1024  # objects whose first bytes are held at once (4 MiB)
 
 
 def printable(path: str) -> str:
@@ -203,7 +203,9 @@ def describe_paths(paths: list[str], globs: tuple[str, ...] = DEFAULT_GLOBS) -> 
     return describe_files(list(iter_files(paths, globs)))
 
 
-def describe_files(files: list[tuple[str, Location]]) -> list[ArrayInfo]:
+def describe_files(
+    files: list[tuple[str, Location]], progress: Callable[[int, int], None] | None = None
+) -> list[ArrayInfo]:
     """Every array of ``files`` ((shown, location) pairs), in order. Objects behind URLs are
     read concurrently: the first bytes of all of them at once (one ranged read each), then
     the few that need more (zip, HDF5, long headers) in a bounded pool."""
@@ -218,6 +220,8 @@ def describe_files(files: list[tuple[str, Location]]) -> list[ArrayInfo]:
         jobs = [(shown, file, heads.get(i)) for i, (shown, file) in enumerate(batch)]
         for found in remote.bounded_map(_describe_job, jobs):
             infos.extend(found)
+        if progress is not None:
+            progress(start + len(batch), len(files))
     return infos
 
 
