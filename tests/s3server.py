@@ -29,30 +29,37 @@ def _free_port() -> int:
 
 
 @contextmanager
-def moto_server() -> Iterator[str]:
-    """Start ``moto.server`` on a free port; yield its endpoint URL; stop it."""
-    port = _free_port()
-    home = tempfile.mkdtemp(prefix="moto-")  # its request recording is written in its cwd
+def serving(args: list[str], probe: str, cwd: str | os.PathLike[str]) -> Iterator[None]:
+    """Run ``python ARGS`` in ``cwd`` until ``probe`` (a URL) answers; stop it after."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        cwd=home,
+        [sys.executable, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd
     )
-    endpoint = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):
             try:
-                urllib.request.urlopen(endpoint + "/moto-api/", timeout=1)
+                urllib.request.urlopen(probe, timeout=1)
                 break
             except OSError:
                 if proc.poll() is not None:
-                    raise RuntimeError("moto.server exited at start") from None
+                    raise RuntimeError(f"{args[:2]} exited at start") from None
                 time.sleep(0.05)
-        yield endpoint
+        yield
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@contextmanager
+def moto_server() -> Iterator[str]:
+    """Start ``moto.server`` on a free port; yield its endpoint URL; stop it."""
+    port = _free_port()
+    endpoint = f"http://127.0.0.1:{port}"
+    home = tempfile.mkdtemp(prefix="moto-")  # its request recording is written in its cwd
+    try:
+        args = ["-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+        with serving(args, endpoint + "/moto-api/", home):
+            yield endpoint
+    finally:
         shutil.rmtree(home, ignore_errors=True)
 
 

@@ -378,31 +378,12 @@ def test_pad_and_window_on_a_cluster_write_to_s3(s3: Any, cluster: str, tmp_path
 @pytest.fixture(scope="module")
 def http_root() -> Iterator[str]:
     """``python -m http.server`` over the fixtures folder."""
-    import subprocess
-    import time
-    import urllib.request
-
-    from .s3server import _free_port
+    from .s3server import _free_port, serving
 
     port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
-        cwd=FIXTURES,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     root = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(root + "/", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.05)
+    with serving(["-m", "http.server", str(port), "--bind", "127.0.0.1"], root + "/", FIXTURES):
         yield root
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_check_over_http_equals_local(http_root: str) -> None:
