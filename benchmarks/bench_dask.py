@@ -1,8 +1,8 @@
 """`check --deep` on a Dask cluster: 2 workers against 1, in one run (issue #16).
 
-The dataset: 32 .npy files of (100000, 10, 8) float32 (32 MB each, 1 GiB in all) for a
+The dataset: 64 .npy files of (100000, 10, 8) float32 (32 MB each, 2 GiB in all) for a
 Masking -> LSTM model, so --deep scans every value (NaN/Inf, float truncation, mask
-collisions). Each setting runs twice after a warm-up (files in the page cache); the best
+collisions). Each setting runs three times after a warm-up (files in the page cache); the best
 time counts. The workers are LocalCluster processes of one thread each, on this machine.
 
 Target: 2 workers >= 1.6x faster than 1 worker. The local run (no cluster) is shown for
@@ -21,7 +21,7 @@ from _measure import ROOT, WORK
 import lstmdiag
 
 MODEL = ROOT / "fixtures/models/k3/func_masking.keras"  # (None, 10, 8), Masking -> LSTM
-FILES, ROWS = 32, 100_000
+FILES, ROWS = 64, 100_000
 
 
 def make_data() -> Any:
@@ -36,7 +36,7 @@ def make_data() -> Any:
     return folder
 
 
-def best(call: Callable[[], Any], repeat: int = 2) -> tuple[float, Any]:
+def best(call: Callable[[], Any], repeat: int = 3) -> tuple[float, Any]:
     call()  # warm-up: page cache, worker imports
     times, result = [], None
     for _ in range(repeat):

@@ -268,3 +268,17 @@ def test_value_tally_reuses_buffers_without_changing_counts(values: list[float],
     assert tally.below == int((finite < 0).sum())
     assert tally.above == int((finite >= dim).sum())
     assert tally.binary == bool(np.isin(finite, [0, 1]).all())
+
+
+def test_reused_npy_blocks_hold_the_same_values(tmp_path: Path) -> None:
+    """``reuse=True`` reads every block into one buffer: same values, block by block, and
+    read-only, so no caller can write through it."""
+    from lstmdiag.data import npy
+
+    arr = np.arange(7 * 3 * 2, dtype=np.float32).reshape(7, 3, 2)
+    np.save(tmp_path / "a.npy", arr)
+    fresh = list(npy.iter_blocks(tmp_path / "a.npy", 3))
+    for index, block in enumerate(npy.iter_blocks(tmp_path / "a.npy", 3, reuse=True)):
+        assert np.array_equal(block, fresh[index])
+        assert not block.flags.writeable
+    assert [len(b) for b in fresh] == [3, 3, 1]

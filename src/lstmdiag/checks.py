@@ -328,7 +328,7 @@ def _sequence_blocks(info: ArrayInfo) -> Iterator[list[np.ndarray] | np.ndarray]
         if chunk:
             yield chunk
         return
-    yield from discover.iter_blocks(info, _rows_for(info))
+    yield from discover.iter_blocks(info, _rows_for(info), reuse=True)  # scanned, then dropped
 
 
 @dataclass

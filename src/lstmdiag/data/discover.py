@@ -229,14 +229,15 @@ def _describe_job(job: tuple[str, Location, bytes | BaseException | None]) -> li
     return describe_file(*job)
 
 
-def iter_blocks(info: ArrayInfo, rows: int = 256) -> Iterator[np.ndarray]:
-    """The values of a (non-ragged) array in blocks along axis 0."""
+def iter_blocks(info: ArrayInfo, rows: int = 256, reuse: bool = False) -> Iterator[np.ndarray]:
+    """The values of a (non-ragged) array in blocks along axis 0 (``reuse``: .npy blocks
+    share one read-only buffer; each is valid until the next is asked for)."""
     if info.format == "memory":
         from . import memory
 
         return memory.iter_blocks(info, rows)
     if info.format == "npy":
-        return npy.iter_blocks(info.file, rows)
+        return npy.iter_blocks(info.file, rows, reuse)
     if info.format == "npz" and info.key is not None:
         return npz.iter_blocks(info.file, info.key, rows)
     if info.format == "h5" and info.key is not None:

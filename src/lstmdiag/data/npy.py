@@ -121,9 +121,11 @@ def read_array(file: Location) -> np.ndarray:
     return np.frombuffer(buf, dtype=dtype).reshape(shape, order="F" if fortran else "C")
 
 
-def iter_blocks(file: Location, rows: int) -> Iterator[np.ndarray]:
+def iter_blocks(file: Location, rows: int, reuse: bool = False) -> Iterator[np.ndarray]:
     """Blocks of ``rows`` items along axis 0, read with plain reads (no memory map, so the
-    pages read do not stay resident)."""
+    pages read do not stay resident). ``reuse``: every block is read into the same buffer
+    (for a caller that is done with a block before asking for the next: no allocation per
+    block), and is read-only."""
     with open_file(file, stream=True) as fh:
         shape, dtype, fortran = read_header(fh)
         if dtype.hasobject:
@@ -137,12 +139,21 @@ def iter_blocks(file: Location, rows: int) -> Iterator[np.ndarray]:
                 yield np.array(arr[start : start + rows])
             return
         row_bytes = math.prod(shape[1:]) * dtype.itemsize
+        shared = bytearray(min(rows, shape[0]) * row_bytes) if reuse else None
         for start in range(0, shape[0], max(1, rows)):
             count = min(rows, shape[0] - start)
-            buf = fh.read(count * row_bytes)
-            if len(buf) < count * row_bytes:
+            if shared is None:
+                buf: bytes | memoryview = fh.read(count * row_bytes)
+                got = len(buf)
+            else:
+                buf = memoryview(shared)[: count * row_bytes]
+                got = fh.readinto(buf)  # type: ignore[attr-defined]
+            if got < count * row_bytes:
                 raise ValueError("the file is shorter than its header says")
-            yield np.frombuffer(buf, dtype=dtype).reshape((count, *shape[1:]))
+            block = np.frombuffer(buf, dtype=dtype).reshape((count, *shape[1:]))
+            if shared is not None:
+                block.flags.writeable = False
+            yield block
 
 
 def read_span(file: Location, row: int, start: int, stop: int) -> np.ndarray:
