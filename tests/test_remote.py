@@ -454,3 +454,52 @@ def test_cluster_failures_are_one_line(error: Exception, message: str) -> None:
         cluster.map_ordered(Broken(), str, [1, 2])
     with pytest.raises(lstmdiag.LstmdiagError, match=message):
         lstmdiag.check(MODELS / "k3/seq_fixed.keras", DATA, client=Broken())
+
+
+def test_merge_reports_from_s3(s3: Any) -> None:
+    """Shard reports a job array wrote to a bucket: merged from a glob, as one run."""
+    model = MODELS / "k3/seq_fixed.keras"
+    for index in range(3):
+        shard = run_cli("check", model, DATA, "--shard", f"{index}/3", "-f", "json")
+        s3.pipe_file(f"{BUCKET}/reports/shard-{index}.json", shard.stdout.encode())
+    whole = run_cli("check", model, DATA, "-f", "json")
+    merged = run_cli("merge", f"{URL}/reports/shard-*.json", "-f", "json")
+    assert merged.exit_code == whole.exit_code == 1, merged.output
+    assert json.loads(merged.stdout) == json.loads(whole.stdout)
+    gone = run_cli("merge", f"{URL}/reports/nope.json")
+    assert gone.exit_code == 2
+    assert gone.stderr.strip() == f"error: {URL}/reports/nope.json: cannot read: no such file"
+
+
+def test_window_stack_to_s3(s3: Any, tmp_path: Path) -> None:
+    args = ["window", "-T", "8", "--stride", "3", f"{URL}/tables/sensors.csv"]
+    here = run_cli(*args, "--stack", tmp_path / "w.npy")
+    there = run_cli(*args, "--stack", f"{URL}/stacked/w.npy")
+    assert here.exit_code == there.exit_code == 0, there.output
+    assert _objects(s3, "stacked/") == {"w.npy": (tmp_path / "w.npy").read_bytes()}
+
+
+def test_remote_settings_from_pyproject(tmp_path: Path) -> None:
+    from lstmdiag.settings import dask_address, load_settings
+
+    conf = tmp_path / "pyproject.toml"
+    conf.write_text(
+        "[tool.lstmdiag]\n"
+        'inputs = ["s3://bucket/data/"]\n'
+        'model = "gs://bucket/m.keras"\n'
+        "storage-options = { anon = true }\n"
+        "concurrency = 8\n"
+        'dask = "tcp://scheduler:8786"\n'
+        "[tool.lstmdiag.pad]\n"
+        'out = "s3://bucket/padded/"\n'
+    )
+    settings = load_settings(str(conf))
+    assert settings.inputs == ("s3://bucket/data/",)  # URLs are not made relative
+    assert settings.model == "gs://bucket/m.keras"
+    assert settings.pad["out"] == "s3://bucket/padded/"
+    assert (settings.storage_options, settings.concurrency) == ({"anon": True}, 8)
+    assert dask_address(settings, None) == "tcp://scheduler:8786"
+    assert dask_address(settings, "none") is None
+    conf.write_text("[tool.lstmdiag]\nconcurrency = 0\n")
+    with pytest.raises(lstmdiag.LstmdiagError, match="'concurrency' must be a whole number"):
+        load_settings(str(conf))

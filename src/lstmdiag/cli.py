@@ -499,17 +499,20 @@ def merge(
     ] = FailOn.error,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show every row.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the exit code.")] = False,
+    storage_option: StorageOption = None,
 ) -> None:
     """Join the JSON reports of `check --shard I/N` (one per shard, any order) into the report
-    and exit code one unsharded run gives.
+    and exit code one unsharded run gives. A URL prefix or glob names every report below it.
 
     Example: lstmdiag merge shard-*.json --format github
     """
+    from .sharding import expand_reports, read_reports
     from .sharding import merge as merge_reports
-    from .sharding import read_reports
 
+    _remote(None, storage_option, None)
     try:
-        report = merge_reports(read_reports(reports), reports)
+        names = expand_reports(reports)
+        report = merge_reports(read_reports(names), names)
     except LstmdiagError as exc:
         fail(str(exc))
     _emit_check(report, format, fail_on, verbose=verbose, quiet=quiet)

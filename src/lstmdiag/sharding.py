@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from .data import remote
 from .errors import LstmdiagError
 from .findings import FileResult, Finding, Report
 from .model.spec import ModelSpec
@@ -39,12 +40,38 @@ def mine(position: int, shard: tuple[int, int] | None) -> bool:
     return shard is None or position % shard[1] == shard[0]
 
 
+def expand_reports(paths: list[str]) -> list[str]:
+    """The report files named: a URL prefix or glob (``s3://bucket/run/*.json``) stands for
+    the objects it lists, as a shell glob does for local files."""
+    out: list[str] = []
+    for path in paths:
+        if remote.is_url(path):
+            out.extend(shown for shown, _ in remote.list_files(path, ("*.json",)))
+        else:
+            out.append(path)
+    return out
+
+
+def _read_text(path: str) -> str:
+    if remote.is_url(path):
+        try:
+            with remote.RemoteFile(path).open() as fh:
+                return bytes(fh.read()).decode("utf-8")
+        except (OSError, UnicodeError):
+            raise
+        except Exception as exc:  # backends raise their own types
+            raise OSError(remote.one_line(exc)) from None
+    return Path(path).read_text(encoding="utf-8")
+
+
 def read_reports(paths: list[str]) -> list[dict[str, Any]]:
-    """The JSON reports ``check --format json`` wrote, or one clear error."""
+    """The JSON reports ``check --format json`` wrote (files or URLs), or one clear error."""
     reports = []
     for path in paths:
         try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            data = json.loads(_read_text(path))
+        except FileNotFoundError:
+            raise LstmdiagError(f"{path}: cannot read: no such file") from None
         except OSError as exc:
             raise LstmdiagError(f"{path}: cannot read: {exc.strerror or exc}") from None
         except ValueError:
