@@ -362,6 +362,7 @@ class _Mirror:
 
 
 _MIRRORS: list[_Mirror] = []
+_OUT_PREFIXES: set[str] = set()  # mirrors of an --out folder (not of a --stack file's folder)
 
 
 @contextlib.contextmanager
@@ -377,6 +378,8 @@ def staged(out: str | None, stack: str | None) -> Iterator[tuple[Path | None, Pa
     base = dest.rstrip("/") if out is not None else dest.rsplit("/", 1)[0]
     mirror = _Mirror(root, base)
     _MIRRORS.append(mirror)
+    if out is not None:
+        _OUT_PREFIXES.add(base)
     try:
         if out is not None:
             yield root, None
@@ -384,6 +387,8 @@ def staged(out: str | None, stack: str | None) -> Iterator[tuple[Path | None, Pa
             yield None, root / dest.rsplit("/", 1)[1]
     finally:
         _MIRRORS.remove(mirror)
+        _OUT_PREFIXES.discard(base)
+        _LISTED.pop(base, None)
         shutil.rmtree(root, ignore_errors=True)
 
 
@@ -432,10 +437,22 @@ def shown(path: Path) -> str:
     return remote_url(path) or printable(str(path))
 
 
+_LISTED: dict[str, set[str]] = {}  # --out prefix -> the objects under it, listed once
+
+
 def remote_exists(url: str) -> bool:
-    fs, path = remote.filesystem(url)
+    """Whether an output object is already there. Under an ``--out`` prefix the prefix is
+    listed once (one request per 1,000 objects, not one per output)."""
     try:
-        return bool(fs.exists(path))
+        prefix = next((m.url for m in _MIRRORS if url.startswith(m.url + "/")), None)
+        if prefix is None or prefix not in _OUT_PREFIXES:
+            fs, path = remote.filesystem(url)
+            return bool(fs.exists(path))
+        if prefix not in _LISTED:
+            _LISTED[prefix] = {shown for shown, _ in remote.list_files(prefix + "/", ("*",))}
+        return url in _LISTED[prefix]
+    except LstmdiagError:
+        raise
     except Exception as exc:  # backends raise their own types
         raise LstmdiagError(f"{url}: cannot check the output ({remote.one_line(exc)})") from None
 
