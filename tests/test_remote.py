@@ -292,8 +292,10 @@ distributed = pytest.importorskip("distributed", reason="the dask extra is not i
 
 
 @pytest.fixture(scope="module")
-def cluster() -> Iterator[str]:
-    """Two single-threaded worker processes; yields the scheduler's address."""
+def cluster(s3: Any) -> Iterator[str]:
+    """Two single-threaded worker processes; yields the scheduler's address. Started after
+    the S3 server: workers find it (and its credentials) in their environment, like any
+    S3 client."""
     with distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, dashboard_address=":0", silence_logs=40
     ) as local:

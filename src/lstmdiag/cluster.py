@@ -146,10 +146,10 @@ def describe_on(client: Any, files: list[tuple[str, Any]]) -> list[ArrayInfo]:
     return [info for run in runs for info in run]
 
 
-def _check_shard(args: tuple[ModelSpec, list[ArrayInfo], CheckOptions]) -> Report:
+def _check_shard(args: tuple[tuple[ModelSpec, list[ArrayInfo]], CheckOptions]) -> Report:
     from .checks import check_arrays
 
-    spec, infos, options = args
+    (spec, infos), options = args
     return check_arrays(spec, infos, options)
 
 
@@ -159,7 +159,8 @@ def check_on(client: Any, spec: ModelSpec, infos: list[ArrayInfo], options: Chec
     from .sharding import merge
 
     count = max(1, min(len(infos), slots(client) * 4))
-    jobs = [(spec, infos, replace(options, shard=(i, count))) for i in range(count)]
+    [shared] = client.scatter([(spec, infos)], broadcast=True)  # sent once, not per shard
+    jobs = [(shared, replace(options, shard=(i, count))) for i in range(count)]
     reports = map_ordered(client, _check_shard, jobs)
     merged = merge([r.to_dict() for r in reports], [f"shard {i}" for i in range(count)])
     return replace(merged, model=spec, inputs=options.inputs)
