@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,19 +30,19 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serving(args: list[str], probe: str, cwd: str | os.PathLike[str]) -> Iterator[None]:
-    """Run ``python ARGS`` in ``cwd`` until ``probe`` (a URL) answers; stop it after."""
-    proc = subprocess.Popen(
-        [sys.executable, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd
-    )
+def serving(cmd: list[str], probe: str, cwd: str | os.PathLike[str]) -> Iterator[None]:
+    """Run ``cmd`` in ``cwd`` until ``probe`` (a URL) answers (any HTTP status); stop it after."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd)
     try:
-        for _ in range(200):
+        for _ in range(400):
             try:
                 urllib.request.urlopen(probe, timeout=1)
                 break
+            except urllib.error.HTTPError:
+                break  # it answers, if only to refuse an unsigned request
             except OSError:
                 if proc.poll() is not None:
-                    raise RuntimeError(f"{args[:2]} exited at start") from None
+                    raise RuntimeError(f"{cmd[:3]} exited at start") from None
                 time.sleep(0.05)
         yield
     finally:
@@ -56,8 +57,8 @@ def moto_server() -> Iterator[str]:
     endpoint = f"http://127.0.0.1:{port}"
     home = tempfile.mkdtemp(prefix="moto-")  # its request recording is written in its cwd
     try:
-        args = ["-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
-        with serving(args, endpoint + "/moto-api/", home):
+        cmd = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+        with serving(cmd, endpoint + "/moto-api/", home):
             yield endpoint
     finally:
         shutil.rmtree(home, ignore_errors=True)
