@@ -248,6 +248,9 @@ def test_outputs_never_inside_an_input_prefix(s3: Any) -> None:
         "lstmdiag never writes into the input tree"
     )
     assert not s3.exists(f"{BUCKET}/own/padded2")
+    both = run_cli("pad", *given, "--maxlen", "10", "--out", f"{URL}/o", "--stack", f"{URL}/s.npy")
+    assert both.exit_code == 2
+    assert "give exactly one of --out DIR" in both.stderr
 
 
 def test_a_failed_upload_leaves_nothing(

@@ -370,7 +370,8 @@ def staged(out: str | None, stack: str | None) -> Iterator[tuple[Path | None, Pa
     """``--out`` / ``--stack`` as local paths to write to. A URL becomes a staging path whose
     finished files are uploaded to the URL (a ``--stack`` URL's sidecars go beside it)."""
     dest = out if out is not None else stack
-    if dest is None or not remote.is_url(dest):
+    if dest is None or not remote.is_url(dest) or (out is not None and stack is not None):
+        # (both given: the plan refuses that before anything is written)
         yield (Path(out) if out else None), (Path(stack) if stack else None)
         return
     remote.filesystem(dest)  # the extra and the backend, before any work
