@@ -110,6 +110,9 @@ def test_stats_over_s3_equals_local(s3: Any) -> None:
     there = run_cli("stats", *(f"{URL}/data/{n}" for n in names), "-f", "json")
     assert there.exit_code == here.exit_code == 0
     assert json.loads(there.stdout) == json.loads(here.stdout)
+    plotted = run_cli("stats", f"{URL}/data/ok.npy", "--plot", f"{URL}/plots/lengths.png")
+    assert plotted.exit_code == 0, plotted.output
+    assert s3.cat_file(f"{BUCKET}/plots/lengths.png")[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_npz_over_s3(s3: Any, tmp_path: Path) -> None:

@@ -927,9 +927,11 @@ def stats(
     result = compute_stats(counts, step_bytes_of(infos), fixed, buckets or (2, 4, 8))
     if plot:
         from .plot import plot_lengths
+        from .write import staged
 
         try:
-            plot_lengths(result, counts, plot)
+            with staged(None, plot) as (_, local):  # a URL: drawn here, then uploaded
+                plot_lengths(result, counts, str(local))
         except LstmdiagError as exc:
             fail(str(exc))
     if format is ModelFormat.json:
