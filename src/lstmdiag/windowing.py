@@ -263,7 +263,7 @@ def plan_and_run(
     _check_features(tabs, model)
     tabs = _cast(tabs, options)
     horizon = options.horizon
-    starts = [window_starts(t.rows, timesteps, options.stride, options.rate, horizon) for t in tabs]
+    starts = _starts(tabs, timesteps, options)
     plain = [window_starts(t.rows, timesteps, options.stride, options.rate) for t in tabs]
     dropped = sum(len(p) - len(s) for p, s in zip(plain, starts, strict=True))
     need = sum(
@@ -275,10 +275,9 @@ def plan_and_run(
     counter = _Counter(sum(len(s) for s in starts), progress)
     if options.stack is not None:
         _run_stack(tabs, starts, timesteps, options, outputs, counter)
-    elif client is not None:
-        _run_on_cluster(client, paths, infos, (timesteps, options, model), outputs, counter)
     else:
-        _run_per_input(paths, infos, tabs, starts, timesteps, options, outputs, counter)
+        setup = (timesteps, options, model)
+        _run_per_input(paths, infos, (tabs, starts), setup, client, outputs, counter)
     input_bytes = sum(t.rows * len(t.columns) * t.dtype.itemsize for t in tabs)
     notes = [n for t in tabs for n in t.notes]
     notes += [f"skipped {i.label} {i.shape}: not a (rows, features) table" for i in skipped]
@@ -396,9 +395,42 @@ def _ys(table: Table, timesteps: int, options: WindowOptions) -> np.ndarray:
 _Setup = tuple[int, WindowOptions, ModelSpec | None]
 
 
+def _by_target(paths: list[str], infos: list[ArrayInfo], out: Path) -> dict[Path, list[int]]:
+    """Which inputs (by position) go into each per-input output, in order."""
+    groups: dict[Path, list[int]] = {}
+    for index, info in enumerate(infos):
+        groups.setdefault(_target_of(info, out, paths), []).append(index)
+    return groups
+
+
+def _run_per_input(
+    paths: list[str],
+    infos: list[ArrayInfo],
+    planned: tuple[list[Table], list[np.ndarray]],
+    setup: _Setup,
+    client: Any,
+    outputs: list[WindowOutput],
+    counter: _Counter,
+) -> None:
+    """One output per input file: refused first if any exists, then written here, or by
+    the cluster's workers (one job per output)."""
+    options = setup[1]
+    assert options.out is not None
+    groups = _by_target(paths, infos, options.out)
+    for path in groups:
+        _refuse_existing(path, options.force)
+    if client is not None:
+        _run_on_cluster(client, groups, infos, setup, outputs, counter)
+        return
+    tabs, starts = planned
+    for path, members in groups.items():
+        chosen = [(infos[i], tabs[i], starts[i]) for i in members]
+        _write_output(path, chosen, setup[0], options, outputs, counter)
+
+
 def _run_on_cluster(
     client: Any,
-    paths: list[str],
+    groups: dict[Path, list[int]],
     infos: list[ArrayInfo],
     setup: _Setup,
     outputs: list[WindowOutput],
@@ -407,84 +439,75 @@ def _run_on_cluster(
     """One job per output file; each worker reads its tables and writes their windows."""
     from .cluster import map_ordered
 
-    options = setup[1]
-    assert options.out is not None
-    groups: dict[Path, list[ArrayInfo]] = {}
-    for info in infos:
-        groups.setdefault(_target_of(info, options.out, paths), []).append(info)
-    for path in groups:
-        _refuse_existing(path, options.force)
-    jobs = [(paths, members, setup) for members in groups.values()]
+    jobs = [(path, [infos[i] for i in members], setup) for path, members in groups.items()]
     for outs, done in map_ordered(client, _window_job, jobs):
         outputs.extend(outs)
         counter.add(done)
 
 
 def _window_job(
-    job: tuple[list[str], list[ArrayInfo], _Setup],
+    job: tuple[Path, list[ArrayInfo], _Setup],
 ) -> tuple[list[WindowOutput], int]:
-    paths, infos, (timesteps, options, model) = job
+    path, infos, (timesteps, options, model) = job
     tabs = _cast(_tables(infos, options, model), options)
-    starts = [
-        window_starts(t.rows, timesteps, options.stride, options.rate, options.horizon)
-        for t in tabs
-    ]
+    starts = _starts(tabs, timesteps, options)
     outputs: list[WindowOutput] = []
     counter = _Counter(sum(len(s) for s in starts), None)
-    _run_per_input(paths, infos, tabs, starts, timesteps, options, outputs, counter)
+    members = list(zip(infos, tabs, starts, strict=True))
+    _write_output(path, members, timesteps, options, outputs, counter)
     return outputs, counter.done
 
 
-def _run_per_input(
-    paths: list[str],
-    infos: list[ArrayInfo],
-    tabs: list[Table],
-    starts: list[np.ndarray],
+def _starts(tabs: list[Table], timesteps: int, options: WindowOptions) -> list[np.ndarray]:
+    """Each table's window start rows (a window whose target would run past the end: none)."""
+    return [
+        window_starts(t.rows, timesteps, options.stride, options.rate, options.horizon)
+        for t in tabs
+    ]
+
+
+def _write_output(
+    path: Path,
+    members: list[tuple[ArrayInfo, Table, np.ndarray]],
     timesteps: int,
     options: WindowOptions,
     outputs: list[WindowOutput],
     counter: _Counter,
 ) -> None:
-    assert options.out is not None
-    groups: dict[Path, list[tuple[ArrayInfo, Table, np.ndarray]]] = {}
-    for info, table, s in zip(infos, tabs, starts, strict=True):
-        groups.setdefault(_target_of(info, options.out, paths), []).append((info, table, s))
-    for path in groups:
-        _refuse_existing(path, options.force)
-    for path, members in groups.items():
-        fmt = members[0][0].format
-        fmt = "npy" if fmt in ("csv", "parquet") else fmt
-        with contextlib.ExitStack() as ctx:
-            box = ctx.enter_context(Container(path, fmt))
-            for info, table, s in members:
-                shape = (len(s), timesteps, len(table.columns))
-                sink = box.array(info.key, shape, table.dtype)
-                _write_table(table, sink, timesteps, options, s, counter)
-                sink.close()
-                outputs.append(
-                    WindowOutput(write.shown(path), info.key, shape, table.dtype.name, info.label)
-                )
-                if options.target is not None:
-                    ys = _ys(table, timesteps, options)
-                    if fmt == "npy":
-                        ctx.enter_context(Container(_y_path(path), "npy")).copy("y", ys)
-                        outputs.append(
-                            WindowOutput(
-                                write.shown(_y_path(path)),
-                                None,
-                                ys.shape,
-                                ys.dtype.name,
-                                info.label,
-                            )
+    """The windows of ``members`` (inputs of one file: an npz/h5 has several) into ``path``."""
+    fmt = members[0][0].format
+    fmt = "npy" if fmt in ("csv", "parquet") else fmt
+    with contextlib.ExitStack() as ctx:
+        box = ctx.enter_context(Container(path, fmt))
+        for info, table, s in members:
+            shape = (len(s), timesteps, len(table.columns))
+            sink = box.array(info.key, shape, table.dtype)
+            _write_table(table, sink, timesteps, options, s, counter)
+            sink.close()
+            outputs.append(
+                WindowOutput(write.shown(path), info.key, shape, table.dtype.name, info.label)
+            )
+            if options.target is not None:
+                ys = _ys(table, timesteps, options)
+                if fmt == "npy":
+                    ctx.enter_context(Container(_y_path(path), "npy")).copy("y", ys)
+                    outputs.append(
+                        WindowOutput(
+                            write.shown(_y_path(path)),
+                            None,
+                            ys.shape,
+                            ys.dtype.name,
+                            info.label,
                         )
-                    else:
-                        box.copy(f"{info.key}_y", ys)
-                        outputs.append(
-                            WindowOutput(
-                                write.shown(path),
-                                f"{info.key}_y",
-                                ys.shape,
-                                ys.dtype.name,
-                                info.label,
-                            )
+                    )
+                else:
+                    box.copy(f"{info.key}_y", ys)
+                    outputs.append(
+                        WindowOutput(
+                            write.shown(path),
+                            f"{info.key}_y",
+                            ys.shape,
+                            ys.dtype.name,
+                            info.label,
                         )
+                    )
