@@ -13,7 +13,7 @@ import numpy as np
 
 from .checks import CheckOptions, check_arrays
 from .data import memory, remote
-from .data.discover import describe_paths, iter_files
+from .data.discover import DEFAULT_GLOBS
 from .data.info import ArrayInfo
 from .errors import LstmdiagError
 from .findings import Report, Severity
@@ -64,11 +64,9 @@ def _is_path(item: Any) -> bool:
 
 
 def _paths(paths: list[str], client: Any = None) -> list[ArrayInfo]:
-    if client is None:
-        return describe_paths(paths)
-    from .cluster import describe_on
+    from .cluster import describe
 
-    return describe_on(client, list(iter_files(paths)))
+    return describe(paths, DEFAULT_GLOBS, client)
 
 
 def _describe(

@@ -216,16 +216,11 @@ def _describe(
     client: Any, paths: list[str], globs: tuple[str, ...], quiet: bool = False
 ) -> list[Any]:
     """Every array under ``paths``: headers read here, or on the cluster's workers."""
-    from .data.discover import describe_files, iter_files
+    from .cluster import describe
 
     try:
-        files = list(iter_files(paths, globs))
-        if client is None:
-            with LateProgress("reading headers", enabled=not quiet) as progress:
-                return describe_files(files, progress)
-        from .cluster import describe_on
-
-        return describe_on(client, files)
+        with LateProgress("reading headers", enabled=not quiet) as progress:
+            return describe(paths, globs, client, progress)
     except LstmdiagError as exc:
         fail(str(exc))
 

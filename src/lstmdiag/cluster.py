@@ -138,6 +138,19 @@ def chunks(items: list[T], count: int) -> list[list[T]]:
     return [c for c in out if c]
 
 
+def describe(
+    paths: list[str],
+    globs: tuple[str, ...],
+    client: Any = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[ArrayInfo]:
+    """Every array under ``paths`` (listed here): headers read here, or on the cluster."""
+    from .data.discover import describe_files, iter_files
+
+    files = list(iter_files(paths, globs))
+    return describe_files(files, progress) if client is None else describe_on(client, files)
+
+
 def describe_on(client: Any, files: list[tuple[str, Any]]) -> list[ArrayInfo]:
     """Every array of ``files`` ((shown, location) pairs), headers read on the workers."""
     from .data.discover import describe_files
