@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -45,8 +44,11 @@ def _storage(options: Mapping[str, Any] | None) -> None:
 def _client(client: Any) -> Iterator[Any]:
     """A live Dask client for ``client`` (a Client, an address, "local"), else
     ``$LSTMDIAG_DASK``'s; None when neither is set (the work runs here)."""
-    target = client if client is not None else os.environ.get("LSTMDIAG_DASK") or None
-    if target is None or (isinstance(target, str) and target.lower() in ("none", "off")):
+    from .settings import Settings, dask_address
+
+    live_client = client is not None and not isinstance(client, str)
+    target = client if live_client else dask_address(Settings(), client)
+    if target is None:
         yield None
         return
     from .cluster import connect
