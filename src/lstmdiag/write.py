@@ -359,10 +359,10 @@ UPLOAD_PART = 16 << 20
 class _Mirror:
     root: Path  # the local staging folder
     url: str  # the prefix it stands for
+    folder: bool = False  # an --out folder (listed to find existing outputs), not a --stack's
 
 
 _MIRRORS: list[_Mirror] = []
-_OUT_PREFIXES: set[str] = set()  # mirrors of an --out folder (not of a --stack file's folder)
 
 
 @contextlib.contextmanager
@@ -377,10 +377,8 @@ def staged(out: str | None, stack: str | None) -> Iterator[tuple[Path | None, Pa
     remote.filesystem(dest)  # the extra and the backend, before any work
     root = Path(tempfile.mkdtemp(prefix="lstmdiag-upload-")).resolve()
     base = dest.rstrip("/") if out is not None else dest.rsplit("/", 1)[0]
-    mirror = _Mirror(root, base)
+    mirror = _Mirror(root, base, folder=out is not None)
     _MIRRORS.append(mirror)
-    if out is not None:
-        _OUT_PREFIXES.add(base)
     try:
         if out is not None:
             yield root, None
@@ -388,7 +386,6 @@ def staged(out: str | None, stack: str | None) -> Iterator[tuple[Path | None, Pa
             yield None, root / dest.rsplit("/", 1)[1]
     finally:
         _MIRRORS.remove(mirror)
-        _OUT_PREFIXES.discard(base)
         _LISTED.pop(base, None)
         shutil.rmtree(root, ignore_errors=True)
 
@@ -445,8 +442,8 @@ def remote_exists(url: str) -> bool:
     """Whether an output object is already there. Under an ``--out`` prefix the prefix is
     listed once (one request per 1,000 objects, not one per output)."""
     try:
-        prefix = next((m.url for m in _MIRRORS if url.startswith(m.url + "/")), None)
-        if prefix is None or prefix not in _OUT_PREFIXES:
+        prefix = next((m.url for m in _MIRRORS if m.folder and url.startswith(m.url + "/")), None)
+        if prefix is None:
             fs, path = remote.filesystem(url)
             return bool(fs.exists(path))
         if prefix not in _LISTED:
