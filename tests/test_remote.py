@@ -67,6 +67,14 @@ def test_check_over_s3_equals_local(s3: Any, deep: bool) -> None:
     assert json.loads(_local(there.stdout)) == json.loads(here.stdout)
 
 
+def test_table_names_objects_below_their_common_prefix(s3: Any) -> None:
+    """The table's "in BASE/" line keeps the URL's scheme (it once printed s3:/...)."""
+    there = run_cli("check", f"{URL}/models/seq_fixed.keras", f"{URL}/data")
+    lines = there.stdout.splitlines()
+    assert lines[0] == f"in {URL}/data/"
+    assert any(line.startswith(" ok.npy ") for line in lines)
+
+
 @pytest.mark.parametrize("name", ["seq_fixed.keras", "seq_fixed.h5", "seq_fixed.json"])
 def test_inspect_over_s3_equals_local(s3: Any, name: str) -> None:
     here = run_cli("inspect", MODELS / "k3" / name, "-f", "json")

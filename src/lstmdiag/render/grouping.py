@@ -6,6 +6,7 @@ record per array; only the human view groups.
 from __future__ import annotations
 
 import os
+import posixpath
 import shlex
 from dataclasses import dataclass
 
@@ -98,21 +99,34 @@ def group_findings(
     return out
 
 
+def _scheme(path: str) -> tuple[str, str]:
+    """(``scheme://``, the rest) of a URL; ("", path) for a local path."""
+    head, sep, rest = path.partition("://")
+    return (head + sep, rest) if sep and "/" not in head else ("", path)
+
+
 def common_base(paths: list[str]) -> str | None:
-    """The folder every path is under, when there is one worth naming."""
+    """The folder (or URL prefix) every path is under, when there is one worth naming."""
     if len(paths) < 2:
         return None
-    try:
-        base = os.path.commonpath(paths)
+    schemes = {_scheme(p)[0] for p in paths}
+    if len(schemes) != 1:
+        return None
+    scheme = schemes.pop()
+    rests = [_scheme(p)[1] for p in paths]
+    try:  # URLs are /-separated whatever the OS; a local path is the OS's own
+        base = posixpath.commonpath(rests) if scheme else os.path.commonpath(rests)
     except ValueError:
         return None
-    if base in ("", ".", "/") or base in paths:
+    if base in ("", ".", "/") or base in rests:
         return None
-    return base
+    return scheme + base
 
 
 def relative(path: str, base: str | None) -> str:
     if base is None:
         return path
+    if _scheme(base)[0]:
+        return path[len(base) + 1 :] if path.startswith(base + "/") else path
     rel = os.path.relpath(path, base)
     return path if rel.startswith("..") else rel
