@@ -53,6 +53,31 @@ def test_a_thousand_files_with_one_cause_are_one_entry_with_one_fix(
     assert verbose.stdout.count("clip_") >= 1000  # -v lists every array
 
 
+def test_the_folder_fix_excludes_unreadable_files_and_works_literally(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pad stops at an unreadable file, so the one fix for a folder names the unreadable
+    files it found with --exclude (whose names may hold glob characters); applied as printed,
+    it pads every readable file, keeps all their values, and the copies pass."""
+    monkeypatch.chdir(tmp_path)
+    data = tmp_path / "clips"
+    data.mkdir()
+    for i, steps in enumerate((4, 6, 7)):
+        np.save(data / f"c{i}.npy", np.full((1, steps, 8), i + 1, np.float32))
+    (data / "broken [1].npy").write_bytes(b"\x93NUMPY\x01\x00garbage")
+    result = run_cli("check", SEQ, "clips")
+    (fix,) = [ln.strip()[len("fix: ") :] for ln in result.stdout.splitlines() if "fix: " in ln]
+    assert fix == (
+        f"lstmdiag pad clips --model {SEQ} --out padded/ --exclude 'clips/broken [[]1].npy'"
+    )
+    assert run_cli(*shlex.split(fix)[1:]).exit_code == 0
+    assert lstmdiag.check(SEQ, "padded").exit_code() == 0
+    for i, steps in enumerate((4, 6, 7)):
+        padded = np.load(tmp_path / "padded" / f"c{i}.npy")
+        assert padded.shape == (1, 10, 8) and (padded[0, -steps:] == i + 1).all()
+        assert (padded[0, :-steps] == 0).all()
+
+
 def test_paths_stay_whole_at_80_columns_in_a_pipe(tmp_path: Path) -> None:
     folder = tmp_path / "a_rather_long_folder_name" / "and_a_second_long_folder"
     folder.mkdir(parents=True)

@@ -273,11 +273,10 @@ def plan_pad(
     """Validate everything and decide maxlen and outputs before a single byte is written."""
     _validate(options)
     notes: list[str] = [f"skipped {i.label}: {i.problem}" for i in infos if i.skipped]
-    infos = [i for i in infos if not i.skipped]
-    for info in infos:
+    infos = discover.drop_excluded([i for i in infos if not i.skipped], options.exclude)
+    for info in infos:  # after --exclude: an excluded unreadable file is no reason to stop
         if info.problem is not None:
             raise LstmdiagError(f"{info.label}: {info.problem}")
-    infos = discover.drop_excluded(infos, options.exclude)
     axis = 0 if options.sequence_files else options.time_axis
     placed = place(infos, model, axis=axis, mapping=options.mapping)
     if not any(p.pad for p in placed):

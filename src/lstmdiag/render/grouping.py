@@ -5,12 +5,13 @@ record per array; only the human view groups.
 
 from __future__ import annotations
 
+import glob
 import os
 import posixpath
 import shlex
 from dataclasses import dataclass
 
-from ..findings import Finding
+from ..findings import Finding, Kind
 
 GROUP_AT = 3  # this many findings with one cause are shown as one entry
 EXAMPLES = 3
@@ -66,14 +67,21 @@ def _summary(findings: list[Finding]) -> str:
     return f"{count}: {f.message}"
 
 
-def _one_fix(template: str | None, inputs: tuple[str, ...]) -> str | None:
+def _one_fix(
+    template: str | None, inputs: tuple[str, ...], unreadable: tuple[str, ...] = ()
+) -> str | None:
+    """One fix for every array of a group: the command run on the inputs as given. pad and
+    window stop at an unreadable file, so those the run found are excluded by name."""
     if template is None:
         return None
     if "{}" not in template:
         return template  # a Python snippet: the same for each array
     if not inputs:
         return template.replace("{}", "DATA")
-    return template.replace("{}", " ".join(shlex.quote(i) for i in inputs))
+    fix = template.replace("{}", " ".join(shlex.quote(i) for i in inputs))
+    if fix.startswith(("lstmdiag pad ", "lstmdiag window ")):
+        fix += "".join(f" --exclude {shlex.quote(glob.escape(p))}" for p in unreadable)
+    return fix
 
 
 def group_findings(
@@ -81,6 +89,7 @@ def group_findings(
 ) -> list[Finding | FindingGroup]:
     """Findings in their order, with those sharing one cause (kind, severity, input, expected
     shape, fix) merged into one group when there are GROUP_AT or more."""
+    unreadable = tuple(dict.fromkeys(f.path for f in findings if f.kind is Kind.UNREADABLE))
     buckets: dict[tuple[object, ...], list[Finding]] = {}
     for f in findings:
         buckets.setdefault(_key(f), []).append(f)
@@ -95,7 +104,8 @@ def group_findings(
         if key in done:
             continue
         done.add(key)
-        out.append(FindingGroup(tuple(members), _summary(members), _one_fix(_template(f), inputs)))
+        fix = _one_fix(_template(f), inputs, unreadable)
+        out.append(FindingGroup(tuple(members), _summary(members), fix))
     return out
 
 
