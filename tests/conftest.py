@@ -27,7 +27,7 @@ def run_keras_child(script: str, *args: object) -> str:
     stdout's last line, after asserting it exited 0."""
     env = dict(os.environ, CUDA_VISIBLE_DEVICES="-1", TF_CPP_MIN_LOG_LEVEL="3")
     proc = subprocess.run(
-        [sys.executable, str(Path(__file__).with_name(script)), *map(str, args)],
+        [sys.executable, str(Path(__file__).parent / script), *map(str, args)],
         capture_output=True,
         text=True,
         env=env,

@@ -119,7 +119,7 @@ def test_ragged_h5_collections(tmp_path: Path) -> None:
     free = check_arrays(read_model(MODELS / "k3/seq_none.keras"), describe_paths([str(path)]))
     clips = [f for f in free.findings if f.key == "clips"]
     assert [(f.kind.value, f.severity.value) for f in clips] == [("ragged", "warning")]
-    assert clips[0].fix is not None and "--maxlen auto" in clips[0].fix
+    assert clips[0].fix is not None and "--maxlen longest" in clips[0].fix
     tokens = check_arrays(
         read_model(MODELS / "k3/embed_maskzero_gru.keras"), describe_paths([str(path)])
     )

@@ -46,8 +46,9 @@ def test_series_into_windows_not_truncation() -> None:
     assert windows.shape == (991, 10, 128)
     for i in (0, 500, 990):  # window i is rows i..i+9, as timeseries_dataset_from_array
         assert np.array_equal(windows[i], x[i : i + 10])
-    kinds = [k for k, _, _ in finding.alternatives]
-    assert "missing-batch" in kinds  # one 1000-step sequence is the other reading
+    ((kind, fix, when),) = finding.alternatives  # one 1000-step sequence is the other reading
+    assert kind == "timesteps" and "keeps 10 of them, 1%" in when
+    assert fix == "x = keras.utils.pad_sequences([x], maxlen=10, dtype='float32')"
 
 
 def test_seed_case_short_sequence_is_padded() -> None:

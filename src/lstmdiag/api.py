@@ -215,7 +215,8 @@ def pad(
     storage_options: Mapping[str, Any] | None = None,
     **options: Any,
 ) -> PadResult:
-    """Write padded copies, like ``lstmdiag pad`` (``maxlen`` may be ``"auto"``; other
+    """Write padded copies, like ``lstmdiag pad`` (``maxlen`` may be ``"auto"`` or
+    ``"longest"``; other
     keyword options as PadOptions: padding, truncating, value, dtype, mask, force, ...).
     ``out``/``stack`` may be URLs; ``client`` as in :func:`check` (per-file outputs are
     written by the workers)."""
@@ -226,8 +227,10 @@ def pad(
         opts = PadOptions(
             maxlen=maxlen if isinstance(maxlen, int) else None,
             maxlen_auto=maxlen == "auto",
+            maxlen_longest=maxlen == "longest",
             out=out_path,
             stack=stack_path,
+            value_set="value" in options,
             **options,
         )
         return run_pad(plan_pad(paths, _paths(paths, live), opts, spec), client=live)

@@ -6,10 +6,12 @@ takes); a ragged collection's items are sequences whose axis 0 is time.
 
 from __future__ import annotations
 
+import functools
 import math
+import os
 import shlex
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -54,13 +56,12 @@ def keras_on_wrong_timesteps(model: ModelSpec) -> tuple[bool, str]:
     every Keras 2 model raise ValueError. (Once ``predict`` has traced on one shape, both
     versions may retrace and run other lengths silently too.)
     """
-    stateful = any(r.stateful for r in model.recurrent)
-    if model.keras_major is None and model.sequential and not stateful:
+    if model.keras_major is None and model.sequential:
         return True, (
             "Under Keras 3 a Sequential model runs on it with NO error (wrong predictions); "
             "Keras 2 raises a ValueError"
         )
-    if model.keras_major == 3 and model.sequential and not stateful:
+    if model.keras_major == 3 and model.sequential:  # stateful ones too (the fix oracle)
         return True, (
             "Keras 3 runs a Sequential model on it with NO error: predictions come from the "
             "wrong number of timesteps"
@@ -75,7 +76,12 @@ def keras_adds_unit_axis(
     that axis itself and runs (real Keras 3.15 and tf-keras 2.21, functional and Sequential).
     ``("fine", ...)`` for ``(N, T)`` into ``(None, T, 1)``: a warning; ``("misread", ...)``
     for one sequence ``(T, 1)``: run as T sequences of one timestep, with NO error."""
-    if len(expected) != len(found) + 1 or expected[-1] != 1 or model.signature is not None:
+    if (
+        len(expected) != 3  # only (batch, time, 1): seen with LSTM inputs, not ConvLSTM frames
+        or len(found) != 2
+        or expected[-1] != 1
+        or model.signature is not None
+    ):
         return None, ""
     if kind == "missing-axis" and all(
         e is None or e == f for e, f in zip(expected[1:-1], found[1:], strict=True)
@@ -94,23 +100,47 @@ def keras_adds_unit_axis(
 
 
 def keras_on_wrong_batch(model: ModelSpec, found: int) -> tuple[bool, str]:
+    """(silent, sentence) for a batch other than a fixed one. Verified with Keras 3.15 and
+    tf-keras 2.21 on a stateful LSTM of batch 4: 2, 3, 6 and 8 samples raise (8 because
+    predict's default batch_size=32 sends them at once); 8 and 12 run with batch_size=4; one
+    sample runs under tf-keras only, broadcast (Keras 3 raises)."""
     expected = model.inputs[0].shape[0] if model.inputs else None
-    if model.keras_major != 3 and expected is not None and found < expected:
-        return True, "tf.keras 2 runs it with NO error and returns a full fixed-size batch"
+    if model.keras_major != 3 and expected is not None and found == 1 < expected:
+        # tf-keras 2.21: the one sample broadcasts against every row of the state
+        return True, (
+            f"tf.keras 2 runs a batch of 1 with NO error: it broadcasts the sample against the "
+            f"{expected} rows of the state and returns {expected} predictions"
+        )
+    if expected is not None and found % expected == 0:
+        return False, (
+            f"Keras raises an error unless it is fed {expected} at a time: "
+            f"model.predict(x, batch_size={expected}) runs it"
+        )
     return False, "Keras raises an error"
 
 
 # -- static checks ----------------------------------------------------------------------------
 def fix_out_dir(info: ArrayInfo, given: tuple[str, ...], base: str = "padded") -> str:
     """An output folder for a printed ``pad`` fix that is outside every input tree: not a
-    folder given as input, nor the data file's own folder, nor inside either."""
+    folder given as input, nor inside one. (A folder beside a data FILE is fine: pad writes
+    no file into the folder the file is in.)"""
+    return _out_dir_outside(os.getcwd(), given, base)
+
+
+@functools.lru_cache(maxsize=1024)
+def _out_dir_outside(cwd: str, given: tuple[str, ...], base: str) -> str:
+    """Computed once per run, not per finding (resolving paths is the costly part)."""
     roots = [Path(p).resolve() for p in given if Path(p).is_dir()]
-    roots.append(Path(info.path).resolve().parent)
+    here = Path(cwd)
+    # When the working folder is itself inside an input tree, look beside that tree's top.
+    tops = [r for r in roots if r == here or r in here.parents]
+    start = min(tops, key=lambda r: len(r.parts)).parent if tops else here
+    prefix = os.path.relpath(start, here)
     for n in range(1, 100):
         name = base if n == 1 else f"{base}-{n}"
-        out = Path(name).resolve()
+        out = (start / name).resolve()
         if not any(out == r or r in out.parents for r in roots):
-            return name + "/"
+            return (name if prefix == "." else f"{prefix}/{name}") + "/"
     return f"{base}/"
 
 
@@ -122,6 +152,7 @@ def _finding(
     message: str,
     fix: str | None = None,
     found: Shape | None = None,
+    culprit: str = "data",
 ) -> Finding:
     return Finding(
         kind=kind,
@@ -133,6 +164,7 @@ def _finding(
         found=info.shape if found is None else found,
         message=message,
         fix=fix,
+        culprit=culprit,
     )
 
 
@@ -153,6 +185,7 @@ def _fixes(
         data=info.path,
         model=options.model_arg or model.path,
         masked=masked,
+        value=model.mask_value(inp.name) or 0.0,
         in_memory=info.format == "memory",
         out=fix_out_dir(info, options.inputs) if info.format != "memory" else "padded/",
         windows_out=fix_out_dir(info, options.inputs, "windows")
@@ -214,7 +247,9 @@ def check_shape(
         what = keras_on_wrong_batch(model, found[0])[1]
         d = batch(expected[0], found[0], expected, found)
         stateful = " (stateful RNN)" if any(r.stateful for r in model.recurrent) else ""
-        out.append(_from_diagnosis(info, inp, d, f"{stateful}. {what}"))
+        multiple = found[0] % expected[0] == 0  # runs with batch_size=expected: a warning
+        level = Severity.WARNING if multiple else Severity.ERROR
+        out.append(_from_diagnosis(info, inp, d, f"{stateful}. {what}", level))
     fits = len(found) == len(expected) and all(
         e is None or e == f for e, f in zip(expected[1:], found[1:], strict=True)
     )
@@ -261,6 +296,38 @@ def _check_dtype(model: ModelSpec, info: ArrayInfo, inp: InputSpec) -> list[Find
     return []
 
 
+def _kept_in_all(lengths: Any, t: int | None) -> str:
+    """What padding and truncating to a fixed ``t`` does to these lengths, in all."""
+    if t is None:
+        return "; the model takes any length, so padding to the longest cuts nothing"
+    lengths = np.asarray(lengths, dtype=np.int64)
+    total, cut = int(lengths.sum()), int(np.count_nonzero(lengths > t))
+    text = f"; the model fixes {t}"
+    if cut and total:
+        kept = int(np.minimum(lengths, t).sum())
+        text += (
+            f": {cut} of {len(lengths)} sequences are cut, keeping {kept} of {total} "
+            f"timesteps ({kept / total:.0%}) in all"
+        )
+    return text
+
+
+def any_length(inp: InputSpec, t: int | None) -> tuple[tuple[str, str, str], ...]:
+    """The model-side alternative for sequences of several lengths into a fixed T."""
+    if t is None:
+        return ()
+    per_step = ", ".join(str(d) for d in inp.shape[2:])
+    shape = f"(None, {per_step})" if per_step else "(None,)"
+    return (
+        (
+            "model-structure",
+            f"rebuild the model with Input(shape={shape}) to take every length, and train it "
+            "on them",
+            "if the model should take sequences of other lengths",
+        ),
+    )
+
+
 def _check_ragged(
     model: ModelSpec, info: ArrayInfo, inp: InputSpec, options: CheckOptions
 ) -> list[Finding]:
@@ -282,17 +349,12 @@ def _check_ragged(
     fix = _fixes(model, info, inp, options, masked).pad(fixed, info.dtype or "float32")
     if lo != hi:
         severity = Severity.ERROR if fixed is not None else Severity.WARNING
-        out.append(
-            _finding(
-                info,
-                inp,
-                Kind.RAGGED,
-                severity,
-                f"{len(lengths)} sequences of {lo} to {hi} timesteps cannot be stacked into one "
-                f"batch{f'; the model fixes {fixed}' if fixed is not None else ''}",
-                fix=fix,
-            )
+        message = (
+            f"{len(lengths)} sequences of {lo} to {hi} timesteps cannot be stacked into one "
+            f"batch{_kept_in_all(lengths, fixed)}"
         )
+        found = _finding(info, inp, Kind.RAGGED, severity, message, fix=fix)
+        out.append(replace(found, alternatives=any_length(inp, fixed)))
     elif fixed is not None and lo != fixed:
         what = keras_on_wrong_timesteps(model)[1]
         out.append(
@@ -344,6 +406,8 @@ class _Tally:
     hi: float | None = None
     values: int = 0  # finite values seen
     binary: bool = True  # every finite value is 0 or 1 (one-hot, flags): whole by nature
+    # rows padded with a value the mask does not skip: (side, value) -> rows
+    foreign: dict[tuple[str, float], int] = field(default_factory=dict)
 
 
 class _Scratch:
@@ -419,6 +483,25 @@ def _tally_mask(steps: np.ndarray, tally: _Tally) -> None:
     tally.postpadded += int(np.count_nonzero(trail[:, -1] & ~full))
 
 
+def _tally_foreign_padding(batch: np.ndarray, mask_value: float, tally: _Tally) -> None:
+    """Rows that end (post) or start (pre) with a run of two or more timesteps whose every
+    value is the same v, v not the mask value: padding the mask does not skip."""
+    steps = batch.reshape(batch.shape[0], batch.shape[1], -1)
+    if steps.shape[1] < 3 or steps.dtype.kind not in "fiu":
+        return
+    for side, edge in (("post", steps[:, -1, :]), ("pre", steps[:, 0, :])):
+        v = edge[:, 0]
+        same = np.all(steps == v[:, None, None], axis=2)  # (rows, time)
+        run = np.logical_and.accumulate(same[:, ::-1] if side == "post" else same, axis=1)
+        length = run.sum(axis=1)
+        hit = (length >= 2) & (length < steps.shape[1]) & (v != mask_value)
+        if steps.dtype.kind == "f":
+            hit &= np.isfinite(v)
+        for value in v[hit].tolist():
+            key = (side, float(value))
+            tally.foreign[key] = tally.foreign.get(key, 0) + 1
+
+
 def _scan(
     info: ArrayInfo, inp: InputSpec, embedding: EmbeddingSpec | None, mask: MaskSpec | None
 ) -> _Tally:
@@ -436,6 +519,8 @@ def _scan(
                 batch = arr[None] if (isinstance(block, list) or arr.ndim == seq_rank) else arr
                 if batch.ndim >= 2:
                     _tally_mask(_masked_steps(batch, mask, scratch), tally)
+                if mask.class_name == "Masking" and not isinstance(block, list):
+                    _tally_foreign_padding(batch, mask.mask_value or 0.0, tally)
     return tally
 
 
@@ -515,6 +600,22 @@ def _truncation_finding(info: ArrayInfo, inp: InputSpec, tally: _Tally) -> list[
     ]
 
 
+def _mask_value(mask: MaskSpec) -> float:
+    return 0.0 if mask.class_name == "Embedding" or mask.mask_value is None else mask.mask_value
+
+
+def _move_padding_fix(value: float) -> str:
+    """Python that moves each row's leading padding to its end (padding it again would keep
+    the padding where it is: it is data to pad_sequences)."""
+    lead = (
+        f"np.logical_and.accumulate(np.all(x == {value!r}, axis=tuple(range(2, x.ndim))), 1).sum(1)"
+    )
+    return (
+        f"x = np.stack([np.roll(r, -int(n), axis=0) for r, n in zip(x, {lead})])   "
+        "# each row's leading padding moves to its end"
+    )
+
+
 def _mask_findings(info: ArrayInfo, inp: InputSpec, mask: MaskSpec, tally: _Tally) -> list[Finding]:
     out = []
     layer = (
@@ -533,12 +634,16 @@ def _mask_findings(info: ArrayInfo, inp: InputSpec, mask: MaskSpec, tally: _Tall
                 f"{plural(tally.interior, 'real timestep')} inside sequences "
                 f"{'equals' if tally.interior == 1 else 'equal'} {what}: {layer} makes Keras skip "
                 f"{'it' if tally.interior == 1 else 'them'} silently",
-                fix=f"lstmdiag pad {_q(info.path)} --value auto --padding post --out padded/ "
-                "(then use the printed Masking value)"
+                fix="if these steps are real data, the mask hides them: pick a mask value no real "
+                f"timestep has (the values run from {tally.lo:g} to {tally.hi:g}), rebuild the "
+                "model with Masking(mask_value=V) and pad with it (lstmdiag pad --value V "
+                "--force); if they are gaps meant to be skipped, --ignore mask-collision"
                 if mask.class_name == "Masking"
                 else "reserve id 0 for padding: shift real token ids by one",
+                culprit="model",
             )
         )
+    out.extend(_foreign_padding(info, inp, layer, mask, tally))
     if tally.prepadded:
         out.append(
             _finding(
@@ -548,10 +653,43 @@ def _mask_findings(info: ArrayInfo, inp: InputSpec, mask: MaskSpec, tally: _Tall
                 Severity.INFO,
                 f"{tally.prepadded} sequences are pre-padded under {layer}: the cuDNN LSTM/GRU "
                 "kernel needs right-padded masks, so Keras falls back to the slow kernel",
-                fix=f"lstmdiag pad {_q(info.path)} --padding post --out padded/",
+                fix=_move_padding_fix(_mask_value(mask)),
             )
         )
     return out
+
+
+def _foreign_padding(
+    info: ArrayInfo, inp: InputSpec, layer: str, mask: MaskSpec, tally: _Tally
+) -> list[Finding]:
+    """The commonest padding run whose value the mask does not skip, when two rows (or the
+    only row) have it."""
+    if not tally.foreign:
+        return []
+    (side, value), rows = max(tally.foreign.items(), key=lambda kv: kv[1])
+    if rows < min(2, info.sequences):
+        return []
+    want = mask.mask_value or 0.0
+    steps = f"np.all(x == {value!r}, axis=tuple(range(2, x.ndim)))"
+    run = (
+        f"np.flip(np.logical_and.accumulate(np.flip({steps}, 1), 1), 1)"
+        if side == "post"
+        else f"np.logical_and.accumulate({steps}, 1)"
+    )
+    where = "end" if side == "post" else "start"
+    return [
+        _finding(
+            info,
+            inp,
+            Kind.PADDING,
+            Severity.WARNING,
+            f"{plural(rows, 'sequence')} {where} in a run of timesteps that all equal "
+            f"{value!r}: padding? {layer} skips only {want!r}, so the model reads these "
+            "timesteps as real data",
+            fix=f"x = x.copy(); x[{run}] = {want!r}   # the {value!r} runs at the {where} "
+            f"become {want!r}, which the mask skips",
+        )
+    ]
 
 
 def deep_findings(
@@ -636,15 +774,70 @@ def _not_fed(model: ModelSpec, info: ArrayInfo, role: Assignment) -> Finding:
     )
 
 
+def _collection_message(inp: InputSpec, lengths: list[int]) -> tuple[str, bool]:
+    """(what a collection of single sequences is, whether it is an error) for ``inp``."""
+    t = inp.shape[1]
+    lo, hi, n = min(lengths), max(lengths), len(lengths)
+    span = f"{lo}" if lo == hi else f"{lo} to {hi}"
+    text = (
+        f"one of {plural(n, 'sequence')} of {span} timesteps, each saved without a batch "
+        "axis: Keras takes one (batch, timesteps, ...) array, so they are padded and stacked"
+    )
+    return text + _kept_in_all(lengths, t), t is not None or lo == hi
+
+
+def collection_findings(
+    model: ModelSpec, infos: list[ArrayInfo], roles: list[Assignment], options: CheckOptions
+) -> dict[int, list[Finding]]:
+    """One finding per member of a collection of single sequences (see roles._collections):
+    the same message and the same pad fix for all, so the view shows them once."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for index, role in enumerate(roles):
+        if role.sequence and role.input:
+            groups.setdefault((role.input, _holder(infos[index])), []).append(index)
+    out: dict[int, list[Finding]] = {}
+    for (name, _), members in groups.items():
+        inp = model.input_named(name)
+        assert inp is not None
+        lengths = [int((infos[i].shape or (0,))[0] or 0) for i in members]
+        text, error = _collection_message(inp, lengths)
+        kind = Kind.RAGGED if min(lengths) != max(lengths) else Kind.MISSING_BATCH
+        for i in members:
+            info = infos[i]
+            fixes = replace(
+                _fixes(model, info, inp, options, model.is_masked(inp.name)),
+                data=info.path,
+            )
+            found = _finding(
+                info,
+                inp,
+                kind,
+                Severity.ERROR if error else Severity.WARNING,
+                text,
+                fix=fixes.pad(inp.shape[1], info.dtype or "float32"),
+            )
+            alternatives = any_length(inp, inp.shape[1]) if kind is Kind.RAGGED else ()
+            out[i] = [replace(found, alternatives=alternatives), *_check_dtype(model, info, inp)]
+    return out
+
+
+def _holder(info: ArrayInfo) -> str:
+    return info.path if info.key is not None else info.path.rsplit("/", 1)[0]
+
+
 def _array_findings(
-    model: ModelSpec, info: ArrayInfo, role: Assignment, options: CheckOptions
+    model: ModelSpec,
+    info: ArrayInfo,
+    role: Assignment,
+    options: CheckOptions,
+    collected: list[Finding] | None = None,
 ) -> list[Finding]:
     inp = model.input_named(role.input) if role.input and role.role is Role.INPUT else None
     if info.problem is not None:
         return [_unusable(info, inp)]
     if inp is None:
         return [_not_fed(model, info, role)]
-    these = check_shape(model, info, inp, options)
+    these = check_shape(model, info, inp, options) if collected is None else list(collected)
     if options.deep and not any(f.kind.value in SHAPE_KINDS - {"timesteps"} for f in these):
         try:
             these.extend(deep_findings(model, info, inp, options))
@@ -697,6 +890,7 @@ def check_arrays(
     infos = discover.drop_excluded(infos, options.exclude)
     roles = classify(model, infos, options.mapping)
     general, together = _dataset_findings(model, infos, roles)
+    collected = collection_findings(model, infos, roles, options)
     general += [
         Finding(
             Kind.MODEL_STRUCTURE,
@@ -718,7 +912,8 @@ def check_arrays(
     for index, (info, role) in enumerate(zip(infos, roles, strict=True)):
         if not mine(index, options.shard):
             continue
-        these = _array_findings(model, info, role, options) + together.get(index, [])
+        these = _array_findings(model, info, role, options, collected.get(index))
+        these += together.get(index, [])
         these = [f for f in these if f.kind.value not in ignored]
         findings.extend(these)
         fed = role.role is Role.INPUT and model.input_named(role.input or "") is not None

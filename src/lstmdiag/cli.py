@@ -530,8 +530,9 @@ def pad(
         str | None,
         typer.Option(
             "--maxlen",
-            metavar="N|auto",
-            help="Timesteps per sequence: a number, or 'auto' (what `stats` recommends).",
+            metavar="N|auto|longest",
+            help="Timesteps per sequence: a number, 'auto' (what `stats` recommends), or "
+            "'longest' (the longest sequence: nothing is cut, like pad_sequences' default).",
         ),
     ] = None,
     model: Annotated[
@@ -653,6 +654,7 @@ def pad(
         maxlen = str(conf["maxlen"])
     padding = padding or Side(conf.get("padding", "pre"))
     truncating = truncating or Side(conf.get("truncating", "pre"))
+    value_set = value is not None or "value" in conf
     value = value if value is not None else str(conf.get("value", "0.0"))
     dtype = dtype or conf.get("dtype")
     mask = bool(conf.get("mask", False)) if mask is None else mask
@@ -660,11 +662,11 @@ def pad(
         sequence_files = bool(conf.get("sequence-files", False))
 
     size: int | None = None
-    if maxlen is not None and maxlen != "auto":
+    if maxlen is not None and maxlen not in ("auto", "longest"):
         try:
             size = int(maxlen)
         except ValueError:
-            fail(f"--maxlen takes a whole number or 'auto', not {maxlen!r}")
+            fail(f"--maxlen takes a whole number, 'auto' or 'longest', not {maxlen!r}")
     pad_value: float | None = None
     if value != "auto":
         try:
@@ -679,9 +681,11 @@ def pad(
     options = PadOptions(
         maxlen=size,
         maxlen_auto=maxlen == "auto",
+        maxlen_longest=maxlen == "longest",
         padding=padding.value,
         truncating=truncating.value,
         value=pad_value,
+        value_set=value_set,
         dtype=dtype,
         mask=mask,
         sequence_files=sequence_files,
@@ -896,10 +900,18 @@ def stats(
 
     Example: lstmdiag stats data/ --model model.keras --buckets 4
     """
+    import json
+    from dataclasses import replace
+
     from .data.discover import DEFAULT_GLOBS, drop_excluded
     from .layout import place
     from .settings import dask_address
     from .stats import compute_stats, length_counts, step_bytes_of, to_dict
+
+    def stop(message: str) -> NoReturn:  # --format json prints JSON, errors too
+        if format is ModelFormat.json:
+            typer.echo(json.dumps({"error": message}))
+        fail(message)
 
     settings = _remote(None, storage_option, concurrency)
     spec = _load_model(model) if model else None
@@ -907,19 +919,21 @@ def stats(
         infos = _describe(client, inputs, tuple(glob) if glob else DEFAULT_GLOBS)
     infos = drop_excluded(infos, tuple(exclude or ()))
     try:
-        placed = place(infos, spec, axis=0 if sequence_files else time_axis)
+        placed = place(infos, spec, axis=0 if sequence_files else time_axis, skip_ambiguous=True)
     except LstmdiagError as exc:
-        fail(str(exc))
+        stop(str(exc))
+    skipped = tuple(p.note or "" for p in placed if p.ambiguous)
     infos = [p.info for p in placed if p.pad]
     counts = length_counts(infos)
     if not counts:
-        fail("no sequences found in " + ", ".join(inputs))
+        stop("no sequences found in " + ", ".join(inputs))
     fixed = None
     if spec and spec.inputs and len(spec.inputs[0].shape) > 1:
         fixed = spec.inputs[0].shape[1]
     if buckets and any(b < 1 for b in buckets):
-        fail("--buckets takes whole numbers >= 1")
+        stop("--buckets takes whole numbers >= 1")
     result = compute_stats(counts, step_bytes_of(infos), fixed, buckets or (2, 4, 8))
+    result = replace(result, skipped=skipped)
     if plot:
         from .plot import plot_lengths
         from .write import staged
@@ -930,8 +944,6 @@ def stats(
         except LstmdiagError as exc:
             fail(str(exc))
     if format is ModelFormat.json:
-        import json
-
         typer.echo(json.dumps(to_dict(result), indent=2))
         return
     from .render.table import stats_view

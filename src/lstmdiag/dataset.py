@@ -66,7 +66,7 @@ def _container_groups(infos: Sequence[ArrayInfo], roles: Sequence[Assignment]) -
     """Inputs and targets that share one .npz or .h5 file."""
     groups: dict[str, list[int]] = {}
     for index, (info, role) in enumerate(zip(infos, roles, strict=True)):
-        if info.key is not None and role.role in (Role.INPUT, Role.TARGET):
+        if info.key is not None and role.role in (Role.INPUT, Role.TARGET) and not role.sequence:
             groups.setdefault(info.path, []).append(index)
     return [g for g in groups.values() if len(g) > 1]
 
@@ -109,6 +109,8 @@ def _across_files(
     for index, (info, role) in enumerate(zip(infos, roles, strict=True)):
         if role.role is Role.INPUT and role.input and info.path not in shared:
             per_input.setdefault(role.input, []).append(index)
+    if any(roles[i].sequence for members in per_input.values() for i in members):
+        return []  # one sequence per array: each array is one sample, paired by name below
     if len(per_input) < 2:
         return []
     names = [i.name for i in model.inputs if i.name in per_input]

@@ -68,6 +68,7 @@ class Fixes:
     data: str | None = None  # the data path as the user gave it
     model: str | None = None  # the model path as the user gave it
     masked: bool = False  # the model masks padding: pad post, keep cuDNN
+    value: float = 0.0  # what pads: the value the model's mask skips
     in_memory: bool = False  # the Python API: print Python, not commands
     out: str = "padded/"
     input: str | None = None  # the model input the data feeds, when the model has several
@@ -82,19 +83,22 @@ class Fixes:
     def data_arg(self) -> str:
         return self._q(self.data) if self.data else "DATA"
 
-    def pad(self, maxlen: int | None, dtype: str = "float32") -> str:
+    def pad(self, maxlen: int | None, dtype: str = "float32", one: bool = False) -> str:
+        """``one``: the data is ONE sequence (time, ...), not a list or batch of them."""
         if self.in_memory or (self.data is None and self.model is None):
+            seqs = "[x]" if one else "list(x)"
             post = ", padding='post'" if self.masked else ""
-            return (
-                f"x = keras.utils.pad_sequences(list(x), maxlen={maxlen or 'N'}, "
-                f"dtype='{dtype}'{post})"
+            value = f", value={self.value:g}" if self.value else ""
+            return (  # maxlen=None is Keras's own default: the longest sequence
+                f"x = keras.utils.pad_sequences({seqs}, maxlen={maxlen}, "
+                f"dtype='{dtype}'{post}{value})"
             )
         parts = ["lstmdiag pad", self.data_arg]
         parts.append(
-            f"--model {self._q(self.model)}" if self.model else f"--maxlen {maxlen or 'N'}"
+            f"--model {self._q(self.model)}" if self.model else f"--maxlen {maxlen or 'longest'}"
         )
         if self.model and not maxlen:
-            parts.append("--maxlen auto")
+            parts.append("--maxlen longest")  # any length fits: cut nothing
         if self.input and self.input_label:
             parts.append(f"--input {self._q(f'{self.input}={self.input_label}')}")
         if self.masked:
@@ -102,10 +106,10 @@ class Fixes:
         parts.append(f"--out {self.out}")
         return " ".join(parts)
 
-    def window(self, t: int | None, f: int | None) -> str:
+    def window(self, t: int | None, f: int | None, one_d: bool = False) -> str:
         """Sliding windows of T rows: the `lstmdiag window` command for a file, else numpy."""
         if self.in_memory or self.data is None:
-            return _windows_fix(t, f)
+            return _windows_fix(t, f, one_d)
         target = f"--model {self._q(self.model)}" if self.model else f"--timesteps {t or 'T'}"
         return f"lstmdiag window {self.data_arg} {target} --out {self.windows_out}"
 
@@ -169,10 +173,16 @@ def layer_kind(name: str | None) -> str | None:
     return "other"
 
 
-def _windows_fix(t: int | None, f: int | None) -> str:
-    """Sliding windows over a (rows, features) series, exactly like
-    keras.utils.timeseries_dataset_from_array(x, None, sequence_length=T) concatenated."""
+def _windows_fix(t: int | None, f: int | None, one_d: bool = False) -> str:
+    """Sliding windows over a (rows, features) series — or a 1-D series of one feature —
+    exactly like keras.utils.timeseries_dataset_from_array(x, None, sequence_length=T)
+    concatenated (which gives (windows, T) for 1-D data: the model's feature axis is added)."""
     steps = t if t is not None else "T"
+    if one_d:
+        return (
+            f"x = np.lib.stride_tricks.sliding_window_view(x, {steps})[..., None].copy()  "
+            f"# (values - {steps} + 1, {steps}, 1)"
+        )
     return (
         f"x = np.lib.stride_tricks.sliding_window_view(x, {steps}, axis=0)"
         ".transpose(0, 2, 1).copy()  "
@@ -301,17 +311,21 @@ def timesteps(ev: Evidence, found: Shape) -> Diagnosis:
             alternatives.append(
                 Alternative(
                     "missing-axis",
-                    _windows_fix(t, ev.expected[2] if len(ev.expected) > 2 else None),
+                    f"x = np.moveaxis(np.lib.stride_tricks.sliding_window_view(x, {t}, axis=1), "
+                    f"-1, 2).reshape(-1, {t}, *x.shape[2:])   # every window "
+                    f"of {t} steps of every sequence: (samples x ({n} - {t} + 1), {t}, ...)",
                     f"if each sequence is a long series, cut it into windows of {t} "
                     "instead of keeping only its end",
                 )
             )
     else:
         cause += f"Padding adds {t - n} steps to each."
+    per_step = ", ".join("?" if d is None else str(d) for d in ev.expected[2:])
     alternatives.append(
         Alternative(
             "model-structure",
-            "rebuild the model with Input(shape=(None, features)) to accept any length",
+            f"rebuild the model with Input(shape=(None{', ' if per_step else ','}{per_step})) "
+            "to accept any length",
             "if the model should take other lengths",
         )
     )
@@ -354,17 +368,48 @@ def features(ev: Evidence, found: Shape | None, axis: int) -> Diagnosis:
 
 
 def batch(want: int | None, got: int | None, exp: Shape | None, found: Shape | None) -> Diagnosis:
+    """A batch other than the model's fixed one. A multiple of it runs when fed ``want`` at a
+    time; anything else needs the batch padded to a multiple, as one literal snippet."""
+    rebuild = Alternative(
+        "model-structure",
+        "rebuild the inference model with stateful=False and batch_size=None, then load "
+        "the weights into it (model.get_weights() / set_weights)",
+        "if predictions need not carry state from batch to batch",
+    )
+    cause = (
+        "the model fixes its batch size (a stateful RNN, or Input(batch_size=...)); every "
+        f"batch must hold exactly {want} sequences."
+    )
+    if want and got and got % want == 0:
+        return Diagnosis(
+            "batch",
+            "data",
+            f"{got} samples for a model fixed to batches of {want}: feed {want} at a time",
+            cause,
+            f"model.predict(x, batch_size={want})",
+            exp,
+            found,
+            0,
+            (rebuild,),
+        )
+    add = f"{-got % want}" if want and got else f"-len(x) % {want}"
+    more = (
+        f" {got} -> {got + -got % want} samples, the last {-got % want} zeros:"
+        if want and got
+        else ""
+    )
+    keep = f"[:{got}]" if got else "[:n]"
     return Diagnosis(
         "batch",
         "data",
         f"batch of {got} for a model fixed to batches of {want}",
-        "the model fixes its batch size (a stateful RNN, or Input(batch_size=...)); every "
-        f"batch must hold exactly {want} sequences.",
-        f"model.predict(x, batch_size={want}) with len(x) a multiple of {want} (pad the batch "
-        "axis), or rebuild the inference model with stateful=False / batch_size=None",
+        cause,
+        f"x = np.concatenate([x, np.zeros(({add}, *x.shape[1:]), x.dtype)])   #{more} "
+        f"then model.predict(x, batch_size={want}){keep} drops their predictions",
         exp,
         found,
         0,
+        (rebuild,),
     )
 
 
@@ -458,6 +503,12 @@ def _table_into_sequences(ev: Evidence, found: Shape) -> Diagnosis:
         "x = np.expand_dims(x, 0)",
         f"if it is ONE sequence of {a if a is not None else 'all its'} timesteps",
     )
+    if a is not None and t is not None and a > t:  # one sequence too long: pad cuts it
+        one = Alternative(
+            "timesteps",
+            ev.fixes.pad(t, ev.dtype, one=True),
+            f"if it is ONE sequence of {a} timesteps (this keeps {t} of them, {t / a:.0%})",
+        )
     if f is not None and b is not None and b != f:
         if f == 1 and (t is None or b == t):
             return Diagnosis(
@@ -495,25 +546,32 @@ def _table_into_sequences(ev: Evidence, found: Shape) -> Diagnosis:
         )
     if a is not None and t is not None and a < t:
         pre, post = (0, t - a) if ev.fixes.masked else (t - a, 0)
+        value = f", constant_values={ev.fixes.value:g}" if ev.fixes.value else ""
         return Diagnosis(
             "missing-batch",
             "data",
             "the batch axis is missing (and the sequence is short)",
             f"{_fmt(found)} is one sequence of {a} timesteps without its batch axis; the model "
             f"takes {t} timesteps.",
-            f"x = np.pad(x, (({pre}, {post}), (0, 0)))[None]   # pad to {t} timesteps "
-            f"({'post' if ev.fixes.masked else 'pre'}, with 0), then add the batch axis",
+            f"x = np.pad(x, (({pre}, {post}), (0, 0)){value})[None]   # pad to {t} timesteps "
+            f"({'post' if ev.fixes.masked else 'pre'}, with {ev.fixes.value:g}), then add the "
+            "batch axis",
             exp,
             found,
             0,
         )
-    table = _table(ev, found, one)
     if t is None and f is not None:  # variable-length sequences: most likely one of them
         return replace(
             missing_batch(ev, found),
-            alternatives=(Alternative(table.kind, table.fix, "if the rows are separate samples"),),
+            alternatives=(
+                Alternative(
+                    "missing-axis",
+                    "x = x[:, None, :]   # (samples, 1, features): one timestep per sample",
+                    "if every row is an independent sample",
+                ),
+            ),
         )
-    return table
+    return _table(ev, found, one)
 
 
 def _table(ev: Evidence, found: Shape, one: Alternative) -> Diagnosis:
@@ -624,7 +682,7 @@ def _one_series(ev: Evidence, found: Shape) -> Diagnosis:
         "a 1-D series was fed to a sequence model",
         f"{_fmt(found)} is {n} values in a row; the model takes {_fmt(ev.expected)}: "
         f"samples of {t} timesteps with one feature each. Cut the series into windows.",
-        ev.fixes.window(t, 1),
+        ev.fixes.window(t, 1, one_d=True),
         ev.expected,
         found,
         None,

@@ -30,6 +30,7 @@ class Placed:
     input: InputSpec | None
     pad: bool
     note: str | None = None
+    ambiguous: bool = False  # read two ways: skipped, ``note`` gives both readings
 
 
 def _copy(info: ArrayInfo, role: Assignment, note: str, inp: InputSpec | None = None) -> Placed:
@@ -58,7 +59,7 @@ def _without_model(info: ArrayInfo, role: Assignment, axis: int | None) -> Place
     shape = info.shape or ()
     if info.ragged:
         return Placed(info, role, None, True)
-    if axis == 0 and len(shape) >= 1:
+    if (axis == 0 or (axis is None and role.sequence)) and len(shape) >= 1:
         return Placed(info.as_single_sequence(), role, None, True)
     if len(shape) < 2:
         return _copy(info, role, "no time axis")
@@ -122,10 +123,12 @@ def place(
     *,
     axis: int | None = None,
     mapping: dict[str, str] | None = None,
+    skip_ambiguous: bool = False,
 ) -> list[Placed]:
     """Every usable array, placed; raises LstmdiagError naming every array that cannot be
     read safely, with its readings. ``axis``: 0 every array is one sequence, 1 batch-first,
-    None decide from the model (or, without one, refuse what is ambiguous)."""
+    None decide from the model (or, without one, refuse what is ambiguous).
+    ``skip_ambiguous``: such arrays are returned unpadded (``ambiguous``), unless all are."""
     roles = classify(model, infos, mapping)
     placed: list[Placed] = []
     refused: list[str] = []
@@ -143,9 +146,11 @@ def place(
         )
         if isinstance(result, str):
             refused.append(result)
+            if skip_ambiguous:
+                placed.append(Placed(info, role, None, False, result, ambiguous=True))
         else:
             placed.append(result)
-    if refused:
+    if refused and not (skip_ambiguous and any(p.pad for p in placed)):
         listed = "; ".join(refused[:MAX_LISTED])
         more = f" (and {len(refused) - MAX_LISTED} more)" if len(refused) > MAX_LISTED else ""
         if model is None:

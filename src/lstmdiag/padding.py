@@ -107,9 +107,11 @@ FAR_BEYOND = 4  # a given maxlen more than this many times the longest sequence 
 class PadOptions:
     maxlen: int | None = None
     maxlen_auto: bool = False
+    maxlen_longest: bool = False  # the longest sequence: nothing is cut (pad_sequences' default)
     padding: str = "pre"
     truncating: str = "pre"
     value: float | None = 0.0  # None: pick a value absent from the data (--value auto)
+    value_set: bool = False  # --value was given: else a masked model's mask value pads
     dtype: str | None = None  # None: keep each input's dtype
     mask: bool = False
     sequence_files: bool = False  # every array is one sequence (time, ...), no batch axis
@@ -168,6 +170,7 @@ class PadPlan:
     notes: list[str] = field(default_factory=list)
     maxlens: dict[str, int] = field(default_factory=dict)
     unmasked: list[str] = field(default_factory=list)  # said when padding was added
+    with_model: bool = False  # the model says what masks it: no mask layer is suggested
 
 
 def _inside(child: Path, parent: Path) -> bool:
@@ -229,11 +232,15 @@ def _maxlen_for(
         return inp_time, f"the model's fixed time axis{whose}"
     if options.maxlen_auto:
         return _auto_maxlen(seqs)
+    if options.maxlen_longest:
+        longest = max((_longest(i) for i in seqs), default=0)
+        return max(1, longest), "longest: the longest sequence, nothing is cut"
     if model:
         raise LstmdiagError(
-            f"the model does not fix the time axis{whose}; give --maxlen N or --maxlen auto"
+            f"the model does not fix the time axis{whose}; give --maxlen N, --maxlen longest "
+            "(nothing is cut) or --maxlen auto"
         )
-    raise LstmdiagError("give --maxlen N, --maxlen auto or --model MODEL")
+    raise LstmdiagError("give --maxlen N, --maxlen longest, --maxlen auto or --model MODEL")
 
 
 def _longest(info: ArrayInfo) -> int:
@@ -284,6 +291,7 @@ def plan_pad(
             "no sequence arrays to pad (arrays need a time axis: (batch, timesteps, ...))"
         )
     maxlens = _plan_maxlens(placed, options, model)
+    options = replace(options, value=_pad_value(model, [n for n in maxlens if n], options))
     maxlen, reason = next(iter(maxlens.values()))
     if len(maxlens) > 1:
         reason = "the model's inputs: " + ", ".join(f"{n} {m}" for n, (m, _) in maxlens.items())
@@ -305,7 +313,35 @@ def plan_pad(
         notes,
         {n: m for n, (m, _) in maxlens.items() if n},
         _unmasked(model, [n for n in maxlens if n], options.value),
+        model is not None,
     )
+
+
+def _pad_value(model: ModelSpec | None, inputs: list[str], options: PadOptions) -> float | None:
+    """The padding value: the one the model's mask skips, unless --value says otherwise (and
+    another value under a mask is read as real data: refused without --force)."""
+    if model is None:
+        return options.value
+    masks = {n: v for n in inputs if (v := model.mask_value(n)) is not None}
+    if not masks:
+        return options.value
+    if len(set(masks.values())) > 1:
+        raise LstmdiagError(
+            "the inputs are masked with different values ("
+            + ", ".join(f"{n}: {v:g}" for n, v in masks.items())
+            + "): pad each input on its own (--input NAME=PATH)"
+        )
+    name, want = next(iter(masks.items()))
+    if not options.value_set:
+        return want
+    if options.value != want and not options.force:
+        given = "a value picked from the data" if options.value is None else f"{options.value:g}"
+        raise LstmdiagError(
+            f"input '{name}' is masked by the value {want:g} (the model's mask): padding with "
+            f"{given} would be read as real timesteps. Leave --value out to pad with {want:g}, "
+            "or pass --force to write it anyway"
+        )
+    return options.value
 
 
 def _unmasked(model: ModelSpec | None, inputs: list[str], value: float | None) -> list[str]:
@@ -721,7 +757,7 @@ def run_pad(
         _run_per_file(plan, value, account, outputs)
     sample_int = any(np.dtype(p.dtype).kind in "iu" and len(p.shape) == 2 for p in outputs)
     mask_layer = None
-    if o.mask:
+    if o.mask and not plan.with_model:  # with one, `unmasked` says what it lacks, if anything
         mask_layer = (
             "Embedding(input_dim, output_dim, mask_zero=True)"
             if sample_int and value == 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from .data.info import ArrayInfo
@@ -26,11 +26,14 @@ class Role(str, Enum):
 
 @dataclass(frozen=True)
 class Assignment:
-    """The role of one array, the model input it feeds (inputs only), and the evidence."""
+    """The role of one array, the model input it feeds (inputs only), and the evidence.
+    ``sequence``: the array is ONE sequence (time, ...) without a batch axis, one of a
+    collection of such arrays (a folder of recordings, the members of one .h5 or .npz)."""
 
     role: Role
     input: str | None
     reason: str
+    sequence: bool = False
 
 
 # Names people give labels: y, y_train, Y_test, labels, train_labels, targets, target_seq ...
@@ -42,6 +45,9 @@ _TARGET_NAME = re.compile(
 # What lstmdiag itself writes beside padded data: NAME.mask.npy, KEY_mask, mask; lengths alike.
 _MASK_NAME = re.compile(r"^(.*[_.])?mask$", re.IGNORECASE)
 _LENGTHS_NAME = re.compile(r"^(.*[_.])?lengths$", re.IGNORECASE)
+
+
+_BY_OUTPUT = "shaped like the model's output"
 
 
 def stem(info: ArrayInfo) -> str:
@@ -143,6 +149,30 @@ def _explicit(info: ArrayInfo, mapping: dict[str, str]) -> str | None:
     return None
 
 
+def one_sequence_fits(shape: Shape, inp: InputSpec) -> bool:
+    """``shape`` reads as ONE sequence (time, ...) for ``inp``: one axis fewer than the input
+    takes, the per-timestep axes as the input's (token ids: a 1-D array of ids)."""
+    want = inp.shape[2:]
+    rest = shape[1:]
+    return (
+        len(inp.shape) >= 2
+        and len(shape) == len(inp.shape) - 1
+        and len(rest) == len(want)
+        and all(w is None or r == w for r, w in zip(rest, want, strict=True))
+    )
+
+
+def _could_feed(info: ArrayInfo, inp: InputSpec) -> bool:
+    """The array can be read as data for ``inp``: a batch, or one sequence without its batch
+    axis (a 1-D array is one sequence of a one-feature or token-id input)."""
+    shape = info.shape
+    if shape is None:
+        return False
+    if info.ragged or _fits(shape, inp.shape) or one_sequence_fits(shape, inp):
+        return True
+    return len(shape) == 1 and (len(inp.shape) == 2 or inp.shape[2:] == (1,))
+
+
 def _by_shape(info: ArrayInfo, model: ModelSpec) -> list[InputSpec]:
     if info.shape is None:
         return []
@@ -160,15 +190,114 @@ def classify(
     Without a model only names speak: everything else is taken as (unnamed) input data."""
     mapping = mapping or {}
     if model is None:
-        return [
-            _sidecar(i) or _target_by_name(i) or Assignment(Role.INPUT, None, "") for i in infos
-        ]
+        return _collections_without_model(
+            infos,
+            [_sidecar(i) or _target_by_name(i) or Assignment(Role.INPUT, None, "") for i in infos],
+        )
     names = {i.name for i in model.inputs}
     named_files = {i.path for i in infos if stem(i) in names and i.key is not None}
     out: list[Assignment] = []
     for info in infos:
         out.append(_classify_one(model, info, mapping, names, info.path in named_files))
+    out = _lone_candidates(model, infos, out)
+    return _collections(model, infos, out)
+
+
+def _lone_candidates(
+    model: ModelSpec, infos: Sequence[ArrayInfo], roles: list[Assignment]
+) -> list[Assignment]:
+    """An array shaped like the model's output is a target only on evidence: another array
+    that is the input's data, or a shape that cannot be the input's. The single array given
+    for a single-input model is that input, whatever else its shape fits."""
+    if len(model.inputs) != 1:
+        return roles
+    only = model.inputs[0]
+    by_output = [a.reason == _BY_OUTPUT for a in roles]
+    fed = any(a.role is Role.INPUT for a, out in zip(roles, by_output, strict=True) if not out)
+    if fed:
+        return roles
+    return [
+        Assignment(Role.INPUT, only.name, "the model's only input, and no other array feeds it")
+        if out and _could_feed(info, only)
+        else a
+        for info, a, out in zip(infos, roles, by_output, strict=True)
+    ]
+
+
+def _container(info: ArrayInfo) -> str:
+    """What holds the array: its .npz/.h5 file, or a plain file's folder."""
+    if info.key is not None:
+        return info.path
+    return info.path.rsplit("/", 1)[0] if "/" in info.path else ""
+
+
+def _collections(
+    model: ModelSpec, infos: Sequence[ArrayInfo], roles: list[Assignment]
+) -> list[Assignment]:
+    """Arrays that are each ONE sequence (time, ...) of an input, two or more in one folder
+    or one container, are read as a collection of sequences by every command: never as
+    tables to window, nor as separate inputs whose sample counts must agree."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for index, (info, a) in enumerate(zip(infos, roles, strict=True)):
+        inp = model.input_named(a.input or "") if a.role is Role.INPUT else None
+        if (
+            inp is None
+            or info.problem is not None
+            or info.ragged
+            or info.shape is None
+            or info.format not in ("npy", "npz", "h5")
+            or time_axis(model, inp) is None
+            or not one_sequence_fits(info.shape, inp)
+        ):
+            continue
+        groups.setdefault((inp.name, _container(info)), []).append(index)
+    out = list(roles)
+    for (name, _), members in groups.items():
+        inp = model.input_named(name)
+        assert inp is not None
+        if len(members) < 2 or _series(inp, [infos[i] for i in members]):
+            continue
+        for i in members:
+            out[i] = replace(out[i], sequence=True)
     return out
+
+
+def _collections_without_model(
+    infos: Sequence[ArrayInfo], roles: list[Assignment]
+) -> list[Assignment]:
+    """Without a model: 2-D arrays, two or more in one folder or container, sharing axis 1
+    and differing on axis 0, are sequences (time, features) of several lengths."""
+    groups: dict[str, list[int]] = {}
+    for index, (info, a) in enumerate(zip(infos, roles, strict=True)):
+        shape = info.shape
+        if (
+            a.role is Role.INPUT
+            and info.problem is None
+            and not info.ragged
+            and shape is not None
+            and len(shape) == 2
+            and info.format in ("npy", "npz", "h5")
+        ):
+            groups.setdefault(f"{_container(info)}\0{shape[1]}", []).append(index)
+    out = list(roles)
+    for members in groups.values():
+        if len({(infos[i].shape or (0,))[0] for i in members}) < 2:
+            continue  # one length: (samples, timesteps) reads as well as (timesteps, features)
+        for i in members:
+            out[i] = replace(out[i], sequence=True)
+    return out
+
+
+SERIES_OVER = 4  # arrays this many times longer than the model's T are series to window
+
+
+def _series(inp: InputSpec, members: list[ArrayInfo]) -> bool:
+    """Most members are far longer than a fixed T: long series to cut into windows."""
+    t = inp.shape[1]
+    if t is None:
+        return False
+    long = sum(1 for i in members if i.shape and (i.shape[0] or 0) >= SERIES_OVER * t)
+    return long * 2 > len(members)
 
 
 def _classify_one(
@@ -193,7 +322,7 @@ def _classify_one(
     usable = info.problem is None  # shapes and dtypes of unreadable arrays prove nothing
     fitting = _by_shape(info, model) if usable else []
     if usable and not fitting and _matches_output(info, model):
-        return Assignment(Role.TARGET, None, "shaped like the model's output")
+        return Assignment(Role.TARGET, None, _BY_OUTPUT)
     if len(model.inputs) == 1:
         only = model.inputs[0]
         if usable and _bool_mask(info, only):

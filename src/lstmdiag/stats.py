@@ -54,6 +54,7 @@ class LengthStats:
     step_bytes: int | None
     model_maxlen: int | None
     reason: str
+    skipped: tuple[str, ...] = ()  # arrays read two ways, left out (each with its readings)
 
 
 def human_bytes(n: float) -> str:
@@ -298,6 +299,7 @@ def to_dict(stats: LengthStats) -> dict[str, object]:
         "step_bytes": stats.step_bytes,
         "model_maxlen": stats.model_maxlen,
         "bucketing_note": bucketing_note(stats),
+        "skipped": list(stats.skipped),
     }
 
 

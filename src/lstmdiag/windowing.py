@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -164,6 +164,16 @@ def _check_features(tabs: list[Table], model: ModelSpec | None) -> None:
                 )
 
 
+def _layout(tabs: list[Table], model: ModelSpec | None) -> list[Table]:
+    """One rule for the windows' axes: 1-D series give (windows, T), as
+    keras.utils.timeseries_dataset_from_array and lstmdiag.windows() do, unless the model's
+    input takes a feature axis (batch, T, 1); tables give (windows, T, features)."""
+    timed = [] if model is None else [i for i in model.inputs if time_axis(model, i) is not None]
+    wants_features = any(len(i.shape) >= 3 for i in timed)
+    flat = all(t.flat for t in tabs) and not wants_features
+    return [t if t.flat == flat else replace(t, flat=flat) for t in tabs]
+
+
 def _cast(tabs: list[Table], options: WindowOptions) -> list[Table]:
     """``--dtype`` for array inputs (text tables are read in it directly). Without it arrays
     keep their dtype, as Keras keeps it."""
@@ -229,7 +239,8 @@ def _write_table(
         chunk = starts[first : first + block]
         lo, hi = int(chunk[0]), int(chunk[-1] + offsets[-1] + 1)
         rows = np.asarray(table.read(lo, hi), dtype=sink.dtype)
-        sink.write(rows[(chunk - lo)[:, None] + offsets])
+        windows = rows[(chunk - lo)[:, None] + offsets]
+        sink.write(windows[..., 0] if table.flat else windows)
         if counter is not None:
             counter.add(len(chunk))
 
@@ -261,7 +272,7 @@ def plan_and_run(
     if not tabs:
         raise LstmdiagError("no tables to window")
     _check_features(tabs, model)
-    tabs = _cast(tabs, options)
+    tabs = _cast(_layout(tabs, model), options)
     horizon = options.horizon
     starts = _starts(tabs, timesteps, options)
     plain = [window_starts(t.rows, timesteps, options.stride, options.rate) for t in tabs]
@@ -361,7 +372,8 @@ def _run_stack(
         _refuse_existing(path, options.force)
     dtype = np.result_type(*[t.dtype for t in tabs])
     count = sum(len(s) for s in starts)
-    shape = (count, timesteps, widths.pop())
+    width = widths.pop()
+    shape = (count, timesteps) if all(t.flat for t in tabs) else (count, timesteps, width)
     ys = (
         np.concatenate([_ys(t, timesteps, options) for t in tabs])
         if options.target is not None
@@ -480,7 +492,7 @@ def _write_output(
     with contextlib.ExitStack() as ctx:
         box = ctx.enter_context(Container(path, fmt))
         for info, table, s in members:
-            shape = (len(s), timesteps, len(table.columns))
+            shape = (len(s), timesteps, *(() if table.flat else (len(table.columns),)))
             sink = box.array(info.key, shape, table.dtype)
             _write_table(table, sink, timesteps, options, s, counter)
             sink.close()

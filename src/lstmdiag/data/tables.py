@@ -36,6 +36,7 @@ class Table:
     read: Callable[[int, int], np.ndarray]  # rows [a, b) of the chosen columns: (b - a, F)
     notes: tuple[str, ...] = ()
     target: np.ndarray | None = field(default=None, compare=False)  # the --target column
+    flat: bool = False  # a 1-D series: its windows are (windows, T), as Keras makes them
 
 
 def _pyarrow() -> Any:
@@ -260,6 +261,7 @@ def array_table(info: ArrayInfo, columns: tuple[str, ...] | None, target: str | 
         read,
         (),
         target_values,
+        flat=len(info.shape) == 1,
     )
 
 

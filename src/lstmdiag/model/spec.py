@@ -107,6 +107,16 @@ class ModelSpec:
         itself a ``mask=`` input (then it must be padded on the same side as its data)."""
         return any(m.input == name or m.mask_input == name for m in self.masking)
 
+    def mask_value(self, name: str) -> float | None:
+        """The value input ``name``'s mask skips: Masking's mask_value, or token 0 under
+        Embedding(mask_zero=True); None when nothing masks it by value."""
+        for m in self.masking:
+            if m.input == name and m.class_name == "Embedding":
+                return 0.0
+            if m.input == name and m.class_name == "Masking":
+                return 0.0 if m.mask_value is None else float(m.mask_value)
+        return None
+
     def input_named(self, name: str) -> InputSpec | None:
         return next((i for i in self.inputs if i.name == name), None)
 

@@ -22,6 +22,7 @@ class FindingGroup:
     findings: tuple[Finding, ...]
     summary: str  # "957 arrays: 3-199 timesteps; the model takes exactly 10"
     fix: str | None  # one fix for all of them
+    detail: str | None = None  # what is true of them all (else the first one's message)
 
     @property
     def first(self) -> Finding:
@@ -67,6 +68,32 @@ def _summary(findings: list[Finding]) -> str:
     return f"{count}: {f.message}"
 
 
+def _detail(findings: list[Finding]) -> str | None:
+    """For arrays of several lengths into a fixed T: what padding and truncating them keeps,
+    in all (each one's own message speaks of that array alone)."""
+    f = findings[0]
+    expected = f.expected or ()
+    if f.kind.value != "timesteps" or len(expected) < 2 or expected[1] is None:
+        return None
+    t = int(expected[1])
+    shapes = [x.found for x in findings if x.found is not None and len(x.found) > 1]
+    lengths = {int(s[1] or 0) for s in shapes}
+    if len(lengths) < 2:
+        return None
+    total = sum(int(s[0] or 0) * int(s[1] or 0) for s in shapes)
+    kept = sum(int(s[0] or 0) * min(int(s[1] or 0), t) for s in shapes)
+    cut = sum(1 for s in shapes if int(s[1] or 0) > t)
+    text = f"sequences of {_range(sorted(lengths))} timesteps; the model was built for exactly {t}."
+    if cut and total:
+        text += (
+            f" Padding and truncating to {t} cuts {plural(cut, 'array')} and keeps {kept} of "
+            f"{total} timesteps ({kept / total:.0%}) in all."
+        )
+    else:
+        text += f" Padding to {t} cuts nothing."
+    return text
+
+
 def _one_fix(
     template: str | None, inputs: tuple[str, ...], unreadable: tuple[str, ...] = ()
 ) -> str | None:
@@ -105,7 +132,7 @@ def group_findings(
             continue
         done.add(key)
         fix = _one_fix(_template(f), inputs, unreadable)
-        out.append(FindingGroup(tuple(members), _summary(members), fix))
+        out.append(FindingGroup(tuple(members), _summary(members), fix, _detail(members)))
     return out
 
 

@@ -260,10 +260,13 @@ def _group_lines(g: FindingGroup, base: str | None, verbose: bool) -> list[Rende
         literal(
             "    e.g. " + ", ".join(examples) + (f" (+{more} more; -v lists them)" if more else "")
         ),
-        literal(f"    {f.message}", style="dim"),
+        literal(f"    {g.detail or f.message}", style="dim"),
     ]
     if g.fix:
         lines.append(literal(f"    fix: {g.fix}", style="cyan"))
+    for alt in f.alternatives:  # said once for all: only what is true of every one
+        if f.path not in alt[1] and all(alt in x.alternatives for x in g.findings):
+            lines.append(literal(f"    or, {alt[2]}: {alt[1]}", style="cyan"))
     return lines
 
 
@@ -367,6 +370,16 @@ def stats_view(stats: LengthStats) -> RenderableType:
             style="bold",
         )
     )
+    if stats.skipped:
+        shown = "; ".join(stats.skipped[:5])
+        more = f" (and {len(stats.skipped) - 5} more)" if len(stats.skipped) > 5 else ""
+        parts.append(
+            literal(
+                f"skipped {plural(len(stats.skipped), 'array')} that can be read two ways "
+                f"(--sequence-files or --time-axis 1 picks one; --model decides): {shown}{more}",
+                style="yellow",
+            )
+        )
     peak = max(c for _, _, c in stats.histogram) or 1
     hist = Table(show_edge=False, show_header=False, box=None, pad_edge=False)
     hist.add_column(justify="right")
