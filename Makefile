@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: install test test-fast lint format demo bench fixtures clean
+.PHONY: install test test-fast lint format demo bench fixtures clean keras-table
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,12 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_window.py
 	$(PY) benchmarks/bench_remote.py
 	$(PY) benchmarks/bench_dask.py
+
+# The README's table of what Keras does, from what the fix oracle observes.
+keras-table: $(STAMP)
+	mkdir -p .cache
+	LSTMDIAG_ORACLE_SUMMARY=$(CURDIR)/.cache/oracle $(PY) -m pytest -n 2 -q tests/test_fix_oracle.py || true
+	$(PY) scripts/keras_table.py $(CURDIR)/.cache/oracle
 
 fixtures: $(STAMP)
 	$(PY) fixtures/make_fixtures.py

@@ -359,7 +359,7 @@ def batch_multiple(m: Model, d: Path, rng: np.random.Generator) -> Scenario | No
         return None
     seqs = _batch(m, _t0(m), rng, 3 * m.batch)
     _save(d / "x.npy", np.stack(seqs))
-    return Scenario(m, "batch_multiple", ["x.npy"], seqs, warn=True)
+    return Scenario(m, "batch_multiple", ["x.npy"], seqs, warn=True, lone="x.npy")
 
 
 @fault

@@ -38,6 +38,7 @@ ZOO = (
     Model("simplernn_none", None, (3,), layer="SimpleRNN"),
     Model("convlstm2d", 5, (6, 6, 1), layer="ConvLSTM2D"),
     Model("stateful", 10, (8,), batch=4),
+    Model("stateful_seq", 10, (8,), sequential=True, batch=4),
     Model("two_input", 10, (8,), static=3),
     Model("uni_fixed", 9, (1,), sequential=True),
     Model("uni_none", None, (1,)),
