@@ -102,7 +102,7 @@ def test_check_of_a_subclassed_root(tmp_path: Path) -> None:
     assert [f.kind.value for f in report.findings] == ["model-structure"]
     assert report.summary.dataset_warnings == 1 and report.exit_code() == 0
     out = run_cli("check", model, data).stdout
-    assert "1 model or dataset warning" in out
+    assert "1 warning, 0 errors (1 about the model or the dataset as a whole)" in out
 
 
 @pytest.mark.keras

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import shlex
 import sys
 from collections.abc import Iterator
 from enum import Enum
@@ -173,13 +174,20 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
-def _load_model(path: str) -> ModelSpec:
-    """The model read statically, or one red line and exit 2."""
-    from .model import read_model
+def _load_model(path: str, data: list[str] | None = None) -> ModelSpec:
+    """The model read statically, or one red line and exit 2 (saying so when MODEL is data
+    and one of the ``data`` paths is a model: the arguments were swapped)."""
+    from .model import looks_like_data, looks_like_model, read_model
 
     try:
         return read_model(path)
     except LstmdiagError as exc:
+        swapped = next((p for p in data or () if looks_like_model(p)), None)
+        if swapped is not None and looks_like_data(path):
+            fail(
+                f"{path} is data and {swapped} is a model: MODEL comes first "
+                f"(lstmdiag check {shlex.quote(swapped)} {shlex.quote(path)})"
+            )
         fail(str(exc))
 
 
@@ -409,7 +417,7 @@ def check(
     address = dask_address(settings, dask)
     if address is not None and sliced is not None:
         fail("--shard and --dask: give one (a cluster already splits the work)")
-    spec = _load_model(model)
+    spec = _load_model(model, paths)
     if not spec.inputs:
         fail(f"{model}: the model has no inputs")
     options = CheckOptions(
@@ -1011,3 +1019,32 @@ def main() -> None:
     except KeyboardInterrupt:
         _stderr().print("[bold red]interrupted[/]")
         sys.exit(130)
+    except Exception as exc:  # a bug: one line, the traceback in a file, exit 2
+        internal_error(exc, sys.argv[1:])
+
+
+def internal_error(exc: BaseException, argv: list[str]) -> NoReturn:
+    """The last guard: bugs no reader caught yet never print a traceback. The line says what
+    ran on which file and where the traceback was written."""
+    import tempfile
+    import traceback
+
+    from .errors import READING, one_line
+    from .render.safe import visible
+
+    command = next((a for a in argv if not a.startswith("-")), "lstmdiag")
+    where = READING.get()
+    with tempfile.NamedTemporaryFile(
+        "w", prefix="lstmdiag-internal-", suffix=".txt", delete=False
+    ) as fh:
+        fh.write(f"lstmdiag {' '.join(argv)}\n")
+        traceback.print_exception(type(exc), exc, exc.__traceback__, file=fh)
+    on = f" on {where}" if where else ""
+    sys.stderr.write(
+        visible(
+            f"lstmdiag: internal error: {command}{on}: {one_line(exc)}; the traceback is in "
+            f"{fh.name} (please report it)"
+        )
+        + "\n"
+    )
+    sys.exit(2)

@@ -212,6 +212,22 @@ class Report:
             ),
         )
 
+    def general(self) -> list[Finding]:
+        """Findings about no one array: a model input without data, the model file itself."""
+        rows = {(f.path, f.key) for f in self.files}
+        return [f for f in self.findings if (f.path, f.key) not in rows]
+
+    def failing(self, fail_on: Severity = Severity.ERROR) -> int:
+        """What every output format counts as failed: the arrays with a finding at or above
+        ``fail_on``, and each such finding about no one array. Exit 1 exactly when it is > 0."""
+        rows = {
+            (f.path, f.key)
+            for f in self.findings
+            if f.severity.rank >= fail_on.rank
+            and any((r.path, r.key) == (f.path, f.key) for r in self.files)
+        }
+        return len(rows) + sum(f.severity.rank >= fail_on.rank for f in self.general())
+
     def exit_code(self, fail_on: Severity = Severity.ERROR) -> int:
         """0 when nothing at or above ``fail_on`` was found, else 1."""
         return int(any(f.severity.rank >= fail_on.rank for f in self.findings))

@@ -75,8 +75,8 @@ def length_counts(infos: Iterable[ArrayInfo]) -> Counter[int]:
         if info.ragged and info.lengths is not None:
             values, n = np.unique(np.asarray(info.lengths), return_counts=True)
             counts.update(dict(zip(values.tolist(), n.tolist(), strict=True)))
-        elif len(info.shape) >= 2:
-            counts[int(info.shape[1] or 0)] += int(info.shape[0] or 0)
+        elif len(info.shape) >= 2 and info.shape[0]:  # an empty batch holds no sequence
+            counts[int(info.shape[1] or 0)] += int(info.shape[0])
     return counts
 
 

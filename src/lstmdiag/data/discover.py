@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import fnmatch
+import functools
 import io
 import os
 import re
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from ..errors import LstmdiagError
+from ..errors import DAMAGED, READING, LstmdiagError, UnreadableValues, one_line
 from . import npy, npz, remote, tables
 from .info import ArrayInfo, Location, h5_file, open_file
 
@@ -83,6 +85,7 @@ def describe_file(
 ) -> list[ArrayInfo]:
     """Every array in one file; problems become ArrayInfo.problem, never exceptions. ``head``:
     the object's first bytes when already fetched (URLs: one range read answers most files)."""
+    READING.set(shown)
     if isinstance(file, remote.RemoteFile):
         return _describe_remote(shown, file, head)
     special = special_file(file)
@@ -99,7 +102,12 @@ def describe_file(
         return [ArrayInfo.unusable(shown, file, "?", "no such file")]
     except OSError as exc:
         return [ArrayInfo.unusable(shown, file, "?", f"cannot read ({exc.strerror or exc})")]
-    return _describe_by_magic(shown, file, head)
+    except DAMAGED as exc:  # the readers' own library errors on damaged bytes
+        return [ArrayInfo.unusable(shown, file, "npy", f"not readable ({one_line(exc)})")]
+    try:
+        return _describe_by_magic(shown, file, head)
+    except DAMAGED as exc:
+        return [ArrayInfo.unusable(shown, file, "?", f"not readable ({one_line(exc)})")]
 
 
 def _describe_remote(
@@ -229,9 +237,37 @@ def _describe_job(job: tuple[str, Location, bytes | BaseException | None]) -> li
     return describe_file(*job)
 
 
+def _guarded(info: ArrayInfo, make: Callable[[], Iterable[np.ndarray]]) -> Iterator[np.ndarray]:
+    """``make()``'s values, with damaged bytes turned into one UnreadableValues naming the
+    array (zipfile's CRC, zlib's stream, h5py's B-tree errors are not ours to show)."""
+    try:
+        yield from make()
+    except LstmdiagError:
+        raise
+    except DAMAGED as exc:
+        raise UnreadableValues(f"{info.label}: values unreadable ({one_line(exc)})") from None
+
+
+def _read_guard(fn: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
+    @functools.wraps(fn)
+    def read(info: ArrayInfo, *args: Any) -> np.ndarray:
+        try:
+            return fn(info, *args)
+        except LstmdiagError:
+            raise
+        except DAMAGED as exc:
+            raise UnreadableValues(f"{info.label}: values unreadable ({one_line(exc)})") from None
+
+    return read
+
+
 def iter_blocks(info: ArrayInfo, rows: int = 256, reuse: bool = False) -> Iterator[np.ndarray]:
     """The values of a (non-ragged) array in blocks along axis 0 (``reuse``: .npy blocks
     share one read-only buffer; each is valid until the next is asked for)."""
+    return _guarded(info, lambda: _iter_blocks(info, rows, reuse))
+
+
+def _iter_blocks(info: ArrayInfo, rows: int, reuse: bool) -> Iterable[np.ndarray]:
     if info.format == "memory":
         from . import memory
 
@@ -247,6 +283,7 @@ def iter_blocks(info: ArrayInfo, rows: int = 256, reuse: bool = False) -> Iterat
     raise LstmdiagError(f"{info.label}: no values to read")
 
 
+@_read_guard
 def read_rows(info: ArrayInfo, start: int, stop: int) -> np.ndarray:
     """Rows ``start:stop`` along axis 0, reading no more than the format requires."""
     if info.format == "memory":
@@ -271,6 +308,7 @@ def read_rows(info: ArrayInfo, start: int, stop: int) -> np.ndarray:
     return np.zeros((0, *rest), dtype=info.dtype or "float32")
 
 
+@_read_guard
 def read_span(info: ArrayInfo, row: int, start: int, stop: int) -> np.ndarray:
     """Timesteps ``start:stop`` of sequence ``row`` of a batch array, reading no more of the
     row than the format requires (npy and h5: only the span; npz members: the row)."""
@@ -287,6 +325,7 @@ def read_span(info: ArrayInfo, row: int, start: int, stop: int) -> np.ndarray:
     raise LstmdiagError(f"{info.label}: no row {row}")
 
 
+@_read_guard
 def read_small(info: ArrayInfo) -> np.ndarray:
     """A whole (small) array: labels and other members copied unchanged by ``pad``."""
     if info.format == "memory":
@@ -304,6 +343,10 @@ def read_small(info: ArrayInfo) -> np.ndarray:
 
 def iter_sequences(info: ArrayInfo, rows: int = 256) -> Iterator[np.ndarray]:
     """Every sequence: axis-0 items of a batch array, or the members of a ragged collection."""
+    return _guarded(info, lambda: _iter_sequences(info, rows))
+
+
+def _iter_sequences(info: ArrayInfo, rows: int) -> Iterator[np.ndarray]:
     if info.single:
         yield read_small(info)
         return

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..data import remote
 from ..data.info import Location
-from ..errors import LstmdiagError
+from ..errors import DAMAGED, READING, LstmdiagError, one_line
 from . import json_arch, keras_zip, savedmodel
 from .spec import EmbeddingSpec, InputSpec, MaskSpec, ModelSpec, RecurrentLayer, Shape
 
@@ -28,11 +28,17 @@ def read_model(path: str | Path) -> ModelSpec:
     """Read ``path`` by what its bytes are, not by its name (a ``.keras`` may hold HDF5).
     A URL is read the same way, through fsspec (only the parts that are needed)."""
     shown = str(path)
+    READING.set(shown)
     if remote.is_url(shown):
         return _read_remote(shown)
     p = Path(path)
     if p.is_dir():
-        return savedmodel.read(p, shown)
+        try:
+            return savedmodel.read(p, shown)
+        except LstmdiagError:
+            raise
+        except DAMAGED as exc:
+            raise LstmdiagError(f"{shown}: not a readable SavedModel ({one_line(exc)})") from None
     from ..data.discover import special_file
 
     special = special_file(p)
@@ -48,7 +54,54 @@ def read_model(path: str | Path) -> ModelSpec:
     return _read_by_magic(p, shown, head)
 
 
+DATA_SUFFIXES = (".npy", ".npz", ".csv", ".tsv", ".parquet")
+
+
+def looks_like_model(path: str) -> bool:
+    """A cheap look, for a swapped command line: a .keras zip, a SavedModel folder, or an
+    HDF5 file with a Keras model_config."""
+    p = Path(path)
+    if remote.is_url(path):
+        return path.endswith((".keras", ".json"))
+    if p.is_dir():
+        return (p / "saved_model.pb").is_file()
+    if p.suffix == ".keras":
+        return p.is_file()
+    if p.suffix in (".h5", ".hdf5") and p.is_file():
+        try:
+            import h5py
+
+            with h5py.File(p, "r") as f:
+                return "model_config" in f.attrs
+        except (OSError, ValueError, RuntimeError, KeyError):
+            return False
+    return False
+
+
+def looks_like_data(path: str) -> bool:
+    """A data file by its name or its .npy magic, or a data folder (no SavedModel in it)."""
+    p = Path(path)
+    if path.endswith(DATA_SUFFIXES) or (p.is_dir() and not (p / "saved_model.pb").is_file()):
+        return True
+    if p.suffix in (".h5", ".hdf5"):
+        return p.is_file() and not looks_like_model(path)
+    try:
+        with p.open("rb") as fh:
+            return fh.read(6) == b"\x93NUMPY"
+    except OSError:
+        return False
+
+
 def _read_by_magic(p: Location, shown: str, head: bytes) -> ModelSpec:
+    try:
+        return _dispatch(p, shown, head)
+    except LstmdiagError:
+        raise
+    except DAMAGED as exc:  # the format libraries' own errors on damaged bytes
+        raise LstmdiagError(f"{shown}: not a readable model ({one_line(exc)})") from None
+
+
+def _dispatch(p: Location, shown: str, head: bytes) -> ModelSpec:
     if head.startswith(ZIP_MAGIC):
         return keras_zip.read(p, shown)
     if head.startswith(HDF5_MAGIC):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..findings import Report, Severity
+from .grouping import summary_text
 from .safe import visible
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -27,9 +28,5 @@ def check_github(report: Report) -> str:
             f"::{_LEVEL[f.severity]} file={_escape_property(f.path)},"
             f"title={_escape_property(title)}::{_escape_data(message)}"
         )
-    s = report.summary
-    lines.append(
-        f"lstmdiag: {s.files} arrays checked: {s.ok} ok, {s.warnings} with warnings, "
-        f"{s.errors} with errors"
-    )
+    lines.append(f"lstmdiag: {summary_text(report)}")
     return "\n".join(lines)

@@ -11,7 +11,7 @@ import posixpath
 import shlex
 from dataclasses import dataclass
 
-from ..findings import Finding, Kind
+from ..findings import Finding, Kind, Report
 
 GROUP_AT = 3  # this many findings with one cause are shown as one entry
 EXAMPLES = 3
@@ -167,3 +167,21 @@ def relative(path: str, base: str | None) -> str:
         return path[len(base) + 1 :] if path.startswith(base + "/") else path
     rel = os.path.relpath(path, base)
     return path if rel.startswith("..") else rel
+
+
+def summary_text(report: Report) -> str:
+    """One line every text format ends with: one count of errors, the one the exit code
+    follows (arrays with errors, and errors about no one array)."""
+    s = report.summary
+    errors = s.errors + s.dataset_errors
+    warnings = s.warnings + s.dataset_warnings
+    text = (
+        f"{plural(s.files, 'array')} checked: {s.ok} ok, {plural(warnings, 'warning')}, "
+        f"{plural(errors, 'error')}"
+    )
+    if s.dataset_errors or s.dataset_warnings:
+        about = s.dataset_errors + s.dataset_warnings
+        text += f" ({about} about the model or the dataset as a whole)"
+    if s.not_inputs:
+        text += f"; {plural(s.not_inputs, 'array')} not fed to the model (not checked)"
+    return text

@@ -39,12 +39,31 @@ def check_junit(report: Report, fail_on: Severity = Severity.ERROR) -> str:
             out.text = "\n".join(
                 visible(f"{f.severity.value} {f.kind.value}: {f.message}") for f in rest
             )
+    general = report.general()
+    for f in general:  # a missing input, the model file: a test case of their own
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            classname="lstmdiag.dataset",
+            name=visible(f"{f.label}: {f.kind.value}" + (f" ({f.input})" if f.input else "")),
+        )
+        text = visible(f"{f.severity.value} {f.kind.value}: {f.message}") + (
+            f"\nfix: {visible(f.fix)}" if f.fix else ""
+        )
+        if f.severity.rank >= fail_on.rank:
+            failures += 1
+            failure = ET.SubElement(case, "failure", type=f.kind.value, message=visible(f.message))
+            failure.text = text
+        else:
+            ET.SubElement(case, "system-out").text = text
+    tests = str(len(report.files) + len(general))
+    suite.set("tests", tests)
     suite.set("failures", str(failures))
     suite.set("errors", "0")
     suites = ET.Element(
         "testsuites",
         name="lstmdiag",
-        tests=str(len(report.files)),
+        tests=tests,
         failures=str(failures),
         errors="0",
     )

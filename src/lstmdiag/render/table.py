@@ -18,6 +18,7 @@ from .grouping import (
     group_findings,
     plural,
     relative,
+    summary_text,
 )
 from .safe import literal, visible
 
@@ -301,17 +302,8 @@ def _summary_line(report: Report) -> Text:
     style = "bold red" if s.errors or s.dataset_errors else ("yellow" if warned else "green")
     model = report.model
     ins = ", ".join(f"{i.name} {fmt_shape(i.shape)}" for i in model.inputs)
-    text = (
-        f"{plural(s.files, 'array')} checked against {model.path} [{ins}]: {s.ok} ok, "
-        f"{plural(s.warnings, 'warning')}, {plural(s.errors, 'error')}"
-        + (f"; {s.not_inputs} not model inputs (not checked)" if s.not_inputs else "")
-        + (f"; {plural(s.dataset_errors, 'dataset error')}" if s.dataset_errors else "")
-        + (
-            f"; {plural(s.dataset_warnings, 'model or dataset warning')}"
-            if s.dataset_warnings
-            else ""
-        )
-    )
+    counts = summary_text(report).split(" checked: ", 1)[1]
+    text = f"{plural(s.files, 'array')} checked against {model.path} [{ins}]: {counts}"
     return Text(visible(text), style=style)
 
 
