@@ -109,3 +109,25 @@ def test_a_bug_is_one_line_and_a_traceback_file(
     saved = Path(match.group(1)).read_text()
     assert "Traceback (most recent call last)" in saved and "a bug nobody found yet" in saved
     Path(match.group(1)).unlink()
+
+
+def test_a_data_path_that_does_not_exist_is_an_unusable_argument(tmp_path: Path) -> None:
+    missing = str(tmp_path / "nope.npy")
+    result = run_cli("check", str(MODELS / "k3/seq_fixed.keras"), missing)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"error: {missing}: no such file or folder"
+    assert result.stdout == ""
+
+
+def test_a_bare_pad_takes_the_configured_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    np.save(tmp_path / "x.npy", np.ones((2, 4, 8), np.float32))
+    (tmp_path / "pyproject.toml").write_text(
+        f'[tool.lstmdiag]\nmodel = "{MODELS / "k3/seq_fixed.keras"}"\ninputs = ["x.npy"]\n'
+        '[tool.lstmdiag.pad]\nout = "padded"\n'
+    )
+    result = run_cli("pad")
+    assert result.exit_code == 0, result.output
+    assert np.load(tmp_path / "padded" / "x.npy").shape == (2, 10, 8)  # the model's T

@@ -70,7 +70,8 @@ GlobOption = Annotated[
     typer.Option(
         "--glob",
         metavar="GLOB",
-        help="File-name pattern for folders (default: *.npy *.npz *.h5 *.hdf5).",
+        help="File-name pattern for folders (default: *.npy *.npz *.h5 *.hdf5 *.csv *.tsv "
+        "*.parquet).",
     ),
 ]
 ExcludeOption = Annotated[
@@ -223,9 +224,16 @@ def _cluster(address: str | None) -> Iterator[Any]:
 def _describe(
     client: Any, paths: list[str], globs: tuple[str, ...], quiet: bool = False
 ) -> list[Any]:
-    """Every array under ``paths``: headers read here, or on the cluster's workers."""
-    from .cluster import describe
+    """Every array under ``paths``: headers read here, or on the cluster's workers. A local
+    path that does not exist is an unusable argument (exit 2), not a finding."""
+    from pathlib import Path
 
+    from .cluster import describe
+    from .data.remote import is_url
+
+    for path in paths:
+        if not is_url(path) and not any(c in path for c in "*?[") and not Path(path).exists():
+            fail(f"{path}: no such file or folder")
     try:
         with LateProgress("reading headers", enabled=not quiet) as progress:
             return describe(paths, globs, client, progress)
@@ -654,6 +662,8 @@ def pad(
     _remote(settings, storage_option, concurrency)
     address = dask_address(settings, dask)
     conf = settings.pad
+    if model is None and inputs is None:  # a bare `lstmdiag pad`: the configured run
+        model = settings.model
     try:
         inputs, out, stack = pad_paths(settings, inputs, out, stack)
     except LstmdiagError as exc:
