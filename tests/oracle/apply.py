@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import h5py
 import numpy as np
 from typer.testing import CliRunner
 
 from lstmdiag.cli import app
 
+from . import arrays
 from .scenarios import Scenario
 
 FIX = re.compile(r"^    fix: (.*)$")
@@ -221,30 +221,27 @@ def _try_alternative(applied: Applied, pristine: Path, alt: str, index: int) -> 
             )
 
 
-def run_snippets(jobs: list[dict[str, Any]], work: Path) -> list[dict[str, Any]]:
-    """Every queued snippet in one fresh interpreter, each in its own namespace."""
-    path = work / "snippets.json"
-    path.write_text(json.dumps(jobs))
+def run_child(script: str, args: list[str], expected: int, timeout: float) -> list[Any]:
+    """A child script of this folder; its JSON lines, one per job (asserted)."""
     proc = subprocess.run(
-        [sys.executable, str(Path(__file__).with_name("snippet_child.py")), str(path)],
+        [sys.executable, str(Path(__file__).with_name(script)), *args],
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=timeout,
         env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="-1"),
         check=False,
     )
     results = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
-    assert len(results) == len(jobs), proc.stderr[-2000:]
+    assert len(results) == expected, proc.stderr[-3000:]
     return results
 
 
+def run_snippets(jobs: list[dict[str, Any]], work: Path) -> list[dict[str, Any]]:
+    """Every queued snippet in one fresh interpreter, each in its own namespace."""
+    path = work / "snippets.json"
+    path.write_text(json.dumps(jobs))
+    return run_child("snippet_child.py", [str(path)], len(jobs), 600)
+
+
 def load_array(ref: str, base: Path) -> np.ndarray:
-    path, _, key = ref.partition("::")
-    full = base / path
-    if path.endswith(".npz"):
-        with np.load(full, allow_pickle=False) as z:
-            return z[key]
-    if path.endswith((".h5", ".hdf5")):
-        with h5py.File(full, "r") as f:
-            return np.asarray(f[key][()])
-    return np.load(full, allow_pickle=False)
+    return arrays.load(str(base / ref))

@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
-import subprocess
-import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .apply import Applied, check, cwd, load_array
+from .apply import Applied, check, cwd, load_array, run_child
 
 LOSS_SAID = re.compile(r"truncat|\blos[est]|\bkeeps?\b|\bdrop", re.IGNORECASE)
 SILENT_SAID = re.compile(r"NO error|adds this axis and runs")
@@ -173,17 +170,7 @@ def judge_claims(v: Verdict, results: list[dict[str, Any]]) -> None:
 def run_judge(flavour: str, jobs: list[dict[str, Any]], work: Path) -> list[dict[str, Any]]:
     path = work / f"jobs-{flavour}.json"
     path.write_text(json.dumps(jobs))
-    proc = subprocess.run(
-        [sys.executable, str(Path(__file__).with_name("judge_child.py")), flavour, str(path)],
-        capture_output=True,
-        text=True,
-        timeout=1200,
-        env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="-1"),
-        check=False,
-    )
-    results = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
-    assert len(results) == len(jobs), proc.stderr[-3000:]
-    return results
+    return run_child("judge_child.py", [flavour, str(path)], len(jobs), 1200)
 
 
 def plan_jobs(

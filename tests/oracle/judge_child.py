@@ -3,7 +3,7 @@ one JSON line per job: whether it ran, the error it raised, and the predictions.
 
 Usage: python judge_child.py FLAVOUR JOBS.json
 A job: {"model": PATH, "inputs": [ARRAY, ...], "batch_size": N|null, "fresh": bool}, where
-ARRAY is FILE.npy, FILE.npz:MEMBER or FILE.h5:DATASET. ``fresh`` loads the model anew: a model
+ARRAY is FILE.npy, FILE.npz::MEMBER or FILE.h5::DATASET. ``fresh`` loads the model anew: a model
 that has already traced one shape may run another silently, so claims are judged fresh.
 """
 
@@ -11,27 +11,16 @@ import json
 import os
 import sys
 
-import h5py
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from keras_child_common import keras_module
+from oracle.arrays import load as load_array
 
 flavour, jobs_path = sys.argv[1:3]
 keras = keras_module(flavour)
 cache = {}
-
-
-def load_array(ref):
-    path, _, key = ref.partition("::")
-    if path.endswith(".npz"):
-        with np.load(path, allow_pickle=False) as z:
-            return z[key]
-    if path.endswith((".h5", ".hdf5")):
-        with h5py.File(path, "r") as f:
-            return f[key][()]
-    return np.load(path, allow_pickle=False)
 
 
 def model_for(path, fresh):

@@ -144,36 +144,37 @@ def seq_files(m: Model, d: Path, rng: np.random.Generator) -> Scenario | None:
     return _collection(m, "seq_files", ["data/"], seqs)
 
 
-@fault
-def h5_root(m: Model, d: Path, rng: np.random.Generator) -> Scenario | None:
-    """Ragged data stored the common way: h5[str(i)] = seq."""
+def _in_container(
+    m: Model, d: Path, rng: np.random.Generator, name: str, file: str, key: str
+) -> Scenario | None:
+    """Sequences of several lengths as the members of one .h5 or .npz (``key`` names them)."""
     if m.static or m.batch:
         return None
     seqs = [_seq(m, t, rng) for t in _lengths(m)]
-    with h5py.File(d / "seqs.h5", "w") as f:
-        for i, s in enumerate(seqs):
-            f[str(i)] = s
-    return _collection(m, "h5_root", ["seqs.h5"], seqs)
+    members = {key.format(i): s for i, s in enumerate(seqs)}
+    if file.endswith(".npz"):
+        np.savez(d / file, **members)
+    else:
+        with h5py.File(d / file, "w") as f:
+            for k, s in members.items():
+                f[k] = s
+    return _collection(m, name, [file], seqs)
+
+
+@fault
+def h5_root(m: Model, d: Path, rng: np.random.Generator) -> Scenario | None:
+    """Ragged data stored the common way: h5[str(i)] = seq."""
+    return _in_container(m, d, rng, "h5_root", "seqs.h5", "{}")
 
 
 @fault
 def h5_group(m: Model, d: Path, rng: np.random.Generator) -> Scenario | None:
-    if m.static or m.batch:
-        return None
-    seqs = [_seq(m, t, rng) for t in _lengths(m)]
-    with h5py.File(d / "seqs.h5", "w") as f:
-        for i, s in enumerate(seqs):
-            f[f"train/{i:02d}"] = s
-    return _collection(m, "h5_group", ["seqs.h5"], seqs)
+    return _in_container(m, d, rng, "h5_group", "seqs.h5", "train/{:02d}")
 
 
 @fault
 def npz_members(m: Model, d: Path, rng: np.random.Generator) -> Scenario | None:
-    if m.static or m.batch:
-        return None
-    seqs = [_seq(m, t, rng) for t in _lengths(m)]
-    np.savez(d / "seqs.npz", **{f"s{i:02d}": s for i, s in enumerate(seqs)})
-    return _collection(m, "npz_members", ["seqs.npz"], seqs)
+    return _in_container(m, d, rng, "npz_members", "seqs.npz", "s{:02d}")
 
 
 @fault
@@ -326,40 +327,36 @@ def oov(m: Model, d: Path, rng: np.random.Generator) -> Scenario | None:
     return Scenario(m, "oov", ["x.npy"], [], deep=True)
 
 
-@fault
-def batch_not_multiple(m: Model, d: Path, rng: np.random.Generator) -> Scenario | None:
+def _stateful(
+    m: Model, d: Path, rng: np.random.Generator, name: str, n: int, warn: bool = False
+) -> Scenario | None:
+    """``n`` samples for a model fixed to batches of ``m.batch``."""
     if not m.batch:
         return None
-    seqs = _batch(m, _t0(m), rng, m.batch + 2)
+    seqs = _batch(m, _t0(m), rng, n)
     _save(d / "x.npy", np.stack(seqs))
-    return Scenario(m, "batch_not_multiple", ["x.npy"], seqs, lone="x.npy")
+    return Scenario(m, name, ["x.npy"], seqs, warn=warn, lone="x.npy")
+
+
+@fault
+def batch_not_multiple(m: Model, d: Path, rng: np.random.Generator) -> Scenario | None:
+    return _stateful(m, d, rng, "batch_not_multiple", (m.batch or 0) + 2)
 
 
 @fault
 def batch_small(m: Model, d: Path, rng: np.random.Generator) -> Scenario | None:
-    if not m.batch:
-        return None
-    seqs = _batch(m, _t0(m), rng, m.batch - 1)
-    _save(d / "x.npy", np.stack(seqs))
-    return Scenario(m, "batch_small", ["x.npy"], seqs, lone="x.npy")
+    return _stateful(m, d, rng, "batch_small", (m.batch or 0) - 1)
 
 
 @fault
 def batch_one(m: Model, d: Path, rng: np.random.Generator) -> Scenario | None:
-    if not m.batch:
-        return None
-    seqs = _batch(m, _t0(m), rng, 1)
-    _save(d / "x.npy", np.stack(seqs))
-    return Scenario(m, "batch_one", ["x.npy"], seqs, lone="x.npy")
+    return _stateful(m, d, rng, "batch_one", 1)
 
 
 @fault
 def batch_multiple(m: Model, d: Path, rng: np.random.Generator) -> Scenario | None:
-    if not m.batch:
-        return None
-    seqs = _batch(m, _t0(m), rng, 3 * m.batch)
-    _save(d / "x.npy", np.stack(seqs))
-    return Scenario(m, "batch_multiple", ["x.npy"], seqs, warn=True, lone="x.npy")
+    """A multiple of the batch: Keras runs it only fed B at a time (a warning)."""
+    return _stateful(m, d, rng, "batch_multiple", 3 * (m.batch or 0), warn=True)
 
 
 @fault

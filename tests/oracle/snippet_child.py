@@ -9,20 +9,11 @@ import json
 import os
 import sys
 
-import h5py
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-def load(ref):
-    path, _, key = ref.partition("::")
-    if path.endswith(".npz"):
-        with np.load(path, allow_pickle=False) as z:
-            return z[key]
-    if path.endswith((".h5", ".hdf5")):
-        with h5py.File(path, "r") as f:
-            return f[key][()]
-    return np.load(path, allow_pickle=False)
-
+from oracle.arrays import load
 
 with open(sys.argv[1]) as fh:
     jobs = json.load(fh)
