@@ -94,8 +94,11 @@ def test_verify_reports_what_keras_did() -> None:
     keras_rows = {Path(f["path"]).name: f for f in data["findings"] if f["kind"] == "keras"}
     # Keras 3 Sequential runs the short file silently, as the timesteps finding said.
     assert keras_rows["short.npy"]["severity"] == "info"
-    assert "ran a zero batch" in keras_rows["short.npy"]["message"]
-    assert "as lstmdiag predicted" in keras_rows["short.npy"]["message"]
+    assert "ran a zero batch (1, 4, 8)" in keras_rows["short.npy"]["message"]
+    assert "ran it silently (no error), as lstmdiag predicted" in keras_rows["short.npy"]["message"]
+    assert "ran it, as lstmdiag predicted: fine" in keras_rows["ok.npy"]["message"]
+    table = run_cli("check", MODELS / "k3/seq_fixed.keras", DATA / "short.npy", "--verify")
+    assert "keras: keras 3.15.1 ran a zero batch (1, 4, 8)" in table.stdout
     assert keras_rows["ok.npy"]["severity"] == "info"
     assert result.exit_code == 1  # the timesteps error stays an error
     k2 = run_cli(

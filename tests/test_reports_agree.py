@@ -131,3 +131,11 @@ def test_a_bare_pad_takes_the_configured_model(
     result = run_cli("pad")
     assert result.exit_code == 0, result.output
     assert np.load(tmp_path / "padded" / "x.npy").shape == (2, 10, 8)  # the model's T
+
+
+def test_bytes_a_name_could_not_decode_are_shown_as_escapes() -> None:
+    """h5py hands undecodable name bytes over as lone surrogates, which no terminal can print
+    (a fuzzer case: an .h5 model whose model_class lost a byte)."""
+    from lstmdiag.render.safe import visible
+
+    assert visible("Functi\udcefnal\ud800") == "Functi\\xefnal\\ud800"

@@ -289,9 +289,9 @@ def verify_report(report: Any, model_path: str, data: bool = False) -> list[Any]
         )
         fed = f"the first {shape[0]} samples" if data else "a zero batch"
         what = (
-            f"{outcome.keras} ran {fed} (output {list(outcome.output_shape or ())})"
+            f"{outcome.keras} ran {fed} {tuple(shape)} (output {list(outcome.output_shape or ())})"
             if outcome.ran
-            else f"{outcome.keras} raised {outcome.error} on {fed}"
+            else f"{outcome.keras} raised {outcome.error} on {fed} {tuple(shape)}"
         )
         if outcome.ran and errors and not predicted_silent:
             severity, message = (
@@ -307,9 +307,16 @@ def verify_report(report: Any, model_path: str, data: bool = False) -> list[Any]
                 f"{what}, although lstmdiag found {'it' if data else 'the shape'} fine. "
                 "Please report this model/shape to lstmdiag",
             )
-        else:
+        else:  # Keras agreed: say how, in words that read right next to an error
             judged = "the data" if data else "the shape"
-            severity, message = Severity.INFO, f"{what}; as lstmdiag predicted for {judged}"
+            how = (
+                "ran it silently (no error), as lstmdiag predicted: the error stands"
+                if outcome.ran and errors
+                else "ran it, as lstmdiag predicted: fine"
+                if outcome.ran
+                else "raised, as lstmdiag predicted"
+            )
+            severity, message = Severity.INFO, f"{what}; Keras {how} for {judged}"
         for row in rows:
             inp = model.input_named(name)
             extra.append(

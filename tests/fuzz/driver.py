@@ -13,8 +13,10 @@ import contextlib
 import hashlib
 import io
 import json
+import os
 import random
 import resource
+import select
 import shutil
 import signal
 import sys
@@ -196,6 +198,41 @@ def run_case(
     return ran, failed
 
 
+CASE_SECONDS = 120  # a whole case in its forked child: what the in-process alarm cannot stop
+
+
+def isolated(
+    label: str, seed: Seed, how: str, data: bytes, where: Path, keep: Path | None
+) -> tuple[int, int]:
+    """run_case in a forked child, killed past CASE_SECONDS (C code that loops while holding
+    the GIL ignores the alarm): then one "hang" failure."""
+    sys.stdout.flush()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            ran, failed = run_case(label, seed, how, data, where, keep)
+        finally:
+            sys.stdout.flush()
+        os._exit(min(ran, 15) * 16 + min(failed, 15))
+    fd = os.pidfd_open(pid)
+    try:
+        done = select.select([fd], [], [], CASE_SECONDS)[0]
+    finally:
+        os.close(fd)
+    if not done:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        record = {"case": label, "seed": seed.name, "mutation": how, "command": "*"}
+        print(json.dumps({**record, "args": [], "wrong": "hang", "output": ""}), flush=True)
+        return 1, 1
+    status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    if status < 0:  # killed by a signal: a crash of the process itself
+        record = {"case": label, "seed": seed.name, "mutation": how, "command": "*"}
+        print(json.dumps({**record, "args": [], "wrong": f"signal {-status}", "output": ""}))
+        return 1, 1
+    return status // 16, status % 16
+
+
 def replayed(pool: list[Seed]) -> Iterator[tuple[str, Seed, str, bytes]]:
     """The inputs that once failed (tests/fuzz/regressions.json): stored ones from the
     archive; those made from ../shared/corpus again from it (never stored), when present."""
@@ -235,7 +272,7 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory(prefix="lstmdiag-fuzz-") as tmp:
         for n, (label, seed, how, data) in enumerate(todo):
-            ran, failed = run_case(label, seed, how, data, Path(tmp) / str(n), opts.keep)
+            ran, failed = isolated(label, seed, how, data, Path(tmp) / str(n), opts.keep)
             tally["inputs"] += 1
             tally["commands"] += ran
             tally["failures"] += failed

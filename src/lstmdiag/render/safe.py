@@ -21,6 +21,8 @@ for _code in [*range(0x00, 0x20), *range(0x7F, 0xA0)]:
     _TABLE[_code] = _NAMED.get(chr(_code), f"\\x{_code:02x}")
 for _code in [0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]:
     _TABLE[_code] = f"\\u{_code:04x}"  # bidi controls: text that displays reordered
+for _code in range(0xD800, 0xE000):  # lone surrogates: bytes a name's decoding could not read
+    _TABLE[_code] = f"\\x{_code - 0xDC00:02x}" if _code >= 0xDC80 else f"\\u{_code:04x}"
 
 
 def visible(text: object) -> str:

@@ -112,8 +112,10 @@ def inspect_view(spec: ModelSpec, width: int | None = None) -> RenderableType:
     parts: list[RenderableType] = []
     head = Text.assemble(
         (visible(spec.path), "bold"),
-        f"  {spec.model_class} · {spec.format}",
-        f" · Keras {spec.keras_version}" if spec.keras_version else " · Keras version unknown",
+        visible(f"  {spec.model_class} · {spec.format}"),
+        visible(f" · Keras {spec.keras_version}")
+        if spec.keras_version
+        else " · Keras version unknown",
     )
     parts.append(head)
     input_rows = [[visible(i.name), fmt_shape(i.shape), visible(i.dtype)] for i in spec.inputs]
@@ -150,8 +152,10 @@ def inspect_view(spec: ModelSpec, width: int | None = None) -> RenderableType:
     elif spec.signature is not None:
         parts.append(
             Text(
-                f"Layers: not recorded (an exported SavedModel); the inputs above are what its "
-                f"serving signature {spec.signature!r} accepts."
+                visible(
+                    "Layers: not recorded (an exported SavedModel); the inputs above are what "
+                    f"its serving signature {spec.signature!r} accepts."
+                )
             )
         )
     else:
@@ -290,6 +294,11 @@ def check_view(report: Report, verbose: bool = False) -> RenderableType:
                 parts.extend(_group_lines(entry, base, verbose))
             else:
                 parts.extend(_finding_lines(entry, base))
+    if not verbose:  # what --verify ran, one line per shape, also when Keras agreed
+        said = dict.fromkeys(
+            f.message for f in report.findings if f.kind.value == "keras" and f.severity.rank == 0
+        )
+        parts.extend(literal(f"keras: {m}", style="dim") for m in said)
     for note in report.notes:
         parts.append(literal(f"note: {note}", style="cyan"))
     parts.append(_summary_line(report))
