@@ -24,7 +24,7 @@ from .diagnosis import Diagnosis, Evidence, Fixes, batch, diagnose_shape
 from .findings import SHAPE_KINDS, FileResult, Finding, Kind, Report, Severity, expand_kinds
 from .model.spec import EmbeddingSpec, InputSpec, MaskSpec, ModelSpec
 from .render.grouping import plural
-from .roles import Assignment, Role, classify, stem, time_axis
+from .roles import Assignment, Role, classify, container, stem, time_axis
 from .sharding import mine
 
 Shape = tuple[int | None, ...]
@@ -794,7 +794,7 @@ def collection_findings(
     groups: dict[tuple[str, str], list[int]] = {}
     for index, role in enumerate(roles):
         if role.sequence and role.input:
-            groups.setdefault((role.input, _holder(infos[index])), []).append(index)
+            groups.setdefault((role.input, container(infos[index])), []).append(index)
     out: dict[int, list[Finding]] = {}
     for (name, _), members in groups.items():
         inp = model.input_named(name)
@@ -819,10 +819,6 @@ def collection_findings(
             alternatives = any_length(inp, inp.shape[1]) if kind is Kind.RAGGED else ()
             out[i] = [replace(found, alternatives=alternatives), *_check_dtype(model, info, inp)]
     return out
-
-
-def _holder(info: ArrayInfo) -> str:
-    return info.path if info.key is not None else info.path.rsplit("/", 1)[0]
 
 
 def _array_findings(

@@ -196,37 +196,21 @@ class Report:
     @property
     def summary(self) -> Summary:
         verdicts = [f.verdict for f in self.files]
-        rows = {(f.path, f.key) for f in self.files}
+        general = self.general()
         return Summary(
             files=len(verdicts),
             ok=verdicts.count("ok"),
             warnings=verdicts.count("warning"),
             errors=verdicts.count("error"),
             not_inputs=verdicts.count("info"),
-            dataset_errors=sum(
-                f.severity is Severity.ERROR and (f.path, f.key) not in rows for f in self.findings
-            ),
-            dataset_warnings=sum(
-                f.severity is Severity.WARNING and (f.path, f.key) not in rows
-                for f in self.findings
-            ),
+            dataset_errors=sum(f.severity is Severity.ERROR for f in general),
+            dataset_warnings=sum(f.severity is Severity.WARNING for f in general),
         )
 
     def general(self) -> list[Finding]:
         """Findings about no one array: a model input without data, the model file itself."""
         rows = {(f.path, f.key) for f in self.files}
         return [f for f in self.findings if (f.path, f.key) not in rows]
-
-    def failing(self, fail_on: Severity = Severity.ERROR) -> int:
-        """What every output format counts as failed: the arrays with a finding at or above
-        ``fail_on``, and each such finding about no one array. Exit 1 exactly when it is > 0."""
-        rows = {
-            (f.path, f.key)
-            for f in self.findings
-            if f.severity.rank >= fail_on.rank
-            and any((r.path, r.key) == (f.path, f.key) for r in self.files)
-        }
-        return len(rows) + sum(f.severity.rank >= fail_on.rank for f in self.general())
 
     def exit_code(self, fail_on: Severity = Severity.ERROR) -> int:
         """0 when nothing at or above ``fail_on`` was found, else 1."""

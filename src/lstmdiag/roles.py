@@ -224,7 +224,7 @@ def _lone_candidates(
     ]
 
 
-def _container(info: ArrayInfo) -> str:
+def container(info: ArrayInfo) -> str:
     """What holds the array: its .npz/.h5 file, or a plain file's folder."""
     if info.key is not None:
         return info.path
@@ -250,7 +250,7 @@ def _collections(
             or not one_sequence_fits(info.shape, inp)
         ):
             continue
-        groups.setdefault((inp.name, _container(info)), []).append(index)
+        groups.setdefault((inp.name, container(info)), []).append(index)
     out = list(roles)
     for (name, _), members in groups.items():
         inp = model.input_named(name)
@@ -278,7 +278,7 @@ def _collections_without_model(
             and len(shape) == 2
             and info.format in ("npy", "npz", "h5")
         ):
-            groups.setdefault(f"{_container(info)}\0{shape[1]}", []).append(index)
+            groups.setdefault(f"{container(info)}\0{shape[1]}", []).append(index)
     out = list(roles)
     for members in groups.values():
         if len({(infos[i].shape or (0,))[0] for i in members}) < 2:
