@@ -19,6 +19,7 @@ import h5py
 import numpy as np
 import pytest
 
+from lstmdiag.data import discover
 from lstmdiag.write import TMP_PREFIX
 
 from .conftest import DATA, MODELS, run_cli
@@ -179,14 +180,14 @@ def test_symlink_loops_and_unreadable_files(
     np.save(folder / "secret.npy", np.ones((1, 10, 8), np.float32))
     (folder / "loop").symlink_to(folder, target_is_directory=True)
     (folder / "self.npy").symlink_to(folder / "self.npy")
-    real_open = Path.open
+    real_read = discover.read_head
 
-    def guarded(self: Path, *args: Any, **kwargs: Any) -> Any:
-        if self.name == "secret.npy":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_open(self, *args, **kwargs)
+    def guarded(file: Path, *args: Any) -> Any:  # root reads any file: refuse it here
+        if file.name == "secret.npy":
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_read(file, *args)
 
-    monkeypatch.setattr(Path, "open", guarded)
+    monkeypatch.setattr(discover, "read_head", guarded)
     result = run_cli("check", SEQ_MODEL, folder, "--format", "json")
     data = json.loads(result.stdout)
     assert [(Path(f["path"]).name, f["verdict"]) for f in data["files"]] == [

@@ -724,8 +724,30 @@ def deep_findings(
 
 # -- the whole run --------------------------------------------------------------------------
 def _verdict(findings: list[Finding]) -> str:
-    worst = max((f.severity.rank for f in findings), default=0)
-    return {2: "error", 1: "warning"}.get(worst, "ok")
+    severities = {f.severity for f in findings}
+    if Severity.ERROR in severities:
+        return "error"
+    return "warning" if Severity.WARNING in severities else "ok"
+
+
+def _file_result(
+    model: ModelSpec, info: ArrayInfo, role: Assignment, these: list[Finding]
+) -> FileResult:
+    """The report's row for one array: its verdict, and the input it feeds."""
+    inp = model.input_named(role.input) if role.role is Role.INPUT and role.input else None
+    verdict = _verdict(these)
+    if inp is None and verdict == "ok":
+        verdict = "info"
+    return FileResult(
+        info.path,
+        info.key,
+        None if inp is None else role.input,
+        info.shape,
+        info.dtype,
+        verdict,
+        None if inp is None else inp.shape,
+        role.role.value,
+    )
 
 
 def _unusable(info: ArrayInfo, inp: InputSpec | None) -> Finding:
@@ -844,6 +866,60 @@ def _array_findings(
     return these
 
 
+# A plain .npy's findings depend on its path only where they name it: the findings of one
+# shape are made once per run with this in place of the path, then filled in per file.
+_PATH_SLOT = "\x00"  # no path holds a NUL byte
+_QUOTED_SLOT = shlex.quote(_PATH_SLOT)
+_Memo = dict[tuple[Any, ...], list[Finding]]
+
+
+def _shape_findings(
+    model: ModelSpec, info: ArrayInfo, role: Assignment, options: CheckOptions, memo: _Memo
+) -> list[Finding]:
+    """``_array_findings`` for one array, shared between arrays that differ only by path:
+    the common case of a folder of thousands of ``.npy`` files of a few shapes."""
+    inp = model.input_named(role.input) if role.input and role.role is Role.INPUT else None
+    if (
+        inp is None
+        or options.deep
+        or info.format != "npy"
+        or info.problem is not None
+        or info.ragged
+        or _PATH_SLOT in info.path
+        or (len(model.inputs) > 1 and stem(info) != inp.name)  # fixes name the file itself
+    ):
+        return _array_findings(model, info, role, options)
+    key = (inp.name, info.shape, info.dtype, info.single)
+    shared = memo.get(key)
+    if shared is None:
+        slot = ArrayInfo(_PATH_SLOT, info.file, "npy", None, info.shape, info.dtype)
+        shared = memo[key] = _array_findings(
+            model, replace(slot, single=info.single), role, options
+        )
+    return [_at_path(f, info.path) for f in shared]
+
+
+def _at_path(f: Finding, path: str) -> Finding:
+    quoted = shlex.quote(path)
+
+    def fill(text: str) -> str:
+        return text.replace(_QUOTED_SLOT, quoted).replace(_PATH_SLOT, path)
+
+    return Finding(
+        f.kind,
+        f.severity,
+        path,
+        f.key,
+        f.input,
+        f.expected,
+        f.found,
+        fill(f.message),
+        None if f.fix is None else fill(f.fix),
+        f.culprit,
+        tuple((k, fill(fix), fill(why)) for k, fix, why in f.alternatives),
+    )
+
+
 def _dataset_findings(
     model: ModelSpec, infos: list[ArrayInfo], roles: list[Assignment]
 ) -> tuple[list[Finding], dict[int, list[Finding]]]:
@@ -905,30 +981,20 @@ def check_arrays(
     ignored = expand_kinds(tuple(options.ignore))
     files: list[FileResult] = []
     findings: list[Finding] = []
+    memo: _Memo = {}
     for index, (info, role) in enumerate(zip(infos, roles, strict=True)):
         if not mine(index, options.shard):
             continue
-        these = _array_findings(model, info, role, options, collected.get(index))
-        these += together.get(index, [])
-        these = [f for f in these if f.kind.value not in ignored]
+        if index in collected:
+            these = _array_findings(model, info, role, options, collected[index])
+        else:
+            these = _shape_findings(model, info, role, options, memo)
+        if index in together:
+            these += together[index]
+        if ignored:
+            these = [f for f in these if f.kind.value not in ignored]
         findings.extend(these)
-        fed = role.role is Role.INPUT and model.input_named(role.input or "") is not None
-        inp = model.input_named(role.input or "") if fed else None
-        verdict = _verdict(these)
-        if not fed and verdict == "ok":
-            verdict = "info"
-        files.append(
-            FileResult(
-                info.path,
-                info.key,
-                role.input if fed else None,
-                info.shape,
-                info.dtype,
-                verdict,
-                None if inp is None else inp.shape,
-                role.role.value,
-            )
-        )
+        files.append(_file_result(model, info, role, these))
         if progress is not None:
             progress(index + 1, len(infos))
     findings.extend(f for f in general if f.kind.value not in ignored)

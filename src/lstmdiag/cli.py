@@ -471,9 +471,9 @@ def _emit_check(
     if quiet:
         raise typer.Exit(code)
     if format is CheckFormat.json:
-        from .render.json import check_json
+        from .render.json import write_check_json
 
-        typer.echo(check_json(report))
+        write_check_json(report, sys.stdout)
     elif format is CheckFormat.github:
         from .render.github import check_github
 
@@ -1024,6 +1024,12 @@ def explain(
 
 def main() -> None:
     """Console-script entry point."""
+    import gc
+
+    # A run builds a few objects per data file and frees them all at exit: collect cycles
+    # rarely (as mypy does), not every 700 allocations (10-20% of a large folder's time),
+    # and leave what is left out of the collection at shutdown (30 ms at 10,000 files).
+    gc.set_threshold(100_000, 50, 100)
     try:
         app()
     except KeyboardInterrupt:
@@ -1031,6 +1037,8 @@ def main() -> None:
         sys.exit(130)
     except Exception as exc:  # a bug: one line, the traceback in a file, exit 2
         internal_error(exc, sys.argv[1:])
+    finally:
+        gc.freeze()
 
 
 def internal_error(exc: BaseException, argv: list[str]) -> NoReturn:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -193,7 +194,7 @@ class Report:
             f"warnings, {s.errors} with errors{'' if self.ok else ' (not ok)'}>"
         )
 
-    @property
+    @functools.cached_property
     def summary(self) -> Summary:
         verdicts = [f.verdict for f in self.files]
         general = self.general()
@@ -216,12 +217,14 @@ class Report:
         """0 when nothing at or above ``fail_on`` was found, else 1."""
         return int(any(f.severity.rank >= fail_on.rank for f in self.findings))
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, lazy: bool = False) -> dict[str, Any]:
+        """The ``--format json`` object; ``lazy``: the per-array lists left empty, for a
+        writer that converts them one by one."""
         s = self.summary
         return {
             "model": self.model.to_dict(),
-            "files": [f.to_dict() for f in self.files],
-            "findings": [f.to_dict() for f in self.findings],
+            "files": [] if lazy else [f.to_dict() for f in self.files],
+            "findings": [] if lazy else [f.to_dict() for f in self.findings],
             "notes": list(self.notes),
             "inputs": list(self.inputs),
             "shard": None

@@ -196,9 +196,10 @@ def classify(
         )
     names = {i.name for i in model.inputs}
     named_files = {i.path for i in infos if stem(i) in names and i.key is not None}
-    out: list[Assignment] = []
-    for info in infos:
-        out.append(_classify_one(model, info, mapping, names, info.path in named_files))
+    memo: dict[tuple[object, ...], Assignment] = {}
+    out = [
+        _classify_one(model, info, mapping, names, info.path in named_files, memo) for info in infos
+    ]
     out = _lone_candidates(model, infos, out)
     return _collections(model, infos, out)
 
@@ -306,6 +307,7 @@ def _classify_one(
     mapping: dict[str, str],
     names: set[str],
     sibling_named: bool,
+    memo: dict[tuple[object, ...], Assignment],
 ) -> Assignment:
     explicit = _explicit(info, mapping)
     if explicit is not None:
@@ -319,6 +321,15 @@ def _classify_one(
     by_name = _target_by_name(info)
     if by_name is not None:
         return by_name
+    # The rest reads only the header: thousands of files of a few shapes share the answer.
+    key = (info.shape, info.dtype, info.ragged, info.problem is None, sibling_named)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _by_header(model, info, sibling_named)
+    return found
+
+
+def _by_header(model: ModelSpec, info: ArrayInfo, sibling_named: bool) -> Assignment:
     usable = info.problem is None  # shapes and dtypes of unreadable arrays prove nothing
     fitting = _by_shape(info, model) if usable else []
     if usable and not fitting and _matches_output(info, model):

@@ -6,8 +6,10 @@ import fnmatch
 import functools
 import io
 import os
+import pathlib
 import re
 import stat
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -47,15 +49,47 @@ def iter_files(
             continue
         p = Path(given)
         if p.is_dir():
-            for root, dirs, files in os.walk(p, followlinks=False):
-                dirs.sort()
-                rel_root = root[len(str(p)) :].lstrip(os.sep)
-                for name in sorted(files):
-                    if matches(name):
-                        rel = os.path.join(rel_root, name) if rel_root else name
-                        yield printable(os.path.join(given, rel)), Path(root, name)
+            yield from _walk(given, p, matches)
         else:
             yield printable(given), p
+
+
+if sys.platform == "win32":
+    _NativePath = pathlib.WindowsPath
+else:
+    _NativePath = pathlib.PosixPath
+
+
+class ListedFile(_NativePath):
+    """A file the folder walk saw as a regular file (from its directory entry, no stat), so
+    reading its header needs no stat of its own: one open, one fstat, one read."""
+
+
+def _walk(shown: str, folder: Path, matches: Callable[[str], Any]) -> Iterator[tuple[str, Path]]:
+    """``os.walk`` top-down in sorted order, never into symlinked folders (no loops); a
+    folder that cannot be listed is skipped, as os.walk does."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = list(listing)
+    except OSError:
+        return
+    shown += "" if shown.endswith(os.sep) else os.sep
+    dirs: list[os.DirEntry[str]] = []
+    files: list[os.DirEntry[str]] = []
+    for entry in entries:
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        (dirs if is_dir else files).append(entry)
+    for entry in sorted(files, key=lambda e: e.name):
+        if matches(entry.name):
+            regular = entry.is_file(follow_symlinks=False)
+            path = (ListedFile if regular else Path)(entry.path)
+            yield printable(shown + entry.name), path
+    for entry in sorted(dirs, key=lambda e: e.name):
+        if not entry.is_symlink():
+            yield from _walk(shown + entry.name, Path(entry.path), matches)
 
 
 def special_file(file: Location) -> str | None:
@@ -67,6 +101,10 @@ def special_file(file: Location) -> str | None:
         mode = os.stat(file).st_mode
     except OSError:
         return None  # missing or unreadable: open() reports it
+    return _special(mode)
+
+
+def _special(mode: int) -> str | None:
     if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
         return None
     for test, name in (
@@ -88,26 +126,57 @@ def describe_file(
     READING.set(shown)
     if isinstance(file, remote.RemoteFile):
         return _describe_remote(shown, file, head)
-    special = special_file(file)
-    if special is not None:
-        return [ArrayInfo.unusable(shown, file, "?", f"not a regular file: {special}; not read")]
+    found = _describe_local(shown, file)
+    if isinstance(found, list):
+        return found
+    head = found
     try:
-        with file.open("rb") as fh:
-            head = fh.read(8)
-            if head.startswith(npy.MAGIC):  # the common case: one open per file
-                fh.seek(0)
-                size = os.fstat(fh.fileno()).st_size
-                return [npy.describe_stream(fh, size, path=shown, file=file, fmt="npy", key=None)]
+        return _describe_by_magic(shown, file, head)
+    except DAMAGED as exc:
+        return [ArrayInfo.unusable(shown, file, "?", f"not readable ({one_line(exc)})")]
+
+
+def read_head(file: Path, size: int = npy.HEAD_BYTES) -> tuple[bytes, int] | str:
+    """A local file's first ``size`` bytes and its size: one open and one read. What the
+    file is instead when it is not a regular file (then it is never read)."""
+    if type(file) is not ListedFile:  # not seen by a folder walk: stat before opening
+        special = _special(os.stat(file).st_mode)
+        if special is not None:
+            return special
+    fd = os.open(file, os.O_RDONLY | _NONBLOCK | _CLOEXEC)  # NONBLOCK: a FIFO never waits
+    try:
+        st = os.fstat(fd)
+        special = _special(st.st_mode)
+        return special if special is not None else (os.read(fd, size), st.st_size)
+    finally:
+        os.close(fd)
+
+
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+
+
+def _describe_local(shown: str, file: Path) -> list[ArrayInfo] | bytes:
+    """A local file's arrays when its first bytes are a plain .npy header (one stat, one
+    open, one read: the common case); else its first 8 bytes, to sniff the format by."""
+    try:
+        got = read_head(file)
+        if isinstance(got, str):
+            return [ArrayInfo.unusable(shown, file, "?", f"not a regular file: {got}; not read")]
+        head, size = got
+        if not head.startswith(npy.MAGIC):
+            return head[:8]
+        info = npy.describe_head(head, size, path=shown, file=file, fmt="npy", key=None)
+        if info is not None:
+            return [info]
+        with file.open("rb") as fh:  # a header numpy did not write, or a long one
+            return [npy.describe_stream(fh, size, path=shown, file=file, fmt="npy", key=None)]
     except FileNotFoundError:
         return [ArrayInfo.unusable(shown, file, "?", "no such file")]
     except OSError as exc:
         return [ArrayInfo.unusable(shown, file, "?", f"cannot read ({exc.strerror or exc})")]
     except DAMAGED as exc:  # the readers' own library errors on damaged bytes
         return [ArrayInfo.unusable(shown, file, "npy", f"not readable ({one_line(exc)})")]
-    try:
-        return _describe_by_magic(shown, file, head)
-    except DAMAGED as exc:
-        return [ArrayInfo.unusable(shown, file, "?", f"not readable ({one_line(exc)})")]
 
 
 def _describe_remote(

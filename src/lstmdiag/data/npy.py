@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import IO
 
@@ -26,19 +28,76 @@ _PLAIN_HEADER = re.compile(
 )
 
 
+HEAD_BYTES = 4096  # one read answers the common header (numpy pads it to 64 or 128 bytes)
+
+
+@functools.lru_cache(maxsize=256)
+def _dtype(descr: bytes) -> tuple[np.dtype, str]:
+    """The dtype and its label for a header's ``descr``, parsed once per run."""
+    dtype = np.dtype(descr.decode())
+    return dtype, dtype_label(dtype)
+
+
+def _plain_header(head: bytes) -> tuple[tuple[int, ...], bytes, bool, int] | None:
+    """(shape, descr, fortran_order, data offset) of the version-1 header numpy writes, when
+    ``head`` (the file's first bytes) holds all of it; a regex, about 10x faster than numpy's."""
+    if head[:8] != MAGIC + b"\x01\x00" or len(head) < 10:
+        return None
+    end = 10 + int.from_bytes(head[8:10], "little")
+    return _parse_plain(head[10:end]) if end <= len(head) else None
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_plain(header: bytes) -> tuple[tuple[int, ...], bytes, bool, int] | None:
+    """Parsed once per distinct header: files of one shape and dtype share theirs."""
+    match = _PLAIN_HEADER.fullmatch(header)
+    if match is None:
+        return None
+    dims = tuple(int(d) for d in match.group(3).split(b",") if d.strip())
+    return dims, match.group(1), match.group(2) == b"True", 10 + len(header)
+
+
 def _fast_header(fh: IO[bytes]) -> tuple[tuple[int, ...], np.dtype, bool] | None:
-    """Parse the common version-1 header with a regex (about 10x faster than numpy's)."""
+    """The plain header read from a seekable stream (left at the data), or None (rewound)."""
     start = fh.tell()
     prefix = fh.read(10)
     if len(prefix) == 10 and prefix[:8] == MAGIC + b"\x01\x00":
-        size = int.from_bytes(prefix[8:10], "little")
-        header = fh.read(size)
-        match = _PLAIN_HEADER.fullmatch(header)
-        if match:
-            dims = tuple(int(d) for d in match.group(3).split(b",") if d.strip())
-            return dims, np.dtype(match.group(1).decode()), match.group(2) == b"True"
+        head = prefix + fh.read(int.from_bytes(prefix[8:10], "little"))
+        plain = _plain_header(head)
+        if plain is not None:
+            return plain[0], _dtype(plain[1])[0], plain[2]
     fh.seek(start)
     return None
+
+
+def describe_head(
+    head: bytes, size: int, *, path: str, file: Location, fmt: str, key: str | None
+) -> ArrayInfo | None:
+    """ArrayInfo from a file's first bytes alone, for the plain header (else None, and the
+    file is read as a stream): the one read a local ``.npy`` needs."""
+    plain = _plain_header(head)
+    if plain is None:
+        return None
+    shape, descr, _, offset = plain
+    try:
+        dtype, label = _dtype(descr)
+    except TypeError:
+        return None  # numpy's own parser says what is wrong with it
+    if dtype.hasobject:
+        return None
+    return _sized(ArrayInfo(path, file, fmt, key, shape, label), dtype, size - offset)
+
+
+def _sized(info: ArrayInfo, dtype: np.dtype, have: int | None) -> ArrayInfo:
+    """``info``, or the same array marked truncated when fewer data bytes follow the header
+    than its shape needs."""
+    assert info.shape is not None
+    need = math.prod(info.shape) * dtype.itemsize  # type: ignore[arg-type]
+    if have is None or have >= need:
+        return info
+    return replace(
+        info, problem=f"truncated: the header promises {need} data bytes, the file has {have}"
+    )
 
 
 def read_header(fh: IO[bytes]) -> tuple[tuple[int, ...], np.dtype, bool]:
@@ -86,17 +145,8 @@ def describe_stream(
             pickled=True,
             problem="an object-dtype (pickled) array: lstmdiag never unpickles data",
         )
-    if size is not None:
-        need = expected_bytes(shape, dtype)
-        have = size - fh.tell()
-        if have < need:
-            return ArrayInfo(
-                **base,  # type: ignore[arg-type]
-                shape=shape,
-                dtype=dtype_label(dtype),
-                problem=f"truncated: the header promises {need} data bytes, the file has {have}",
-            )
-    return ArrayInfo(**base, shape=shape, dtype=dtype_label(dtype))  # type: ignore[arg-type]
+    info = ArrayInfo(**base, shape=shape, dtype=dtype_label(dtype))  # type: ignore[arg-type]
+    return _sized(info, dtype, None if size is None else size - fh.tell())
 
 
 def _mapped(file: Location) -> np.ndarray:

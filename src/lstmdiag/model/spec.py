@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -118,7 +119,14 @@ class ModelSpec:
         return None
 
     def input_named(self, name: str) -> InputSpec | None:
-        return next((i for i in self.inputs if i.name == name), None)
+        return self._by_name.get(name)
+
+    @functools.cached_property
+    def _by_name(self) -> dict[str, InputSpec]:
+        named: dict[str, InputSpec] = {}
+        for i in self.inputs:
+            named.setdefault(i.name, i)  # the first of a (malformed) repeated name
+        return named
 
     def to_dict(self) -> dict[str, Any]:
         """The ``inspect --format json`` object."""

@@ -117,13 +117,13 @@ def group_findings(
     """Findings in their order, with those sharing one cause (kind, severity, input, expected
     shape, fix) merged into one group when there are GROUP_AT or more."""
     unreadable = tuple(dict.fromkeys(f.path for f in findings if f.kind is Kind.UNREADABLE))
+    keys = [_key(f) for f in findings]
     buckets: dict[tuple[object, ...], list[Finding]] = {}
-    for f in findings:
-        buckets.setdefault(_key(f), []).append(f)
+    for f, key in zip(findings, keys, strict=True):
+        buckets.setdefault(key, []).append(f)
     out: list[Finding | FindingGroup] = []
     done: set[tuple[object, ...]] = set()
-    for f in findings:
-        key = _key(f)
+    for f, key in zip(findings, keys, strict=True):
         members = buckets[key]
         if len(members) < GROUP_AT:
             out.append(f)
@@ -165,6 +165,10 @@ def relative(path: str, base: str | None) -> str:
         return path
     if _scheme(base)[0]:
         return path[len(base) + 1 :] if path.startswith(base + "/") else path
+    if path.startswith(base + os.sep):  # the common case, without relpath's two abspaths
+        rest = path[len(base) + 1 :]
+        if os.path.normpath(rest) == rest:
+            return rest
     rel = os.path.relpath(path, base)
     return path if rel.startswith("..") else rel
 

@@ -254,9 +254,9 @@ def _finding_lines(f: Finding, base: str | None) -> list[RenderableType]:
 
 def _group_lines(g: FindingGroup, base: str | None, verbose: bool) -> list[RenderableType]:
     f = g.first
-    shown = [relative(x.label, base) for x in g.findings]
-    examples = shown if verbose else shown[:EXAMPLES]
-    more = len(shown) - len(examples)
+    listed = g.findings if verbose else g.findings[:EXAMPLES]
+    examples = [relative(x.label, base) for x in listed]
+    more = len(g.findings) - len(examples)
     lines: list[RenderableType] = [
         Text.assemble(
             (f"{f.severity.value} {f.kind.value}", _STYLE[f.severity.value]),
