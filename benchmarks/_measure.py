@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
+import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,3 +51,53 @@ def best(cmd: list[str], repeat: int = 3) -> tuple[float, float, str]:
     runs = [run(cmd) for _ in range(repeat)]
     wall = min(r[0] for r in runs)
     return wall, max(r[1] for r in runs), runs[-1][2]
+
+
+FLOOR = Path(__file__).resolve().parent / "_floor.py"
+
+
+def floor(folder: Path) -> float:
+    """This run's floor for ``folder``: the header-parse loop plus `lstmdiag --version`."""
+    loop, _, _ = run([sys.executable, str(FLOOR), str(folder)])
+    start, _, _ = run([*LSTMDIAG, "--version"])
+    return loop + start
+
+
+def against_floor(
+    cmd: list[str], folder: Path, repeat: int = 3, before: Callable[[], None] | None = None
+) -> tuple[float, float, float, float]:
+    """Median (wall s, floor s, ratio, peak RSS MiB) over ``repeat`` runs, each run timing
+    the floor just before the command, so both see the same machine state."""
+    walls, floors, ratios, peaks = [], [], [], []
+    for _ in range(repeat):
+        if before is not None:
+            before()
+        base = floor(folder)
+        wall, rss, _ = run(cmd)
+        walls.append(wall)
+        floors.append(base)
+        ratios.append(wall / base)
+        peaks.append(rss)
+    return (
+        statistics.median(walls),
+        statistics.median(floors),
+        statistics.median(ratios),
+        max(peaks),
+    )
+
+
+def error_folder(folder: Path, count: int) -> Path:
+    """``count`` one-sequence batches (1, T, 8) for a (None, 10, 8) model, 95% of them
+    mismatched (4-8 timesteps): the error path. Made once and kept in bench-out/."""
+    import numpy as np
+
+    done = folder.with_name(folder.name + ".complete")
+    if done.exists():
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    arrays = {t: np.zeros((1, t, 8), np.float32) for t in (4, 5, 6, 7, 8, 10)}
+    for i in range(count):
+        np.save(folder / f"x{i:06d}.npy", arrays[10 if i % 20 == 0 else 4 + i % 5])
+    done.touch()
+    return folder

@@ -3,6 +3,8 @@ padded (N, maxlen, 64) float32 array of 512 MB, against the naive script (np.loa
 keras pad_sequences + np.save) in the same run, plus a plain `cp` of the same input bytes.
 
 Targets: >= 2x faster than naive; lstmdiag's peak RSS < 200 MiB while writing 512 MB.
+Also `pad --stack` of the error path's 100,000 files (1, 4-10, 8) to (100000, 10, 8), as a
+ratio to the floor of its own run (median of 3; target < 4 s).
 With --big it also pads one 5 GB .npy dataset (to a 6 GB output) and reports peak RSS
 (target < 200 MiB); that needs ~12 GB of free disk in bench-out/.
 """
@@ -13,7 +15,7 @@ import shutil
 import sys
 
 import numpy as np
-from _measure import LSTMDIAG, WORK, run
+from _measure import LSTMDIAG, ROOT, WORK, against_floor, error_folder, run
 
 
 def _fresh(out) -> None:
@@ -46,8 +48,22 @@ def make_inputs(folder) -> int:
     return sum(p.stat().st_size for p in folder.iterdir())
 
 
+def error_path() -> None:
+    folder = error_folder(WORK / "errors-100000", 100_000)
+    out = WORK / "pad-100k.npy"
+    model = ROOT / "fixtures/models/k3/seq_fixed.keras"
+    cmd = [*LSTMDIAG, "pad", str(folder), "--model", str(model), "--stack", str(out), "-q"]
+    wall, base, ratio, rss = against_floor(cmd, folder, before=lambda: _fresh(out))
+    print(
+        f"pad --stack 100,000 files: {wall:5.2f} s, floor {base:4.2f} s, {ratio:4.2f}x the "
+        f"floor, peak {rss:4.0f} MiB  [target < 4 s]"
+    )
+    _fresh(out)
+
+
 def main() -> None:
     WORK.mkdir(exist_ok=True)
+    error_path()
     src = WORK / "pad-20k"
     size = make_inputs(src)
     ours_out, naive_out, cp_out = WORK / "pad-ours.npy", WORK / "pad-naive.npy", WORK / "cp"

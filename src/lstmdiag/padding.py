@@ -510,7 +510,7 @@ def _out_dtype(info: ArrayInfo, options: PadOptions) -> np.dtype:
 
 
 def _rows_per_block(maxlen: int, rest: tuple[int, ...], dtype: np.dtype, in_len: int) -> int:
-    per_row = max(maxlen, in_len, 1) * int(np.prod(rest, dtype=np.int64)) * dtype.itemsize
+    per_row = max(maxlen, in_len, 1) * math.prod(rest) * dtype.itemsize
     return max(1, BLOCK_BYTES // max(1, per_row))
 
 
@@ -627,11 +627,29 @@ def _padded_blocks(
                 if len(chunk) >= limit:
                     yield flush()
             continue
+        if _small(info):  # a tiny batch (often one sequence): its rows join the chunk
+            if chunk and (rest != chunk_rest or out_dtype != chunk_dtype):
+                yield flush()
+            chunk_rest, chunk_dtype = rest, out_dtype
+            for block in discover.iter_blocks(info, max(1, info.sequences)):
+                chunk.extend(block)
+            if len(chunk) >= _rows_per_block(maxlen, rest, out_dtype, 0):
+                yield flush()
+            continue
         if chunk:
             yield flush()
         yield from _batch_blocks(info, plan, maxlen, out_dtype, value, rest)
     if chunk:
         yield flush()
+
+
+SMALL_BATCH = 1 << 16  # bytes: a batch array this small is padded with others, not alone
+
+
+def _small(info: ArrayInfo) -> bool:
+    assert info.shape is not None
+    dims = [int(d or 0) for d in info.shape]
+    return math.prod(dims) * np.dtype(info.dtype or "float32").itemsize <= SMALL_BATCH
 
 
 def _batch_blocks(

@@ -82,11 +82,12 @@ def _walk(shown: str, folder: Path, matches: Callable[[str], Any]) -> Iterator[t
         except OSError:
             is_dir = False
         (dirs if is_dir else files).append(entry)
+    # Children made from their folder's path (parsing one name, not the whole path again)
+    listed, other = ListedFile(folder), Path(folder)
     for entry in sorted(files, key=lambda e: e.name):
         if matches(entry.name):
             regular = entry.is_file(follow_symlinks=False)
-            path = (ListedFile if regular else Path)(entry.path)
-            yield printable(shown + entry.name), path
+            yield printable(shown + entry.name), (listed if regular else other) / entry.name
     for entry in sorted(dirs, key=lambda e: e.name):
         if not entry.is_symlink():
             yield from _walk(shown + entry.name, Path(entry.path), matches)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -171,11 +172,39 @@ def read_array(file: Location) -> np.ndarray:
     return np.frombuffer(buf, dtype=dtype).reshape(shape, order="F" if fortran else "C")
 
 
+SMALL_FILE = 1 << 16  # bytes: a .npy this small is read whole, in one read
+
+
+def _read_small(file: Path) -> np.ndarray | None:
+    """A small C-order .npy with the plain header, read-only, from one read; else None."""
+    fd = os.open(file, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        raw = os.read(fd, SMALL_FILE + 1)
+    finally:
+        os.close(fd)
+    plain = _plain_header(raw) if len(raw) <= SMALL_FILE else None
+    if plain is None:
+        return None
+    shape, descr, fortran, offset = plain
+    dtype = _dtype(descr)[0]
+    if fortran or dtype.hasobject or len(shape) == 0:
+        return None
+    need = math.prod(shape) * dtype.itemsize
+    if len(raw) - offset < need:
+        raise ValueError("the file is shorter than its header says")
+    return np.frombuffer(raw, dtype=dtype, count=math.prod(shape), offset=offset).reshape(shape)
+
+
 def iter_blocks(file: Location, rows: int, reuse: bool = False) -> Iterator[np.ndarray]:
     """Blocks of ``rows`` items along axis 0, read with plain reads (no memory map, so the
     pages read do not stay resident). ``reuse``: every block is read into the same buffer
     (for a caller that is done with a block before asking for the next: no allocation per
     block), and is read-only."""
+    small = _read_small(file) if isinstance(file, Path) else None
+    if small is not None:  # one open and one read for a small file
+        for start in range(0, len(small), max(1, rows)):
+            yield small[start : start + rows]
+        return
     with open_file(file, stream=True) as fh:
         shape, dtype, fortran = read_header(fh)
         if dtype.hasobject:
