@@ -93,6 +93,72 @@ def test_identical_to_timeseries_dataset_from_array(flavour: str, tmp_path: Path
     assert compared >= 40
 
 
+def _table_cases() -> list[dict[str, object]]:
+    """Cases with a feature axis and rows enough to span several record batches."""
+    return [c for c in _cases() if int(c["features"]) and int(c["rows"]) >= 31]  # type: ignore[call-overload]
+
+
+def _write_tables(x: np.ndarray, folder: Path) -> tuple[Path, Path]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    names = [f"c{j}" for j in range(x.shape[1])]
+    csv_path, parquet_path = folder / "t.csv", folder / "t.parquet"
+    with csv_path.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(names)
+        w.writerows(x.tolist())
+    pq.write_table(pa.table({n: x[:, j] for j, n in enumerate(names)}), parquet_path)
+    return csv_path, parquet_path
+
+
+@pytest.mark.keras
+@pytest.mark.skipif(importlib.util.find_spec("tensorflow") is None, reason="needs lstmdiag[tf]")
+def test_tables_read_in_batches_window_as_keras(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CSV and Parquet are read a few rows per record batch, so windows span batch
+    boundaries; every window and target is Keras's own."""
+    from lstmdiag.data import tables
+
+    monkeypatch.setattr(tables, "BATCH_BYTES", 64)  # a few CSV rows per batch
+    monkeypatch.setattr(tables, "BATCH_ROWS", 7)
+    cases = _table_cases()
+    arrays = {f"c{i}": _data(c, i) for i, c in enumerate(cases)}
+    np.savez(tmp_path / "cases.npz", **arrays)
+    (tmp_path / "params.json").write_text(json.dumps(cases))
+    run_keras_child(
+        "keras_window_child.py",
+        "keras",
+        tmp_path / "cases.npz",
+        tmp_path / "params.json",
+        tmp_path / "out.npz",
+    )
+    keras_out = np.load(tmp_path / "out.npz")
+    compared = 0
+    for i, c in enumerate(cases):
+        if f"error{i}" in keras_out:
+            continue
+        folder = tmp_path / f"case{i}"
+        folder.mkdir()
+        dtype = "float32" if c["dtype"] == "float32" else "int32"
+        for source in _write_tables(arrays[f"c{i}"], folder):
+            out = folder / f"{source.suffix[1:]}.npy"
+            args = ["window", source, "-T", c["T"], "--stride", c["stride"], "--rate", c["rate"]]
+            args += ["--dtype", dtype, "--stack", out]
+            if c["with_targets"]:
+                args += ["--target", "c0", "--horizon", c["horizon"]]
+            result = run_cli(*map(str, args))
+            assert result.exit_code == 0, (c, result.stderr)
+            ours = np.load(out)
+            assert np.array_equal(ours, keras_out[f"x{i}"]), (c, source.name)
+            if c["with_targets"]:
+                ys = np.load(out.with_name(f"{out.stem}.y.npy"))
+                assert np.array_equal(ys, keras_out[f"y{i}"]), (c, source.name)
+            compared += 1
+    assert compared >= 40
+
+
 def test_window_counts_and_targets_by_hand() -> None:
     data = np.arange(10)
     assert window_starts(10, 3).tolist() == list(range(8))

@@ -350,6 +350,9 @@ def _iter_blocks(info: ArrayInfo, rows: int, reuse: bool) -> Iterable[np.ndarray
         from . import hdf5
 
         return hdf5.iter_blocks(info.file, info.key, rows)
+    if info.format in ("csv", "parquet"):
+        width = int(info.shape[1] or 0) if info.shape and len(info.shape) == 2 else None
+        return tables.iter_blocks(info.label, info.file, width)
     raise LstmdiagError(f"{info.label}: no values to read")
 
 

@@ -7,9 +7,15 @@ values and anything Parquet uses pyarrow (``pip install 'lstmdiag[tables]'``).
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import csv
 import io
-from collections.abc import Callable
+import os
+import queue
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -91,16 +97,22 @@ def sniff_csv(path: Location, count: bool = True) -> tuple[list[str], list[bool]
     return names, numeric, max(0, total), header
 
 
+# Whether describing a CSV counts its rows (a pass over every byte): `window` reads every
+# row anyway and does not ask; its tables are then (None, columns).
+COUNT_ROWS: contextvars.ContextVar[bool] = contextvars.ContextVar("count_rows", default=True)
+
+
 def describe_csv(shown: str, file: Location) -> ArrayInfo:
     """A CSV table as an ArrayInfo (rows, numeric columns), for `check`."""
+    counted = COUNT_ROWS.get()
     try:
-        _, numeric, rows, _ = sniff_csv(file)
+        _, numeric, rows, _ = sniff_csv(file, count=counted)
     except (OSError, UnicodeError, csv.Error, LstmdiagError) as exc:
         return ArrayInfo.unusable(shown, file, "csv", f"not a readable table ({exc})")
     features = sum(numeric)
     if not features:
         return ArrayInfo.unusable(shown, file, "csv", "a table without numeric columns")
-    return ArrayInfo(shown, file, "csv", None, (rows, features), "float32")
+    return ArrayInfo(shown, file, "csv", None, (rows if counted else None, features), "float32")
 
 
 def describe_parquet(shown: str, file: Location) -> ArrayInfo:
@@ -122,22 +134,51 @@ def describe_parquet(shown: str, file: Location) -> ArrayInfo:
     return ArrayInfo(shown, file, "parquet", None, (rows, len(numeric)), "float32")
 
 
-def _read_arrow(file: Location) -> Any:
+BATCH_BYTES = 1 << 20  # CSV text per record batch: pyarrow holds several in flight
+BATCH_ROWS = 1 << 16  # Parquet rows per record batch
+
+
+def _csv_options(file: Location) -> tuple[Any, Any]:
     pa = _pyarrow()
-    if file.suffix.lower() in (".parquet", ".pq"):
-        if isinstance(file, Path):
-            return pa.parquet.read_table(file)
-        with open_file(file, stream=True) as fh:
-            return pa.parquet.read_table(fh)
     names, _, _, header = sniff_csv(file, count=False)
     read = pa.csv.ReadOptions(
-        column_names=None if header else names, autogenerate_column_names=False
+        column_names=None if header else names,
+        autogenerate_column_names=False,
+        block_size=BATCH_BYTES,
     )
-    parse = pa.csv.ParseOptions(delimiter=_delimiter(file))
-    if isinstance(file, Path):
-        return pa.csv.read_csv(file, read_options=read, parse_options=parse)
+    return read, pa.csv.ParseOptions(delimiter=_delimiter(file))
+
+
+def _is_parquet(file: Location) -> bool:
+    return file.suffix.lower() in (".parquet", ".pq")
+
+
+def _schema(file: Location) -> Any:
+    """The table's columns and types: Parquet's metadata, or what pyarrow infers from a
+    CSV's first block (its streaming reader decides there)."""
+    pa = _pyarrow()
     with open_file(file, stream=True) as fh:
-        return pa.csv.read_csv(fh, read_options=read, parse_options=parse)
+        if _is_parquet(file):
+            return pa.parquet.ParquetFile(fh).schema_arrow
+        read, parse = _csv_options(file)
+        return pa.csv.open_csv(fh, read_options=read, parse_options=parse).schema
+
+
+def record_batches(file: Location, columns: list[str], types: dict[str, Any]) -> Iterator[Any]:
+    """The table's ``columns`` in record batches, never the whole table: Parquet by row
+    groups, CSV through pyarrow's streaming reader (``types`` for the columns it must not
+    infer from its first block)."""
+    pa = _pyarrow()
+    with contextlib.ExitStack() as stack:  # a local file by name: read by pyarrow's own I/O
+        source = str(file) if isinstance(file, Path) else stack.enter_context(open_file(file))
+        if _is_parquet(file):
+            yield from pa.parquet.ParquetFile(source).iter_batches(BATCH_ROWS, columns=columns)
+            return
+        read, parse = _csv_options(file)
+        convert = pa.csv.ConvertOptions(include_columns=columns, column_types=types)
+        yield from pa.csv.open_csv(
+            source, read_options=read, parse_options=parse, convert_options=convert
+        )
 
 
 def arrow_table(
@@ -147,25 +188,67 @@ def arrow_table(
     target: str | None,
     dtype: np.dtype | None = None,
 ) -> Table:
-    """A CSV/Parquet file in memory as a numeric table (numeric columns only, named ones with
-    ``columns``); what was dropped, and why, is in ``notes``."""
+    """A CSV/Parquet file as a numeric table (numeric columns only, named ones with
+    ``columns``); what was dropped, and why, is in ``notes``. It is read once, in record
+    batches, into a binary copy in the temp folder (deleted when done), which windows are
+    then read from: memory stays flat however large the file."""
     pa = _pyarrow()
     try:
-        table = _read_arrow(file)
+        schema = _schema(file)
     except LstmdiagError:
         raise
     except Exception as exc:
         raise LstmdiagError(f"{shown}: not a readable table ({exc})") from None
-    numeric = [
-        f.name for f in table.schema if pa.types.is_integer(f.type) or pa.types.is_floating(f.type)
-    ]
+    chosen, notes = _chosen(shown, schema, columns)
+    if target is not None and target not in _numeric(schema):
+        raise LstmdiagError(f"{shown}: --target {target!r} is not a numeric column")
+    kinds = [schema.field(n).type for n in chosen]
+    floats = any(pa.types.is_floating(k) for k in kinds)
+    try:
+        return _spilled(shown, file, chosen, target, dtype, floats, tuple(notes))
+    except pa.ArrowInvalid as exc:
+        if "conversion error" not in str(exc):
+            raise LstmdiagError(f"{shown}: not a readable table ({exc})") from None
+    # An integer column by the first block holds other numbers further on: as read_csv
+    # does, read every column as float64 (a text cell is refused there).
+    try:
+        return _spilled(shown, file, chosen, target, dtype, True, tuple(notes), promote=True)
+    except pa.ArrowInvalid as exc:
+        raise LstmdiagError(f"{shown}: a column is not numeric all through ({exc})") from None
+
+
+def iter_blocks(shown: str, file: Location, width: int | None) -> Iterator[np.ndarray]:
+    """A table's numeric columns in (rows, columns) blocks, one record batch at a time (for
+    ``check --deep``): what ``describe`` counted as its features, or a clear error."""
+    schema = _schema(file)
+    chosen = _numeric(schema)
+    if width is not None and len(chosen) != width:
+        raise LstmdiagError(
+            f"{shown}: {len(chosen)} numeric columns by pyarrow's reading, {width} by the "
+            "first rows: a column holds text further down"
+        )
+    types = {n: _pyarrow().float64() for n in chosen if not _is_parquet(file)}
+    for batch in record_batches(file, chosen, types):
+        yield _numeric_block(batch, chosen, None)[0]
+
+
+def _numeric(schema: Any) -> list[str]:
+    pa = _pyarrow()
+    return [f.name for f in schema if pa.types.is_integer(f.type) or pa.types.is_floating(f.type)]
+
+
+def _chosen(
+    shown: str, schema: Any, columns: tuple[str, ...] | None
+) -> tuple[list[str], list[str]]:
+    """The columns to window, and notes on what was dropped."""
+    numeric = _numeric(schema)
     notes: list[str] = []
     if columns:
-        missing = [c for c in columns if c not in table.schema.names]
+        missing = [c for c in columns if c not in schema.names]
         if missing:
             raise LstmdiagError(
                 f"{shown}: no column {', '.join(map(repr, missing))} (columns: "
-                f"{', '.join(table.schema.names)})"
+                f"{', '.join(schema.names)})"
             )
         text = [c for c in columns if c not in numeric]
         if text:
@@ -173,60 +256,154 @@ def arrow_table(
         chosen = list(columns)
     else:
         chosen = numeric
-        dropped = [n for n in table.schema.names if n not in numeric]
+        dropped = [n for n in schema.names if n not in numeric]
         if dropped:
             notes.append(f"{shown}: dropped non-numeric column(s) {', '.join(dropped)}")
     if not chosen:
         raise LstmdiagError(f"{shown}: no numeric columns to window")
-    nulls = any(table.column(n).null_count for n in chosen)
-    kinds = [table.schema.field(n).type for n in chosen]
-    out = dtype or (
-        np.dtype(np.float64)
-        if nulls or any(pa.types.is_floating(k) for k in kinds)
-        else np.dtype(np.int64)
-    )
-    data = np.empty((table.num_rows, len(chosen)), dtype=out)
-    for index, name in enumerate(chosen):  # one copy, chunk by chunk, into the final array
-        start = 0
-        for chunk in table.column(name).chunks:
-            values = chunk.to_numpy(zero_copy_only=False)
-            data[start : start + len(values), index] = values
-            start += len(values)
-    _refuse_gaps(shown, data, chosen)
-    target_values = None
-    if target is not None:
-        if target not in numeric:
-            raise LstmdiagError(f"{shown}: --target {target!r} is not a numeric column")
-        target_values = _column(table, target)
+    return chosen, notes
+
+
+def _ahead(batches: Iterator[Any], depth: int = 2) -> Iterator[Any]:
+    """``batches``, parsed by a thread while the caller converts the last one (pyarrow
+    parses without the GIL): up to ``depth`` batches wait, so memory stays flat."""
+    done = object()
+    waiting: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for batch in batches:
+                if stop.is_set():
+                    return
+                waiting.put(batch)
+            waiting.put(done)
+        except BaseException as exc:  # handed to the caller, raised there
+            waiting.put(exc)
+
+    worker = threading.Thread(target=produce, daemon=True)
+    worker.start()
+    try:
+        while (item := waiting.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():  # unblock a producer waiting on a full queue
+            with contextlib.suppress(queue.Empty):
+                waiting.get(timeout=0.05)
+        worker.join()
+
+
+@dataclass
+class _Gaps:
+    """Rows with a missing, NaN or Inf cell, counted over the whole table."""
+
+    count: int = 0
+    first: list[int] = field(default_factory=list)
+
+    def add(self, bad: np.ndarray, offset: int) -> None:
+        rows = np.flatnonzero(bad)
+        self.count += len(rows)
+        self.first.extend(int(r) + offset for r in rows[: 10 - len(self.first)])
+
+
+def _spilled(
+    shown: str,
+    file: Location,
+    chosen: list[str],
+    target: str | None,
+    dtype: np.dtype | None,
+    floats: bool,
+    notes: tuple[str, ...],
+    promote: bool = False,
+) -> Table:
+    pa = _pyarrow()
+    out = dtype or np.dtype(np.float64 if floats else np.int64)
+    wanted = chosen + ([target] if target is not None and target not in chosen else [])
+    types = dict.fromkeys(wanted, pa.float64()) if promote else {}
+    values, targets = _Spill(out, len(chosen)), _Spill(None, 0)
+    gaps, rows = _Gaps(), 0
+    for batch in _ahead(record_batches(file, wanted, types)):
+        block, bad = _numeric_block(batch, chosen, out)
+        if target is not None:
+            column, column_bad = _numeric_block(batch, [target], None)
+            targets.append(column[:, 0])
+            bad |= column_bad
+        gaps.add(bad, rows)
+        values.append(block)
+        rows += len(block)
+    if gaps.count:
+        names = chosen + ([target] if target is not None and target not in chosen else [])
+        listed = ", ".join(str(r + 1) for r in gaps.first) + (" …" if gaps.count > 10 else "")
+        raise LstmdiagError(
+            f"{shown}: {gaps.count} row(s) have missing, NaN or Inf values in "
+            f"{', '.join(names)} (data rows {listed}); fill or drop them first"
+        )
     return Table(
         shown,
-        len(data),
+        rows,
         tuple(chosen),
-        data.dtype,
-        lambda a, b: data[a:b],
-        tuple(notes),
-        target_values,
+        out,
+        values.reader(),
+        notes,
+        None if target is None else targets.whole(),  # held whole: 8 bytes a row
     )
 
 
-def _column(table: Any, name: str) -> np.ndarray:
-    column = table.column(name)
-    if column.null_count:
-        return np.asarray(column.to_numpy(zero_copy_only=False), dtype=np.float64)
-    return np.asarray(column.to_numpy())
+def _numeric_block(
+    batch: Any, chosen: list[str], out: np.dtype | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The chosen columns of one record batch as a (rows, columns) array in ``out`` (None:
+    the first column's own dtype, float64 where cells are missing), and which rows have a
+    missing, NaN or Inf cell."""
+    columns = [batch.column(batch.schema.get_field_index(name)) for name in chosen]
+    arrays = [np.asarray(c.to_numpy(zero_copy_only=False)) for c in columns]
+    block = np.empty((batch.num_rows, len(chosen)), dtype=out or arrays[0].dtype)
+    bad = np.zeros(batch.num_rows, dtype=bool)
+    for index, (column, values) in enumerate(zip(columns, arrays, strict=True)):
+        if column.null_count:
+            bad |= np.asarray(column.is_null().to_numpy(zero_copy_only=False))
+        if values.dtype.kind == "f":
+            bad |= ~np.isfinite(values)
+        with np.errstate(invalid="ignore"):
+            block[:, index] = values
+    return block, bad
 
 
-def _refuse_gaps(shown: str, data: np.ndarray, names: list[str]) -> None:
-    """Missing cells and NaN/Inf rows make NaN windows: refused, with their row numbers."""
-    if data.dtype.kind != "f":
-        return
-    bad = np.flatnonzero(~np.isfinite(data).all(axis=1))
-    if bad.size:
-        rows = ", ".join(str(int(r) + 1) for r in bad[:10]) + (" …" if bad.size > 10 else "")
-        raise LstmdiagError(
-            f"{shown}: {bad.size} row(s) have missing, NaN or Inf values in "
-            f"{', '.join(names)} (data rows {rows}); fill or drop them first"
-        )
+class _Spill:
+    """A binary copy of a table's values in an unnamed temp file (nothing is left behind,
+    even by a killed run), read back by row ranges with plain reads (no memory map, so the
+    pages read do not count against the process). ``dtype`` None: the first block's."""
+
+    def __init__(self, dtype: np.dtype | None, width: int) -> None:
+        self.dtype, self.width, self.rows = dtype, width, 0
+        self.file = tempfile.TemporaryFile(prefix=".lstmdiag-table-")  # noqa: SIM115 (lives with the table)
+
+    @property
+    def row_bytes(self) -> int:
+        return (self.dtype or np.dtype(np.float64)).itemsize * max(1, self.width)
+
+    def append(self, block: np.ndarray) -> None:
+        self.dtype = self.dtype or block.dtype
+        self.file.write(np.ascontiguousarray(block, dtype=self.dtype).tobytes())
+        self.rows += len(block)
+
+    def read(self, start: int, stop: int) -> np.ndarray:
+        start, stop = max(0, start), min(stop, self.rows)
+        count = max(0, stop - start)
+        raw = os.pread(self.file.fileno(), count * self.row_bytes, start * self.row_bytes)
+        shape = (count, self.width) if self.width else (count,)
+        return np.frombuffer(raw, dtype=self.dtype or np.float64).reshape(shape)
+
+    def reader(self) -> Callable[[int, int], np.ndarray]:
+        self.file.flush()
+        return self.read
+
+    def whole(self) -> np.ndarray:
+        self.file.flush()
+        return np.array(self.read(0, self.rows))
 
 
 def array_table(info: ArrayInfo, columns: tuple[str, ...] | None, target: str | None) -> Table:
