@@ -627,7 +627,7 @@ def _padded_blocks(
                 if len(chunk) >= limit:
                     yield flush()
             continue
-        if _small(info):  # a tiny batch (often one sequence): its rows join the chunk
+        if _small(info, maxlen, out_dtype):  # a tiny batch (often one sequence): its rows join
             if chunk and (rest != chunk_rest or out_dtype != chunk_dtype):
                 yield flush()
             chunk_rest, chunk_dtype = rest, out_dtype
@@ -646,10 +646,16 @@ def _padded_blocks(
 SMALL_BATCH = 1 << 16  # bytes: a batch array this small is padded with others, not alone
 
 
-def _small(info: ArrayInfo) -> bool:
+def _small(info: ArrayInfo, maxlen: int, out_dtype: np.dtype) -> bool:
+    """A batch array of a few KB whose padded rows are small too (a row of maxlen larger
+    than BLOCK_BYTES is written in spans instead)."""
     assert info.shape is not None
     dims = [int(d or 0) for d in info.shape]
-    return math.prod(dims) * np.dtype(info.dtype or "float32").itemsize <= SMALL_BATCH
+    itemsize = max(np.dtype(info.dtype or "float32").itemsize, out_dtype.itemsize)
+    length = dims[1] if len(dims) > 1 else 0
+    return math.prod(dims) * itemsize <= SMALL_BATCH and not _too_big(
+        length, maxlen, tuple(dims[2:]), itemsize
+    )
 
 
 def _batch_blocks(

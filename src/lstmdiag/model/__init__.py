@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from ..data import remote
 from ..data.info import Location
@@ -118,32 +119,60 @@ def _dispatch(p: Location, shown: str, head: bytes) -> ModelSpec:
     )
 
 
+WHOLE_MODEL = 4 << 20  # bytes: a model this small is fetched in one request, not in parts
+
+
 def _read_remote(url: str) -> ModelSpec:
-    """A model behind a URL: a SavedModel prefix has its two protobufs fetched into a
-    temporary folder; a file is read through a cached file object like a local one."""
+    """A model behind a URL. Every request is a round trip across the network, so: one to
+    learn what it is; a file of up to WHOLE_MODEL bytes is then fetched in one more and read
+    like a local file; a larger one is read in parts through a block cache (the zip
+    directory, config.json, the weights' headers); a SavedModel prefix has its two protobufs
+    fetched into a temporary folder."""
     fs, path = remote.filesystem(url)
     try:
-        folder = fs.isdir(path)
+        info = fs.info(path)
+    except FileNotFoundError:
+        raise LstmdiagError(f"{url}: no such file") from None
     except Exception as exc:  # backends raise their own types (botocore, aiohttp, ...)
         raise LstmdiagError(f"{url}: cannot read: {remote.one_line(exc)}") from None
-    if folder:
-        import tempfile
-
-        with tempfile.TemporaryDirectory(prefix="lstmdiag-model-") as tmp:
-            for name in ("keras_metadata.pb", "saved_model.pb"):
-                if fs.isfile(f"{path.rstrip('/')}/{name}"):
-                    fs.get_file(f"{path.rstrip('/')}/{name}", str(Path(tmp, name)))
-            return savedmodel.read(Path(tmp), url)
-    head = remote.heads([remote.RemoteFile(url)], 8)[0]
-    if isinstance(head, FileNotFoundError):
-        raise LstmdiagError(f"{url}: no such file")
-    if isinstance(head, BaseException):
-        raise LstmdiagError(f"{url}: cannot read: {remote.one_line(head)}")
-    if not head:
-        raise LstmdiagError(f"{url}: the file is empty")
+    if info.get("type") == "directory":
+        return _read_remote_folder(url, fs, path)
+    size = info.get("size")
     try:
-        return _read_by_magic(remote.RemoteFile(url), url, head)
+        if isinstance(size, int) and size <= WHOLE_MODEL:  # a ranged GET: no second HEAD
+            whole = remote.heads([remote.RemoteFile(url, size)], max(1, size))[0]
+            if isinstance(whole, BaseException):
+                raise LstmdiagError(f"{url}: cannot read: {remote.one_line(whole)}")
+            return _read_fetched(url, whole)
+        head = remote.heads([remote.RemoteFile(url, size)], 8)[0]
+        if isinstance(head, BaseException):
+            raise LstmdiagError(f"{url}: cannot read: {remote.one_line(head)}")
+        if not head:
+            raise LstmdiagError(f"{url}: the file is empty")
+        return _read_by_magic(remote.RemoteFile(url, size), url, head)
     except LstmdiagError:
         raise
     except Exception as exc:  # a network failure after the first bytes
         raise LstmdiagError(f"{url}: cannot read: {remote.one_line(exc)}") from None
+
+
+def _read_fetched(url: str, data: bytes) -> ModelSpec:
+    """A model fetched whole, read from a temporary file like a local one."""
+    import tempfile
+
+    if not data:
+        raise LstmdiagError(f"{url}: the file is empty")
+    with tempfile.TemporaryDirectory(prefix="lstmdiag-model-") as tmp:
+        local = Path(tmp, url.rstrip("/").rsplit("/", 1)[-1] or "model")
+        local.write_bytes(data)
+        return _read_by_magic(local, url, data[:8])
+
+
+def _read_remote_folder(url: str, fs: Any, path: str) -> ModelSpec:
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="lstmdiag-model-") as tmp:
+        for name in ("keras_metadata.pb", "saved_model.pb"):
+            if fs.isfile(f"{path.rstrip('/')}/{name}"):
+                fs.get_file(f"{path.rstrip('/')}/{name}", str(Path(tmp, name)))
+        return savedmodel.read(Path(tmp), url)
