@@ -8,6 +8,7 @@ import importlib.util
 import json
 import shlex
 from pathlib import Path
+from typing import Any
 
 import h5py
 import numpy as np
@@ -51,11 +52,10 @@ def _data(case: dict[str, object], index: int) -> np.ndarray:
     return values.astype(str(case["dtype"]))
 
 
-@pytest.mark.keras
-@pytest.mark.skipif(importlib.util.find_spec("tensorflow") is None, reason="needs lstmdiag[tf]")
-@pytest.mark.parametrize("flavour", ["keras", "tf_keras"])
-def test_identical_to_timeseries_dataset_from_array(flavour: str, tmp_path: Path) -> None:
-    cases = _cases()
+def _keras_windows(
+    cases: list[dict[str, object]], flavour: str, tmp_path: Path
+) -> tuple[dict[str, np.ndarray], Any]:
+    """The cases' data, and what real Keras windows them into (in a child process)."""
     arrays = {f"c{i}": _data(c, i) for i, c in enumerate(cases)}
     np.savez(tmp_path / "cases.npz", **arrays)
     (tmp_path / "params.json").write_text(json.dumps(cases))
@@ -66,7 +66,15 @@ def test_identical_to_timeseries_dataset_from_array(flavour: str, tmp_path: Path
         tmp_path / "params.json",
         tmp_path / "out.npz",
     )
-    keras_out = np.load(tmp_path / "out.npz")
+    return arrays, np.load(tmp_path / "out.npz")
+
+
+@pytest.mark.keras
+@pytest.mark.skipif(importlib.util.find_spec("tensorflow") is None, reason="needs lstmdiag[tf]")
+@pytest.mark.parametrize("flavour", ["keras", "tf_keras"])
+def test_identical_to_timeseries_dataset_from_array(flavour: str, tmp_path: Path) -> None:
+    cases = _cases()
+    arrays, keras_out = _keras_windows(cases, flavour, tmp_path)
     compared = 0
     for i, c in enumerate(cases):
         x = arrays[f"c{i}"]
@@ -124,17 +132,7 @@ def test_tables_read_in_batches_window_as_keras(
     monkeypatch.setattr(tables, "BATCH_BYTES", 64)  # a few CSV rows per batch
     monkeypatch.setattr(tables, "BATCH_ROWS", 7)
     cases = _table_cases()
-    arrays = {f"c{i}": _data(c, i) for i, c in enumerate(cases)}
-    np.savez(tmp_path / "cases.npz", **arrays)
-    (tmp_path / "params.json").write_text(json.dumps(cases))
-    run_keras_child(
-        "keras_window_child.py",
-        "keras",
-        tmp_path / "cases.npz",
-        tmp_path / "params.json",
-        tmp_path / "out.npz",
-    )
-    keras_out = np.load(tmp_path / "out.npz")
+    arrays, keras_out = _keras_windows(cases, "keras", tmp_path)
     compared = 0
     for i, c in enumerate(cases):
         if f"error{i}" in keras_out:
