@@ -8,12 +8,12 @@ from .budget import BUDGET, COMMANDS, ROOT, per_file, verdicts
 
 # The regression that went unnoticed, put back: a Path.resolve() for every finding.
 RESOLVE_PER_FINDING = (
-    "import pathlib, lstmdiag.checks as c\n"
-    "_at = c._at_path\n"
-    "def _slow(f, path):\n"
+    "import pathlib, lstmdiag.findings as f\n"
+    "_fill = f.Finding.for_path\n"
+    "def _slow(self, path):\n"
     "    pathlib.Path(path).parent.resolve()\n"
-    "    return _at(f, path)\n"
-    "c._at_path = _slow\n"
+    "    return _fill(self, path)\n"
+    "f.Finding.for_path = _slow\n"
 )
 
 

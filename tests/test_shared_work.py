@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +82,26 @@ def test_findings_made_once_per_shape_equal_the_long_way(
     assert fast.findings == slow.findings
     assert fast.files == slow.files
     assert len(fast.findings) > len(NAMES)  # the folder does exercise the error path
+
+
+def test_a_model_whose_own_text_holds_the_slot_is_checked_file_by_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An input named with a NUL byte (or with the text of its JSON escape): findings made
+    once would put the path in place of the model's own characters. They are not shared."""
+    data = _folder(tmp_path / "data")
+    base = read_model(MODELS / "k3/seq_fixed.keras")
+    for name in ("in\x00put", "in\\u0000put"):
+        model = replace(base, inputs=(replace(base.inputs[0], name=name),))
+        infos = describe_paths([str(data)])
+        options = CheckOptions(mapping={str(data): name}, inputs=(str(data),))
+        fast = check_arrays(model, infos, options)
+        assert check_json(fast) == json.dumps(fast.to_dict(), indent=2)
+        with monkeypatch.context() as patched:
+            patched.setattr(checks, "_shape_findings", _slow_shape_findings)
+            slow = check_arrays(model, infos, options)
+        assert fast.findings == slow.findings and fast.files == slow.files
+        assert {f.input for f in fast.findings if f.input} == {name}
 
 
 @pytest.mark.parametrize("name", MODEL_NAMES)

@@ -21,7 +21,16 @@ from .data import discover
 from .data.info import ArrayInfo
 from .dataset import dataset_problems
 from .diagnosis import Diagnosis, Evidence, Fixes, batch, diagnose_shape
-from .findings import SHAPE_KINDS, FileResult, Finding, Kind, Report, Severity, expand_kinds
+from .findings import (
+    PATH_SLOT,
+    SHAPE_KINDS,
+    FileResult,
+    Finding,
+    Kind,
+    Report,
+    Severity,
+    expand_kinds,
+)
 from .model.spec import EmbeddingSpec, InputSpec, MaskSpec, ModelSpec
 from .render.grouping import plural
 from .roles import Assignment, Role, classify, container, stem, time_axis
@@ -867,10 +876,8 @@ def _array_findings(
 
 
 # A plain .npy's findings depend on its path only where they name it: the findings of one
-# shape are made once per run with this in place of the path, then filled in per file.
-_PATH_SLOT = "\x00"  # no path holds a NUL byte
-_QUOTED_SLOT = shlex.quote(_PATH_SLOT)
-_Memo = dict[tuple[Any, ...], list[Finding]]
+# shape are made once per run for PATH_SLOT, then filled in per file (Finding.for_path).
+_Memo = dict[tuple[Any, ...], list[Finding] | None]
 
 
 def _shape_findings(
@@ -885,39 +892,21 @@ def _shape_findings(
         or info.format != "npy"
         or info.problem is not None
         or info.ragged
-        or _PATH_SLOT in info.path
+        or PATH_SLOT in info.path
         or (len(model.inputs) > 1 and stem(info) != inp.name)  # fixes name the file itself
     ):
         return _array_findings(model, info, role, options)
     key = (inp.name, info.shape, info.dtype, info.single)
-    shared = memo.get(key)
-    if shared is None:
-        slot = ArrayInfo(_PATH_SLOT, info.file, "npy", None, info.shape, info.dtype)
-        shared = memo[key] = _array_findings(
-            model, replace(slot, single=info.single), role, options
-        )
-    return [_at_path(f, info.path) for f in shared]
-
-
-def _at_path(f: Finding, path: str) -> Finding:
-    quoted = shlex.quote(path)
-
-    def fill(text: str) -> str:
-        return text.replace(_QUOTED_SLOT, quoted).replace(_PATH_SLOT, path)
-
-    return Finding(
-        f.kind,
-        f.severity,
-        path,
-        f.key,
-        f.input,
-        f.expected,
-        f.found,
-        fill(f.message),
-        None if f.fix is None else fill(f.fix),
-        f.culprit,
-        tuple((k, fill(fix), fill(why)) for k, fix, why in f.alternatives),
-    )
+    if key not in memo:  # made once, and kept only if it gives this array's own findings
+        slot = ArrayInfo(PATH_SLOT, info.file, "npy", None, info.shape, info.dtype)
+        shared = _array_findings(model, replace(slot, single=info.single), role, options)
+        direct = _array_findings(model, info, role, options)
+        memo[key] = shared if [f.for_path(info.path) for f in shared] == direct else None
+        return direct
+    made = memo[key]
+    if made is None:  # the model's own text holds the slot: each array on its own
+        return _array_findings(model, info, role, options)
+    return [f.for_path(info.path) for f in made]
 
 
 def _dataset_findings(

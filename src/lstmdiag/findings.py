@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+import shlex
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
@@ -55,6 +56,10 @@ def expand_kinds(names: list[str] | tuple[str, ...]) -> frozenset[str]:
     return frozenset(out)
 
 
+PATH_SLOT = "\x00"  # the path of a finding made once for many arrays: no path holds a NUL
+QUOTED_SLOT = shlex.quote(PATH_SLOT)
+
+
 class Severity(str, Enum):
     ERROR = "error"
     WARNING = "warning"
@@ -78,6 +83,32 @@ class Finding:
     fix: str | None = None
     culprit: str = "data"  # "data" | "model": what the fix changes
     alternatives: tuple[tuple[str, str, str], ...] = ()  # (kind, fix, when) when unsure
+    # The finding this one was filled in from (made once for PATH_SLOT, see for_path)
+    template: Finding | None = field(default=None, compare=False, repr=False)
+
+    def for_path(self, path: str) -> Finding:
+        """This finding, made for an array at PATH_SLOT, for the array at ``path``: the slot
+        filled in everywhere it is said (shell-quoted where it was quoted). Thousands of
+        files of one shape share one finding made this way."""
+        quoted = shlex.quote(path)
+
+        def fill(text: str) -> str:
+            return text.replace(QUOTED_SLOT, quoted).replace(PATH_SLOT, path)
+
+        return Finding(
+            self.kind,
+            self.severity,
+            path,
+            self.key,
+            self.input,
+            self.expected,
+            self.found,
+            fill(self.message),
+            None if self.fix is None else fill(self.fix),
+            self.culprit,
+            tuple((k, fill(fix), fill(when)) for k, fix, when in self.alternatives),
+            self,
+        )
 
     @property
     def label(self) -> str:

@@ -135,7 +135,9 @@ def _tables(infos: list[ArrayInfo], options: WindowOptions, model: ModelSpec | N
                 tables.arrow_table(info.label, info.file, options.columns, options.target, dtype)
             )
         else:
-            out.append(tables.array_table(info, options.columns, options.target))
+            out.append(
+                tables.array_table(info, options.columns, options.target, discover.read_rows)
+            )
     return out
 
 

@@ -406,10 +406,14 @@ class _Spill:
         return np.array(self.read(0, self.rows))
 
 
-def array_table(info: ArrayInfo, columns: tuple[str, ...] | None, target: str | None) -> Table:
-    """A 1-D or 2-D array as a table; columns are named by index ("0", "1", ...)."""
-    from . import discover
-
+def array_table(
+    info: ArrayInfo,
+    columns: tuple[str, ...] | None,
+    target: str | None,
+    read_rows: Callable[[ArrayInfo, int, int], np.ndarray],
+) -> Table:
+    """A 1-D or 2-D array as a table; columns are named by index ("0", "1", ...).
+    ``read_rows``: the readers' own (discover.read_rows), which sit above this module."""
     assert info.shape is not None
     if len(info.shape) not in (1, 2):
         raise LstmdiagError(
@@ -421,13 +425,13 @@ def array_table(info: ArrayInfo, columns: tuple[str, ...] | None, target: str | 
     target_index = None if target is None else _pick(info.label, names, (target,))[0]
 
     def read(a: int, b: int) -> np.ndarray:
-        rows = discover.read_rows(info, a, b)
+        rows = read_rows(info, a, b)
         rows = rows.reshape(len(rows), -1)
         return rows[:, picked] if picked != list(range(width)) else rows
 
     target_values = None
     if target_index is not None:
-        target_values = discover.read_rows(info, 0, int(info.shape[0] or 0)).reshape(
+        target_values = read_rows(info, 0, int(info.shape[0] or 0)).reshape(
             int(info.shape[0] or 0), -1
         )[:, target_index]
     return Table(

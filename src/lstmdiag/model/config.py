@@ -16,6 +16,7 @@ from typing import Any, TypeGuard
 
 from ..errors import LstmdiagError
 from . import shapes as S
+from .composed import compose  # a subclassed root whose config holds its sub-models
 from .spec import (
     EmbeddingSpec,
     InputSpec,
@@ -563,8 +564,6 @@ def spec_from_config(top: Any, *, path: str, fmt: str, keras_version: str | None
         nested = _nested_models(top["config"])
         if not nested:
             raise LstmdiagError(_not_a_model(class_name, top))
-        from .subclassed import compose  # a subclassed root whose config holds its sub-models
-
         subs = [
             (name, spec_from_config(sub, path=name, fmt=fmt, keras_version=keras_version))
             for name, sub in nested

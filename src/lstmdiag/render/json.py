@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 import shlex
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from json.encoder import encode_basestring_ascii as _str
 from typing import Any, TextIO
 
-from ..findings import FileResult, Finding, Report
+from ..findings import PATH_SLOT, QUOTED_SLOT, FileResult, Finding, Report
 from ..model.spec import ModelSpec
 
 FLUSH_AT = 4096  # pieces gathered before one write to the stream
@@ -70,89 +70,56 @@ class Text(str):
     """JSON already written (at the depth of a Lazy list's items)."""
 
 
-# Stand-ins for an array's path (and its shell-quoted form) in a record written once for
-# many arrays; no path or message holds a NUL byte, which is checked.
-_PATH, _QUOTED = "\x00\x02", "\x00\x01"
-_PATH_JSON, _QUOTED_JSON = _str(_PATH)[1:-1], _str(_QUOTED)[1:-1]
+_PATH_JSON, _QUOTED_JSON = _str(PATH_SLOT)[1:-1], _str(QUOTED_SLOT)[1:-1]
 
 
 class _Shared:
     """Records that differ only by the array's path (thousands of files of a few shapes)
     written once as JSON, the path filled in per array: the same text, a fraction of the
-    time. A record whose own strings hold a stand-in is written as it is."""
+    time. A finding filled in from a template (Finding.for_path) is written from the
+    template's JSON; a file row from that of its other fields. Each shared text is tried
+    once on a probe path against the record written whole, and used only if they agree."""
 
     def __init__(self) -> None:
-        self.written: dict[tuple[Any, ...], str] = {}
+        # key -> (what was written, kept alive for its id; its JSON, or None: not shared)
+        self.written: dict[Any, tuple[object, str | None]] = {}
 
     def text(self, item: Finding | FileResult) -> Text:
-        path = item.path
-        if not _clean(path, item.key or "", item.input or ""):
-            return Text(_written(item.to_dict()))
-        quoted = shlex.quote(path)
         if isinstance(item, FileResult):
-            record: tuple[Any, ...] = (
-                FileResult,
-                item.key,
-                item.input,
-                item.shape,
-                item.dtype,
-                item.verdict,
-                item.expected,
-                item.role,
-            )
+            key: Any = (item.key, item.input, item.shape, item.dtype, item.verdict)
+            key += (item.expected, item.role)
+        elif item.template is not None:
+            key = id(item.template)
         else:
-            slotted = _finding_record(item, quoted)
-            if slotted is None:
-                return Text(_written(item.to_dict()))
-            record = slotted
-        done = self.written.get(record)
-        if done is None:
+            return Text(_written(item.to_dict()))
+        kept = self.written.get(key)
+        if kept is None:
             if len(self.written) >= 4096:
                 self.written.clear()
-            done = self.written[record] = _written(_from_record(record).to_dict())
-        return Text(
-            done.replace(_PATH_JSON, _str(path)[1:-1]).replace(_QUOTED_JSON, _str(quoted)[1:-1])
-        )
+            kept = self.written[key] = _shared_text(item)
+        done = kept[1]
+        if done is None or PATH_SLOT in item.path:
+            return Text(_written(item.to_dict()))
+        return Text(_fill(done, item.path))
 
 
-def _clean(*texts: str) -> bool:
-    """No stand-in in these strings, nor in their JSON (a NUL, or its escape spelled out)."""
-    said = "\n".join(texts)
-    return "\x00" not in said and "\\u0000" not in said
+_PROBE = "\x01probe dir/it's.npy"  # a path that needs quoting, and no NUL
 
 
-def _finding_record(f: Finding, quoted: str) -> tuple[Any, ...] | None:
-    """The finding with its path stood in for, or None when its text already holds a
-    stand-in (a NUL byte, or the JSON escape of one)."""
-    path = f.path
-    if not _clean(f.message, f.fix or "", *(t for alt in f.alternatives for t in alt)):
-        return None
-
-    def slot(text: str) -> str:
-        return text.replace(quoted, _QUOTED).replace(path, _PATH)
-
-    message, fix = slot(f.message), None if f.fix is None else slot(f.fix)
-    alternatives = tuple((k, slot(fix), slot(when)) for k, fix, when in f.alternatives)
-    return (
-        Finding,
-        f.kind,
-        f.severity,
-        f.key,
-        f.input,
-        f.expected,
-        f.found,
-        message,
-        fix,
-        f.culprit,
-        alternatives,
-    )
+def _shared_text(item: Finding | FileResult) -> tuple[object, str | None]:
+    if isinstance(item, FileResult):
+        source: Finding | FileResult = replace(item, path=PATH_SLOT)
+        probe: Finding | FileResult = replace(item, path=_PROBE)
+    else:
+        assert item.template is not None
+        source, probe = item.template, item.template.for_path(_PROBE)
+    done = _written(source.to_dict())
+    return source, done if _fill(done, _PROBE) == _written(probe.to_dict()) else None
 
 
-def _from_record(record: tuple[Any, ...]) -> Finding | FileResult:
-    kind, *fields = record
-    return (
-        kind(fields[0], fields[1], _PATH, *fields[2:]) if kind is Finding else kind(_PATH, *fields)
-    )
+def _fill(done: str, path: str) -> str:
+    quoted = _str(shlex.quote(path))[1:-1] if _QUOTED_JSON in done else ""
+    return done.replace(_QUOTED_JSON, quoted).replace(_PATH_JSON, _str(path)[1:-1])
 
 
 def _written(tree: Any) -> str:
