@@ -70,7 +70,7 @@ def table(size_mb: int) -> None:
 
     src = WORK / f"window-{size_mb}mb.csv"
     if not src.exists():
-        rows = size_mb * 1_000_000 // 90  # ~90 bytes per row of 6 floats
+        rows = size_mb * 1_000_000 // 66  # ~66 bytes per row of 6 float32 columns
         rng = np.random.default_rng(0)
         with pc.CSVWriter(src, pa.schema([(f"f{i}", pa.float32()) for i in range(6)])) as w:
             for start in range(0, rows, 1_000_000):
