@@ -130,6 +130,7 @@ def test_tables_read_in_batches_window_as_keras(
     from lstmdiag.data import tables
 
     monkeypatch.setattr(tables, "BATCH_BYTES", 64)  # a few CSV rows per batch
+    monkeypatch.setattr(tables, "CHUNK_BYTES", 64)
     monkeypatch.setattr(tables, "BATCH_ROWS", 7)
     cases = _table_cases()
     arrays, keras_out = _keras_windows(cases, "keras", tmp_path)
@@ -155,6 +156,37 @@ def test_tables_read_in_batches_window_as_keras(
                 assert np.array_equal(ys, keras_out[f"y{i}"]), (c, source.name)
             compared += 1
     assert compared >= 40
+
+
+def test_tables_that_are_not_what_one_pass_assumes_are_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A CSV is windowed in one pass on the row count its newlines give, and column types
+    from its first block. Where blank lines or a quoted newline make the count wrong, or a
+    later block holds floats in an integer column, it is read again: the same windows."""
+    from lstmdiag.data import tables
+
+    monkeypatch.setattr(tables, "BATCH_BYTES", 64)
+    monkeypatch.setattr(tables, "CHUNK_BYTES", 64)
+    rows = [[i, i * 2] for i in range(40)]
+    expected = windows(np.array(rows, np.float64), 5, 3)
+    cases = {
+        "blank.csv": "a,b\n"
+        + "\n".join(f"{x},{y}" for x, y in rows[:20])
+        + "\n\n\n"
+        + "\n".join(f"{x},{y}" for x, y in rows[20:])
+        + "\n",
+        "quoted.csv": 'a,"b\nsecond line"\n' + "\n".join(f"{x},{y}" for x, y in rows) + "\n",
+        "promoted.csv": "a,b\n" + "\n".join(f"{x},{y}" for x, y in rows[:39]) + "\n39.0,78\n",
+    }
+    for name, text in cases.items():
+        (tmp_path / name).write_text(text)
+        out = tmp_path / f"{name}.npy"
+        result = run_cli("window", tmp_path / name, "-T", "5", "--stride", "3", "--stack", out)
+        assert result.exit_code == 0, (name, result.stderr)
+        got = np.load(out)
+        assert got.shape == expected.shape and np.array_equal(got, expected), name
+        assert got.dtype == (np.float64 if name == "promoted.csv" else np.int64), name
 
 
 def test_window_counts_and_targets_by_hand() -> None:

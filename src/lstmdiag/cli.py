@@ -830,7 +830,6 @@ def window(
     import numpy as np
 
     from .data.discover import DEFAULT_GLOBS
-    from .data.tables import COUNT_ROWS
     from .settings import dask_address, load_settings, pad_paths
     from .windowing import WindowOptions, plan_and_run
     from .write import staged
@@ -863,11 +862,7 @@ def window(
     try:
         with staged(out, stack) as (out_path, stack_path), _cluster(address) as client:
             options = replace(options, out=out_path, stack=stack_path)
-            counting = COUNT_ROWS.set(False)  # every row is read when windowing
-            try:
-                infos = _describe(client, inputs, tuple(glob) if glob else DEFAULT_GLOBS, quiet)
-            finally:
-                COUNT_ROWS.reset(counting)
+            infos = _describe(client, inputs, tuple(glob) if glob else DEFAULT_GLOBS, quiet)
             if not infos:
                 fail("no data files found in " + ", ".join(inputs))
             with LateProgress("windowing", enabled=not quiet) as progress:

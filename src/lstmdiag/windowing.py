@@ -30,7 +30,7 @@ from .model.spec import ModelSpec
 from .roles import time_axis
 from .write import ArraySink, Container, ensure_room
 
-BLOCK_BYTES = 16 * 1024 * 1024
+BLOCK_BYTES = 4 * 1024 * 1024
 ABSURD = 8  # an output this many times the input gets a suggestion
 
 
@@ -124,15 +124,22 @@ def _timesteps(options: WindowOptions, model: ModelSpec | None) -> tuple[int, st
     return int(timed[0].shape[1]), f"the model's fixed time axis ({model.path})"
 
 
-def _tables(infos: list[ArrayInfo], options: WindowOptions, model: ModelSpec | None) -> list[Table]:
+def _tables(
+    infos: list[ArrayInfo], options: WindowOptions, model: ModelSpec | None, exact: bool = False
+) -> list[Table]:
+    """The inputs as tables. A CSV or Parquet table is read as its windows are written, on
+    the row count describing it found; ``exact``: first copied whole (see arrow_table)."""
     out: list[Table] = []
     for info in infos:
         if info.problem is not None:
             raise LstmdiagError(f"{info.label}: {info.problem}")
         if info.format in ("csv", "parquet"):
             dtype = _text_dtype(options, model)
+            rows = None if exact or info.shape is None else info.shape[0]
             out.append(
-                tables.arrow_table(info.label, info.file, options.columns, options.target, dtype)
+                tables.arrow_table(
+                    info.label, info.file, options.columns, options.target, dtype, rows
+                )
             )
         else:
             out.append(
@@ -185,15 +192,7 @@ def _cast(tabs: list[Table], options: WindowOptions) -> list[Table]:
     return [
         t
         if t.dtype == dtype
-        else Table(
-            t.label,
-            t.rows,
-            t.columns,
-            dtype,
-            functools.partial(_read_as, t.read, dtype),
-            t.notes,
-            t.target,
-        )
+        else replace(t, dtype=dtype, read=functools.partial(_read_as, t.read, dtype))
         for t in tabs
     ]
 
@@ -245,6 +244,8 @@ def _write_table(
         sink.write(windows[..., 0] if table.flat else windows)
         if counter is not None:
             counter.add(len(chunk))
+    if table.done is not None:
+        table.done()
 
 
 def plan_and_run(
@@ -270,7 +271,31 @@ def plan_and_run(
     infos = discover.drop_excluded([i for i in infos if not i.skipped], options.exclude)
     skipped = [i for i in infos if i.shape is not None and len(i.shape) > 2]
     infos = [i for i in infos if i not in skipped]
-    tabs = _tables(infos, options, model)
+    planned = (timesteps, reason, skipped)
+    # Tables are read in one pass as their windows are written only where one output file
+    # takes them all: a Reread then comes before anything is linked into place.
+    one_output = options.stack is not None or (
+        options.out is not None and len(_by_target(paths, infos, options.out)) == 1
+    )
+    exact = client is not None or not one_output
+    try:
+        return _plan_and_write(paths, infos, options, model, planned, progress, client, exact)
+    except tables.Reread:  # a table was not what one pass assumed: nothing was written
+        return _plan_and_write(paths, infos, options, model, planned, progress, client, True)
+
+
+def _plan_and_write(
+    paths: list[str],
+    infos: list[ArrayInfo],
+    options: WindowOptions,
+    model: ModelSpec | None,
+    planned: tuple[int, str, list[ArrayInfo]],
+    progress: Callable[[int, int], None] | None,
+    client: Any,
+    exact: bool,
+) -> WindowResult:
+    timesteps, reason, skipped = planned
+    tabs = _tables(infos, options, model, exact)
     if not tabs:
         raise LstmdiagError("no tables to window")
     _check_features(tabs, model)
@@ -463,7 +488,7 @@ def _window_job(
     job: tuple[Path, list[ArrayInfo], _Setup],
 ) -> tuple[list[WindowOutput], int]:
     path, infos, (timesteps, options, model) = job
-    tabs = _cast(_tables(infos, options, model), options)
+    tabs = _cast(_tables(infos, options, model, exact=True), options)
     starts = _starts(tabs, timesteps, options)
     outputs: list[WindowOutput] = []
     counter = _Counter(sum(len(s) for s in starts), None)

@@ -110,7 +110,20 @@ def atomic_path(final: Path) -> Iterator[Path]:
     removed by the next run: :func:`remove_stale`). Either way the mode is what a plain
     ``open(path, "w")`` gives (0666 minus the umask), and any error leaves nothing.
     """
+    made = [f for f in (final.parent, *final.parent.parents) if not f.exists()]
     final.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with _atomic(final) as path:
+            yield path
+    except BaseException:
+        for folder in made:  # deepest first: folders made for an output that never came
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+
+
+@contextlib.contextmanager
+def _atomic(final: Path) -> Iterator[Path]:
     fd = _anonymous(final.parent)
     if fd is not None:
         try:

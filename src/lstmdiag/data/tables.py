@@ -8,7 +8,6 @@ values and anything Parquet uses pyarrow (``pip install 'lstmdiag[tables]'``).
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import csv
 import io
 import os
@@ -18,7 +17,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 
@@ -43,6 +42,14 @@ class Table:
     notes: tuple[str, ...] = ()
     target: np.ndarray | None = field(default=None, compare=False)  # the --target column
     flat: bool = False  # a 1-D series: its windows are (windows, T), as Keras makes them
+    # Called once every window is written: a streamed table reads what is left, and
+    # raises Reread when it was not what was planned on
+    done: Callable[[], None] | None = field(default=None, compare=False)
+
+
+class Reread(Exception):
+    """A table read in one pass was not what the plan assumed (a CSV's row count from its
+    newlines, a column's type from its first block): plan again, reading it exactly."""
 
 
 def _pyarrow() -> Any:
@@ -97,22 +104,16 @@ def sniff_csv(path: Location, count: bool = True) -> tuple[list[str], list[bool]
     return names, numeric, max(0, total), header
 
 
-# Whether describing a CSV counts its rows (a pass over every byte): `window` reads every
-# row anyway and does not ask; its tables are then (None, columns).
-COUNT_ROWS: contextvars.ContextVar[bool] = contextvars.ContextVar("count_rows", default=True)
-
-
 def describe_csv(shown: str, file: Location) -> ArrayInfo:
     """A CSV table as an ArrayInfo (rows, numeric columns), for `check`."""
-    counted = COUNT_ROWS.get()
     try:
-        _, numeric, rows, _ = sniff_csv(file, count=counted)
+        _, numeric, rows, _ = sniff_csv(file)
     except (OSError, UnicodeError, csv.Error, LstmdiagError) as exc:
         return ArrayInfo.unusable(shown, file, "csv", f"not a readable table ({exc})")
     features = sum(numeric)
     if not features:
         return ArrayInfo.unusable(shown, file, "csv", "a table without numeric columns")
-    return ArrayInfo(shown, file, "csv", None, (rows if counted else None, features), "float32")
+    return ArrayInfo(shown, file, "csv", None, (rows, features), "float32")
 
 
 def describe_parquet(shown: str, file: Location) -> ArrayInfo:
@@ -181,17 +182,57 @@ def record_batches(file: Location, columns: list[str], types: dict[str, Any]) ->
         )
 
 
+CHUNK_BYTES = 4 << 20  # CSV text parsed at once when a table is windowed in one pass
+
+
+def csv_chunks(file: Location, columns: list[str]) -> Iterator[Any]:
+    """A CSV's ``columns`` in record batches, parsed CHUNK_BYTES at a time with pyarrow's
+    own multithreaded reader (faster than its streaming one, which parses on one core):
+    the text is cut at newlines, so a quote in the data (a field may then hold a newline)
+    raises Reread, as does a header on more than one line."""
+    pa = _pyarrow()
+    names, _, _, header = sniff_csv(file, count=False)
+    read = pa.csv.ReadOptions(column_names=names, autogenerate_column_names=False)
+    parse = pa.csv.ParseOptions(delimiter=_delimiter(file))
+    convert = pa.csv.ConvertOptions(include_columns=columns)
+    with open_file(file, stream=True) as fh:
+        first = fh.readline() if header else b""
+        if first.count(b'"') % 2:
+            raise Reread("a header on more than one line")
+        carry = b""
+        while chunk := fh.read(CHUNK_BYTES):
+            text = carry + chunk
+            cut = text.rfind(b"\n") + 1
+            text, carry = (text[:cut], text[cut:]) if cut else (b"", text)
+            yield from _parsed(text, read, parse, convert)
+        yield from _parsed(carry, read, parse, convert)
+
+
+def _parsed(text: bytes, read: Any, parse: Any, convert: Any) -> Iterator[Any]:
+    if not text.strip():
+        return
+    if b'"' in text:
+        raise Reread("a quoted field")
+    pa = _pyarrow()
+    yield from pa.csv.read_csv(
+        pa.py_buffer(text), read_options=read, parse_options=parse, convert_options=convert
+    ).to_batches()
+
+
 def arrow_table(
     shown: str,
     file: Location,
     columns: tuple[str, ...] | None,
     target: str | None,
     dtype: np.dtype | None = None,
+    rows: int | None = None,
 ) -> Table:
     """A CSV/Parquet file as a numeric table (numeric columns only, named ones with
-    ``columns``); what was dropped, and why, is in ``notes``. It is read once, in record
-    batches, into a binary copy in the temp folder (deleted when done), which windows are
-    then read from: memory stays flat however large the file."""
+    ``columns``); what was dropped, and why, is in ``notes``. It is read in record batches,
+    never whole. With ``rows`` (what describing it counted) and no target, in one pass as
+    the windows are written (its ``done`` raises Reread if that count or a column's type
+    was wrong); else first into a binary copy in the temp folder (deleted when done), which
+    windows are then read from."""
     pa = _pyarrow()
     try:
         schema = _schema(file)
@@ -204,6 +245,10 @@ def arrow_table(
         raise LstmdiagError(f"{shown}: --target {target!r} is not a numeric column")
     kinds = [schema.field(n).type for n in chosen]
     floats = any(pa.types.is_floating(k) for k in kinds)
+    if rows is not None and target is None:
+        out = dtype or np.dtype(np.float64 if floats else np.int64)
+        stream = _Stream(shown, file, chosen, out, rows)
+        return Table(shown, rows, tuple(chosen), out, stream.read, tuple(notes), done=stream.done)
     try:
         return _spilled(shown, file, chosen, target, dtype, floats, tuple(notes))
     except pa.ArrowInvalid as exc:
@@ -309,6 +354,14 @@ class _Gaps:
         self.first.extend(int(r) + offset for r in rows[: 10 - len(self.first)])
 
 
+def _gaps_message(shown: str, names: list[str], gaps: _Gaps) -> str:
+    listed = ", ".join(str(r + 1) for r in gaps.first) + (" …" if gaps.count > 10 else "")
+    return (
+        f"{shown}: {gaps.count} row(s) have missing, NaN or Inf values in "
+        f"{', '.join(names)} (data rows {listed}); fill or drop them first"
+    )
+
+
 def _spilled(
     shown: str,
     file: Location,
@@ -336,11 +389,7 @@ def _spilled(
         rows += len(block)
     if gaps.count:
         names = chosen + ([target] if target is not None and target not in chosen else [])
-        listed = ", ".join(str(r + 1) for r in gaps.first) + (" …" if gaps.count > 10 else "")
-        raise LstmdiagError(
-            f"{shown}: {gaps.count} row(s) have missing, NaN or Inf values in "
-            f"{', '.join(names)} (data rows {listed}); fill or drop them first"
-        )
+        raise LstmdiagError(_gaps_message(shown, names, gaps))
     return Table(
         shown,
         rows,
@@ -370,6 +419,73 @@ def _numeric_block(
         with np.errstate(invalid="ignore"):
             block[:, index] = values
     return block, bad
+
+
+class _Stream:
+    """A table read front to back in record batches while its windows are written: rows
+    ``[a, b)`` for ``a`` that never goes back, holding only the rows still ahead. Gaps are
+    refused (counted to the end first), and a table that ends before or after the rows
+    planned on, or whose column types change on the way, raises Reread."""
+
+    def __init__(self, shown: str, file: Location, chosen: list[str], out: np.dtype, rows: int):
+        self.shown, self.chosen, self.out, self.rows = shown, chosen, out, rows
+        source = record_batches(file, chosen, {}) if _is_parquet(file) else csv_chunks(file, chosen)
+        self.batches = _ahead(source)
+        self.blocks: list[np.ndarray] = []
+        self.start = self.end = 0  # rows held: [start, end)
+
+    def _pull(self) -> np.ndarray | None:
+        pa = _pyarrow()
+        try:
+            batch = next(self.batches, None)
+        except pa.ArrowInvalid as exc:
+            if "conversion error" in str(exc):
+                raise Reread(str(exc)) from None
+            raise LstmdiagError(f"{self.shown}: not a readable table ({exc})") from None
+        if batch is None:
+            return None
+        pa = _pyarrow()
+        for name in self.chosen:
+            kind = batch.schema.field(name).type
+            if not (pa.types.is_integer(kind) or pa.types.is_floating(kind)) or (
+                self.out.kind in "iu" and pa.types.is_floating(kind)
+            ):
+                raise Reread(f"column {name} is {kind} further on")
+        block, bad = _numeric_block(batch, self.chosen, self.out)
+        if bad.any():
+            self._refuse(bad)
+        return block
+
+    def _refuse(self, bad: np.ndarray) -> NoReturn:
+        """Every row with a gap, counted to the end of the table, then the refusal."""
+        gaps = _Gaps()
+        gaps.add(bad, self.end)
+        offset = self.end + len(bad)
+        for batch in self.batches:
+            more = _numeric_block(batch, self.chosen, self.out)[1]
+            gaps.add(more, offset)
+            offset += len(more)
+        raise LstmdiagError(_gaps_message(self.shown, self.chosen, gaps))
+
+    def read(self, a: int, b: int) -> np.ndarray:
+        if a < self.start:
+            raise Reread("rows asked for again")
+        while self.blocks and self.start + len(self.blocks[0]) <= a:
+            self.start += len(self.blocks.pop(0))
+        while self.end < b:
+            block = self._pull()
+            if block is None:
+                raise Reread(f"{self.end} rows, {self.rows} counted")
+            self.blocks.append(block)
+            self.end += len(block)
+        held = self.blocks[0] if len(self.blocks) == 1 else np.concatenate(self.blocks)
+        return held[a - self.start : b - self.start]
+
+    def done(self) -> None:
+        while (block := self._pull()) is not None:
+            self.end += len(block)
+        if self.end != self.rows:
+            raise Reread(f"{self.end} rows, {self.rows} counted")
 
 
 class _Spill:
