@@ -189,6 +189,17 @@ def test_tables_that_are_not_what_one_pass_assumes_are_read_again(
         assert got.dtype == (np.float64 if name == "promoted.csv" else np.int64), name
 
 
+def test_dtype_keeps_a_series_one_dimensional(tmp_path: Path) -> None:
+    """Keras gives (windows, T) for a 1-D series; --dtype once added a feature axis."""
+    np.save(tmp_path / "s.npy", np.arange(20, dtype=np.float32))
+    result = run_cli(
+        "window", tmp_path / "s.npy", "-T", "4", "--dtype", "float64", "--out", tmp_path / "o"
+    )
+    assert result.exit_code == 0, result.stderr
+    got = np.load(tmp_path / "o" / "s.npy")
+    assert got.dtype == np.float64 and np.array_equal(got, windows(np.arange(20.0), 4))
+
+
 def test_window_counts_and_targets_by_hand() -> None:
     data = np.arange(10)
     assert window_starts(10, 3).tolist() == list(range(8))
