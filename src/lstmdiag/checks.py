@@ -733,10 +733,13 @@ def deep_findings(
 
 # -- the whole run --------------------------------------------------------------------------
 def _verdict(findings: list[Finding]) -> str:
-    severities = {f.severity for f in findings}
-    if Severity.ERROR in severities:
-        return "error"
-    return "warning" if Severity.WARNING in severities else "ok"
+    verdict = "ok"
+    for f in findings:
+        if f.severity is Severity.ERROR:
+            return "error"
+        if f.severity is Severity.WARNING:
+            verdict = "warning"
+    return verdict
 
 
 def _file_result(

@@ -60,6 +60,12 @@ PATH_SLOT = "\x00"  # the path of a finding made once for many arrays: no path h
 QUOTED_SLOT = shlex.quote(PATH_SLOT)
 
 
+def _filled(text: str, path: str, quoted: str) -> str:
+    if PATH_SLOT not in text:
+        return text
+    return text.replace(QUOTED_SLOT, quoted).replace(PATH_SLOT, path)
+
+
 class Severity(str, Enum):
     ERROR = "error"
     WARNING = "warning"
@@ -91,10 +97,16 @@ class Finding:
         filled in everywhere it is said (shell-quoted where it was quoted). Thousands of
         files of one shape share one finding made this way."""
         quoted = shlex.quote(path)
-
-        def fill(text: str) -> str:
-            return text.replace(QUOTED_SLOT, quoted).replace(PATH_SLOT, path)
-
+        message, fix = self.message, self.fix
+        if PATH_SLOT in message:
+            message = message.replace(QUOTED_SLOT, quoted).replace(PATH_SLOT, path)
+        if fix is not None and PATH_SLOT in fix:
+            fix = fix.replace(QUOTED_SLOT, quoted).replace(PATH_SLOT, path)
+        alternatives = self.alternatives
+        if alternatives:
+            alternatives = tuple(
+                (k, _filled(f, path, quoted), _filled(w, path, quoted)) for k, f, w in alternatives
+            )
         return Finding(
             self.kind,
             self.severity,
@@ -103,10 +115,10 @@ class Finding:
             self.input,
             self.expected,
             self.found,
-            fill(self.message),
-            None if self.fix is None else fill(self.fix),
+            message,
+            fix,
             self.culprit,
-            tuple((k, fill(fix), fill(when)) for k, fix, when in self.alternatives),
+            alternatives,
             self,
         )
 

@@ -118,8 +118,9 @@ def _shared_text(item: Finding | FileResult) -> tuple[object, str | None]:
 
 
 def _fill(done: str, path: str) -> str:
-    quoted = _str(shlex.quote(path))[1:-1] if _QUOTED_JSON in done else ""
-    return done.replace(_QUOTED_JSON, quoted).replace(_PATH_JSON, _str(path)[1:-1])
+    if _QUOTED_JSON in done:
+        done = done.replace(_QUOTED_JSON, _str(shlex.quote(path))[1:-1])
+    return done.replace(_PATH_JSON, _str(path)[1:-1])
 
 
 def _written(tree: Any) -> str:
