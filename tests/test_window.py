@@ -189,6 +189,17 @@ def test_tables_that_are_not_what_one_pass_assumes_are_read_again(
         assert got.dtype == (np.float64 if name == "promoted.csv" else np.int64), name
 
 
+def test_a_missing_cell_is_refused_whatever_the_dtype(tmp_path: Path) -> None:
+    """With --dtype int32 a missing cell was once written as -2147483648, unsaid."""
+    (tmp_path / "g.csv").write_text("a,b\n1,2\n3,\n5,6\n7,8\n")
+    for dtype in ("int32", "float32"):
+        result = run_cli(
+            "window", tmp_path / "g.csv", "-T", "2", "--dtype", dtype, "--out", tmp_path / dtype
+        )
+        assert result.exit_code == 2 and "1 row(s) have missing" in result.stderr, dtype
+        assert "(data rows 2)" in result.stderr and not (tmp_path / dtype).exists()
+
+
 def test_dtype_keeps_a_series_one_dimensional(tmp_path: Path) -> None:
     """Keras gives (windows, T) for a 1-D series; --dtype once added a feature axis."""
     np.save(tmp_path / "s.npy", np.arange(20, dtype=np.float32))
