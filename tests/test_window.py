@@ -189,6 +189,14 @@ def test_tables_that_are_not_what_one_pass_assumes_are_read_again(
         assert got.dtype == (np.float64 if name == "promoted.csv" else np.int64), name
 
 
+def test_header_names_keep_their_spaces_in_one_pass(tmp_path: Path) -> None:
+    """``a, b``: pyarrow names the second column " b"; the one-pass reader does too."""
+    (tmp_path / "s.csv").write_text("a, b\n1, 2\n3, 4\n5, 6\n")
+    result = run_cli("window", tmp_path / "s.csv", "-T", "2", "--out", tmp_path / "o")
+    assert result.exit_code == 0, result.stderr
+    assert np.load(tmp_path / "o" / "s.npy").tolist() == [[[1, 2], [3, 4]], [[3, 4], [5, 6]]]
+
+
 def test_a_missing_cell_is_refused_whatever_the_dtype(tmp_path: Path) -> None:
     """With --dtype int32 a missing cell was once written as -2147483648, unsaid."""
     (tmp_path / "g.csv").write_text("a,b\n1,2\n3,\n5,6\n7,8\n")

@@ -185,13 +185,14 @@ def record_batches(file: Location, columns: list[str], types: dict[str, Any]) ->
 CHUNK_BYTES = 4 << 20  # CSV text parsed at once when a table is windowed in one pass
 
 
-def csv_chunks(file: Location, columns: list[str]) -> Iterator[Any]:
+def csv_chunks(file: Location, columns: list[str], names: list[str]) -> Iterator[Any]:
     """A CSV's ``columns`` in record batches, parsed CHUNK_BYTES at a time with pyarrow's
     own multithreaded reader (faster than its streaming one, which parses on one core):
     the text is cut at newlines, so a quote in the data (a field may then hold a newline)
-    raises Reread, as does a header on more than one line."""
+    raises Reread, as does a header on more than one line. ``names``: every column's name,
+    as pyarrow reads the header (spaces kept)."""
     pa = _pyarrow()
-    names, _, _, header = sniff_csv(file, count=False)
+    header = sniff_csv(file, count=False)[3]
     read = pa.csv.ReadOptions(column_names=names, autogenerate_column_names=False)
     parse = pa.csv.ParseOptions(delimiter=_delimiter(file))
     convert = pa.csv.ConvertOptions(include_columns=columns)
@@ -247,7 +248,7 @@ def arrow_table(
     floats = any(pa.types.is_floating(k) for k in kinds)
     if rows is not None and target is None:
         out = dtype or np.dtype(np.float64 if floats else np.int64)
-        stream = _Stream(shown, file, chosen, out, rows)
+        stream = _Stream(shown, file, schema, chosen, out, rows)
         return Table(shown, rows, tuple(chosen), out, stream.read, tuple(notes), done=stream.done)
     try:
         return _spilled(shown, file, chosen, target, dtype, floats, tuple(notes))
@@ -427,9 +428,15 @@ class _Stream:
     refused (counted to the end first), and a table that ends before or after the rows
     planned on, or whose column types change on the way, raises Reread."""
 
-    def __init__(self, shown: str, file: Location, chosen: list[str], out: np.dtype, rows: int):
+    def __init__(
+        self, shown: str, file: Location, schema: Any, chosen: list[str], out: np.dtype, rows: int
+    ):
         self.shown, self.chosen, self.out, self.rows = shown, chosen, out, rows
-        source = record_batches(file, chosen, {}) if _is_parquet(file) else csv_chunks(file, chosen)
+        source = (
+            record_batches(file, chosen, {})
+            if _is_parquet(file)
+            else csv_chunks(file, chosen, list(schema.names))
+        )
         self.batches = _ahead(source)
         self.blocks: list[np.ndarray] = []
         self.start = self.end = 0  # rows held: [start, end)
@@ -441,6 +448,8 @@ class _Stream:
         except pa.ArrowInvalid as exc:
             if "conversion error" in str(exc):
                 raise Reread(str(exc)) from None
+            raise LstmdiagError(f"{self.shown}: not a readable table ({exc})") from None
+        except pa.ArrowException as exc:  # pyarrow's other errors on a table it cannot read
             raise LstmdiagError(f"{self.shown}: not a readable table ({exc})") from None
         if batch is None:
             return None
