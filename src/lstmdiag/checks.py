@@ -901,8 +901,10 @@ def _shape_findings(
         return _array_findings(model, info, role, options)
     key = (inp.name, info.shape, info.dtype, info.single)
     if key not in memo:  # made once, and kept only if it gives this array's own findings
-        slot = ArrayInfo(PATH_SLOT, info.file, "npy", None, info.shape, info.dtype)
-        shared = _array_findings(model, replace(slot, single=info.single), role, options)
+        slot = ArrayInfo(
+            PATH_SLOT, info.file, "npy", None, info.shape, info.dtype, single=info.single
+        )
+        shared = _array_findings(model, slot, role, options)
         direct = _array_findings(model, info, role, options)
         memo[key] = shared if [f.for_path(info.path) for f in shared] == direct else None
         return direct

@@ -97,16 +97,6 @@ class Finding:
         filled in everywhere it is said (shell-quoted where it was quoted). Thousands of
         files of one shape share one finding made this way."""
         quoted = shlex.quote(path)
-        message, fix = self.message, self.fix
-        if PATH_SLOT in message:
-            message = message.replace(QUOTED_SLOT, quoted).replace(PATH_SLOT, path)
-        if fix is not None and PATH_SLOT in fix:
-            fix = fix.replace(QUOTED_SLOT, quoted).replace(PATH_SLOT, path)
-        alternatives = self.alternatives
-        if alternatives:
-            alternatives = tuple(
-                (k, _filled(f, path, quoted), _filled(w, path, quoted)) for k, f, w in alternatives
-            )
         return Finding(
             self.kind,
             self.severity,
@@ -115,10 +105,13 @@ class Finding:
             self.input,
             self.expected,
             self.found,
-            message,
-            fix,
+            _filled(self.message, path, quoted),
+            None if self.fix is None else _filled(self.fix, path, quoted),
             self.culprit,
-            alternatives,
+            tuple(
+                (k, _filled(f, path, quoted), _filled(w, path, quoted))
+                for k, f, w in self.alternatives
+            ),
             self,
         )
 
