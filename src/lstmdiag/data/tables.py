@@ -139,43 +139,59 @@ BATCH_BYTES = 1 << 20  # CSV text per record batch: pyarrow holds several in fli
 BATCH_ROWS = 1 << 16  # Parquet rows per record batch
 
 
-def _csv_options(file: Location) -> tuple[Any, Any]:
+@dataclass(frozen=True)
+class _Source:
+    """A table's file, with its CSV layout (column names, a header row) sniffed once."""
+
+    file: Location
+    names: tuple[str, ...] = ()
+    header: bool = False
+
+    @classmethod
+    def of(cls, file: Location) -> _Source:
+        if _is_parquet(file):
+            return cls(file)
+        names, _, _, header = sniff_csv(file, count=False)
+        return cls(file, tuple(names), header)
+
+
+def _csv_options(src: _Source) -> tuple[Any, Any]:
     pa = _pyarrow()
-    names, _, _, header = sniff_csv(file, count=False)
     read = pa.csv.ReadOptions(
-        column_names=None if header else names,
+        column_names=None if src.header else list(src.names),
         autogenerate_column_names=False,
         block_size=BATCH_BYTES,
     )
-    return read, pa.csv.ParseOptions(delimiter=_delimiter(file))
+    return read, pa.csv.ParseOptions(delimiter=_delimiter(src.file))
 
 
 def _is_parquet(file: Location) -> bool:
     return file.suffix.lower() in (".parquet", ".pq")
 
 
-def _schema(file: Location) -> Any:
+def _schema(src: _Source) -> Any:
     """The table's columns and types: Parquet's metadata, or what pyarrow infers from a
     CSV's first block (its streaming reader decides there)."""
     pa = _pyarrow()
-    with open_file(file, stream=True) as fh:
-        if _is_parquet(file):
+    with open_file(src.file, stream=True) as fh:
+        if _is_parquet(src.file):
             return pa.parquet.ParquetFile(fh).schema_arrow
-        read, parse = _csv_options(file)
+        read, parse = _csv_options(src)
         return pa.csv.open_csv(fh, read_options=read, parse_options=parse).schema
 
 
-def record_batches(file: Location, columns: list[str], types: dict[str, Any]) -> Iterator[Any]:
+def record_batches(src: _Source, columns: list[str], types: dict[str, Any]) -> Iterator[Any]:
     """The table's ``columns`` in record batches, never the whole table: Parquet by row
     groups, CSV through pyarrow's streaming reader (``types`` for the columns it must not
     infer from its first block)."""
     pa = _pyarrow()
+    file = src.file
     with contextlib.ExitStack() as stack:  # a local file by name: read by pyarrow's own I/O
         source = str(file) if isinstance(file, Path) else stack.enter_context(open_file(file))
         if _is_parquet(file):
             yield from pa.parquet.ParquetFile(source).iter_batches(BATCH_ROWS, columns=columns)
             return
-        read, parse = _csv_options(file)
+        read, parse = _csv_options(src)
         convert = pa.csv.ConvertOptions(include_columns=columns, column_types=types)
         yield from pa.csv.open_csv(
             source, read_options=read, parse_options=parse, convert_options=convert
@@ -185,19 +201,18 @@ def record_batches(file: Location, columns: list[str], types: dict[str, Any]) ->
 CHUNK_BYTES = 4 << 20  # CSV text parsed at once when a table is windowed in one pass
 
 
-def csv_chunks(file: Location, columns: list[str], names: list[str]) -> Iterator[Any]:
+def csv_chunks(src: _Source, columns: list[str], names: list[str]) -> Iterator[Any]:
     """A CSV's ``columns`` in record batches, parsed CHUNK_BYTES at a time with pyarrow's
     own multithreaded reader (faster than its streaming one, which parses on one core):
     the text is cut at newlines, so a quote in the data (a field may then hold a newline)
     raises Reread, as does a header on more than one line. ``names``: every column's name,
     as pyarrow reads the header (spaces kept)."""
     pa = _pyarrow()
-    header = sniff_csv(file, count=False)[3]
     read = pa.csv.ReadOptions(column_names=names, autogenerate_column_names=False)
-    parse = pa.csv.ParseOptions(delimiter=_delimiter(file))
+    parse = pa.csv.ParseOptions(delimiter=_delimiter(src.file))
     convert = pa.csv.ConvertOptions(include_columns=columns)
-    with open_file(file, stream=True) as fh:
-        first = fh.readline() if header else b""
+    with open_file(src.file, stream=True) as fh:
+        first = fh.readline() if src.header else b""
         if first.count(b'"') % 2:
             raise Reread("a header on more than one line")
         carry = b""
@@ -236,7 +251,8 @@ def arrow_table(
     windows are then read from."""
     pa = _pyarrow()
     try:
-        schema = _schema(file)
+        src = _Source.of(file)
+        schema = _schema(src)
     except LstmdiagError:
         raise
     except Exception as exc:
@@ -248,17 +264,17 @@ def arrow_table(
     floats = any(pa.types.is_floating(k) for k in kinds)
     if rows is not None and target is None:
         out = dtype or np.dtype(np.float64 if floats else np.int64)
-        stream = _Stream(shown, file, schema, chosen, out, rows)
+        stream = _Stream(shown, src, schema, chosen, out, rows)
         return Table(shown, rows, tuple(chosen), out, stream.read, tuple(notes), done=stream.done)
     try:
-        return _spilled(shown, file, chosen, target, dtype, floats, tuple(notes))
+        return _spilled(shown, src, chosen, target, dtype, floats, tuple(notes))
     except pa.ArrowInvalid as exc:
         if "conversion error" not in str(exc):
             raise LstmdiagError(f"{shown}: not a readable table ({exc})") from None
     # An integer column by the first block holds other numbers further on: as read_csv
     # does, read every column as float64 (a text cell is refused there).
     try:
-        return _spilled(shown, file, chosen, target, dtype, True, tuple(notes), promote=True)
+        return _spilled(shown, src, chosen, target, dtype, True, tuple(notes), promote=True)
     except pa.ArrowInvalid as exc:
         raise LstmdiagError(f"{shown}: a column is not numeric all through ({exc})") from None
 
@@ -266,15 +282,15 @@ def arrow_table(
 def iter_blocks(shown: str, file: Location, width: int | None) -> Iterator[np.ndarray]:
     """A table's numeric columns in (rows, columns) blocks, one record batch at a time (for
     ``check --deep``): what ``describe`` counted as its features, or a clear error."""
-    schema = _schema(file)
-    chosen = _numeric(schema)
+    src = _Source.of(file)
+    chosen = _numeric(_schema(src))
     if width is not None and len(chosen) != width:
         raise LstmdiagError(
             f"{shown}: {len(chosen)} numeric columns by pyarrow's reading, {width} by the "
             "first rows: a column holds text further down"
         )
     types = {n: _pyarrow().float64() for n in chosen if not _is_parquet(file)}
-    for batch in record_batches(file, chosen, types):
+    for batch in record_batches(src, chosen, types):
         yield _numeric_block(batch, chosen, None)[0]
 
 
@@ -365,7 +381,7 @@ def _gaps_message(shown: str, names: list[str], gaps: _Gaps) -> str:
 
 def _spilled(
     shown: str,
-    file: Location,
+    src: _Source,
     chosen: list[str],
     target: str | None,
     dtype: np.dtype | None,
@@ -379,7 +395,7 @@ def _spilled(
     types = dict.fromkeys(wanted, pa.float64()) if promote else {}
     values, targets = _Spill(out, len(chosen)), _Spill(None, 0)
     gaps, rows = _Gaps(), 0
-    for batch in _ahead(record_batches(file, wanted, types)):
+    for batch in _ahead(record_batches(src, wanted, types)):
         block, bad = _numeric_block(batch, chosen, out)
         if target is not None:
             column, column_bad = _numeric_block(batch, [target], None)
@@ -429,13 +445,13 @@ class _Stream:
     planned on, or whose column types change on the way, raises Reread."""
 
     def __init__(
-        self, shown: str, file: Location, schema: Any, chosen: list[str], out: np.dtype, rows: int
+        self, shown: str, src: _Source, schema: Any, chosen: list[str], out: np.dtype, rows: int
     ):
         self.shown, self.chosen, self.out, self.rows = shown, chosen, out, rows
         source = (
-            record_batches(file, chosen, {})
-            if _is_parquet(file)
-            else csv_chunks(file, chosen, list(schema.names))
+            record_batches(src, chosen, {})
+            if _is_parquet(src.file)
+            else csv_chunks(src, chosen, list(schema.names))
         )
         self.batches = _ahead(source)
         self.blocks: list[np.ndarray] = []
