@@ -7,8 +7,8 @@ the difference over N, so start-up and imports cancel out. Run against any check
 
     python tests/budget.py [SRC_DIR]   # SRC_DIR holds the lstmdiag package; exit 1 over budget
 
-Measured on the error path at 100-400 files (Python 3.11): check 142 calls per file, with
---format json 135, stats 72, pad --stack 161. The budgets are 1.3-1.4x that, for other versions
+Measured on the error path at 100-400 files (Python 3.11): check 146 calls per file, with
+--format json 139, stats 74, pad --stack 165. The budgets are 1.3x that, for other versions
 of the libraries; one Path.resolve() more per finding is 100 calls, and the commit that
 resolved every input folder for every finding (71ddec8) made 3,327 and 1,105.
 """

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..errors import DAMAGED, READING, LstmdiagError, UnreadableValues, one_line
 from . import npy, npz, remote, tables
-from .info import ArrayInfo, Location, h5_file, open_file
+from .info import ArrayInfo, Location, h5_file, open_file, read_start
 
 DEFAULT_GLOBS = ("*.npy", "*.npz", "*.h5", "*.hdf5", "*.csv", "*.tsv", "*.parquet")
 ZIP_MAGIC = b"PK\x03\x04"
@@ -144,17 +144,9 @@ def read_head(file: Path, size: int = npy.HEAD_BYTES) -> tuple[bytes, int] | str
         special = _special(os.stat(file).st_mode)
         if special is not None:
             return special
-    fd = os.open(file, os.O_RDONLY | _NONBLOCK | _CLOEXEC)  # NONBLOCK: a FIFO never waits
-    try:
-        st = os.fstat(fd)
-        special = _special(st.st_mode)
-        return special if special is not None else (os.read(fd, size), st.st_size)
-    finally:
-        os.close(fd)
-
-
-_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
-_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+    head, st = read_start(file, size)
+    special = _special(st.st_mode)
+    return special if special is not None else (head, st.st_size)
 
 
 def _describe_local(shown: str, file: Path) -> list[ArrayInfo] | bytes:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +24,21 @@ def open_file(file: Location, *, stream: bool = False) -> IO[bytes]:
     if isinstance(file, RemoteFile):
         return file.open("rb", stream=stream)
     return file.open("rb")
+
+
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def read_start(file: Path, size: int) -> tuple[bytes, os.stat_result]:
+    """A local file's first ``size`` bytes and its status: one open, one fstat and, for a
+    regular file only, one read (nothing is read from a FIFO or device, and O_NONBLOCK
+    keeps a FIFO from blocking the open)."""
+    fd = os.open(file, _READ_FLAGS)
+    try:
+        st = os.fstat(fd)
+        return (os.read(fd, size) if stat.S_ISREG(st.st_mode) else b""), st
+    finally:
+        os.close(fd)
 
 
 @contextlib.contextmanager

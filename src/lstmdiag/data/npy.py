@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import math
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -13,7 +12,7 @@ from typing import IO
 
 import numpy as np
 
-from .info import ArrayInfo, Location, dtype_label, open_file
+from .info import ArrayInfo, Location, dtype_label, open_file, read_start
 
 MAGIC = b"\x93NUMPY"
 
@@ -177,11 +176,7 @@ SMALL_FILE = 1 << 16  # bytes: a .npy this small is read whole, in one read
 
 def _read_small(file: Path) -> np.ndarray | None:
     """A small C-order .npy with the plain header, read-only, from one read; else None."""
-    fd = os.open(file, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
-    try:
-        raw = os.read(fd, SMALL_FILE + 1)
-    finally:
-        os.close(fd)
+    raw = read_start(file, SMALL_FILE + 1)[0]
     plain = _plain_header(raw) if len(raw) <= SMALL_FILE else None
     if plain is None:
         return None
