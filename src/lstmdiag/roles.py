@@ -109,9 +109,9 @@ def _matches_output(info: ArrayInfo, model: ModelSpec) -> bool:
     return False
 
 
-def _sidecar(info: ArrayInfo) -> Assignment | None:
-    """Masks and lengths lstmdiag writes: recognised by name and content."""
-    name, shape, dtype = stem(info), info.shape, info.dtype or ""
+def _sidecar(info: ArrayInfo, name: str) -> Assignment | None:
+    """Masks and lengths lstmdiag writes: recognised by name (``name``: its stem) and content."""
+    shape, dtype = info.shape, info.dtype or ""
     if shape is None or info.ragged:
         return None
     if _MASK_NAME.match(name) and len(shape) == 2 and dtype in ("bool", "uint8", "int8"):
@@ -121,8 +121,12 @@ def _sidecar(info: ArrayInfo) -> Assignment | None:
     return None
 
 
-def _target_by_name(info: ArrayInfo) -> Assignment | None:
-    name = stem(info)
+def _by_name(info: ArrayInfo, name: str) -> Assignment | None:
+    """A mask or lengths sidecar, or a target, by the array's stem ``name``."""
+    return _sidecar(info, name) or _target_by_name(name)
+
+
+def _target_by_name(name: str) -> Assignment | None:
     if _TARGET_NAME.match(name):
         return Assignment(Role.TARGET, None, f"a target/label by its name '{name}'")
     return None
@@ -192,10 +196,10 @@ def classify(
     if model is None:
         return _collections_without_model(
             infos,
-            [_sidecar(i) or _target_by_name(i) or Assignment(Role.INPUT, None, "") for i in infos],
+            [_by_name(i, stem(i)) or Assignment(Role.INPUT, None, "") for i in infos],
         )
     names = {i.name for i in model.inputs}
-    named_files = {i.path for i in infos if stem(i) in names and i.key is not None}
+    named_files = {i.path for i in infos if i.key is not None and stem(i) in names}
     memo: dict[tuple[object, ...], Assignment] = {}
     out = [
         _classify_one(model, info, mapping, names, info.path in named_files, memo) for info in infos
@@ -315,10 +319,7 @@ def _classify_one(
     name = stem(info)
     if name in names:
         return Assignment(Role.INPUT, name, f"named after input '{name}'")
-    sidecar = _sidecar(info)
-    if sidecar is not None:
-        return sidecar
-    by_name = _target_by_name(info)
+    by_name = _by_name(info, name)
     if by_name is not None:
         return by_name
     # The rest reads only the header: thousands of files of a few shapes share the answer.
