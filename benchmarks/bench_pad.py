@@ -87,8 +87,8 @@ def main() -> None:
         "--force",
     ]
     no_sync = (
-        "import sys, lstmdiag.write as w; w.FSYNC = False; from lstmdiag.cli import main; "
-        "sys.argv = ['lstmdiag'] + sys.argv[1:]; main()"
+        "import sys, lstmdiag.transform.write as w; w.FSYNC = False; "
+        "from lstmdiag.cli import main; sys.argv = ['lstmdiag'] + sys.argv[1:]; main()"
     )
     # Alternate the two, best of 3 each: writeback timing makes single runs noisy.
     synced, unsynced, rss = [], [], 0.0

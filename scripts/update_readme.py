@@ -64,8 +64,8 @@ def screenshot() -> None:
     """docs/check.svg: the coloured check table, exported by rich itself."""
     from rich.console import Console
 
-    from lstmdiag.checks import CheckOptions, check_arrays
     from lstmdiag.data.discover import describe_paths
+    from lstmdiag.judge.checks import CheckOptions, check_arrays
     from lstmdiag.model import read_model
     from lstmdiag.render.table import check_view
 

@@ -8,7 +8,7 @@ from .budget import BUDGET, COMMANDS, ROOT, per_file, verdicts
 
 # The regression that went unnoticed, put back: a Path.resolve() for every finding.
 RESOLVE_PER_FINDING = (
-    "import pathlib, lstmdiag.findings as f\n"
+    "import pathlib, lstmdiag.judge.findings as f\n"
     "_fill = f.Finding.for_path\n"
     "def _slow(self, path):\n"
     "    pathlib.Path(path).parent.resolve()\n"

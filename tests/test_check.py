@@ -9,8 +9,8 @@ import h5py
 import numpy as np
 import pytest
 
-from lstmdiag.checks import CheckOptions, check_arrays
 from lstmdiag.data.discover import describe_paths
+from lstmdiag.judge.checks import CheckOptions, check_arrays
 from lstmdiag.model import read_model
 
 from .cases import Case, cases_for, single_input_models

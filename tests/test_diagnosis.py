@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import lstmdiag
-from lstmdiag.diagnosis import Evidence, diagnose_shape, layer_kind
+from lstmdiag.judge.diagnosis import Evidence, diagnose_shape, layer_kind
 from lstmdiag.model.spec import InputSpec, ModelSpec
 
 from .conftest import MODELS
@@ -154,7 +154,7 @@ def test_check_and_explain_give_the_same_answer(tmp_path: Any) -> None:
     model = MODELS / "k3/seq_fixed.keras"
     x = np.ones((10, 8), np.float32)
     (finding,) = lstmdiag.check(model, x).findings
-    from lstmdiag.explain import explain
+    from lstmdiag.judge.explain import explain
 
     text = (
         'ValueError: Invalid input shape for input Tensor("data:0", shape=(10, 8), '

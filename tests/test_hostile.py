@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 from lstmdiag.data import discover
-from lstmdiag.write import TMP_PREFIX
+from lstmdiag.transform.write import TMP_PREFIX
 
 from .conftest import DATA, MODELS, run_cli
 
@@ -535,7 +535,7 @@ def test_sigkill_mid_write_leaves_nothing(tmp_path: Path) -> None:
 def test_fallback_temp_names_carry_the_pid_and_stale_ones_are_removed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from lstmdiag import write
+    from lstmdiag.transform import write
 
     monkeypatch.setattr(write, "_anonymous", lambda folder: None)  # no O_TMPFILE here
     out = tmp_path / "o"
@@ -590,7 +590,7 @@ def test_a_row_larger_than_the_address_space_limit_is_written(tmp_path: Path) ->
 
 
 def test_terminal_codes_from_keras_never_reach_output() -> None:
-    from lstmdiag.render.safe import strip_ansi
+    from lstmdiag.text import strip_ansi
 
     text = "\x1b[1mInput 0\x1b[0m of layer \\u001b[1mlstm\\u001b[0m \x1b]0;t\x07ok"
     assert strip_ansi(text) == "Input 0 of layer lstm ok"

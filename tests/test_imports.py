@@ -1,5 +1,6 @@
 """The package's own import graph, read from the source (module-level and function-level
-imports alike): no module imports itself back through others."""
+imports alike, TYPE_CHECKING ones too): no module imports itself back through others, and no
+stage imports a later one (docs/ARCHITECTURE.md draws the map)."""
 
 from __future__ import annotations
 
@@ -79,9 +80,68 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
+# Each stage may import its own and earlier stages only. Modules directly in lstmdiag/ that
+# are not listed (api, cli, settings, pyproject...) are the surface, as is render/.
+STAGES = {
+    "errors": 0,
+    "text": 0,
+    "model": 1,
+    "data": 1,
+    "judge": 2,
+    "transform": 3,
+    "distribute": 4,
+}
+SURFACE = 5
+
+
+def stage(module: str) -> int:
+    parts = module.split(".")
+    return SURFACE if len(parts) == 1 else STAGES.get(parts[1], SURFACE)
+
+
+def arrows_up(graph: dict[str, set[str]]) -> list[str]:
+    return [
+        f"{m} -> {d}" for m in sorted(graph) for d in sorted(graph[m]) if stage(d) > stage(m)
+    ]
+
+
+def test_no_arrows_up() -> None:
+    graph = import_graph()
+    assert stage("lstmdiag.judge.checks") == 2 and stage("lstmdiag.render.table") == SURFACE
+    assert "lstmdiag.data.discover" in graph["lstmdiag.judge.checks"]  # down: allowed
+    assert arrows_up(graph) == []
+
+
+def test_the_arrow_finder_finds_arrows_up() -> None:
+    graph = {
+        "lstmdiag.judge.checks": {"lstmdiag.render.grouping", "lstmdiag.data.info"},
+        "lstmdiag.transform.padding": {"lstmdiag.distribute.cluster", "lstmdiag.judge.stats"},
+        "lstmdiag.data.info": {"lstmdiag.errors"},
+    }
+    assert arrows_up(graph) == [
+        "lstmdiag.judge.checks -> lstmdiag.render.grouping",
+        "lstmdiag.transform.padding -> lstmdiag.distribute.cluster",
+    ]
+
+
+def test_every_module_has_a_place() -> None:
+    """A new top-level module or package is placed on purpose: a stage, or the surface."""
+    tops = {m.split(".")[1] for m in import_graph() if m.count(".") >= 1}
+    assert tops - set(STAGES) == {
+        "__main__",
+        "api",
+        "cli",
+        "render",
+        "settings",
+    }
+
+
 def test_no_import_cycles() -> None:
     graph = import_graph()
-    assert "lstmdiag.checks" in graph and "lstmdiag.data.discover" in graph["lstmdiag.checks"]
+    assert (
+        "lstmdiag.judge.checks" in graph
+        and "lstmdiag.data.discover" in graph["lstmdiag.judge.checks"]
+    )
     assert cycles(graph) == []
 
 

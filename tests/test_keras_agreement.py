@@ -11,15 +11,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lstmdiag.checks import (
+from lstmdiag.data.discover import describe_paths
+from lstmdiag.judge.checks import (
     check_arrays,
     keras_adds_unit_axis,
     keras_on_wrong_batch,
     keras_on_wrong_timesteps,
 )
-from lstmdiag.data.discover import describe_paths
+from lstmdiag.judge.verify import flavour_for, run_keras
 from lstmdiag.model import read_model
-from lstmdiag.verify import flavour_for, run_keras
 
 from .cases import cases_for, single_input_models
 from .conftest import MODELS

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 import lstmdiag
-from lstmdiag.checks import CheckOptions, check_arrays
 from lstmdiag.data.discover import describe_paths
+from lstmdiag.judge.checks import CheckOptions, check_arrays
 from lstmdiag.model import read_model
 
 from .conftest import MODELS, run_cli, run_keras_child

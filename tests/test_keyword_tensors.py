@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 import lstmdiag
+from lstmdiag.judge.roles import axis_roles
 from lstmdiag.model import read_model
 from lstmdiag.model.spec import MaskSpec
-from lstmdiag.roles import axis_roles
 
 from .conftest import MODELS, run_cli
 

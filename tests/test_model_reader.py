@@ -226,8 +226,8 @@ def test_a_config_that_disagrees_with_its_weights_is_said(tmp_path: Path) -> Non
     spec = read_model(src)
     assert spec.inputs[0].shape == (None, 10, 5)
     assert any("its saved kernel (8, 32) takes 8" in n.text for n in spec.notes)
-    from lstmdiag.checks import check_arrays
     from lstmdiag.data.discover import describe_paths
+    from lstmdiag.judge.checks import check_arrays
 
     np.save(tmp_path / "x.npy", np.zeros((1, 10, 5), np.float32))
     report = check_arrays(spec, describe_paths([str(tmp_path / "x.npy")]))

@@ -13,10 +13,11 @@ import h5py
 import numpy as np
 import pytest
 
-from lstmdiag import inspect_model, write
+from lstmdiag import inspect_model
 from lstmdiag.data.discover import describe_paths
 from lstmdiag.errors import LstmdiagError
-from lstmdiag.padding import PadOptions, pad_block, pad_list, plan_pad, run_pad
+from lstmdiag.transform import write
+from lstmdiag.transform.padding import PadOptions, pad_block, pad_list, plan_pad, run_pad
 
 from .conftest import DATA, MODELS, run_cli, run_keras_child
 

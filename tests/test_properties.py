@@ -15,14 +15,14 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lstmdiag.checks import CheckOptions, check_arrays
 from lstmdiag.data.discover import describe_file
 from lstmdiag.data.info import ArrayInfo
 from lstmdiag.errors import LstmdiagError
-from lstmdiag.findings import SHAPE_KINDS
+from lstmdiag.judge.checks import CheckOptions, check_arrays
+from lstmdiag.judge.findings import SHAPE_KINDS
 from lstmdiag.model.config import spec_from_config
 from lstmdiag.model.spec import InputSpec, ModelSpec
-from lstmdiag.padding import mask_rows, pad_block, pad_list
+from lstmdiag.transform.padding import mask_rows, pad_block, pad_list
 
 EXAMPLES = int(os.environ.get("LSTMDIAG_FUZZ_EXAMPLES", "200"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -254,7 +254,7 @@ def test_block_padding_equals_the_reference(
 def test_value_tally_reuses_buffers_without_changing_counts(values: list[float], dim: int) -> None:
     """The allocation-free scan (buffers reused across blocks of different sizes) counts
     exactly what plain numpy counts."""
-    from lstmdiag.checks import _Scratch, _Tally, _tally_values
+    from lstmdiag.judge.checks import _Scratch, _Tally, _tally_values
 
     arr = np.array(values, np.float32)
     scratch, tally = _Scratch(), _Tally()

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from lstmdiag.explain import explain
+from lstmdiag.judge.explain import explain
 
 HERE = Path(__file__).resolve().parent
 ERRORS: list[dict[str, Any]] = json.loads((HERE / "realworld" / "errors.json").read_text("utf-8"))

@@ -269,7 +269,7 @@ def test_a_failed_upload_leaves_nothing(
 ) -> None:
     """The upload breaks after its first part: the multipart upload is aborted, no object
     appears, and none is left pending on the server."""
-    from lstmdiag import write
+    from lstmdiag.transform import write
 
     big = tmp_path / "big.npy"
     np.save(big, np.zeros((1, 300, 20000), np.float32))  # 24 MB: two parts of 16 MiB
@@ -465,7 +465,7 @@ def test_cluster_failures_are_one_line(error: Exception, message: str) -> None:
         def gather(self, futures: Any) -> Any:
             raise error
 
-    from lstmdiag import cluster
+    from lstmdiag.distribute import cluster
 
     with pytest.raises(lstmdiag.LstmdiagError, match=message):
         cluster.map_ordered(Broken(), str, [1, 2])

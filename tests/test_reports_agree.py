@@ -85,12 +85,12 @@ def test_swapped_arguments_are_named(tmp_path: Path) -> None:
 def test_a_bug_is_one_line_and_a_traceback_file(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    import lstmdiag.checks
+    import lstmdiag.judge.checks
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("a bug nobody found yet")
 
-    monkeypatch.setattr(lstmdiag.checks, "check_arrays", broken)
+    monkeypatch.setattr(lstmdiag.judge.checks, "check_arrays", broken)
     data = _data(tmp_path, ["ok.npy"])
     monkeypatch.setattr(
         sys, "argv", ["lstmdiag", "check", str(MODELS / "k3/seq_fixed.keras"), *data]
@@ -136,6 +136,6 @@ def test_a_bare_pad_takes_the_configured_model(
 def test_bytes_a_name_could_not_decode_are_shown_as_escapes() -> None:
     """h5py hands undecodable name bytes over as lone surrogates, which no terminal can print
     (a fuzzer case: an .h5 model whose model_class lost a byte)."""
-    from lstmdiag.render.safe import visible
+    from lstmdiag.text import visible
 
     assert visible("Functi\udcefnal\ud800") == "Functi\\xefnal\\ud800"

@@ -15,12 +15,12 @@ import numpy as np
 import pytest
 
 import lstmdiag
-from lstmdiag.checks import CheckOptions, check_arrays
 from lstmdiag.data.discover import describe_paths
 from lstmdiag.errors import LstmdiagError
-from lstmdiag.layout import place
+from lstmdiag.judge.checks import CheckOptions, check_arrays
+from lstmdiag.judge.layout import place
+from lstmdiag.judge.roles import Role, classify
 from lstmdiag.model import InputSpec, read_model
-from lstmdiag.roles import Role, classify
 
 from .conftest import DATA, MODELS, run_cli
 

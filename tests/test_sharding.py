@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 
 import lstmdiag
+from lstmdiag.distribute.sharding import parse_shard
 from lstmdiag.errors import LstmdiagError
-from lstmdiag.sharding import mine, parse_shard
+from lstmdiag.judge.checks import mine
 
 from .conftest import DATA, MODELS, run_cli
 

@@ -15,9 +15,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lstmdiag import checks, roles
-from lstmdiag.checks import CheckOptions, check_arrays
 from lstmdiag.data.discover import describe_paths, iter_files
+from lstmdiag.judge import checks, roles
+from lstmdiag.judge.checks import CheckOptions, check_arrays
 from lstmdiag.model import read_model
 from lstmdiag.render.json import check_json, write_json
 

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lstmdiag.stats import brute_force_buckets, compute_stats, optimal_buckets
+from lstmdiag.judge.stats import brute_force_buckets, compute_stats, optimal_buckets
 
 from .conftest import MODELS, run_cli, run_keras_child
 

@@ -18,38 +18,38 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "CheckOptions": "lstmdiag.checks",
-    "check_arrays": "lstmdiag.checks",
+    "CheckOptions": "lstmdiag.judge.checks",
+    "check_arrays": "lstmdiag.judge.checks",
     "LstmdiagError": "lstmdiag.errors",
-    "FileResult": "lstmdiag.findings",
-    "Finding": "lstmdiag.findings",
-    "Kind": "lstmdiag.findings",
-    "Report": "lstmdiag.findings",
-    "Severity": "lstmdiag.findings",
+    "FileResult": "lstmdiag.judge.findings",
+    "Finding": "lstmdiag.judge.findings",
+    "Kind": "lstmdiag.judge.findings",
+    "Report": "lstmdiag.judge.findings",
+    "Severity": "lstmdiag.judge.findings",
     "ModelSpec": "lstmdiag.model.spec",
     "read_model": "lstmdiag.model",
-    "PadOptions": "lstmdiag.padding",
-    "PadResult": "lstmdiag.padding",
+    "PadOptions": "lstmdiag.transform.padding",
+    "PadResult": "lstmdiag.transform.padding",
     "inspect_model": "lstmdiag.api",
     "check": "lstmdiag.api",
     "merge": "lstmdiag.api",
     "pad": "lstmdiag.api",
     "assert_compatible": "lstmdiag.api",
     "window": "lstmdiag.api",
-    "windows": "lstmdiag.windowing",
-    "WindowOptions": "lstmdiag.windowing",
-    "WindowResult": "lstmdiag.windowing",
+    "windows": "lstmdiag.transform.windowing",
+    "WindowOptions": "lstmdiag.transform.windowing",
+    "WindowResult": "lstmdiag.transform.windowing",
 }
 
 if TYPE_CHECKING:
     from .api import assert_compatible, check, inspect_model, merge, pad, window
-    from .checks import CheckOptions, check_arrays
     from .errors import LstmdiagError
-    from .findings import FileResult, Finding, Kind, Report, Severity
+    from .judge.checks import CheckOptions, check_arrays
+    from .judge.findings import FileResult, Finding, Kind, Report, Severity
     from .model import read_model
     from .model.spec import ModelSpec
-    from .padding import PadOptions, PadResult
-    from .windowing import WindowOptions, WindowResult, windows
+    from .transform.padding import PadOptions, PadResult
+    from .transform.windowing import WindowOptions, WindowResult, windows
 
 
 def __dir__() -> list[str]:

@@ -10,17 +10,18 @@ from typing import Any
 
 import numpy as np
 
-from .checks import CheckOptions, check_arrays
 from .data import memory, remote
 from .data.discover import DEFAULT_GLOBS
 from .data.info import ArrayInfo
+from .distribute.cluster import mapper
 from .errors import LstmdiagError
-from .findings import Report, Severity
+from .judge.checks import CheckOptions, check_arrays
+from .judge.findings import Report, Severity
 from .model import read_model
 from .model.spec import ModelSpec
-from .padding import PadOptions, PadResult, plan_pad, run_pad
-from .windowing import WindowOptions, WindowResult, plan_and_run
-from .write import staged
+from .transform.padding import PadOptions, PadResult, plan_pad, run_pad
+from .transform.windowing import WindowOptions, WindowResult, plan_and_run
+from .transform.write import staged
 
 Data = Any  # a path, an array, a list of arrays (sequences), or a mapping input -> those
 
@@ -51,7 +52,7 @@ def _client(client: Any) -> Iterator[Any]:
     if target is None:
         yield None
         return
-    from .cluster import connect
+    from .distribute.cluster import connect
 
     with connect(target) as live:
         yield live
@@ -66,7 +67,7 @@ def _is_path(item: Any) -> bool:
 
 
 def _paths(paths: list[str], client: Any = None) -> list[ArrayInfo]:
-    from .cluster import describe
+    from .distribute.cluster import describe
 
     return describe(paths, DEFAULT_GLOBS, client)
 
@@ -152,7 +153,7 @@ def _check(
         shard=shard,
     )
     if client is not None:
-        from .cluster import check_on
+        from .distribute.cluster import check_on
 
         report = check_on(client, spec, infos, options)
     else:
@@ -163,8 +164,8 @@ def _check(
 def merge(reports: Sequence[str | Path | Report]) -> Report:
     """The report one unsharded run gives, from the N reports of ``check(..., shard=(I, N))``
     (Report objects, or the JSON files ``check --shard I/N --format json`` wrote)."""
-    from .sharding import merge as merge_dicts
-    from .sharding import read_reports
+    from .distribute.sharding import merge as merge_dicts
+    from .distribute.sharding import read_reports
 
     dicts = [r.to_dict() if isinstance(r, Report) else None for r in reports]
     paths = [str(r) for r in reports if not isinstance(r, Report)]
@@ -233,7 +234,7 @@ def pad(
             value_set="value" in options,
             **options,
         )
-        return run_pad(plan_pad(paths, _paths(paths, live), opts, spec), client=live)
+        return run_pad(plan_pad(paths, _paths(paths, live), opts, spec), mapper=mapper(live))
 
 
 def window(
@@ -256,4 +257,4 @@ def window(
     spec = None if model is None else _model(model)
     with staged(_text(out), _text(stack)) as (out_path, stack_path), _client(client) as live:
         opts = WindowOptions(timesteps=timesteps, out=out_path, stack=stack_path, **options)
-        return plan_and_run(paths, _paths(paths, live), opts, spec, client=live)
+        return plan_and_run(paths, _paths(paths, live), opts, spec, mapper=mapper(live))

@@ -17,7 +17,7 @@ from . import __version__
 from .errors import LstmdiagError
 
 if TYPE_CHECKING:
-    from .findings import Report
+    from .judge.findings import Report
     from .model.spec import ModelSpec
     from .settings import Settings
 
@@ -164,7 +164,7 @@ class LateProgress:
 
 def fail(message: str, code: int = 2) -> NoReturn:
     """One red line on stderr, then exit (2: unusable arguments or model)."""
-    from .render.safe import visible
+    from .text import visible
 
     _stderr().print(
         f"[bold red]error:[/] {escape(visible(message))}",
@@ -212,7 +212,7 @@ def _cluster(address: str | None) -> Iterator[Any]:
     if address is None:
         yield None
         return
-    from .cluster import connect
+    from .distribute.cluster import connect
 
     try:
         with connect(address) as client:
@@ -228,8 +228,8 @@ def _describe(
     path that does not exist is an unusable argument (exit 2), not a finding."""
     from pathlib import Path
 
-    from .cluster import describe
     from .data.remote import is_url
+    from .distribute.cluster import describe
 
     for path in paths:
         if not is_url(path) and not any(c in path for c in "*?[") and not Path(path).exists():
@@ -386,11 +386,11 @@ def check(
 
     Example: lstmdiag check model.h5 data/ --format github
     """
-    from .checks import CheckOptions, check_arrays, with_findings
     from .data.discover import DEFAULT_GLOBS, file_part
-    from .findings import ALIASES, Kind
+    from .distribute.sharding import parse_shard
+    from .judge.checks import CheckOptions, check_arrays, with_findings
+    from .judge.findings import ALIASES, Kind
     from .settings import dask_address, load_settings
-    from .sharding import parse_shard
 
     try:
         settings = load_settings(config)
@@ -442,7 +442,7 @@ def check(
         if not infos:
             fail("no data files found in " + ", ".join(paths))
         if client is not None:
-            from .cluster import check_on
+            from .distribute.cluster import check_on
 
             try:
                 report = check_on(client, spec, infos, options)
@@ -452,7 +452,7 @@ def check(
             with LateProgress("checking", enabled=not quiet) as progress:
                 report = check_arrays(spec, infos, options, progress=progress)
     if verify or verify_data:
-        from .verify import verify_report
+        from .judge.verify import verify_report
 
         try:
             report = with_findings(report, verify_report(report, model, data=verify_data))
@@ -465,7 +465,7 @@ def _emit_check(
     report: Report, format: CheckFormat, fail_on: FailOn, *, verbose: bool, quiet: bool
 ) -> NoReturn:
     """Render a check report in ``format`` and exit with its code (shared with merge)."""
-    from .findings import Severity
+    from .judge.findings import Severity
 
     code = report.exit_code(Severity(fail_on.value))
     if quiet:
@@ -517,8 +517,8 @@ def merge(
 
     Example: lstmdiag merge shard-*.json --format github
     """
-    from .sharding import expand_reports, read_reports
-    from .sharding import merge as merge_reports
+    from .distribute.sharding import expand_reports, read_reports
+    from .distribute.sharding import merge as merge_reports
 
     _remote(None, storage_option, None)
     try:
@@ -651,9 +651,10 @@ def pad(
     import numpy as np
 
     from .data.discover import DEFAULT_GLOBS
-    from .padding import PadOptions, plan_pad, run_pad
+    from .distribute.cluster import mapper
     from .settings import dask_address, load_settings, pad_paths
-    from .write import staged
+    from .transform.padding import PadOptions, plan_pad, run_pad
+    from .transform.write import staged
 
     try:
         settings = load_settings(config)
@@ -721,7 +722,7 @@ def pad(
                 fail("no data files found in " + ", ".join(inputs))
             plan = plan_pad(inputs, infos, options, spec)
             with LateProgress("padding", enabled=not quiet) as progress:
-                result = run_pad(plan, progress, client)
+                result = run_pad(plan, progress, mapper(client))
     except LstmdiagError as exc:
         fail(str(exc))
     except OSError as exc:
@@ -830,9 +831,10 @@ def window(
     import numpy as np
 
     from .data.discover import DEFAULT_GLOBS
+    from .distribute.cluster import mapper
     from .settings import dask_address, load_settings, pad_paths
-    from .windowing import WindowOptions, plan_and_run
-    from .write import staged
+    from .transform.windowing import WindowOptions, plan_and_run
+    from .transform.write import staged
 
     try:
         settings = load_settings(config)
@@ -866,7 +868,7 @@ def window(
             if not infos:
                 fail("no data files found in " + ", ".join(inputs))
             with LateProgress("windowing", enabled=not quiet) as progress:
-                result = plan_and_run(inputs, infos, options, spec, progress, client)
+                result = plan_and_run(inputs, infos, options, spec, progress, mapper(client))
     except LstmdiagError as exc:
         fail(str(exc))
     except OSError as exc:
@@ -922,9 +924,9 @@ def stats(
     from dataclasses import replace
 
     from .data.discover import DEFAULT_GLOBS, drop_excluded
-    from .layout import place
+    from .judge.layout import place
+    from .judge.stats import compute_stats, length_counts, step_bytes_of, to_dict
     from .settings import dask_address
-    from .stats import compute_stats, length_counts, step_bytes_of, to_dict
 
     def stop(message: str) -> NoReturn:  # --format json prints JSON, errors too
         if format is ModelFormat.json:
@@ -953,8 +955,8 @@ def stats(
     result = compute_stats(counts, step_bytes_of(infos), fixed, buckets or (2, 4, 8))
     result = replace(result, skipped=skipped)
     if plot:
-        from .plot import plot_lengths
-        from .write import staged
+        from .render.plot import plot_lengths
+        from .transform.write import staged
 
         try:
             with staged(None, plot) as (_, local):  # a URL: drawn here, then uploaded
@@ -993,8 +995,8 @@ def explain(
 
     Example: python train.py 2>&1 | lstmdiag explain --model model.keras
     """
-    from .explain import explain as run_explain
-    from .explain import to_dict
+    from .judge.explain import explain as run_explain
+    from .judge.explain import to_dict
 
     if text is None or text == "-":
         if sys.stdin.isatty():
@@ -1048,7 +1050,7 @@ def internal_error(exc: BaseException, argv: list[str]) -> NoReturn:
     import traceback
 
     from .errors import READING, one_line
-    from .render.safe import visible
+    from .text import visible
 
     command = next((a for a in argv if not a.startswith("-")), "lstmdiag")
     where = READING.get()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..findings import Report, Severity
+from ..judge.findings import Report, Severity
+from ..text import visible
 from .grouping import summary_text
-from .safe import visible
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

@@ -11,7 +11,8 @@ import posixpath
 import shlex
 from dataclasses import dataclass
 
-from ..findings import Finding, Kind, Report
+from ..judge.findings import Finding, Kind, Report
+from ..text import plural
 
 GROUP_AT = 3  # this many findings with one cause are shown as one entry
 EXAMPLES = 3
@@ -27,11 +28,6 @@ class FindingGroup:
     @property
     def first(self) -> Finding:
         return self.findings[0]
-
-
-def plural(count: int, word: str, many: str | None = None) -> str:
-    """``1 error``, ``2 errors``; ``many`` for irregular words (``1 axis``, ``2 axes``)."""
-    return f"{count} {word if count == 1 else (many or word + 's')}"
 
 
 def _template(f: Finding) -> str | None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from json.encoder import encode_basestring_ascii as _str
 from typing import Any, TextIO
 
-from ..findings import PATH_SLOT, QUOTED_SLOT, FileResult, Finding, Report
+from ..judge.findings import PATH_SLOT, QUOTED_SLOT, FileResult, Finding, Report
 from ..model.spec import ModelSpec
 
 FLUSH_AT = 4096  # pieces gathered before one write to the stream
@@ -21,7 +21,7 @@ FLUSH_AT = 4096  # pieces gathered before one write to the stream
 
 def inspect_json(spec: ModelSpec) -> str:
     """The spec, with each input's axis roles (batch, time, features) added."""
-    from ..roles import axis_roles
+    from ..judge.roles import axis_roles
 
     data = spec.to_dict()
     for item, inp in zip(data["inputs"], spec.inputs, strict=True):

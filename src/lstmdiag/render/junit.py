@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
-from ..findings import Report, Severity
-from .safe import visible
+from ..judge.findings import Report, Severity
+from ..text import visible
 
 # XML 1.0 cannot carry most control characters at all: they are written as visible escapes.
 
@@ -44,7 +44,7 @@ def check_junit(report: Report, fail_on: Severity = Severity.ERROR) -> str:
         case = ET.SubElement(
             suite,
             "testcase",
-            classname="lstmdiag.dataset",
+            classname="lstmdiag.judge.dataset",
             name=visible(f"{f.label}: {f.kind.value}" + (f" ({f.input})" if f.input else "")),
         )
         text = visible(f"{f.severity.value} {f.kind.value}: {f.message}") + (

@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import quote
 
 from .. import __version__
-from ..findings import Kind, Report, Severity
+from ..judge.findings import Kind, Report, Severity
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}

@@ -9,24 +9,24 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..findings import Finding, Report, Severity
+from ..judge.findings import Finding, Report, Severity
 from ..model.spec import InputSpec, MaskSpec, ModelSpec, RecurrentLayer, fmt_shape
+from ..text import human_bytes, plural, visible
 from .grouping import (
     EXAMPLES,
     FindingGroup,
     common_base,
     group_findings,
-    plural,
     relative,
     summary_text,
 )
-from .safe import literal, visible
+from .safe import literal
 
 if TYPE_CHECKING:
-    from ..explain import Explanation
-    from ..padding import PadOptions, PadResult
-    from ..stats import LengthStats
-    from ..windowing import WindowResult
+    from ..judge.explain import Explanation
+    from ..judge.stats import LengthStats
+    from ..transform.padding import PadOptions, PadResult
+    from ..transform.windowing import WindowResult
 
 _STYLE = {"ok": "green", "warning": "yellow", "error": "bold red", "info": "cyan"}
 MAX_OK_ROWS = 20
@@ -34,7 +34,7 @@ MAX_OK_ROWS = 20
 
 def accepts(spec: ModelSpec, inp: InputSpec) -> str:
     """One plain sentence per input: what data it accepts, axis by axis."""
-    from ..roles import axis_roles
+    from ..judge.roles import axis_roles
 
     shape = inp.shape
     roles = axis_roles(spec, inp)
@@ -359,7 +359,6 @@ def pad_view(result: PadResult, options: PadOptions) -> RenderableType:
 
 
 def stats_view(stats: LengthStats) -> RenderableType:
-    from ..stats import human_bytes
 
     parts: list[RenderableType] = []
     pct = "  ".join(f"p{q} {v}" for q, v in stats.percentiles.items())
@@ -417,7 +416,7 @@ def stats_view(stats: LengthStats) -> RenderableType:
             style="green",
         )
     )
-    from ..stats import bucketing_note
+    from ..judge.stats import bucketing_note
 
     note = bucketing_note(stats)
     if note is not None:
@@ -452,7 +451,6 @@ def explain_view(e: Explanation) -> RenderableType:
 
 
 def window_view(result: WindowResult) -> RenderableType:
-    from ..stats import human_bytes
 
     ratio = result.output_bytes / max(1, result.input_bytes)
     parts: list[RenderableType] = [

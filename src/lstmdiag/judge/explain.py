@@ -14,10 +14,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from ..model.spec import ModelSpec, Shape, fmt_shape
+from ..text import strip_ansi
 from . import diagnosis as D
 from .diagnosis import Diagnosis, Evidence, Fixes
-from .model.spec import ModelSpec, Shape, fmt_shape
-from .render.safe import strip_ansi
 from .roles import time_axis
 
 

@@ -19,10 +19,10 @@ from typing import IO, Any
 import h5py
 import numpy as np
 
-from .data import remote
-from .data.discover import printable
-from .errors import LstmdiagError
-from .stats import human_bytes
+from ..data import remote
+from ..data.discover import printable
+from ..errors import LstmdiagError
+from ..text import human_bytes
 
 TMP_PREFIX = ".lstmdiag-tmp-"
 DROP_EVERY = 64 * 1024 * 1024  # written bytes between page-cache drops

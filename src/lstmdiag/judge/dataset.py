@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .data.info import ArrayInfo
-from .model.spec import ModelSpec, fmt_shape
+from ..data.info import ArrayInfo
+from ..model.spec import ModelSpec, fmt_shape
 from .roles import Assignment, Role
 
 

@@ -18,7 +18,7 @@ import math
 import shlex
 from dataclasses import dataclass, field, replace
 
-from .model.spec import Shape, fmt_shape
+from ..model.spec import Shape, fmt_shape
 
 KINDS = (
     "timesteps",

@@ -17,17 +17,16 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-from . import write
-from .data import discover, tables
-from .data.info import ArrayInfo
-from .data.tables import Table
-from .errors import LstmdiagError
-from .model.spec import ModelSpec
-from .roles import time_axis
+from ..data import discover, tables
+from ..data.info import ArrayInfo
+from ..data.tables import Table
+from ..errors import LstmdiagError
+from ..judge.roles import time_axis
+from ..model.spec import ModelSpec
+from . import Mapper, write
 from .write import ArraySink, Container, ensure_room
 
 BLOCK_BYTES = 4 * 1024 * 1024
@@ -254,9 +253,9 @@ def plan_and_run(
     options: WindowOptions,
     model: ModelSpec | None,
     progress: Callable[[int, int], None] | None = None,
-    client: Any = None,
+    mapper: Mapper | None = None,
 ) -> WindowResult:
-    """Validate everything, then write every output atomically. ``client`` (a Dask client):
+    """Validate everything, then write every output atomically. ``mapper`` (a Dask cluster's):
     the per-input outputs are written by the cluster's workers."""
     if (options.out is None) == (options.stack is None):
         raise LstmdiagError("give exactly one of --out DIR or --stack FILE.npy|FILE.h5")
@@ -277,11 +276,11 @@ def plan_and_run(
     one_output = options.stack is not None or (
         options.out is not None and len(_by_target(paths, infos, options.out)) == 1
     )
-    exact = client is not None or not one_output
+    exact = mapper is not None or not one_output
     try:
-        return _plan_and_write(paths, infos, options, model, planned, progress, client, exact)
+        return _plan_and_write(paths, infos, options, model, planned, progress, mapper, exact)
     except tables.Reread:  # a table was not what one pass assumed: nothing was written
-        return _plan_and_write(paths, infos, options, model, planned, progress, client, True)
+        return _plan_and_write(paths, infos, options, model, planned, progress, mapper, True)
 
 
 def _plan_and_write(
@@ -291,7 +290,7 @@ def _plan_and_write(
     model: ModelSpec | None,
     planned: tuple[int, str, list[ArrayInfo]],
     progress: Callable[[int, int], None] | None,
-    client: Any,
+    mapper: Mapper | None,
     exact: bool,
 ) -> WindowResult:
     timesteps, reason, skipped = planned
@@ -315,7 +314,7 @@ def _plan_and_write(
         _run_stack(tabs, starts, timesteps, options, outputs, counter)
     else:
         setup = (timesteps, options, model)
-        _run_per_input(paths, infos, (tabs, starts), setup, client, outputs, counter)
+        _run_per_input(paths, infos, (tabs, starts), setup, mapper, outputs, counter)
     input_bytes = sum(t.rows * len(t.columns) * t.dtype.itemsize for t in tabs)
     notes = [n for t in tabs for n in t.notes]
     notes += [f"skipped {i.label} {i.shape}: not a (rows, features) table" for i in skipped]
@@ -447,7 +446,7 @@ def _run_per_input(
     infos: list[ArrayInfo],
     planned: tuple[list[Table], list[np.ndarray]],
     setup: _Setup,
-    client: Any,
+    mapper: Mapper | None,
     outputs: list[WindowOutput],
     counter: _Counter,
 ) -> None:
@@ -458,8 +457,8 @@ def _run_per_input(
     groups = _by_target(paths, infos, options.out)
     for path in groups:
         _refuse_existing(path, options.force)
-    if client is not None:
-        _run_on_cluster(client, groups, infos, setup, outputs, counter)
+    if mapper is not None:
+        _run_on_cluster(mapper, groups, infos, setup, outputs, counter)
         return
     tabs, starts = planned
     for path, members in groups.items():
@@ -468,7 +467,7 @@ def _run_per_input(
 
 
 def _run_on_cluster(
-    client: Any,
+    mapper: Mapper,
     groups: dict[Path, list[int]],
     infos: list[ArrayInfo],
     setup: _Setup,
@@ -476,10 +475,8 @@ def _run_on_cluster(
     counter: _Counter,
 ) -> None:
     """One job per output file; each worker reads its tables and writes their windows."""
-    from .cluster import map_ordered
-
     jobs = [(path, [infos[i] for i in members], setup) for path, members in groups.items()]
-    for outs, done in map_ordered(client, _window_job, jobs):
+    for outs, done in mapper(_window_job, jobs):
         outputs.extend(outs)
         counter.add(done)
 

@@ -13,16 +13,18 @@ import contextlib
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .data import remote
-from .errors import LstmdiagError
+from ..data import remote
+from ..errors import LstmdiagError
 
 if TYPE_CHECKING:
-    from .checks import CheckOptions
-    from .data.info import ArrayInfo
-    from .findings import Report
-    from .model.spec import ModelSpec
+    from ..data.info import ArrayInfo
+    from ..judge.checks import CheckOptions
+    from ..judge.findings import Report
+    from ..model.spec import ModelSpec
+    from ..transform import Mapper
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -92,7 +94,7 @@ def _with_options(
     options: dict[str, Any], staging: list[tuple[str, str]], func: Callable[[T], R], item: T
 ) -> R:
     """Run ``func(item)`` on a worker with the client's storage options and output URLs."""
-    from .write import adopted
+    from ..transform.write import adopted
 
     remote.configure(options)
     with adopted(staging):
@@ -104,7 +106,7 @@ def map_ordered(client: Any, func: Callable[[T], R], items: list[T]) -> list[R]:
     raised here, as it would have been locally."""
     if not items:
         return []
-    from .write import mirrors
+    from ..transform.write import mirrors
 
     count = len(items)
     options, staging = remote.storage_options(), mirrors()
@@ -126,6 +128,11 @@ def map_ordered(client: Any, func: Callable[[T], R], items: list[T]) -> list[R]:
         ) from None
 
 
+def mapper(client: Any) -> Mapper | None:
+    """What the transforming stage runs its per-file jobs through: this cluster (None: here)."""
+    return None if client is None else partial(map_ordered, client)
+
+
 def chunks(items: list[T], count: int) -> list[list[T]]:
     """``items`` in at most ``count`` contiguous runs of near-equal size."""
     count = max(1, min(count, len(items)))
@@ -145,7 +152,7 @@ def describe(
     progress: Callable[[int, int], None] | None = None,
 ) -> list[ArrayInfo]:
     """Every array under ``paths`` (listed here): headers read here, or on the cluster."""
-    from .data.discover import describe_files, iter_files
+    from ..data.discover import describe_files, iter_files
 
     files = list(iter_files(paths, globs))
     return describe_files(files, progress) if client is None else describe_on(client, files)
@@ -153,14 +160,14 @@ def describe(
 
 def describe_on(client: Any, files: list[tuple[str, Any]]) -> list[ArrayInfo]:
     """Every array of ``files`` ((shown, location) pairs), headers read on the workers."""
-    from .data.discover import describe_files
+    from ..data.discover import describe_files
 
     runs = map_ordered(client, describe_files, chunks(files, slots(client) * 4))
     return [info for run in runs for info in run]
 
 
 def _check_shard(args: tuple[tuple[ModelSpec, list[ArrayInfo]], CheckOptions]) -> Report:
-    from .checks import check_arrays
+    from ..judge.checks import check_arrays
 
     (spec, infos), options = args
     return check_arrays(spec, infos, options)

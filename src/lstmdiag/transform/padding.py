@@ -13,17 +13,17 @@ import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 
-from . import write
-from .data import discover
-from .data.info import ArrayInfo
-from .errors import LstmdiagError
-from .layout import Placed, place
-from .model.spec import ModelSpec
-from .stats import compute_stats, length_counts
+from ..data import discover
+from ..data.info import ArrayInfo
+from ..errors import LstmdiagError
+from ..judge.layout import Placed, place
+from ..judge.stats import compute_stats, length_counts
+from ..model.spec import ModelSpec
+from . import Mapper, write
 from .write import Container, ensure_room, remove_stale
 
 BLOCK_BYTES = 16 * 1024 * 1024  # per padded block: input + output stay ~2x this
@@ -749,10 +749,12 @@ def _tally(state: dict[str, int], value: float, p: Padded) -> None:
 
 
 def run_pad(
-    plan: PadPlan, progress: Callable[[int, int], None] | None = None, client: Any = None
+    plan: PadPlan,
+    progress: Callable[[int, int], None] | None = None,
+    mapper: Mapper | None = None,
 ) -> PadResult:
     """Write every output atomically; on any error no partial output is left behind.
-    ``client`` (a Dask client): per-file outputs are written by the cluster's workers."""
+    ``mapper`` (a Dask cluster's): per-file outputs are written by the cluster's workers."""
     o = plan.options
     plan.notes.extend(_remove_stale(plan))
     value = choose_value(plan) if plan.value is None else float(plan.value)
@@ -767,11 +769,9 @@ def run_pad(
 
     if o.stack is not None:
         _run_stack(plan, value, account, outputs)
-    elif client is not None:
-        from .cluster import map_ordered
-
+    elif mapper is not None:
         jobs = [(replace(plan, items=[]), value, t, g) for t, g in _groups(plan).items()]
-        for outs, counts in map_ordered(client, _group_job, jobs):
+        for outs, counts in mapper(_group_job, jobs):
             outputs.extend(outs)
             for key, count in counts.items():
                 state[key] += count

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from .errors import LstmdiagError
-from .stats import LengthStats
-from .write import atomic_path
+from ..errors import LstmdiagError
+from ..judge.stats import LengthStats
+from ..transform.write import atomic_path
 
 
 def plot_lengths(stats: LengthStats, counts: Counter[int], path: str) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from .model.spec import ModelSpec
+from ..model.spec import ModelSpec
 
 
 class Kind(str, Enum):

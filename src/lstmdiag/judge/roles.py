@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
 
-from .data.info import ArrayInfo
-from .model.spec import InputSpec, ModelSpec, Shape
+from ..data.info import ArrayInfo
+from ..model.spec import InputSpec, ModelSpec, Shape
 
 
 class Role(str, Enum):

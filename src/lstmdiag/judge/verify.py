@@ -1,6 +1,6 @@
 """``--verify``: ask real Keras what it does with each distinct input shape.
 
-Keras runs in a child process (``python -m lstmdiag.verify``): TensorFlow can abort a whole
+Keras runs in a child process (``python -m lstmdiag.judge.verify``): TensorFlow can abort a whole
 process on a bad shape, and importing it costs seconds we do not want in the parent. The child
 loads the model with ``compile=False`` (and ``safe_mode=True`` where Keras has it), feeds one
 zero batch per requested shape to ``model.predict`` and prints one JSON line per shape.
@@ -15,8 +15,8 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import LstmdiagError
-from .render.safe import strip_ansi
+from ..errors import LstmdiagError
+from ..text import strip_ansi
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ def run_keras(
 ) -> list[KerasOutcome]:
     """Run real Keras on one batch each: zero arrays of (shape, dtype) per input, or the first
     ``shape[0]`` rows of a real array (``--verify-data``)."""
-    from .data import remote
+    from ..data import remote
 
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="-1")
     with remote.local_copy(model_path) as local:  # Keras loads files: a URL is fetched first
@@ -68,7 +68,7 @@ def run_keras(
         )
         try:
             proc = subprocess.run(
-                [sys.executable, "-m", "lstmdiag.verify"],
+                [sys.executable, "-m", "lstmdiag.judge.verify"],
                 input=request,
                 capture_output=True,
                 text=True,

@@ -15,10 +15,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .data import remote
-from .errors import LstmdiagError
-from .findings import FileResult, Finding, Report
-from .model.spec import ModelSpec
+from ..data import remote
+from ..errors import LstmdiagError
+from ..judge.findings import FileResult, Finding, Report
+from ..model.spec import ModelSpec
 
 _SHARD = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 
@@ -33,11 +33,6 @@ def parse_shard(text: str) -> tuple[int, int]:
     if count < 1 or index >= count:
         raise LstmdiagError(f"--shard {text!r}: I must be 0 to N-1 and N at least 1")
     return index, count
-
-
-def mine(position: int, shard: tuple[int, int] | None) -> bool:
-    """Whether array ``position`` (in the run's sorted order) is this shard's to check."""
-    return shard is None or position % shard[1] == shard[0]
 
 
 def expand_reports(paths: list[str]) -> list[str]:

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .data.info import ArrayInfo
-from .errors import LstmdiagError
-from .model.spec import InputSpec, ModelSpec, fmt_shape
+from ..data.info import ArrayInfo
+from ..errors import LstmdiagError
+from ..model.spec import InputSpec, ModelSpec, fmt_shape
 from .roles import Assignment, Role, classify, time_axis
 
 MAX_LISTED = 5

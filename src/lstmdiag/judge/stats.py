@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .data.info import ArrayInfo
+from ..data.info import ArrayInfo
 
 PERCENTILES = (50, 90, 95, 99)
 
@@ -55,15 +55,6 @@ class LengthStats:
     model_maxlen: int | None
     reason: str
     skipped: tuple[str, ...] = ()  # arrays read two ways, left out (each with its readings)
-
-
-def human_bytes(n: float) -> str:
-    """1234567 -> "1.2 MB" (decimal units)."""
-    for unit in ("B", "KB", "MB", "GB", "TB", "PB"):
-        if n < 1000 or unit == "PB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1000
-    return f"{n:.1f} PB"
 
 
 def length_counts(infos: Iterable[ArrayInfo]) -> Counter[int]:

@@ -17,8 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from .data import discover
-from .data.info import ArrayInfo
+from ..data import discover
+from ..data.info import ArrayInfo
+from ..model.spec import EmbeddingSpec, InputSpec, MaskSpec, ModelSpec
+from ..text import plural
 from .dataset import dataset_problems
 from .diagnosis import Diagnosis, Evidence, Fixes, batch, diagnose_shape
 from .findings import (
@@ -31,10 +33,7 @@ from .findings import (
     Severity,
     expand_kinds,
 )
-from .model.spec import EmbeddingSpec, InputSpec, MaskSpec, ModelSpec
-from .render.grouping import plural
 from .roles import Assignment, Role, classify, container, stem, time_axis
-from .sharding import mine
 
 Shape = tuple[int | None, ...]
 BLOCK_BYTES = 1 << 20  # values scanned per block: small enough to stay in cache
@@ -943,6 +942,11 @@ def _dataset_findings(
                 _finding(info, None, kind, Severity.ERROR, problem.message, fix=problem.fix)
             )
     return general, per_array
+
+
+def mine(position: int, shard: tuple[int, int] | None) -> bool:
+    """Whether array ``position`` (in the run's sorted order) is this shard's to check."""
+    return shard is None or position % shard[1] == shard[0]
 
 
 def check_arrays(

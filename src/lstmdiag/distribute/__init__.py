@@ -1,0 +1,1 @@
+"""Scaling out: the per-file work on a Dask cluster, or in shards joined by merge."""
