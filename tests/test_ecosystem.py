@@ -15,7 +15,7 @@ from sarif import loader as sarif_loader
 
 import lstmdiag
 from lstmdiag.errors import LstmdiagError
-from lstmdiag.settings import load_settings
+from lstmdiag.pyproject import load_settings
 
 from .conftest import DATA, MODELS, ROOT, run_cli
 

@@ -81,7 +81,7 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 
 # Each stage may import its own and earlier stages only. Modules directly in lstmdiag/ that
-# are not listed (api, cli, settings, pyproject...) are the surface, as is render/.
+# are not listed (api, cli/, settings, pyproject) are the surface, as is render/.
 STAGES = {
     "errors": 0,
     "text": 0,
@@ -100,9 +100,7 @@ def stage(module: str) -> int:
 
 
 def arrows_up(graph: dict[str, set[str]]) -> list[str]:
-    return [
-        f"{m} -> {d}" for m in sorted(graph) for d in sorted(graph[m]) if stage(d) > stage(m)
-    ]
+    return [f"{m} -> {d}" for m in sorted(graph) for d in sorted(graph[m]) if stage(d) > stage(m)]
 
 
 def test_no_arrows_up() -> None:
@@ -131,6 +129,7 @@ def test_every_module_has_a_place() -> None:
         "__main__",
         "api",
         "cli",
+        "pyproject",
         "render",
         "settings",
     }

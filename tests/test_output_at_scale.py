@@ -156,7 +156,7 @@ def test_bare_pad_runs_the_configuration(tmp_path: Path, monkeypatch: pytest.Mon
 
 
 def test_progress_never_shows_in_a_pipe_or_quickly() -> None:
-    from lstmdiag.cli import LateProgress
+    from lstmdiag.cli.steps import LateProgress
 
     with LateProgress("x") as progress:  # stderr is not a terminal under pytest
         progress(1, 10)

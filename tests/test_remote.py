@@ -497,7 +497,8 @@ def test_window_stack_to_s3(s3: Any, tmp_path: Path) -> None:
 
 
 def test_remote_settings_from_pyproject(tmp_path: Path) -> None:
-    from lstmdiag.settings import dask_address, load_settings
+    from lstmdiag.pyproject import load_settings
+    from lstmdiag.settings import dask_address
 
     conf = tmp_path / "pyproject.toml"
     conf.write_text(

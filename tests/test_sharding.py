@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 import lstmdiag
-from lstmdiag.distribute.sharding import parse_shard
 from lstmdiag.errors import LstmdiagError
 from lstmdiag.judge.checks import mine
+from lstmdiag.settings import parse_shard
 
 from .conftest import DATA, MODELS, run_cli
 

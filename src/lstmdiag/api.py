@@ -45,7 +45,8 @@ def _storage(options: Mapping[str, Any] | None) -> None:
 def _client(client: Any) -> Iterator[Any]:
     """A live Dask client for ``client`` (a Client, an address, "local"), else
     ``$LSTMDIAG_DASK``'s; None when neither is set (the work runs here)."""
-    from .settings import Settings, dask_address
+    from .pyproject import Settings
+    from .settings import dask_address
 
     live_client = client is not None and not isinstance(client, str)
     target = client if live_client else dask_address(Settings(), client)

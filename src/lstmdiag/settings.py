@@ -1,253 +1,57 @@
-"""Project configuration: ``[tool.lstmdiag]`` in pyproject.toml (or ``--config PATH``).
+"""What each command runs with: its options over ``[tool.lstmdiag]`` (pyproject.py) over the
+defaults, validated, as one frozen object per command. Every one-line error about an option
+is raised here (as LstmdiagError); the command line shows it and exits 2.
 
-```toml
-[tool.lstmdiag]
-model = "models/model.keras"
-inputs = ["data/"]
-fail-on = "warning"          # or "error"
-ignore = ["dtype"]           # finding kinds to drop
-deep = false
-format = "table"             # table | json | github | junit | sarif
-glob = ["*.npy"]
-input = { audio = "data/audio/" }   # model input -> path
-exclude = ["*_meta.npy"]     # arrays to leave out (check and pad)
-storage-options = { profile = "ci" }   # for s3:// gs:// az:// https:// paths (fsspec)
-concurrency = 32             # objects read at once over the network
-dask = "tcp://scheduler:8786"   # or "local"; LSTMDIAG_DASK and --dask win
-
-[tool.lstmdiag.pad]
-out = "padded/"              # or stack = "padded.npy": a bare `lstmdiag pad` then works
-padding = "post"
-truncating = "post"
-value = 0.0                  # or "auto"
-dtype = "float32"
-mask = true
-```
-Paths are relative to the file's folder. Unknown keys are errors, named.
+``resolve_check``, ``resolve_pad``, ``resolve_window`` and ``resolve_stats`` are the only
+places where a command's options are merged with the configuration. What they return holds
+the core's own options (CheckOptions, PadOptions, WindowOptions), the ones the Python API
+builds too.
 """
 
 from __future__ import annotations
 
 import os
-import sys
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .data import remote
 from .errors import LstmdiagError
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+if TYPE_CHECKING:
+    from .judge.checks import CheckOptions
+    from .pyproject import Settings
+    from .transform.padding import PadOptions
+    from .transform.windowing import WindowOptions
 
-CHECK_KEYS = {
-    "model",
-    "inputs",
-    "fail-on",
-    "ignore",
-    "deep",
-    "format",
-    "glob",
-    "input",
-    "pad",
-    "window",
-    "exclude",
-    "storage-options",
-    "concurrency",
-    "dask",
-}
-WINDOW_KEYS = {"out", "stack", "timesteps", "stride", "rate"}
-PAD_KEYS = {
-    "padding",
-    "truncating",
-    "value",
-    "dtype",
-    "mask",
-    "maxlen",
-    "sequence-files",
-    "out",
-    "stack",
-}
+_SHARD = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 
 
 @dataclass(frozen=True)
-class Settings:
-    source: str | None = None
-    model: str | None = None
-    inputs: tuple[str, ...] = ()
-    fail_on: str | None = None
-    ignore: tuple[str, ...] = ()
-    deep: bool | None = None
-    format: str | None = None
-    glob: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-    input_map: dict[str, str] = field(default_factory=dict)
-    pad: dict[str, Any] = field(default_factory=dict)
-    window: dict[str, Any] = field(default_factory=dict)
-    storage_options: dict[str, Any] = field(default_factory=dict)
+class Remote:
+    """Storage options and concurrency for every URL of the run."""
+
+    options: dict[str, Any] = field(default_factory=dict)
     concurrency: int | None = None
-    dask: str | None = None
+
+    def apply(self) -> None:
+        remote.configure(self.options, self.concurrency)
 
 
-def _find_pyproject(start: Path) -> Path | None:
-    for folder in (start, *start.parents):
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def _rel(base: Path, value: str) -> str:
-    if os.path.isabs(value) or remote.is_url(value):
-        return value
-    joined = base / value
-    try:
-        return os.path.relpath(joined)
-    except ValueError:
-        return str(joined)
-
-
-def _strings(value: Any, key: str, where: str) -> tuple[str, ...]:
-    if isinstance(value, str):
-        return (value,)
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return tuple(value)
-    raise LstmdiagError(f"{where}: '{key}' must be a string or a list of strings")
-
-
-def _check_pad(pad: dict[str, Any], where: str) -> None:
-    for key in ("padding", "truncating"):
-        if key in pad and pad[key] not in ("pre", "post"):
-            raise LstmdiagError(f'{where}: \'{key}\' must be "pre" or "post"')
-    for key in ("mask", "sequence-files"):
-        if key in pad and not isinstance(pad[key], bool):
-            raise LstmdiagError(f"{where}: '{key}' must be true or false")
-    value = pad.get("value", 0.0)
-    if value != "auto" and (isinstance(value, bool) or not isinstance(value, int | float)):
-        raise LstmdiagError(f"{where}: 'value' must be a number or \"auto\"")
-    maxlen = pad.get("maxlen", 1)
-    if maxlen != "auto" and (isinstance(maxlen, bool) or not isinstance(maxlen, int)):
-        raise LstmdiagError(f"{where}: 'maxlen' must be a whole number or \"auto\"")
-    for key in ("dtype", "out", "stack"):
-        if key in pad and not isinstance(pad[key], str):
-            raise LstmdiagError(f"{where}: '{key}' must be a string")
-
-
-def load_settings(path: str | None = None, cwd: Path | None = None) -> Settings:
-    """Read [tool.lstmdiag] from ``path``, or from the nearest pyproject.toml upward."""
-    if path is not None:
-        file = Path(path)
-        if not file.is_file():
-            raise LstmdiagError(f"--config {path}: no such file")
-    else:
-        found = _find_pyproject(cwd or Path.cwd())
-        if found is None:
-            return Settings()
-        file = found
-    where = str(file)
-    try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise LstmdiagError(f"{where}: cannot read the configuration ({exc})") from None
-    table = (
-        data.get("tool", {}).get("lstmdiag")
-        if file.name == "pyproject.toml"
-        else (data.get("tool", {}).get("lstmdiag", data))
-    )
-    if table is None:
-        if path is not None:
-            raise LstmdiagError(f"{where}: no [tool.lstmdiag] table")
-        return Settings()
-    if not isinstance(table, dict):
-        raise LstmdiagError(f"{where}: [tool.lstmdiag] must be a table")
-    where = f"{file} [tool.lstmdiag]"
-    for key in table:
-        if key not in CHECK_KEYS:
-            raise LstmdiagError(
-                f"{where}: unknown key '{key}' (known: {', '.join(sorted(CHECK_KEYS))})"
-            )
-    pad = table.get("pad", {})
-    if not isinstance(pad, dict):
-        raise LstmdiagError(f"{where}: 'pad' must be a table")
-    for key in pad:
-        if key not in PAD_KEYS:
-            raise LstmdiagError(
-                f"{where}.pad: unknown key '{key}' (known: {', '.join(sorted(PAD_KEYS))})"
-            )
-    _check_pad(pad, f"{where}.pad")
-    window = _window_table(table.get("window", {}), f"{where}.window")
-    base = file.parent
-    model = table.get("model")
-    if model is not None and not isinstance(model, str):
-        raise LstmdiagError(f"{where}: 'model' must be a string")
-    mapping = table.get("input", {})
-    if not isinstance(mapping, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()
-    ):
-        raise LstmdiagError(f"{where}: 'input' must map input names to paths")
-    fail_on = table.get("fail-on")
-    if fail_on is not None and fail_on not in ("error", "warning"):
-        raise LstmdiagError(f'{where}: \'fail-on\' must be "error" or "warning"')
-    deep = table.get("deep")
-    if deep is not None and not isinstance(deep, bool):
-        raise LstmdiagError(f"{where}: 'deep' must be true or false")
-    storage, concurrency, dask = _remote_keys(table, where)
-    fmt = table.get("format")
-    if fmt is not None and fmt not in ("table", "json", "github", "junit", "sarif"):
-        raise LstmdiagError(f"{where}: 'format' must be table, json, github, junit or sarif")
-    return Settings(
-        source=str(file),
-        model=_rel(base, model) if model else None,
-        inputs=tuple(_rel(base, p) for p in _strings(table.get("inputs", []), "inputs", where)),
-        fail_on=fail_on,
-        ignore=_strings(table.get("ignore", []), "ignore", where),
-        deep=deep,
-        format=fmt,
-        glob=_strings(table.get("glob", []), "glob", where),
-        exclude=_strings(table.get("exclude", []), "exclude", where),
-        input_map={name: _rel(base, p) for name, p in mapping.items()},
-        pad={
-            **pad,
-            **{k: _rel(base, pad[k]) for k in ("out", "stack") if k in pad},
-        },
-        window={
-            **window,
-            **{k: _rel(base, window[k]) for k in ("out", "stack") if k in window},
-        },
-        storage_options=storage,
-        concurrency=concurrency,
-        dask=dask,
-    )
-
-
-def _remote_keys(
-    table: dict[str, Any], where: str
-) -> tuple[dict[str, Any], int | None, str | None]:
-    storage = table.get("storage-options", {})
-    if not isinstance(storage, dict):
-        raise LstmdiagError(f"{where}: 'storage-options' must be a table")
-    concurrency = table.get("concurrency")
-    if concurrency is not None and (
-        isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1
-    ):
-        raise LstmdiagError(f"{where}: 'concurrency' must be a whole number >= 1")
-    dask = table.get("dask")
-    if dask is not None and not isinstance(dask, str):
-        raise LstmdiagError(f"{where}: 'dask' must be a scheduler address or \"local\"")
-    return storage, concurrency, dask
-
-
-def apply_remote(settings: Settings, options: list[str] | None, concurrency: int | None) -> None:
-    """Storage options and concurrency for this run: the command line's ``--storage-option
-    KEY=VALUE`` over the configuration's ``storage-options``; ``--concurrency`` over
-    ``concurrency``."""
+def resolve_remote(
+    settings: Settings, options: Sequence[str] | None, concurrency: int | None
+) -> Remote:
+    """``--storage-option KEY=VALUE`` over the configuration's ``storage-options``;
+    ``--concurrency`` over ``concurrency``."""
     merged = dict(settings.storage_options)
     for text in options or []:
         key, value = remote.parse_option(text)
         merged[key] = value
-    remote.configure(merged, concurrency if concurrency is not None else settings.concurrency)
+    count = concurrency if concurrency is not None else settings.concurrency
+    if count is not None and count < 1:
+        raise LstmdiagError(f"--concurrency must be at least 1, not {count}")
+    return Remote(merged, count)
 
 
 def dask_address(settings: Settings, given: str | None) -> str | None:
@@ -257,29 +61,131 @@ def dask_address(settings: Settings, given: str | None) -> str | None:
     return None if value is None or value.strip().lower() in ("", "none", "off") else value
 
 
-def _window_table(window: Any, where: str) -> dict[str, Any]:
-    if not isinstance(window, dict):
-        raise LstmdiagError(f"{where}: must be a table")
-    for key, value in window.items():
-        if key not in WINDOW_KEYS:
+def parse_mapping(items: Sequence[str]) -> dict[str, str]:
+    """``--input NAME=PATH`` options as {path: name}."""
+    mapping: dict[str, str] = {}
+    for item in items:
+        name, sep, path = item.partition("=")
+        if not sep or not name or not path:
+            raise LstmdiagError(f"--input takes NAME=PATH, got {item!r}")
+        mapping[path] = name
+    return mapping
+
+
+def _dtype(dtype: str | None) -> None:
+    if dtype is not None:
+        import numpy as np
+
+        try:
+            np.dtype(dtype)
+        except TypeError:
+            raise LstmdiagError(f"--dtype: {dtype!r} is not a numpy dtype") from None
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """``"I/N"`` (0 <= I < N, I counted from 0 as Kubernetes indexed Jobs and
+    ``$SLURM_ARRAY_TASK_ID`` with ``--array=0-N-1`` give it) as ``(I, N)``."""
+    match = _SHARD.match(text)
+    if match is None:
+        raise LstmdiagError(f"--shard {text!r}: expected I/N, e.g. 0/4 (I from 0 to N-1)")
+    index, count = int(match.group(1)), int(match.group(2))
+    if count < 1 or index >= count:
+        raise LstmdiagError(f"--shard {text!r}: I must be 0 to N-1 and N at least 1")
+    return index, count
+
+
+@dataclass(frozen=True)
+class CheckRun:
+    """``lstmdiag check``, resolved."""
+
+    model: str
+    paths: tuple[str, ...]
+    globs: tuple[str, ...]
+    format: str
+    fail_on: str
+    address: str | None
+    remote: Remote
+    options: CheckOptions
+
+
+@dataclass(frozen=True)
+class CheckArgs:
+    """``lstmdiag check``'s options as given (None: not given)."""
+
+    model: str | None = None
+    inputs: Sequence[str] | None = None
+    format: str | None = None
+    input_map: Sequence[str] | None = None
+    glob: Sequence[str] | None = None
+    exclude: Sequence[str] | None = None
+    deep: bool | None = None
+    fail_on: str | None = None
+    ignore: Sequence[str] | None = None
+    shard: str | None = None
+    storage_option: Sequence[str] | None = None
+    concurrency: int | None = None
+    dask: str | None = None
+
+
+def resolve_check(settings: Settings, given: CheckArgs) -> CheckRun:
+    """The command line over [tool.lstmdiag] over the defaults, for ``check``."""
+    from .data.discover import DEFAULT_GLOBS, file_part
+    from .judge.checks import CheckOptions
+
+    reach = resolve_remote(settings, given.storage_option, given.concurrency)
+    model = given.model or settings.model
+    if model is None:
+        raise LstmdiagError(
+            "no model given: lstmdiag check MODEL INPUTS... (or set model in [tool.lstmdiag])"
+        )
+    mapping = {path: name for name, path in settings.input_map.items()}
+    mapping.update(parse_mapping(given.input_map or []))
+    paths = list(given.inputs or settings.inputs)
+    for target in mapping:
+        base = file_part(target)
+        if base not in paths:
+            paths.append(base)
+    if not paths:
+        raise LstmdiagError("no data given: lstmdiag check MODEL INPUTS...")
+    ignore = _known_kinds(list(given.ignore or settings.ignore))
+    sliced = None if given.shard is None else parse_shard(given.shard)
+    address = dask_address(settings, given.dask)
+    if address is not None and sliced is not None:
+        raise LstmdiagError("--shard and --dask: give one (a cluster already splits the work)")
+    deep = settings.deep if given.deep is None else given.deep
+    options = CheckOptions(
+        deep=bool(deep),
+        mapping=mapping,
+        model_arg=model,
+        ignore=frozenset(ignore),
+        exclude=tuple(given.exclude or settings.exclude),
+        inputs=tuple(paths),
+        shard=sliced,
+    )
+    globs = tuple(given.glob or settings.glob) or DEFAULT_GLOBS
+    fmt = given.format or settings.format or "table"
+    fail_on = given.fail_on or settings.fail_on or "error"
+    return CheckRun(model, tuple(paths), globs, fmt, fail_on, address, reach, options)
+
+
+def _known_kinds(ignore: list[str]) -> list[str]:
+    from .judge.findings import ALIASES, Kind
+
+    known = {k.value for k in Kind} | set(ALIASES)
+    for kind in ignore:
+        if kind not in known:
             raise LstmdiagError(
-                f"{where}: unknown key '{key}' (known: {', '.join(sorted(WINDOW_KEYS))})"
+                f"--ignore: unknown finding kind {kind!r} (kinds: {', '.join(sorted(known))})"
             )
-        if key in ("out", "stack") and not isinstance(value, str):
-            raise LstmdiagError(f"{where}: '{key}' must be a string")
-        if key in ("timesteps", "stride", "rate") and (
-            isinstance(value, bool) or not isinstance(value, int) or value < 1
-        ):
-            raise LstmdiagError(f"{where}: '{key}' must be a whole number >= 1")
-    return dict(window)
+    return ignore
 
 
-def pad_paths(
+def _paths(
     settings: Settings,
-    inputs: list[str] | None,
+    inputs: Sequence[str] | None,
     out: str | None,
     stack: str | None,
-    command: str = "pad",
+    command: str,
 ) -> tuple[list[str], str | None, str | None]:
     """Inputs and outputs for ``pad`` or ``window``: the command line's, else the
     configuration's ([tool.lstmdiag] inputs, [tool.lstmdiag.COMMAND] out / stack)."""
@@ -296,3 +202,196 @@ def pad_paths(
                 f"give --out DIR or --stack FILE (or set out or stack in [tool.lstmdiag.{command}])"
             )
     return paths, out, stack
+
+
+@dataclass(frozen=True)
+class _WriteRun:
+    """``lstmdiag pad`` or ``window``, resolved: where from and to (the options' own out and
+    stack are set once the outputs are staged)."""
+
+    model: str | None
+    inputs: tuple[str, ...]
+    out: str | None
+    stack: str | None
+    globs: tuple[str, ...]
+    address: str | None
+    remote: Remote
+
+
+@dataclass(frozen=True)
+class PadRun(_WriteRun):
+    options: PadOptions
+
+
+@dataclass(frozen=True)
+class WindowRun(_WriteRun):
+    options: WindowOptions
+
+
+@dataclass(frozen=True)
+class PadArgs:
+    """``lstmdiag pad``'s options as given (None: not given)."""
+
+    inputs: Sequence[str] | None = None
+    maxlen: str | None = None
+    model: str | None = None
+    out: str | None = None
+    stack: str | None = None
+    padding: str | None = None
+    truncating: str | None = None
+    value: str | None = None
+    dtype: str | None = None
+    mask: bool | None = None
+    sequence_files: bool | None = None
+    time_axis: int | None = None
+    input_map: Sequence[str] | None = None
+    force: bool = False
+    glob: Sequence[str] | None = None
+    exclude: Sequence[str] | None = None
+    storage_option: Sequence[str] | None = None
+    concurrency: int | None = None
+    dask: str | None = None
+
+
+def resolve_pad(settings: Settings, given: PadArgs) -> PadRun:
+    """The command line over [tool.lstmdiag.pad] over the defaults, for ``pad``."""
+    from .data.discover import DEFAULT_GLOBS
+    from .transform.padding import PadOptions
+
+    reach = resolve_remote(settings, given.storage_option, given.concurrency)
+    address = dask_address(settings, given.dask)
+    conf = settings.pad
+    model = given.model
+    if model is None and given.inputs is None:  # a bare `lstmdiag pad`: the configured run
+        model = settings.model
+    inputs, out, stack = _paths(settings, given.inputs, given.out, given.stack, "pad")
+    maxlen = given.maxlen
+    if maxlen is None and "maxlen" in conf:
+        maxlen = str(conf["maxlen"])
+    value = given.value if given.value is not None else str(conf.get("value", "0.0"))
+    sequence_files = given.sequence_files
+    if sequence_files is None:
+        sequence_files = bool(conf.get("sequence-files", False))
+    options = PadOptions(
+        maxlen=_maxlen(maxlen),
+        maxlen_auto=maxlen == "auto",
+        maxlen_longest=maxlen == "longest",
+        padding=given.padding or conf.get("padding", "pre"),
+        truncating=given.truncating or conf.get("truncating", "pre"),
+        value=_pad_value(value),
+        value_set=given.value is not None or "value" in conf,
+        dtype=given.dtype or conf.get("dtype"),
+        mask=bool(conf.get("mask", False)) if given.mask is None else given.mask,
+        sequence_files=sequence_files,
+        force=given.force,
+        time_axis=given.time_axis,
+        exclude=tuple(given.exclude or settings.exclude),
+        mapping=parse_mapping(given.input_map or []),
+    )
+    _dtype(options.dtype)
+    globs = tuple(given.glob or ()) or DEFAULT_GLOBS
+    return PadRun(model, tuple(inputs), out, stack, globs, address, reach, options)
+
+
+def _maxlen(maxlen: str | None) -> int | None:
+    if maxlen is None or maxlen in ("auto", "longest"):
+        return None
+    try:
+        return int(maxlen)
+    except ValueError:
+        raise LstmdiagError(
+            f"--maxlen takes a whole number, 'auto' or 'longest', not {maxlen!r}"
+        ) from None
+
+
+def _pad_value(value: str) -> float | None:
+    if value == "auto":
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise LstmdiagError(f"--value takes a number or 'auto', not {value!r}") from None
+
+
+@dataclass(frozen=True)
+class WindowArgs:
+    """``lstmdiag window``'s options as given (None: not given)."""
+
+    inputs: Sequence[str] | None = None
+    timesteps: int | None = None
+    model: str | None = None
+    stride: int | None = None
+    rate: int | None = None
+    columns: str | None = None
+    target: str | None = None
+    horizon: int | None = None
+    out: str | None = None
+    stack: str | None = None
+    dtype: str | None = None
+    force: bool = False
+    glob: Sequence[str] | None = None
+    exclude: Sequence[str] | None = None
+    storage_option: Sequence[str] | None = None
+    concurrency: int | None = None
+    dask: str | None = None
+
+
+def resolve_window(settings: Settings, given: WindowArgs) -> WindowRun:
+    """The command line over [tool.lstmdiag.window] over the defaults, for ``window``."""
+    from .data.discover import DEFAULT_GLOBS
+    from .transform.windowing import WindowOptions
+
+    inputs, out, stack = _paths(settings, given.inputs, given.out, given.stack, "window")
+    reach = resolve_remote(settings, given.storage_option, given.concurrency)
+    address = dask_address(settings, given.dask)
+    conf = settings.window
+    columns = given.columns
+    options = WindowOptions(
+        timesteps=given.timesteps if given.timesteps is not None else conf.get("timesteps"),
+        stride=given.stride if given.stride is not None else conf.get("stride", 1),
+        rate=given.rate if given.rate is not None else conf.get("rate", 1),
+        columns=tuple(c.strip() for c in columns.split(",")) if columns else None,
+        target=given.target,
+        horizon=given.horizon,
+        force=given.force,
+        exclude=tuple(given.exclude or ()),
+        dtype=given.dtype,
+    )
+    _dtype(given.dtype)
+    globs = tuple(given.glob or ()) or DEFAULT_GLOBS
+    return WindowRun(given.model, tuple(inputs), out, stack, globs, address, reach, options)
+
+
+@dataclass(frozen=True)
+class StatsRun:
+    """``lstmdiag stats``, resolved."""
+
+    globs: tuple[str, ...]
+    buckets: tuple[int, ...]
+    address: str | None
+    remote: Remote
+
+
+def resolve_stats(
+    settings: Settings,
+    glob: Sequence[str] | None,
+    buckets: Sequence[int] | None,
+    storage_option: Sequence[str] | None,
+    concurrency: int | None,
+    dask: str | None,
+) -> StatsRun:
+    """The command line over [tool.lstmdiag] (storage, cluster) over the defaults."""
+    from .data.discover import DEFAULT_GLOBS
+
+    reach = resolve_remote(settings, storage_option, concurrency)
+    return StatsRun(
+        tuple(glob or ()) or DEFAULT_GLOBS,
+        tuple(buckets or (2, 4, 8)),
+        dask_address(settings, dask),
+        reach,
+    )
+
+
+def check_buckets(buckets: tuple[int, ...]) -> None:
+    if any(b < 1 for b in buckets):
+        raise LstmdiagError("--buckets takes whole numbers >= 1")

@@ -11,7 +11,6 @@ rows back into that order, so a merged report equals an unsharded one finding fo
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -19,20 +18,6 @@ from ..data import remote
 from ..errors import LstmdiagError
 from ..judge.findings import FileResult, Finding, Report
 from ..model.spec import ModelSpec
-
-_SHARD = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
-
-
-def parse_shard(text: str) -> tuple[int, int]:
-    """``"I/N"`` (0 <= I < N, I counted from 0 as Kubernetes indexed Jobs and
-    ``$SLURM_ARRAY_TASK_ID`` with ``--array=0-N-1`` give it) as ``(I, N)``."""
-    match = _SHARD.match(text)
-    if match is None:
-        raise LstmdiagError(f"--shard {text!r}: expected I/N, e.g. 0/4 (I from 0 to N-1)")
-    index, count = int(match.group(1)), int(match.group(2))
-    if count < 1 or index >= count:
-        raise LstmdiagError(f"--shard {text!r}: I must be 0 to N-1 and N at least 1")
-    return index, count
 
 
 def expand_reports(paths: list[str]) -> list[str]:

@@ -12,11 +12,16 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..data.info import ArrayInfo
+from ..errors import LstmdiagError
+
+if TYPE_CHECKING:
+    from ..model.spec import ModelSpec
 
 PERCENTILES = (50, 90, 95, 99)
 
@@ -265,6 +270,30 @@ def compute_stats(
         model_maxlen=model_maxlen,
         reason=reason,
     )
+
+
+def stats_of(
+    infos: list[ArrayInfo],
+    model: ModelSpec | None,
+    axis: int | None,
+    buckets: tuple[int, ...],
+    inputs: list[str],
+) -> tuple[LengthStats, Counter[int]]:
+    """``lstmdiag stats`` of these arrays (``inputs``: what was given, for the error): their
+    lengths as every command reads them, and the stats; arrays that read two ways skipped."""
+    from .layout import place
+
+    placed = place(infos, model, axis=axis, skip_ambiguous=True)
+    skipped = tuple(p.note or "" for p in placed if p.ambiguous)
+    infos = [p.info for p in placed if p.pad]
+    counts = length_counts(infos)
+    if not counts:
+        raise LstmdiagError("no sequences found in " + ", ".join(inputs))
+    fixed = None
+    if model and model.inputs and len(model.inputs[0].shape) > 1:
+        fixed = model.inputs[0].shape[1]
+    result = compute_stats(counts, step_bytes_of(infos), fixed, buckets)
+    return replace(result, skipped=skipped), counts
 
 
 def to_dict(stats: LengthStats) -> dict[str, object]:
