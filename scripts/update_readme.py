@@ -65,7 +65,8 @@ def screenshot() -> None:
     from rich.console import Console
 
     from lstmdiag.data.discover import describe_paths
-    from lstmdiag.judge.checks import CheckOptions, check_arrays
+    from lstmdiag.judge.check_options import CheckOptions
+    from lstmdiag.judge.checks import check_arrays
     from lstmdiag.model import read_model
     from lstmdiag.render.table import check_view
 

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from lstmdiag.data.discover import describe_paths
-from lstmdiag.judge.checks import CheckOptions, check_arrays
+from lstmdiag.judge.check_options import CheckOptions
+from lstmdiag.judge.checks import check_arrays
 from lstmdiag.model import read_model
 
 from .cases import Case, cases_for, single_input_models

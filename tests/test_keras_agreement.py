@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from lstmdiag.data.discover import describe_paths
-from lstmdiag.judge.checks import (
-    check_arrays,
+from lstmdiag.judge.checks import check_arrays
+from lstmdiag.judge.keras_says import (
     keras_adds_unit_axis,
     keras_on_wrong_batch,
     keras_on_wrong_timesteps,

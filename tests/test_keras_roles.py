@@ -12,7 +12,8 @@ import pytest
 
 import lstmdiag
 from lstmdiag.data.discover import describe_paths
-from lstmdiag.judge.checks import CheckOptions, check_arrays
+from lstmdiag.judge.check_options import CheckOptions
+from lstmdiag.judge.checks import check_arrays
 from lstmdiag.model import read_model
 
 from .conftest import MODELS, run_cli, run_keras_child

@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from lstmdiag.data.discover import describe_file
 from lstmdiag.data.info import ArrayInfo
 from lstmdiag.errors import LstmdiagError
-from lstmdiag.judge.checks import CheckOptions, check_arrays
+from lstmdiag.judge.check_options import CheckOptions
+from lstmdiag.judge.checks import check_arrays
 from lstmdiag.judge.findings import SHAPE_KINDS
 from lstmdiag.model.config import spec_from_config
 from lstmdiag.model.spec import InputSpec, ModelSpec
@@ -254,7 +255,7 @@ def test_block_padding_equals_the_reference(
 def test_value_tally_reuses_buffers_without_changing_counts(values: list[float], dim: int) -> None:
     """The allocation-free scan (buffers reused across blocks of different sizes) counts
     exactly what plain numpy counts."""
-    from lstmdiag.judge.checks import _Scratch, _Tally, _tally_values
+    from lstmdiag.judge.value_findings import _Scratch, _Tally, _tally_values
 
     arr = np.array(values, np.float32)
     scratch, tally = _Scratch(), _Tally()

@@ -16,7 +16,10 @@ import pytest
 
 import lstmdiag
 from lstmdiag.data.discover import describe_paths
-from lstmdiag.judge.checks import CheckOptions, check_arrays, fix_out_dir, keras_on_wrong_batch
+from lstmdiag.judge.check_options import CheckOptions
+from lstmdiag.judge.checks import check_arrays
+from lstmdiag.judge.keras_says import keras_on_wrong_batch
+from lstmdiag.judge.shape_findings import fix_out_dir
 from lstmdiag.model.spec import InputSpec, MaskSpec, ModelSpec
 
 from .conftest import MODELS, run_cli

@@ -17,7 +17,8 @@ import pytest
 import lstmdiag
 from lstmdiag.data.discover import describe_paths
 from lstmdiag.errors import LstmdiagError
-from lstmdiag.judge.checks import CheckOptions, check_arrays
+from lstmdiag.judge.check_options import CheckOptions
+from lstmdiag.judge.checks import check_arrays
 from lstmdiag.judge.layout import place
 from lstmdiag.judge.roles import Role, classify
 from lstmdiag.model import InputSpec, read_model

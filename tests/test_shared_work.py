@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from lstmdiag.data.discover import describe_paths, iter_files
 from lstmdiag.judge import checks, roles
-from lstmdiag.judge.checks import CheckOptions, check_arrays
+from lstmdiag.judge.check_options import CheckOptions
+from lstmdiag.judge.checks import check_arrays
 from lstmdiag.model import read_model
 from lstmdiag.render.json import check_json, write_json
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "CheckOptions": "lstmdiag.judge.checks",
+    "CheckOptions": "lstmdiag.judge.check_options",
     "check_arrays": "lstmdiag.judge.checks",
     "LstmdiagError": "lstmdiag.errors",
     "FileResult": "lstmdiag.judge.findings",
@@ -44,7 +44,8 @@ _EXPORTS = {
 if TYPE_CHECKING:
     from .api import assert_compatible, check, inspect_model, merge, pad, window
     from .errors import LstmdiagError
-    from .judge.checks import CheckOptions, check_arrays
+    from .judge.check_options import CheckOptions
+    from .judge.checks import check_arrays
     from .judge.findings import FileResult, Finding, Kind, Report, Severity
     from .model import read_model
     from .model.spec import ModelSpec

@@ -15,7 +15,8 @@ from .data.discover import DEFAULT_GLOBS
 from .data.info import ArrayInfo
 from .distribute.cluster import mapper
 from .errors import LstmdiagError
-from .judge.checks import CheckOptions, check_arrays
+from .judge.check_options import CheckOptions
+from .judge.checks import check_arrays
 from .judge.findings import Report, Severity
 from .model import read_model
 from .model.spec import ModelSpec

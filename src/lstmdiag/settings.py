@@ -20,7 +20,7 @@ from .data import remote
 from .errors import LstmdiagError
 
 if TYPE_CHECKING:
-    from .judge.checks import CheckOptions
+    from .judge.check_options import CheckOptions
     from .pyproject import Settings
     from .transform.padding import PadOptions
     from .transform.windowing import WindowOptions
@@ -130,7 +130,7 @@ class CheckArgs:
 def resolve_check(settings: Settings, given: CheckArgs) -> CheckRun:
     """The command line over [tool.lstmdiag] over the defaults, for ``check``."""
     from .data.discover import DEFAULT_GLOBS, file_part
-    from .judge.checks import CheckOptions
+    from .judge.check_options import CheckOptions
 
     reach = resolve_remote(settings, given.storage_option, given.concurrency)
     model = given.model or settings.model

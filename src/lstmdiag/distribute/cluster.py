@@ -21,7 +21,7 @@ from ..errors import LstmdiagError
 
 if TYPE_CHECKING:
     from ..data.info import ArrayInfo
-    from ..judge.checks import CheckOptions
+    from ..judge.check_options import CheckOptions
     from ..judge.findings import Report
     from ..model.spec import ModelSpec
     from ..transform import Mapper

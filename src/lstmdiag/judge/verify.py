@@ -251,8 +251,8 @@ def verify_report(report: Any, model_path: str, data: bool = False) -> list[Any]
     """Findings from running real Keras: one zero batch per distinct array shape, or with
     ``data`` the first rows of every array (in the child process: values are never loaded
     here)."""
-    from .checks import keras_on_wrong_batch, keras_on_wrong_timesteps
     from .findings import Finding, Kind, Severity
+    from .keras_says import keras_on_wrong_batch, keras_on_wrong_timesteps
 
     model = report.model
     if len(model.inputs) == 0:

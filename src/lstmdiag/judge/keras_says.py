@@ -1,0 +1,93 @@
+"""What Keras itself does with data of the wrong shape or values, by Keras version and model
+type: the sentences findings quote, each verified against real Keras."""
+
+from __future__ import annotations
+
+from ..model.spec import ModelSpec, Shape
+
+
+# -- what Keras itself does -----------------------------------------------------------------
+def keras_on_wrong_timesteps(model: ModelSpec) -> tuple[bool, str]:
+    """(silent, sentence) for data whose time axis differs from the model's fixed one.
+
+    Verified with real Keras 3.15 and tf-keras 2.21 on freshly loaded models: a Keras 3
+    Sequential model runs on the wrong length with no error; Keras 3 functional models and
+    every Keras 2 model raise ValueError. (Once ``predict`` has traced on one shape, both
+    versions may retrace and run other lengths silently too.)
+    """
+    if model.keras_major is None and model.sequential:
+        return True, (
+            "Under Keras 3 a Sequential model runs on it with NO error (wrong predictions); "
+            "Keras 2 raises a ValueError"
+        )
+    if model.keras_major == 3 and model.sequential:  # stateful ones too (the fix oracle)
+        return True, (
+            "Keras 3 runs a Sequential model on it with NO error: predictions come from the "
+            "wrong number of timesteps"
+        )
+    return False, "Keras raises a ValueError (input incompatible with the layer)"
+
+
+def keras_adds_unit_axis(
+    model: ModelSpec, expected: Shape, found: Shape, kind: str
+) -> tuple[str | None, str]:
+    """What Keras does with data one axis short of an input whose last axis is 1: it adds
+    that axis itself and runs (real Keras 3.15 and tf-keras 2.21, functional and Sequential).
+    ``("fine", ...)`` for ``(N, T)`` into ``(None, T, 1)``: a warning; ``("misread", ...)``
+    for one sequence ``(T, 1)``: run as T sequences of one timestep, with NO error."""
+    if (
+        len(expected) != 3  # only (batch, time, 1): seen with LSTM inputs, not ConvLSTM frames
+        or len(found) != 2
+        or expected[-1] != 1
+        or model.signature is not None
+    ):
+        return None, ""
+    if kind == "missing-axis" and all(
+        e is None or e == f for e, f in zip(expected[1:-1], found[1:], strict=True)
+    ):
+        return "fine", (
+            " Keras itself adds this axis and runs (checked with Keras 3.15 and tf-keras "
+            "2.21), so this is a warning: code that feeds the model by other means may not"
+        )
+    if kind == "missing-batch":
+        return "misread", (
+            f" Keras does not refuse it: it adds a last axis and runs with NO error on "
+            f"{found[0]} sequences of {found[1] if len(found) > 1 else 1} timestep(s) each "
+            "(wrong predictions)"
+        )
+    return None, ""
+
+
+def keras_on_wrong_batch(model: ModelSpec, found: int) -> tuple[bool, str]:
+    """(silent, sentence) for a batch other than a fixed one. Verified with Keras 3.15 and
+    tf-keras 2.21 on a stateful LSTM of batch 4: 2, 3, 6 and 8 samples raise (8 because
+    predict's default batch_size=32 sends them at once); 8 and 12 run with batch_size=4; one
+    sample runs under tf-keras only, broadcast (Keras 3 raises)."""
+    expected = model.inputs[0].shape[0] if model.inputs else None
+    if model.keras_major != 3 and expected is not None and found == 1 < expected:
+        # tf-keras 2.21: the one sample broadcasts against every row of the state
+        return True, (
+            f"tf.keras 2 runs a batch of 1 with NO error: it broadcasts the sample against the "
+            f"{expected} rows of the state and returns {expected} predictions"
+        )
+    if expected is not None and found % expected == 0:
+        return False, (
+            f"Keras raises an error unless it is fed {expected} at a time: "
+            f"model.predict(x, batch_size={expected}) runs it"
+        )
+    return False, "Keras raises an error"
+
+
+def keras_on_bad_token_ids(model: ModelSpec, negative: bool) -> str:
+    """What Keras does with token ids outside an Embedding's range (TF backend).
+
+    Verified on CPU with Keras 3.15 and tf-keras 2.21: tf-keras raises InvalidArgumentError for
+    negative and too-large ids; Keras 3 raises for too-large ids but reads id -1 as the LAST row
+    silently (negative ids index from the end). On GPU TensorFlow's gather returns zeros for
+    out-of-range ids instead of raising (its documented behaviour).
+    """
+    if negative and model.keras_major == 3:
+        return "Keras 3 silently reads negative ids from the end of the table (-1 is the last row)"
+    if negative and model.keras_major is None:
+        return "Keras 3 silently reads negative ids from the end of the table; tf.keras raises"
+    return "Keras raises on CPU (InvalidArgumentError); on GPU TensorFlow returns zero vectors"

@@ -1,0 +1,280 @@
+"""One array against the model input it feeds: its shape, dtype and raggedness, each
+mismatch as a Finding with the fix that works when applied as printed."""
+
+from __future__ import annotations
+
+import functools
+import os
+import shlex
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..data.info import ArrayInfo
+from ..model.spec import InputSpec, ModelSpec, Shape
+from .check_options import CheckOptions
+from .diagnosis import Diagnosis, Evidence, Fixes, batch, diagnose_shape
+from .findings import (
+    Finding,
+    Kind,
+    Severity,
+)
+from .keras_says import keras_adds_unit_axis, keras_on_wrong_batch, keras_on_wrong_timesteps
+from .roles import stem, time_axis
+
+
+def quoted(text: str) -> str:
+    return shlex.quote(text)
+
+
+# -- static checks ----------------------------------------------------------------------------
+def fix_out_dir(info: ArrayInfo, given: tuple[str, ...], base: str = "padded") -> str:
+    """An output folder for a printed ``pad`` fix that is outside every input tree: not a
+    folder given as input, nor inside one. (A folder beside a data FILE is fine: pad writes
+    no file into the folder the file is in.)"""
+    return _out_dir_outside(os.getcwd(), given, base)
+
+
+@functools.lru_cache(maxsize=1024)
+def _out_dir_outside(cwd: str, given: tuple[str, ...], base: str) -> str:
+    """Computed once per run, not per finding (resolving paths is the costly part)."""
+    roots = [Path(p).resolve() for p in given if Path(p).is_dir()]
+    here = Path(cwd)
+    # When the working folder is itself inside an input tree, look beside that tree's top.
+    tops = [r for r in roots if r == here or r in here.parents]
+    start = min(tops, key=lambda r: len(r.parts)).parent if tops else here
+    prefix = os.path.relpath(start, here)
+    for n in range(1, 100):
+        name = base if n == 1 else f"{base}-{n}"
+        out = (start / name).resolve()
+        if not any(out == r or r in out.parents for r in roots):
+            return (name if prefix == "." else f"{prefix}/{name}") + "/"
+    return f"{base}/"
+
+
+def finding(
+    info: ArrayInfo,
+    inp: InputSpec | None,
+    kind: Kind,
+    severity: Severity,
+    message: str,
+    fix: str | None = None,
+    found: Shape | None = None,
+    culprit: str = "data",
+) -> Finding:
+    return Finding(
+        kind=kind,
+        severity=severity,
+        path=info.path,
+        key=info.key,
+        input=None if inp is None else inp.name,
+        expected=None if inp is None else inp.shape,
+        found=info.shape if found is None else found,
+        message=message,
+        fix=fix,
+        culprit=culprit,
+    )
+
+
+def _feeding_layer(model: ModelSpec, inp: InputSpec) -> str:
+    for r in model.recurrent:
+        if r.input == inp.name:
+            return f"{r.class_name} layer '{r.name}'"
+    return f"input '{inp.name}'"
+
+
+def _fixes(
+    model: ModelSpec, info: ArrayInfo, inp: InputSpec, options: CheckOptions, masked: bool
+) -> Fixes:
+    """How to phrase fixes for this array: a pad command that feeds ``inp``, or Python for
+    in-memory data."""
+    multi = len(model.inputs) > 1 and stem(info) != inp.name
+    return Fixes(
+        data=info.path,
+        model=options.model_arg or model.path,
+        masked=masked,
+        value=model.mask_value(inp.name) or 0.0,
+        in_memory=info.format == "memory",
+        out=fix_out_dir(info, options.inputs) if info.format != "memory" else "padded/",
+        windows_out=fix_out_dir(info, options.inputs, "windows")
+        if info.format != "memory"
+        else "windows/",
+        input=inp.name if multi else None,
+        input_label=info.label if multi else None,
+        checking=True,
+    )
+
+
+def _from_diagnosis(
+    info: ArrayInfo,
+    inp: InputSpec,
+    d: Diagnosis,
+    extra: str = "",
+    severity: Severity = Severity.ERROR,
+) -> Finding:
+    return Finding(
+        kind=Kind(d.kind),
+        severity=severity,
+        path=info.path,
+        key=info.key,
+        input=inp.name,
+        expected=inp.shape,
+        found=info.shape,
+        message=f"{d.title}: {d.cause}{extra}",
+        fix=d.fix or None,
+        culprit=d.culprit,
+        alternatives=tuple((a.kind, a.fix, a.why) for a in d.alternatives),
+    )
+
+
+def _evidence(
+    model: ModelSpec, info: ArrayInfo, inp: InputSpec, options: CheckOptions, found: Shape
+) -> Evidence:
+    masked = model.is_masked(inp.name)
+    tokens = any(e.input == inp.name for e in model.embeddings)
+    return Evidence(
+        expected=(None, *inp.shape[1:]),  # a fixed batch is checked on its own
+        found=found,
+        time_axis=time_axis(model, inp) is not None,
+        fixes=_fixes(model, info, inp, options, masked),
+        dtype="int32" if tokens else (info.dtype or "float32"),
+    )
+
+
+def check_shape(
+    model: ModelSpec, info: ArrayInfo, inp: InputSpec, options: CheckOptions
+) -> list[Finding]:
+    """Static findings for one array against one input (header facts only): a fixed batch
+    size, then whatever else differs, diagnosed from the evidence (see diagnosis.py)."""
+    assert info.shape is not None
+    if info.ragged:
+        return _check_ragged(model, info, inp, options)
+    out: list[Finding] = []
+    expected, found = inp.shape, info.shape
+    if len(found) == len(expected) and expected[0] not in (None, found[0]) and found[0] is not None:
+        what = keras_on_wrong_batch(model, found[0])[1]
+        d = batch(expected[0], found[0], expected, found)
+        stateful = " (stateful RNN)" if any(r.stateful for r in model.recurrent) else ""
+        multiple = found[0] % expected[0] == 0  # runs with batch_size=expected: a warning
+        level = Severity.WARNING if multiple else Severity.ERROR
+        out.append(_from_diagnosis(info, inp, d, f"{stateful}. {what}", level))
+    fits = len(found) == len(expected) and all(
+        e is None or e == f for e, f in zip(expected[1:], found[1:], strict=True)
+    )
+    if not fits:
+        d = diagnose_shape(_evidence(model, info, inp, options, found))
+        extra = f" {keras_on_wrong_timesteps(model)[1]}" if d.kind == "timesteps" else ""
+        unit, said = keras_adds_unit_axis(model, expected, found, d.kind)
+        severity = Severity.WARNING if unit == "fine" else Severity.ERROR
+        out.append(_from_diagnosis(info, inp, d, said or extra, severity))
+    return out + _check_dtype(model, info, inp)
+
+
+def _check_dtype(model: ModelSpec, info: ArrayInfo, inp: InputSpec) -> list[Finding]:
+    if info.dtype is None:
+        return []
+    dtype = np.dtype(info.dtype)
+    if dtype.kind not in "biuf":
+        return [
+            finding(
+                info,
+                inp,
+                Kind.DTYPE,
+                Severity.ERROR,
+                f"dtype {info.dtype} cannot feed a {inp.dtype} input",
+                fix=f"x = x.astype('{inp.dtype}')",
+            )
+        ]
+    if (
+        dtype.kind == "f"
+        and dtype.itemsize == 8
+        and inp.dtype in ("float32", "float16", "bfloat16")
+    ):
+        return [
+            finding(
+                info,
+                inp,
+                Kind.DTYPE,
+                Severity.WARNING,
+                f"float64 data into a {inp.dtype} model: Keras casts it (twice the "
+                "memory and transfer for nothing)",
+                fix=f"x = x.astype('{inp.dtype}')",
+            )
+        ]
+    return []
+
+
+def _kept_in_all(lengths: Any, t: int | None) -> str:
+    """What padding and truncating to a fixed ``t`` does to these lengths, in all."""
+    if t is None:
+        return "; the model takes any length, so padding to the longest cuts nothing"
+    lengths = np.asarray(lengths, dtype=np.int64)
+    total, cut = int(lengths.sum()), int(np.count_nonzero(lengths > t))
+    text = f"; the model fixes {t}"
+    if cut and total:
+        kept = int(np.minimum(lengths, t).sum())
+        text += (
+            f": {cut} of {len(lengths)} sequences are cut, keeping {kept} of {total} "
+            f"timesteps ({kept / total:.0%}) in all"
+        )
+    return text
+
+
+def any_length(inp: InputSpec, t: int | None) -> tuple[tuple[str, str, str], ...]:
+    """The model-side alternative for sequences of several lengths into a fixed T."""
+    if t is None:
+        return ()
+    per_step = ", ".join(str(d) for d in inp.shape[2:])
+    shape = f"(None, {per_step})" if per_step else "(None,)"
+    return (
+        (
+            "model-structure",
+            f"rebuild the model with Input(shape={shape}) to take every length, and train it "
+            "on them",
+            "if the model should take sequences of other lengths",
+        ),
+    )
+
+
+def _check_ragged(
+    model: ModelSpec, info: ArrayInfo, inp: InputSpec, options: CheckOptions
+) -> list[Finding]:
+    """A collection of sequences (time, ...) of possibly different lengths."""
+    assert info.shape is not None and info.lengths is not None
+    masked = model.is_masked(inp.name)
+    expected = inp.shape
+    lengths = np.asarray(info.lengths)
+    lo, hi = (int(lengths.min()), int(lengths.max())) if lengths.size else (0, 0)
+    fixed = expected[1] if len(expected) > 1 else None
+    per_step = (len(lengths), fixed if lo != hi else lo, *info.shape[2:])
+    fits = len(per_step) == len(expected) and all(
+        e is None or e == f for e, f in zip(expected[2:], per_step[2:], strict=True)
+    )
+    if not fits:  # the timesteps themselves have the wrong shape: no padding helps
+        ev = _evidence(model, info, inp, options, per_step)
+        return [_from_diagnosis(info, inp, diagnose_shape(ev)), *_check_dtype(model, info, inp)]
+    out: list[Finding] = []
+    fix = _fixes(model, info, inp, options, masked).pad(fixed, info.dtype or "float32")
+    if lo != hi:
+        severity = Severity.ERROR if fixed is not None else Severity.WARNING
+        message = (
+            f"{len(lengths)} sequences of {lo} to {hi} timesteps cannot be stacked into one "
+            f"batch{_kept_in_all(lengths, fixed)}"
+        )
+        found = finding(info, inp, Kind.RAGGED, severity, message, fix=fix)
+        out.append(replace(found, alternatives=any_length(inp, fixed)))
+    elif fixed is not None and lo != fixed:
+        what = keras_on_wrong_timesteps(model)[1]
+        out.append(
+            finding(
+                info,
+                inp,
+                Kind.TIMESTEPS,
+                Severity.ERROR,
+                f"{lo} timesteps per sequence; the model fixes {fixed}. {what}",
+                fix=fix,
+            )
+        )
+    return out + _check_dtype(model, info, inp)
