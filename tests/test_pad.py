@@ -17,7 +17,9 @@ from lstmdiag import inspect_model
 from lstmdiag.data.discover import describe_paths
 from lstmdiag.errors import LstmdiagError
 from lstmdiag.transform import write
-from lstmdiag.transform.padding import PadOptions, pad_block, pad_list, plan_pad, run_pad
+from lstmdiag.transform.pad_blocks import pad_block, pad_list
+from lstmdiag.transform.pad_plan import PadOptions, plan_pad
+from lstmdiag.transform.padding import run_pad
 
 from .conftest import DATA, MODELS, run_cli, run_keras_child
 

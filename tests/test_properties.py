@@ -23,7 +23,7 @@ from lstmdiag.judge.checks import check_arrays
 from lstmdiag.judge.findings import SHAPE_KINDS
 from lstmdiag.model.config import spec_from_config
 from lstmdiag.model.spec import InputSpec, ModelSpec
-from lstmdiag.transform.padding import mask_rows, pad_block, pad_list
+from lstmdiag.transform.pad_blocks import mask_rows, pad_block, pad_list
 
 EXAMPLES = int(os.environ.get("LSTMDIAG_FUZZ_EXAMPLES", "200"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -170,7 +170,8 @@ def test_pad_uses_the_model_mask_value_and_refuses_another(tmp_path: Path) -> No
 
 def test_pad_defaults_to_a_nonzero_mask_value(tmp_path: Path) -> None:
     """What the model masks pads: a Masking(-1.0) model gets -1.0, not Keras's 0.0."""
-    from lstmdiag.transform.padding import PadOptions, plan_pad, run_pad
+    from lstmdiag.transform.pad_plan import PadOptions, plan_pad
+    from lstmdiag.transform.padding import run_pad
 
     np.save(tmp_path / "x.npy", np.full((2, 4, 8), 0.7, np.float32))
     spec = _model((None, 10, 8), mask=-1.0)

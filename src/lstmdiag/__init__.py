@@ -28,8 +28,8 @@ _EXPORTS = {
     "Severity": "lstmdiag.judge.findings",
     "ModelSpec": "lstmdiag.model.spec",
     "read_model": "lstmdiag.model",
-    "PadOptions": "lstmdiag.transform.padding",
-    "PadResult": "lstmdiag.transform.padding",
+    "PadOptions": "lstmdiag.transform.pad_plan",
+    "PadResult": "lstmdiag.transform.pad_plan",
     "inspect_model": "lstmdiag.api",
     "check": "lstmdiag.api",
     "merge": "lstmdiag.api",
@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from .judge.findings import FileResult, Finding, Kind, Report, Severity
     from .model import read_model
     from .model.spec import ModelSpec
-    from .transform.padding import PadOptions, PadResult
+    from .transform.pad_plan import PadOptions, PadResult
     from .transform.windowing import WindowOptions, WindowResult, windows
 
 

@@ -20,7 +20,8 @@ from .judge.checks import check_arrays
 from .judge.findings import Report, Severity
 from .model import read_model
 from .model.spec import ModelSpec
-from .transform.padding import PadOptions, PadResult, plan_pad, run_pad
+from .transform.pad_plan import PadOptions, PadResult, plan_pad
+from .transform.padding import run_pad
 from .transform.windowing import WindowOptions, WindowResult, plan_and_run
 from .transform.write import staged
 

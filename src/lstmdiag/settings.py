@@ -22,7 +22,7 @@ from .errors import LstmdiagError
 if TYPE_CHECKING:
     from .judge.check_options import CheckOptions
     from .pyproject import Settings
-    from .transform.padding import PadOptions
+    from .transform.pad_plan import PadOptions
     from .transform.windowing import WindowOptions
 
 _SHARD = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
@@ -256,7 +256,7 @@ class PadArgs:
 def resolve_pad(settings: Settings, given: PadArgs) -> PadRun:
     """The command line over [tool.lstmdiag.pad] over the defaults, for ``pad``."""
     from .data.discover import DEFAULT_GLOBS
-    from .transform.padding import PadOptions
+    from .transform.pad_plan import PadOptions
 
     reach = resolve_remote(settings, given.storage_option, given.concurrency)
     address = dask_address(settings, given.dask)

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ..data.info import ArrayInfo
     from ..model.spec import ModelSpec
     from ..settings import PadRun
-    from ..transform.padding import PadOptions, PadResult
+    from ..transform.pad_plan import PadOptions, PadResult
 
 
 def pad(
@@ -173,7 +173,8 @@ def _pad(
     infos: list[ArrayInfo], progress: LateProgress,
 ) -> tuple[PadResult, PadOptions]:  # fmt: skip
     from ..distribute.cluster import mapper
-    from ..transform.padding import plan_pad, run_pad
+    from ..transform.pad_plan import plan_pad
+    from ..transform.padding import run_pad
 
     options = replace(run.options, out=out, stack=stack)
     plan = plan_pad(list(run.inputs), infos, options, spec)

@@ -25,7 +25,7 @@ from .safe import literal
 if TYPE_CHECKING:
     from ..judge.explain import Explanation
     from ..judge.stats import LengthStats
-    from ..transform.padding import PadOptions, PadResult
+    from ..transform.pad_plan import PadOptions, PadResult
     from ..transform.windowing import WindowResult
 
 _STYLE = {"ok": "green", "warning": "yellow", "error": "bold red", "info": "cyan"}

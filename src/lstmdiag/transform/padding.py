@@ -11,526 +11,38 @@ import contextlib
 import functools
 import math
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import NamedTuple
 
 import numpy as np
 
 from ..data import discover
 from ..data.info import ArrayInfo
-from ..errors import LstmdiagError
-from ..judge.layout import Placed, place
-from ..judge.stats import compute_stats, length_counts
-from ..model.spec import ModelSpec
 from . import Mapper, write
-from .write import Container, ensure_room, remove_stale
-
-BLOCK_BYTES = 16 * 1024 * 1024  # per padded block: input + output stay ~2x this
-
-
-# -- pure semantics -------------------------------------------------------------------------
-def pad_block(
-    block: np.ndarray, maxlen: int, padding: str, truncating: str, value: float, dtype: np.dtype
-) -> np.ndarray:
-    """Pad/truncate axis 1 of ``block`` (every row one sequence of the same length) exactly as
-    ``pad_sequences(list(block), maxlen, dtype, padding, truncating, value)`` would."""
-    rows, length = block.shape[0], block.shape[1]
-    out = np.full((rows, maxlen, *block.shape[2:]), value, dtype=dtype)
-    if length == 0 or rows == 0:  # Keras skips empty sequences: all padding
-        return out
-    kept = block[:, -maxlen:] if truncating == "pre" else block[:, :maxlen]
-    kept = np.asarray(kept, dtype=dtype)
-    n = kept.shape[1]
-    if padding == "post":
-        out[:, :n] = kept
-    else:
-        out[:, maxlen - n :] = kept
-    return out
-
-
-def pad_list(
-    sequences: list[np.ndarray],
-    maxlen: int,
-    padding: str,
-    truncating: str,
-    value: float,
-    dtype: np.dtype,
-    sample_shape: tuple[int, ...] | None = None,
-) -> np.ndarray:
-    """``pad_sequences`` for sequences of different lengths (a ragged chunk).
-
-    Without ``sample_shape`` it follows Keras to the letter: the shape of the first
-    non-empty sequence, or ``()`` when every sequence is empty. Files pass their declared
-    shape, so an all-empty chunk keeps its feature axes.
-    """
-    if sample_shape is None:
-        first = next((s for s in sequences if len(s)), None)
-        sample_shape = () if first is None else tuple(np.asarray(first).shape[1:])
-    out = np.full((len(sequences), maxlen, *sample_shape), value, dtype=dtype)
-    for index, seq in enumerate(sequences):
-        if not len(seq):
-            continue
-        kept = seq[-maxlen:] if truncating == "pre" else seq[:maxlen]
-        kept = np.asarray(kept, dtype=dtype)
-        if kept.shape[1:] != sample_shape:
-            raise LstmdiagError(f"a sequence shaped {kept.shape[1:]} among {sample_shape}")
-        if padding == "post":
-            out[index, : len(kept)] = kept
-        else:
-            out[index, maxlen - len(kept) :] = kept
-    return out
-
-
-def mask_rows(lengths: np.ndarray, maxlen: int, padding: str) -> np.ndarray:
-    """(sequences, maxlen) booleans, True on real (kept) timesteps."""
-    kept = np.minimum(lengths, maxlen)[:, None]
-    steps = np.arange(maxlen)[None, :]
-    if padding == "post":
-        return np.asarray(steps < kept)
-    return np.asarray(steps >= maxlen - kept)
-
-
-def collisions(padded: np.ndarray, real: np.ndarray, value: float) -> int:
-    """Real timesteps whose every feature equals the padding value (a mask would hide them)."""
-    hits = padded == np.asarray(value, dtype=padded.dtype)
-    if hits.ndim > 2:
-        hits = hits.reshape(hits.shape[0], hits.shape[1], -1).all(axis=2)
-    return int((hits & real).sum())
-
-
-# -- planning -------------------------------------------------------------------------------
-FAR_BEYOND = 4  # a given maxlen more than this many times the longest sequence needs --force
-
-
-@dataclass(frozen=True)
-class PadOptions:
-    maxlen: int | None = None
-    maxlen_auto: bool = False
-    maxlen_longest: bool = False  # the longest sequence: nothing is cut (pad_sequences' default)
-    padding: str = "pre"
-    truncating: str = "pre"
-    value: float | None = 0.0  # None: pick a value absent from the data (--value auto)
-    value_set: bool = False  # --value was given: else a masked model's mask value pads
-    dtype: str | None = None  # None: keep each input's dtype
-    mask: bool = False
-    sequence_files: bool = False  # every array is one sequence (time, ...), no batch axis
-    out: Path | None = None
-    stack: Path | None = None
-    force: bool = False
-    time_axis: int | None = None  # 0: one sequence per array, 1: batch-first; None: decide
-    exclude: tuple[str, ...] = ()  # glob patterns of arrays to leave out
-    mapping: dict[str, str] = field(default_factory=dict)  # data path (or path:key) -> input
-
-
-@dataclass(frozen=True)
-class PadOutput:
-    path: str  # printable (see discover.printable)
-    key: str | None
-    shape: tuple[int, ...]
-    dtype: str
-    source: str
-    note: str | None = None  # copied unchanged: why
-
-
-@dataclass(frozen=True)
-class PadResult:
-    outputs: tuple[PadOutput, ...]
-    maxlen: int
-    maxlen_reason: str
-    value: float
-    sequences: int
-    truncated: int
-    padded: int
-    collisions: int
-    mask_layer: str | None
-    notes: tuple[str, ...] = ()
-    maxlens: tuple[tuple[str, int], ...] = ()  # per model input, when they differ
-    value_text: str = ""  # the padding value as the data holds it (0 for ints, 0.0 for floats)
-
-
-@dataclass
-class _Item:
-    """One input array to pad (or copy), and where it goes."""
-
-    info: ArrayInfo
-    target: Path | None  # per-file output container
-    sequence: bool  # False: copied unchanged (labels, scalars, inputs without a time axis)
-    maxlen: int = 0
-    note: str | None = None
-
-
-@dataclass
-class PadPlan:
-    items: list[_Item]
-    maxlen: int
-    maxlen_reason: str
-    value: float | None
-    options: PadOptions
-    notes: list[str] = field(default_factory=list)
-    maxlens: dict[str, int] = field(default_factory=dict)
-    unmasked: list[str] = field(default_factory=list)  # said when padding was added
-    with_model: bool = False  # the model says what masks it: no mask layer is suggested
-
-
-def _inside(child: Path, parent: Path) -> bool:
-    try:
-        child.relative_to(parent)
-        return True
-    except ValueError:
-        return False
-
-
-def _relative_targets(paths: list[str], infos: list[ArrayInfo], out: Path) -> dict[str, Path]:
-    """Output file per input file: the same relative name under ``out``."""
-    targets: dict[str, Path] = {}
-    # Real file paths, not the printable ones: names that are not UTF-8 keep their bytes.
-    for info in infos:
-        if info.path not in targets:
-            targets[info.path] = out / discover.relative_name(info.file, paths)
-    return targets
-
-
-def _validate(options: PadOptions) -> None:
-    if (options.out is None) == (options.stack is None):
-        raise LstmdiagError(
-            "give exactly one of --out DIR (one output per input) or "
-            "--stack FILE (all sequences in one array)"
-        )
-    for opt, val in (("--padding", options.padding), ("--truncating", options.truncating)):
-        if val not in ("pre", "post"):
-            raise LstmdiagError(f"{opt} takes pre or post, not {val!r}")
-    if options.maxlen is not None and options.maxlen < 1:
-        raise LstmdiagError("--maxlen must be at least 1")
-    if options.time_axis not in (None, 0, 1):
-        raise LstmdiagError("--time-axis takes 0 (one sequence per array) or 1 (batch-first)")
-
-
-def _auto_maxlen(seqs: list[ArrayInfo]) -> tuple[int, str]:
-    """What `lstmdiag stats` recommends for these sequences, and its reason: one rule."""
-    counts = length_counts(seqs)
-    if not counts:
-        return 1, "auto: no sequences"
-    result = compute_stats(counts, None, None, ())
-    pick = next(c for c in result.candidates if c.recommended)
-    return max(1, pick.maxlen), f"auto, as lstmdiag stats recommends: {result.reason}"
-
-
-def _maxlen_for(
-    name: str, seqs: list[ArrayInfo], inp_time: int | None, options: PadOptions, model: bool
-) -> tuple[int, str]:
-    """The maxlen for the arrays feeding one input (``name`` empty without a model)."""
-    whose = f" of input '{name}'" if name else ""
-    if options.maxlen is not None:
-        if inp_time is not None and options.maxlen != inp_time:
-            raise LstmdiagError(
-                f"--maxlen {options.maxlen} contradicts the model: input '{name}' takes exactly "
-                f"{inp_time} timesteps (leave --maxlen out to use it)"
-            )
-        return options.maxlen, "given"
-    if inp_time is not None:
-        return inp_time, f"the model's fixed time axis{whose}"
-    if options.maxlen_auto:
-        return _auto_maxlen(seqs)
-    if options.maxlen_longest:
-        longest = max((_longest(i) for i in seqs), default=0)
-        return max(1, longest), "longest: the longest sequence, nothing is cut"
-    if model:
-        raise LstmdiagError(
-            f"the model does not fix the time axis{whose}; give --maxlen N, --maxlen longest "
-            "(nothing is cut) or --maxlen auto"
-        )
-    raise LstmdiagError("give --maxlen N, --maxlen longest, --maxlen auto or --model MODEL")
-
-
-def _longest(info: ArrayInfo) -> int:
-    if info.ragged and info.lengths is not None and len(info.lengths):
-        return int(np.max(info.lengths))
-    return int(info.shape[1] or 0) if info.shape and len(info.shape) > 1 else 0
-
-
-def _plan_maxlens(
-    placed: list[Placed], options: PadOptions, model: ModelSpec | None
-) -> dict[str, tuple[int, str]]:
-    groups: dict[str, list[Placed]] = {}
-    for p in placed:
-        if p.pad:
-            groups.setdefault(p.input.name if p.input else "", []).append(p)
-    result = {}
-    for name, members in groups.items():
-        inp = members[0].input
-        fixed = inp.shape[1] if inp is not None and len(inp.shape) > 1 else None
-        result[name] = _maxlen_for(
-            name, [m.info for m in members], fixed, options, model is not None
-        )
-    if options.maxlen is not None and not options.force:
-        longest = max((_longest(p.info) for p in placed if p.pad), default=0)
-        if options.maxlen > FAR_BEYOND * max(longest, 1):
-            raise LstmdiagError(
-                f"--maxlen {options.maxlen} is more than {FAR_BEYOND}x the longest sequence "
-                f"({longest} timesteps): the outputs would be at least "
-                f"{100 * (1 - longest / options.maxlen):.1f}% padding. Pass --force to write them"
-            )
-    return result
-
-
-def plan_pad(
-    paths: list[str], infos: list[ArrayInfo], options: PadOptions, model: ModelSpec | None = None
-) -> PadPlan:
-    """Validate everything and decide maxlen and outputs before a single byte is written."""
-    _validate(options)
-    notes: list[str] = [f"skipped {i.label}: {i.problem}" for i in infos if i.skipped]
-    infos = discover.drop_excluded([i for i in infos if not i.skipped], options.exclude)
-    for info in infos:  # after --exclude: an excluded unreadable file is no reason to stop
-        if info.problem is not None:
-            raise LstmdiagError(f"{info.label}: {info.problem}")
-    axis = 0 if options.sequence_files else options.time_axis
-    placed = place(infos, model, axis=axis, mapping=options.mapping)
-    if not any(p.pad for p in placed):
-        raise LstmdiagError(
-            "no sequence arrays to pad (arrays need a time axis: (batch, timesteps, ...))"
-        )
-    maxlens = _plan_maxlens(placed, options, model)
-    options = replace(options, value=_pad_value(model, [n for n in maxlens if n], options))
-    maxlen, reason = next(iter(maxlens.values()))
-    if len(maxlens) > 1:
-        reason = "the model's inputs: " + ", ".join(f"{n} {m}" for n, (m, _) in maxlens.items())
-
-    out_root = (options.out or options.stack or Path(".")).resolve()
-    _refuse_input_tree(paths, out_root)
-    if options.out is not None:
-        items, planned = _per_file_items(paths, placed, maxlens, options)
-    else:
-        items, planned = _stack_items(placed, maxlens, options, notes)
-    _refuse_existing(paths, infos, planned, options.force)
-    _check_room(items, options, out_root)
-    return PadPlan(
-        items,
-        maxlen,
-        reason,
-        options.value,
-        options,
-        notes,
-        {n: m for n, (m, _) in maxlens.items() if n},
-        _unmasked(model, [n for n in maxlens if n], options.value),
-        model is not None,
-    )
-
-
-def _pad_value(model: ModelSpec | None, inputs: list[str], options: PadOptions) -> float | None:
-    """The padding value: the one the model's mask skips, unless --value says otherwise (and
-    another value under a mask is read as real data: refused without --force)."""
-    if model is None:
-        return options.value
-    masks = {n: v for n in inputs if (v := model.mask_value(n)) is not None}
-    if not masks:
-        return options.value
-    if len(set(masks.values())) > 1:
-        raise LstmdiagError(
-            "the inputs are masked with different values ("
-            + ", ".join(f"{n}: {v:g}" for n, v in masks.items())
-            + "): pad each input on its own (--input NAME=PATH)"
-        )
-    name, want = next(iter(masks.items()))
-    if not options.value_set:
-        return want
-    if options.value != want and not options.force:
-        given = "a value picked from the data" if options.value is None else f"{options.value:g}"
-        raise LstmdiagError(
-            f"input '{name}' is masked by the value {want:g} (the model's mask): padding with "
-            f"{given} would be read as real timesteps. Leave --value out to pad with {want:g}, "
-            "or pass --force to write it anyway"
-        )
-    return options.value
-
-
-def _unmasked(model: ModelSpec | None, inputs: list[str], value: float | None) -> list[str]:
-    """Inputs whose padding the model will read as data: no Masking, no mask_zero."""
-    if model is None:
-        return []
-    out = []
-    for name in inputs:
-        embedding = next((e for e in model.embeddings if e.input == name), None)
-        if model.is_masked(name):
-            continue
-        if embedding is not None and value == 0:
-            out.append(
-                f"input '{name}': token 0 pads it, but Embedding '{embedding.layer}' has "
-                "mask_zero=False, so the model reads the padding as token 0. Use "
-                "Embedding(..., mask_zero=True) with real ids from 1"
-            )
-        elif embedding is None:
-            out.append(
-                f"input '{name}' has no mask (no Masking, no Embedding(mask_zero=True)): the "
-                "model reads the padded timesteps as real data. Add "
-                f"keras.layers.Masking(mask_value={value if value is not None else 'V'}) right "
-                "after the input"
-            )
-    return out
-
-
-def _refuse_input_tree(paths: list[str], out_root: Path) -> None:
-    if write.refuse_remote_inside(out_root, paths):
-        return
-    for given in paths:
-        resolved = Path(given).resolve()
-        if resolved.is_dir() and _inside(out_root, resolved):
-            raise LstmdiagError(
-                f"the output {out_root} is inside the input folder {given}; "
-                "lstmdiag never writes into the input tree"
-            )
-
-
-def _per_file_items(
-    paths: list[str],
-    placed: list[Placed],
-    maxlens: dict[str, tuple[int, str]],
-    options: PadOptions,
-) -> tuple[list[_Item], list[Path]]:
-    assert options.out is not None
-    infos = [p.info for p in placed]
-    targets = _relative_targets(paths, infos, options.out)
-    items = [
-        _Item(
-            p.info,
-            targets[p.info.path],
-            p.pad,
-            maxlens[p.input.name if p.input else ""][0] if p.pad else 0,
-            p.note,
-        )
-        for p in placed
-    ]
-    planned = sorted(set(targets.values()))
-    planned += [
-        _mask_path(targets[i.info.path])
-        for i in items
-        if i.info.format == "npy" and options.mask and i.sequence
-    ]
-    by_target: dict[Path, str] = {}
-    for info in infos:
-        other = by_target.setdefault(targets[info.path], info.path)
-        if other != info.path:
-            raise LstmdiagError(
-                f"{other} and {info.path} would both be written to {targets[info.path]}"
-            )
-    return items, planned
-
-
-def _stack_items(
-    placed: list[Placed],
-    maxlens: dict[str, tuple[int, str]],
-    options: PadOptions,
-    notes: list[str],
-) -> tuple[list[_Item], list[Path]]:
-    assert options.stack is not None
-    if options.stack.suffix not in (".npy", ".h5", ".hdf5"):
-        raise LstmdiagError("--stack takes a .npy or .h5 file name")
-    if len(maxlens) > 1:
-        raise LstmdiagError(
-            "--stack writes one array, but the data feeds the inputs "
-            f"{', '.join(maxlens)}: use --out DIR (one output per input file)"
-        )
-    seqs = [p.info for p in placed if p.pad]
-    maxlen = next(iter(maxlens.values()))[0]
-    items = [_Item(info, None, True, maxlen) for info in seqs]
-    skipped = [f"{p.info.label} ({p.note})" for p in placed if not p.pad]
-    if skipped:
-        notes.append(f"not stacked: {', '.join(skipped[:5])}" + (" …" if len(skipped) > 5 else ""))
-    rests = {tuple(i.shape[2:]) for i in seqs if i.shape is not None}
-    if len(rests) > 1:
-        raise LstmdiagError(
-            "the inputs' sequences have different feature shapes "
-            f"{sorted(rests)}; they cannot be stacked into one array"
-        )
-    planned = [options.stack]
-    if options.stack.suffix == ".npy":
-        planned.append(_sidecar(options.stack, "lengths"))
-        if options.mask:
-            planned.append(_sidecar(options.stack, "mask"))
-    return items, planned
-
-
-def _refuse_existing(
-    paths: list[str], infos: list[ArrayInfo], planned: list[Path], force: bool
-) -> None:
-    input_ids: set[tuple[int, int]] | None = None  # (device, inode) of inputs, on demand
-    roots = [Path(p).resolve() for p in paths]
-    for path in planned:
-        url = write.remote_url(path)
-        if url is not None:
-            if not force and write.remote_exists(url):
-                raise LstmdiagError(f"{url} exists; use --force to overwrite it")
-            continue
-        resolved = path.resolve()
-        if path.exists():
-            if input_ids is None:
-                input_ids = {
-                    (st.st_dev, st.st_ino)
-                    for st in (i.file.stat() for i in infos if isinstance(i.file, Path))
-                }
-            st = path.stat()
-            if (st.st_dev, st.st_ino) in input_ids:
-                raise LstmdiagError(f"{path} is an input; lstmdiag never overwrites its inputs")
-        for given, root in zip(paths, roots, strict=True):
-            if root.is_dir() and _inside(resolved, root):
-                raise LstmdiagError(f"{path} is inside the input folder {given}")
-        if path.exists() and not force:
-            raise LstmdiagError(f"{path} exists; use --force to overwrite it")
-
-
-def _check_room(items: list[_Item], options: PadOptions, out_root: Path) -> None:
-    """Refuse before writing when the outputs cannot fit on the output's disk (for a URL:
-    the staging folder, which holds one per-file output at a time)."""
-    need: dict[Path | None, int] = {}
-    for item in items:
-        info = item.info
-        if info.shape is None or not item.sequence:
-            continue
-        rows = info.sequences
-        per_step = math.prod(int(d or 0) for d in info.shape[2:])
-        dtype = np.dtype(options.dtype) if options.dtype else np.dtype(info.dtype or "float32")
-        size = rows * item.maxlen * (per_step * dtype.itemsize + (1 if options.mask else 0))
-        need[item.target] = need.get(item.target, 0) + size
-    staged_one_by_one = options.out is not None and write.remote_url(out_root) is not None
-    total = max(need.values(), default=0) if staged_one_by_one else sum(need.values())
-    ensure_room(out_root, total, "the padded outputs")
-
-
-def _sidecar(path: Path, what: str) -> Path:
-    return path.with_name(f"{path.stem}.{what}{path.suffix}")
-
-
-def _mask_path(path: Path) -> Path:
-    return _sidecar(path, "mask")
-
-
-# -- running --------------------------------------------------------------------------------
-def _out_dtype(info: ArrayInfo, options: PadOptions) -> np.dtype:
-    return np.dtype(options.dtype) if options.dtype else np.dtype(info.dtype or "float32")
-
-
-def _rows_per_block(maxlen: int, rest: tuple[int, ...], dtype: np.dtype, in_len: int) -> int:
-    per_row = max(maxlen, in_len, 1) * math.prod(rest) * dtype.itemsize
-    return max(1, BLOCK_BYTES // max(1, per_row))
-
-
-class Padded(NamedTuple):
-    """A block of padded rows, or (``piece``) a span of one padded row too large to build
-    whole. ``lengths`` holds the real length of every sequence the block completes."""
-
-    data: np.ndarray  # (rows, maxlen, ...) or, for a piece, (1, span, ...)
-    real: np.ndarray  # (rows, maxlen) or (1, span) booleans: True on real timesteps
-    lengths: np.ndarray
-    maxlen: int
-    piece: bool = False
-
-
-def _row_spans(length: int, maxlen: int, padding: str, truncating: str) -> tuple[int, int, int]:
-    """(first source step kept, how many kept, where they start in the padded row)."""
-    kept = min(length, maxlen)
-    source = length - kept if truncating == "pre" else 0
-    place = maxlen - kept if padding == "pre" else 0
-    return source, kept, place
+from .pad_blocks import (
+    BLOCK_BYTES,
+    Padded,
+    collisions,
+    mask_blocks,
+    mask_rows,
+    pad_block,
+    pad_list,
+    row_spans,
+    rows_per_block,
+    span_of,
+    too_big,
+)
+from .pad_plan import (
+    PadItem,
+    PadOutput,
+    PadPlan,
+    PadResult,
+    choose_value,
+    mask_path,
+    out_dtype,
+    sidecar,
+)
+from .write import Container, remove_stale
 
 
 def _giant_row(
@@ -547,7 +59,7 @@ def _giant_row(
     o = plan.options
     step = max(1, math.prod(rest) * dtype.itemsize)
     span = max(1, BLOCK_BYTES // step)
-    source, kept, place = _row_spans(length, maxlen, o.padding, o.truncating)
+    source, kept, place = row_spans(length, maxlen, o.padding, o.truncating)
     for start in range(0, maxlen, span):
         stop = min(maxlen, start + span)
         data = np.full((1, stop - start, *rest), value, dtype=dtype)
@@ -560,31 +72,6 @@ def _giant_row(
         last = stop == maxlen
         lengths = np.array([length] if last else [], dtype=np.int64)
         yield Padded(data, real, lengths, maxlen, piece=True)
-
-
-def _mask_blocks(lengths: np.ndarray, maxlen: int, padding: str) -> Iterator[np.ndarray]:
-    """The (rows, maxlen) mask for ``lengths``, in blocks of rows or spans of one row that
-    stay under BLOCK_BYTES."""
-    if maxlen <= BLOCK_BYTES:
-        rows = max(1, BLOCK_BYTES // max(1, maxlen))
-        for start in range(0, len(lengths), rows):
-            yield mask_rows(lengths[start : start + rows], maxlen, padding)
-        return
-    for length in lengths:
-        kept = min(int(length), maxlen)
-        place = maxlen - kept if padding == "pre" else 0
-        for start in range(0, maxlen, BLOCK_BYTES):
-            stop = min(maxlen, start + BLOCK_BYTES)
-            steps = np.arange(start, stop)
-            yield ((steps >= place) & (steps < place + kept))[None, :]
-
-
-def _span_of(seq: np.ndarray, start: int, stop: int) -> np.ndarray:
-    return np.asarray(seq[start:stop])
-
-
-def _too_big(length: int, maxlen: int, rest: tuple[int, ...], itemsize: int) -> bool:
-    return max(length, maxlen) * math.prod(rest) * itemsize > BLOCK_BYTES
 
 
 def _padded_blocks(
@@ -615,12 +102,12 @@ def _padded_blocks(
             if chunk and (rest != chunk_rest or out_dtype != chunk_dtype):
                 yield flush()
             chunk_rest, chunk_dtype = rest, out_dtype
-            limit = _rows_per_block(maxlen, rest, out_dtype, 0)
+            limit = rows_per_block(maxlen, rest, out_dtype, 0)
             for seq in discover.iter_sequences(info):
-                if _too_big(len(seq), maxlen, rest, out_dtype.itemsize):
+                if too_big(len(seq), maxlen, rest, out_dtype.itemsize):
                     if chunk:
                         yield flush()
-                    read = functools.partial(_span_of, seq)
+                    read = functools.partial(span_of, seq)
                     yield from _giant_row(read, len(seq), rest, maxlen, plan, value, out_dtype)
                     continue
                 chunk.append(seq)
@@ -633,7 +120,7 @@ def _padded_blocks(
             chunk_rest, chunk_dtype = rest, out_dtype
             for block in discover.iter_blocks(info, max(1, info.sequences)):
                 chunk.extend(block)
-            if len(chunk) >= _rows_per_block(maxlen, rest, out_dtype, 0):
+            if len(chunk) >= rows_per_block(maxlen, rest, out_dtype, 0):
                 yield flush()
             continue
         if chunk:
@@ -653,7 +140,7 @@ def _small(info: ArrayInfo, maxlen: int, out_dtype: np.dtype) -> bool:
     dims = [int(d or 0) for d in info.shape]
     itemsize = max(np.dtype(info.dtype or "float32").itemsize, out_dtype.itemsize)
     length = dims[1] if len(dims) > 1 else 0
-    return math.prod(dims) * itemsize <= SMALL_BATCH and not _too_big(
+    return math.prod(dims) * itemsize <= SMALL_BATCH and not too_big(
         length, maxlen, tuple(dims[2:]), itemsize
     )
 
@@ -671,7 +158,7 @@ def _batch_blocks(
     length = int(info.shape[1] or 0)
     in_dtype = np.dtype(info.dtype or "float32")
     widest = max(out_dtype, in_dtype, key=lambda d: d.itemsize)
-    if _too_big(length, maxlen, rest, widest.itemsize):
+    if too_big(length, maxlen, rest, widest.itemsize):
         for row in range(info.sequences):
             yield from _giant_row(
                 functools.partial(discover.read_span, info, row),
@@ -683,46 +170,11 @@ def _batch_blocks(
                 out_dtype,
             )
         return
-    rows = _rows_per_block(maxlen, rest, widest, length)
+    rows = rows_per_block(maxlen, rest, widest, length)
     for block in discover.iter_blocks(info, rows):
         lengths = np.full(block.shape[0], length, dtype=np.int64)
         padded = pad_block(block, maxlen, o.padding, o.truncating, value, out_dtype)
         yield Padded(padded, mask_rows(lengths, maxlen, o.padding), lengths, maxlen)
-
-
-def choose_value(plan: PadPlan) -> float:
-    """``--value auto``: a padding value no real timestep equals (so a mask hides only
-    padding). Tries 0, then -1, then one below the data's minimum."""
-    candidates = [0.0, -1.0]
-    hits = dict.fromkeys(candidates, 0)
-    lo: float | None = None
-    for item in plan.items:
-        if not item.sequence:
-            continue
-        for seq_block in _raw_sequences(item.info):
-            arr = np.asarray(seq_block)
-            if arr.size == 0:
-                continue
-            finite = arr[np.isfinite(arr)] if arr.dtype.kind == "f" else arr
-            if finite.size:
-                m = float(finite.min())
-                lo = m if lo is None else min(lo, m)
-            real = np.ones(arr.shape[:2], dtype=bool)
-            for c in candidates:
-                hits[c] += collisions(arr, real, c)
-    for c in candidates:
-        if hits[c] == 0:
-            return c
-    return math.floor(lo) - 1.0 if lo is not None else -1.0
-
-
-def _raw_sequences(info: ArrayInfo) -> Iterator[np.ndarray]:
-    """Unpadded values as (sequences, time, ...) blocks."""
-    if info.ragged:
-        for seq in discover.iter_sequences(info):
-            yield seq[None]
-        return
-    yield from discover.iter_blocks(info, 4096)
 
 
 def _remove_stale(plan: PadPlan) -> list[str]:
@@ -799,7 +251,7 @@ def run_pad(
         mask_layer=mask_layer,
         notes=tuple(plan.notes) + (tuple(plan.unmasked) if state["padded"] else ()),
         maxlens=tuple(plan.maxlens.items()) if len(plan.maxlens) > 1 else (),
-        value_text=_value_text(value, [_out_dtype(i.info, o) for i in plan.items if i.sequence]),
+        value_text=_value_text(value, [out_dtype(i.info, o) for i in plan.items if i.sequence]),
     )
 
 
@@ -830,7 +282,7 @@ def _run_stack(
     shape = (count, maxlen, *rest)
     mask_shape = (count, maxlen)
     h5 = o.stack.suffix != ".npy"
-    lengths_path, mask_path = _sidecar(o.stack, "lengths"), _sidecar(o.stack, "mask")
+    lengths_path, mask_path = sidecar(o.stack, "lengths"), sidecar(o.stack, "mask")
     with contextlib.ExitStack() as stack:
         box = stack.enter_context(Container(o.stack, "h5" if h5 else "npy"))
         data = box.array("sequences", shape, dtype)
@@ -877,9 +329,9 @@ def _run_stack(
         )
 
 
-def _groups(plan: PadPlan) -> dict[Path, list[_Item]]:
+def _groups(plan: PadPlan) -> dict[Path, list[PadItem]]:
     """The items of each per-file output, in order."""
-    groups: dict[Path, list[_Item]] = {}
+    groups: dict[Path, list[PadItem]] = {}
     for item in plan.items:
         assert item.target is not None
         groups.setdefault(item.target, []).append(item)
@@ -897,7 +349,7 @@ def _run_per_file(
 
 
 def _group_job(
-    job: tuple[PadPlan, float, Path, list[_Item]],
+    job: tuple[PadPlan, float, Path, list[PadItem]],
 ) -> tuple[list[PadOutput], dict[str, int]]:
     """One per-file output, written on a cluster worker: what it wrote and its tallies."""
     plan, value, target, items = job
@@ -913,7 +365,7 @@ def _write_group(
     account: Callable[[Padded], None],
     outputs: list[PadOutput],
     target: Path,
-    items: list[_Item],
+    items: list[PadItem],
 ) -> None:
     fmt = items[0].info.format
     with Container(target, fmt) as box:
@@ -944,7 +396,7 @@ def _pad_one(
     outputs: list[PadOutput],
     box: Container,
     target: Path,
-    item: _Item,
+    item: PadItem,
 ) -> None:
     """Pad one array into ``box`` (and its mask beside it: a sibling .npy, an h5 dataset,
     or an npz member written after the data, since zip members cannot interleave)."""
@@ -952,7 +404,7 @@ def _pad_one(
     info, maxlen = item.info, item.maxlen
     assert info.shape is not None
     key, fmt = info.key, box.fmt
-    dtype = _out_dtype(info, o)
+    dtype = out_dtype(info, o)
     rows = info.sequences
     shape = (rows, maxlen, *tuple(int(d or 0) for d in info.shape[2:]))
     mask_shape = (rows, maxlen)
@@ -963,7 +415,7 @@ def _pad_one(
         if o.mask and fmt == "h5":
             mask_sink = box.array(f"{key}_mask", mask_shape, np.dtype(bool))
         elif o.mask and fmt == "npy":
-            mask_box = stack.enter_context(Container(_mask_path(target), "npy"))
+            mask_box = stack.enter_context(Container(mask_path(target), "npy"))
             mask_sink = mask_box.array(None, mask_shape, np.dtype(bool))
         for p in _padded_blocks([info], plan, maxlen, dtype, value):
             account(p)
@@ -978,11 +430,11 @@ def _pad_one(
         box.copy(f"{key}_lengths", lengths)
     if o.mask and fmt == "npz":  # zip members cannot interleave: the mask, after the data
         mask_sink = box.array(f"{key}_mask", mask_shape, np.dtype(bool))
-        for real in _mask_blocks(lengths, maxlen, o.padding):
+        for real in mask_blocks(lengths, maxlen, o.padding):
             mask_sink.put(real, real.shape[1] != maxlen)
         mask_sink.close()
     if o.mask:
-        where = write.shown(_mask_path(target) if fmt == "npy" else target)
+        where = write.shown(mask_path(target) if fmt == "npy" else target)
         outputs.append(
             PadOutput(
                 where, None if fmt == "npy" else f"{key}_mask", mask_shape, "bool", info.label
