@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 import lstmdiag
-from lstmdiag.judge.diagnosis import Evidence, diagnose_shape, layer_kind
+from lstmdiag.judge.diagnosis import Evidence, layer_kind
+from lstmdiag.judge.shape_diagnosis import diagnose_shape
 from lstmdiag.model.spec import InputSpec, ModelSpec
 
 from .conftest import MODELS

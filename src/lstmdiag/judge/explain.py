@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from ..model.spec import ModelSpec, Shape, fmt_shape
 from ..text import strip_ansi
 from . import diagnosis as D
+from . import shape_diagnosis as S
 from .diagnosis import Diagnosis, Evidence, Fixes
 from .roles import time_axis
 
@@ -123,7 +124,7 @@ def _checking_input(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     ev = _evidence(ctx, expected, found, name, building=False)
     if "embedding" in name.lower():  # the input feeds an Embedding: axis 1 is time (token ids)
         ev = replace(ev, time_axis=True)
-    return D.diagnose_shape(ev)
+    return S.diagnose_shape(ev)
 
 
 def _rank_only_any(m: re.Match[str], ctx: Context) -> Diagnosis | None:
@@ -132,14 +133,14 @@ def _rank_only_any(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     found = parse_shape(shape)
     if found is None or want is None:
         return None
-    return D.diagnose_shape(_evidence(ctx, (None,) * int(want), found, None, building=False))
+    return S.diagnose_shape(_evidence(ctx, (None,) * int(want), found, None, building=False))
 
 
 def _keras3_input(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     expected, found = parse_shape(m.group(1)), parse_shape(m.group(2))
     if expected is None or found is None:
         return None
-    return D.diagnose_shape(_evidence(ctx, expected, found, None, building=False))
+    return S.diagnose_shape(_evidence(ctx, expected, found, None, building=False))
 
 
 def _incompatible_layer(m: re.Match[str], ctx: Context) -> Diagnosis | None:
@@ -163,14 +164,14 @@ def _incompatible_layer(m: re.Match[str], ctx: Context) -> Diagnosis | None:
             return None
         axis, value = int(m.group("axis")), int(m.group("value"))
         expected = tuple(value if a == axis % len(found) else None for a in range(len(found)))
-    return D.diagnose_shape(_evidence(ctx, expected, found, layer, building))
+    return S.diagnose_shape(_evidence(ctx, expected, found, layer, building))
 
 
 def _constructed(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     expected, found = parse_shape(m.group(1)), parse_shape(m.group(2))
     if expected is None or found is None:
         return None
-    return D.diagnose_shape(_evidence(ctx, expected, found, None, building=False))
+    return S.diagnose_shape(_evidence(ctx, expected, found, None, building=False))
 
 
 def _feed(m: re.Match[str], ctx: Context) -> Diagnosis | None:
@@ -185,7 +186,7 @@ def _feed(m: re.Match[str], ctx: Context) -> Diagnosis | None:
             "shape the labels like the model's output (one-hot vs integer ids, one label per "
             "sample or per timestep)",
         )
-    return D.diagnose_shape(_evidence(ctx, expected, found, None, building=False))
+    return S.diagnose_shape(_evidence(ctx, expected, found, None, building=False))
 
 
 def _keras0_previous(m: re.Match[str], ctx: Context) -> Diagnosis | None:
@@ -268,7 +269,7 @@ def _features(want: int, got: int, ctx: Context) -> Diagnosis:
 def _incompatible_2d(m: re.Match[str], ctx: Context) -> Diagnosis:
     a, b, c, d = (int(m.group(i)) for i in range(1, 5))
     if a != c and b == d:  # the data's batch meets a stored state's batch
-        return D.batch(c, a, None, None)
+        return S.batch(c, a, None, None)
     return _features(d, b, ctx)
 
 
@@ -442,7 +443,7 @@ RECOGNISERS: list[Recogniser] = [
     ),
     (
         re.compile(r"Expected batch size: (\d+)\s*-?\s*Received batch size: (\d+)"),
-        lambda m, ctx: D.batch(int(m.group(1)), int(m.group(2)), None, None),
+        lambda m, ctx: S.batch(int(m.group(1)), int(m.group(2)), None, None),
     ),
     (re.compile(r"Incompatible shapes: \[(\d+),(\d+)\] vs\. \[(\d+),(\d+)\]"), _incompatible_2d),
     (

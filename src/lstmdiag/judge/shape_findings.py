@@ -15,7 +15,7 @@ import numpy as np
 from ..data.info import ArrayInfo
 from ..model.spec import InputSpec, ModelSpec, Shape
 from .check_options import CheckOptions
-from .diagnosis import Diagnosis, Evidence, Fixes, batch, diagnose_shape
+from .diagnosis import Diagnosis, Evidence, Fixes
 from .findings import (
     Finding,
     Kind,
@@ -23,6 +23,7 @@ from .findings import (
 )
 from .keras_says import keras_adds_unit_axis, keras_on_wrong_batch, keras_on_wrong_timesteps
 from .roles import stem, time_axis
+from .shape_diagnosis import batch, diagnose_shape
 
 
 def quoted(text: str) -> str:

@@ -1,0 +1,255 @@
+"""Shapes with a different rank than the input expects: one axis fewer (a missing batch or
+features axis, a table to cut into windows), one more, or a single long series."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..model.spec import Shape
+from .diagnosis import Alternative, Diagnosis, Evidence, empty, features, fits, fmt, missing_batch
+
+
+def one_fewer(ev: Evidence, found: Shape) -> Diagnosis:
+    exp = ev.expected
+    if found and found[0] == 0:
+        return empty(ev, found)
+    if len(exp) == 3 and len(found) == 2:
+        return _table_into_sequences(ev, found)
+    if len(exp) == 5 and all(d is None for d in exp):  # only a rank: ConvLSTM2D / video
+        return Diagnosis(
+            "missing-axis",
+            "data",
+            "an axis is missing (4 axes instead of 5)",
+            f"the model takes sequences of frames (samples, time, rows, cols, channels); "
+            f"{fmt(found)} has one axis fewer: the time axis, or the channel axis.",
+            "x = x[..., None] for a missing channel axis; x.reshape(-1, T, *x.shape[1:]) to group "
+            "frames into sequences of T",
+            exp,
+            found,
+            None,
+            (Alternative("missing-batch", "x = np.expand_dims(x, 0)", "if it is one sample"),),
+        )
+    if fits((None, *found), exp):
+        return missing_batch(ev, found)
+    if len(exp) >= 4 and found[1:] == exp[2:] and all(d is not None for d in exp[2:]):
+        return Diagnosis(
+            "missing-axis",
+            "data",
+            f"the time axis is missing ({len(found)} axes instead of {len(exp)})",
+            f"the model takes sequences of frames {fmt(exp)}; the data {fmt(found)} is a "
+            "batch of single frames.",
+            "group the frames into sequences: x.reshape(-1, T, *x.shape[1:]) — or x[:, None] "
+            "for sequences of one frame",
+            exp,
+            found,
+            1,
+        )
+    return Diagnosis(
+        "missing-axis",
+        "data",
+        f"one axis fewer than the model takes ({len(found)} instead of {len(exp)})",
+        f"the model takes {fmt(exp)} and the data is {fmt(found)}.",
+        f"reshape the data to {fmt(exp)}; which axis is missing depends on what the data "
+        f"holds (one sample without a batch axis: np.expand_dims(x, 0))",
+        exp,
+        found,
+        None,
+        (Alternative("missing-batch", "x = np.expand_dims(x, 0)", "if it is one sample"),),
+    )
+
+
+def _table_into_sequences(ev: Evidence, found: Shape) -> Diagnosis:
+    """A 2-D (a, b) array into (None, T, F): one sequence, a table of rows, a batch of
+    one-feature sequences, or flattened sequences — decided by the sizes."""
+    _, t, f = ev.expected
+    a, b = found
+    exp = ev.expected
+    one = Alternative(
+        "missing-batch",
+        "x = np.expand_dims(x, 0)",
+        f"if it is ONE sequence of {a if a is not None else 'all its'} timesteps",
+    )
+    if a is not None and t is not None and a > t:  # one sequence too long: pad cuts it
+        one = Alternative(
+            "timesteps",
+            ev.fixes.pad(t, ev.dtype, one=True),
+            f"if it is ONE sequence of {a} timesteps (this keeps {t} of them, {t / a:.0%})",
+        )
+    if f is not None and b is not None and b != f:
+        if f == 1 and (t is None or b == t):
+            return Diagnosis(
+                "missing-axis",
+                "data",
+                "the feature axis is missing",
+                f"{fmt(found)} is {a} sequences of {b} timesteps; the model takes "
+                f"{fmt(exp)}, one feature per timestep.",
+                "x = x[..., None]   # (samples, timesteps, 1)",
+                exp,
+                found,
+                2,
+            )
+        if t is not None and b == t * f:
+            return Diagnosis(
+                "missing-axis",
+                "data",
+                "the sequences are flattened",
+                f"each row of {fmt(found)} holds {b} = {t} x {f} values: {t} timesteps of {f} "
+                "features laid end to end.",
+                f"x = x.reshape(-1, {t}, {f})",
+                exp,
+                found,
+                1,
+            )
+        return features(ev, (None, None, b), 2)
+    if a is not None and t is not None and a == t:
+        return replace(
+            missing_batch(ev, found),
+            alternatives=(
+                Alternative(
+                    "missing-axis", ev.fixes.window(t, f), "if the rows are a longer series"
+                ),
+            ),
+        )
+    if a is not None and t is not None and a < t:
+        pre, post = (0, t - a) if ev.fixes.masked else (t - a, 0)
+        value = f", constant_values={ev.fixes.value:g}" if ev.fixes.value else ""
+        return Diagnosis(
+            "missing-batch",
+            "data",
+            "the batch axis is missing (and the sequence is short)",
+            f"{fmt(found)} is one sequence of {a} timesteps without its batch axis; the model "
+            f"takes {t} timesteps.",
+            f"x = np.pad(x, (({pre}, {post}), (0, 0)){value})[None]   # pad to {t} timesteps "
+            f"({'post' if ev.fixes.masked else 'pre'}, with {ev.fixes.value:g}), then add the "
+            "batch axis",
+            exp,
+            found,
+            0,
+        )
+    if t is None and f is not None:  # variable-length sequences: most likely one of them
+        return replace(
+            missing_batch(ev, found),
+            alternatives=(
+                Alternative(
+                    "missing-axis",
+                    "x = x[:, None, :]   # (samples, 1, features): one timestep per sample",
+                    "if every row is an independent sample",
+                ),
+            ),
+        )
+    return _table(ev, found, one)
+
+
+def _table(ev: Evidence, found: Shape, one: Alternative) -> Diagnosis:
+    _, t, f = ev.expected
+    a, b = found
+    rows = f"{a} rows" if a is not None else "rows"
+    alts = [one]
+    if t in (None, 1):
+        alts.insert(
+            0,
+            Alternative(
+                "missing-axis",
+                "x = x[:, None, :]   # (samples, 1, features): one timestep per sample",
+                "if every row is an independent sample",
+            ),
+        )
+    return Diagnosis(
+        "missing-axis",
+        "data",
+        "a 2-D table was fed to a sequence model",
+        f"{fmt(found)} is a table of {rows} x {b} features; an LSTM takes (samples, "
+        f"timesteps, features){f', windows of {t} rows' if t else ''}. Cut the series into "
+        "windows (each sample = the rows that lead up to one prediction).",
+        ev.fixes.window(t, f),
+        ev.expected,
+        found,
+        1,
+        tuple(alts),
+    )
+
+
+def one_more(ev: Evidence, found: Shape) -> Diagnosis:
+    exp = ev.expected
+    ones = sorted((a for a, d in enumerate(found) if d == 1), key=lambda a: a == 0)
+    fitting = [a for a in ones if fits(found[:a] + found[a + 1 :], exp)]
+    candidates: list[int | None] = [*fitting, *ones, None]
+    axis = candidates[0]
+    if axis is not None:
+        squeezed = found[:axis] + found[axis + 1 :]
+        return Diagnosis(
+            "extra-axis",
+            "data",
+            f"one axis too many ({len(found)} axes instead of {len(exp)})",
+            f"{fmt(found)} has an extra size-1 axis {axis} (often np.expand_dims or a reshape "
+            f"after pad_sequences, which already returns a batch); without it the data is "
+            f"{fmt(squeezed)}.",
+            f"x = np.squeeze(x, axis={axis if axis < len(found) - 1 else -1})",
+            exp,
+            found,
+            axis,
+        )
+    return Diagnosis(
+        "extra-axis",
+        "data",
+        f"one axis too many ({len(found)} axes instead of {len(exp)})",
+        f"the model takes {fmt(exp)} and the data is {fmt(found)}: the two leading axes "
+        "hold what the model reads as samples.",
+        "x = x.reshape(-1, *x.shape[2:])   # merge the first two axes into the batch",
+        exp,
+        found,
+        None,
+        (
+            Alternative(
+                "model-structure",
+                "wrap the per-frame layers in TimeDistributed(...) or use ConvLSTM2D",
+                "if each sample really is a sequence of 2-D frames",
+            ),
+        ),
+    )
+
+
+def other_rank(ev: Evidence, found: Shape) -> Diagnosis:
+    exp = ev.expected
+    if len(found) == 1 and len(exp) == 3 and exp[2] == 1:
+        return _one_series(ev, found)
+    kind = "missing-axis" if len(found) < len(exp) else "extra-axis"
+    return Diagnosis(
+        kind,
+        "data",
+        f"{len(found)} axes instead of {len(exp)}",
+        f"the model takes {fmt(exp)} and the data is {fmt(found)}.",
+        f"reshape the data to {fmt(exp)} (batch, timesteps, features...)",
+        exp,
+        found,
+        None,
+    )
+
+
+def _one_series(ev: Evidence, found: Shape) -> Diagnosis:
+    """A 1-D array into (None, T, 1): one sequence of one feature per timestep (its length
+    fits), or a series to cut into windows (it does not)."""
+    t, (n,) = ev.expected[1], found
+    if t is None or n == t:
+        return Diagnosis(
+            "missing-axis",
+            "data",
+            "the batch and feature axes are missing",
+            f"{fmt(found)} is one sequence of {n} values; the model takes {fmt(ev.expected)}: "
+            "samples of timesteps with one feature each.",
+            "x = x.reshape(1, -1, 1)   # (1 sample, timesteps, 1 feature)",
+            ev.expected,
+            found,
+            None,
+        )
+    return Diagnosis(
+        "missing-axis",
+        "data",
+        "a 1-D series was fed to a sequence model",
+        f"{fmt(found)} is {n} values in a row; the model takes {fmt(ev.expected)}: "
+        f"samples of {t} timesteps with one feature each. Cut the series into windows.",
+        ev.fixes.window(t, 1, one_d=True),
+        ev.expected,
+        found,
+        None,
+    )

@@ -1,0 +1,215 @@
+"""The diagnosis engine for a shape that differs from the one a model input expects: the
+readings of the difference (same rank: which axis; one axis fewer or more; a table), each with
+its fix, for ``check``, ``explain`` and the API alike."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..model.spec import Shape
+from .diagnosis import (
+    TRUNCATION_WARN,
+    WINDOWS_OVER,
+    Alternative,
+    Diagnosis,
+    Evidence,
+    features,
+    fmt,
+    has_time,
+    layer_kind,
+    model_structure,
+)
+from .rank_diagnosis import one_fewer, one_more, other_rank
+
+
+# -- the engine -------------------------------------------------------------------------------
+def diagnose_shape(ev: Evidence) -> Diagnosis:
+    """The most likely cause of ``found`` not fitting ``expected``, with alternatives."""
+    kind = layer_kind(ev.layer)
+    if kind not in (None, "model") and ev.building:
+        return model_structure(ev, kind)
+    found = ev.found
+    if found is None:
+        return model_structure(ev, kind) if kind not in (None, "model") else _rank_only(ev)
+    want, got = len(ev.expected), len(found)
+    if got == want:
+        result = _same_rank(ev, found)
+    elif got == want - 1:
+        result = one_fewer(ev, found)
+    elif got == want + 1:
+        result = one_more(ev, found)
+    else:
+        result = other_rank(ev, found)
+    if kind not in (None, "model") and found and found[0] is None:
+        # A symbolic tensor (batch None) reached an inner layer: the model is built wrong.
+        return model_structure(ev, kind)
+    return result
+
+
+def _rank_only(ev: Evidence) -> Diagnosis:
+    want = len(ev.expected)
+    return Diagnosis(
+        "missing-axis",
+        "data",
+        f"the input takes {want}-D arrays",
+        f"the model takes {want} axes (batch first); the data has another number of axes.",
+        f"reshape the data to {want} axes; see which with: {ev.fixes.check()}",
+        ev.expected,
+        None,
+    )
+
+
+def _same_rank(ev: Evidence, found: Shape) -> Diagnosis:
+    exp = ev.expected
+    differing = [
+        a
+        for a, (e, f) in enumerate(zip(exp, found, strict=True))
+        if e is not None and f is not None and e != f
+    ]
+    if not differing:
+        return _unknown_dims(ev, found)
+    if differing[0] == 0:
+        return batch(exp[0], found[0], exp, found)
+    if len(exp) >= 3 and _transposed(exp, found):
+        return Diagnosis(
+            "features",
+            "data",
+            "the time and feature axes are swapped",
+            f"the data is {fmt(found)} and the model takes {fmt(exp)}: axis 1 of the data "
+            "holds the features and axis 2 the timesteps.",
+            "x = np.transpose(x, (0, 2, 1))",
+            exp,
+            found,
+            1,
+        )
+    feature_axes = [a for a in differing if a >= 2]
+    if 1 in differing and has_time(ev) and not feature_axes:
+        return timesteps(ev, found)
+    axis = feature_axes[0] if feature_axes else differing[0]
+    result = features(ev, found, axis)
+    if axis == 1 and ev.time_axis is None:  # (batch, n): features, or token ids over time?
+        timed = timesteps(replace(ev, time_axis=True), found)
+        return replace(
+            result,
+            alternatives=(Alternative("timesteps", timed.fix, "if axis 1 is time (token ids)"),),
+        )
+    return result
+
+
+def _transposed(exp: Shape, found: Shape) -> bool:
+    return (
+        exp[1] is not None
+        and exp[2] is not None
+        and exp[1] != exp[2]
+        and found[1] == exp[2]
+        and found[2] == exp[1]
+    )
+
+
+def _unknown_dims(ev: Evidence, found: Shape) -> Diagnosis:
+    return Diagnosis(
+        "unknown-rank",
+        "data",
+        "the data's shape is not fully known",
+        f"the model takes {fmt(ev.expected)} and the data arrived as {fmt(found)}: a "
+        "generator or tf.data pipeline produced tensors without a static shape.",
+        f"declare the shape: tf.data.Dataset.from_generator(..., output_signature="
+        f"tf.TensorSpec(shape={fmt(ev.expected)}, dtype=tf.float32)) or "
+        f"ds.map(lambda x: tf.ensure_shape(x, {fmt(ev.expected)}))",
+        ev.expected,
+        found,
+    )
+
+
+def timesteps(ev: Evidence, found: Shape) -> Diagnosis:
+    t, n = ev.expected[1], found[1]
+    assert t is not None and n is not None
+    fix = ev.fixes.pad(t, ev.dtype)
+    cause = f"the model was built for sequences of exactly {t} timesteps (axis 1) and got {n}. "
+    alternatives: list[Alternative] = []
+    if n > t:
+        kept = t / n
+        cause += (
+            f"Truncating keeps {t} of {n} timesteps ({kept:.0%}) of every sequence"
+            + ("; that loses most of the data" if kept < TRUNCATION_WARN else "")
+            + "."
+        )
+        if n >= WINDOWS_OVER * t:
+            alternatives.append(
+                Alternative(
+                    "missing-axis",
+                    f"x = np.moveaxis(np.lib.stride_tricks.sliding_window_view(x, {t}, axis=1), "
+                    f"-1, 2).reshape(-1, {t}, *x.shape[2:])   # every window "
+                    f"of {t} steps of every sequence: (samples x ({n} - {t} + 1), {t}, ...)",
+                    f"if each sequence is a long series, cut it into windows of {t} "
+                    "instead of keeping only its end",
+                )
+            )
+    else:
+        cause += f"Padding adds {t - n} steps to each."
+    per_step = ", ".join("?" if d is None else str(d) for d in ev.expected[2:])
+    alternatives.append(
+        Alternative(
+            "model-structure",
+            f"rebuild the model with Input(shape=(None{', ' if per_step else ','}{per_step})) "
+            "to accept any length",
+            "if the model should take other lengths",
+        )
+    )
+    return Diagnosis(
+        "timesteps",
+        "data",
+        f"wrong number of timesteps: {n} instead of {t}",
+        cause,
+        fix,
+        ev.expected,
+        found,
+        1,
+        tuple(alternatives),
+    )
+
+
+def batch(want: int | None, got: int | None, exp: Shape | None, found: Shape | None) -> Diagnosis:
+    """A batch other than the model's fixed one. A multiple of it runs when fed ``want`` at a
+    time; anything else needs the batch padded to a multiple, as one literal snippet."""
+    rebuild = Alternative(
+        "model-structure",
+        "rebuild the inference model with stateful=False and batch_size=None, then load "
+        "the weights into it (model.get_weights() / set_weights)",
+        "if predictions need not carry state from batch to batch",
+    )
+    cause = (
+        "the model fixes its batch size (a stateful RNN, or Input(batch_size=...)); every "
+        f"batch must hold exactly {want} sequences."
+    )
+    if want and got and got % want == 0:
+        return Diagnosis(
+            "batch",
+            "data",
+            f"{got} samples for a model fixed to batches of {want}: feed {want} at a time",
+            cause,
+            f"model.predict(x, batch_size={want})",
+            exp,
+            found,
+            0,
+            (rebuild,),
+        )
+    add = f"{-got % want}" if want and got else f"-len(x) % {want}"
+    more = (
+        f" {got} -> {got + -got % want} samples, the last {-got % want} zeros:"
+        if want and got
+        else ""
+    )
+    keep = f"[:{got}]" if got else "[:n]"
+    return Diagnosis(
+        "batch",
+        "data",
+        f"batch of {got} for a model fixed to batches of {want}",
+        cause,
+        f"x = np.concatenate([x, np.zeros(({add}, *x.shape[1:]), x.dtype)])   #{more} "
+        f"then model.predict(x, batch_size={want}){keep} drops their predictions",
+        exp,
+        found,
+        0,
+        (rebuild,),
+    )
