@@ -11,7 +11,8 @@ from __future__ import annotations
 from ..errors import LstmdiagError
 from . import shapes as S
 from .composed import compose
-from .config import is_graph, opaque_subclass, spec_from_config
+from .config import opaque_subclass, spec_from_config
+from .config_fields import is_graph
 from .keras_metadata import Objects, with_recorded_shapes
 from .spec import ModelSpec
 
