@@ -269,7 +269,7 @@ def test_a_failed_upload_leaves_nothing(
 ) -> None:
     """The upload breaks after its first part: the multipart upload is aborted, no object
     appears, and none is left pending on the server."""
-    from lstmdiag.transform import write
+    from lstmdiag.transform import remote_outputs as write
 
     big = tmp_path / "big.npy"
     np.save(big, np.zeros((1, 300, 20000), np.float32))  # 24 MB: two parts of 16 MiB

@@ -22,8 +22,8 @@ from .model import read_model
 from .model.spec import ModelSpec
 from .transform.pad_plan import PadOptions, PadResult, plan_pad
 from .transform.padding import run_pad
+from .transform.remote_outputs import staged
 from .transform.windowing import WindowOptions, WindowResult, plan_and_run
-from .transform.write import staged
 
 Data = Any  # a path, an array, a list of arrays (sequences), or a mapping input -> those
 

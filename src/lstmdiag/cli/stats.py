@@ -95,7 +95,7 @@ def stats(
 
 def _plot(result: LengthStats, counts: Counter[int], plot: str) -> None:
     from ..render.plot import plot_lengths
-    from ..transform.write import staged
+    from ..transform.remote_outputs import staged
 
     try:
         with staged(None, plot) as (_, local):  # a URL: drawn here, then uploaded

@@ -205,7 +205,7 @@ def writing(
     """``pad`` and ``window``: outputs staged (temporary names, renamed when complete), the
     headers read, then ``job(out, stack, client, infos, progress)``; or one red line, exit 2,
     and nothing partial left."""
-    from ..transform.write import staged
+    from ..transform.remote_outputs import staged
 
     try:
         with staged(run.out, run.stack) as (out, stack), cluster(run.address) as client:

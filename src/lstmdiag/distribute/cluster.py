@@ -94,7 +94,7 @@ def _with_options(
     options: dict[str, Any], staging: list[tuple[str, str]], func: Callable[[T], R], item: T
 ) -> R:
     """Run ``func(item)`` on a worker with the client's storage options and output URLs."""
-    from ..transform.write import adopted
+    from ..transform.remote_outputs import adopted
 
     remote.configure(options)
     with adopted(staging):
@@ -106,7 +106,7 @@ def map_ordered(client: Any, func: Callable[[T], R], items: list[T]) -> list[R]:
     raised here, as it would have been locally."""
     if not items:
         return []
-    from ..transform.write import mirrors
+    from ..transform.remote_outputs import mirrors
 
     count = len(items)
     options, staging = remote.storage_options(), mirrors()

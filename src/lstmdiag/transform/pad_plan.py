@@ -15,7 +15,7 @@ from ..errors import LstmdiagError
 from ..judge.layout import Placed, place
 from ..judge.stats import compute_stats, length_counts
 from ..model.spec import ModelSpec
-from . import write
+from . import remote_outputs
 from .pad_blocks import collisions, raw_sequences
 from .write import ensure_room
 
@@ -290,7 +290,7 @@ def _unmasked(model: ModelSpec | None, inputs: list[str], value: float | None) -
 
 
 def _refuse_input_tree(paths: list[str], out_root: Path) -> None:
-    if write.refuse_remote_inside(out_root, paths):
+    if remote_outputs.refuse_remote_inside(out_root, paths):
         return
     for given in paths:
         resolved = Path(given).resolve()
@@ -376,9 +376,9 @@ def _refuse_existing(
     input_ids: set[tuple[int, int]] | None = None  # (device, inode) of inputs, on demand
     roots = [Path(p).resolve() for p in paths]
     for path in planned:
-        url = write.remote_url(path)
+        url = remote_outputs.remote_url(path)
         if url is not None:
-            if not force and write.remote_exists(url):
+            if not force and remote_outputs.remote_exists(url):
                 raise LstmdiagError(f"{url} exists; use --force to overwrite it")
             continue
         resolved = path.resolve()
@@ -411,7 +411,7 @@ def _check_room(items: list[PadItem], options: PadOptions, out_root: Path) -> No
         dtype = np.dtype(options.dtype) if options.dtype else np.dtype(info.dtype or "float32")
         size = rows * item.maxlen * (per_step * dtype.itemsize + (1 if options.mask else 0))
         need[item.target] = need.get(item.target, 0) + size
-    staged_one_by_one = options.out is not None and write.remote_url(out_root) is not None
+    staged_one_by_one = options.out is not None and remote_outputs.remote_url(out_root) is not None
     total = max(need.values(), default=0) if staged_one_by_one else sum(need.values())
     ensure_room(out_root, total, "the padded outputs")
 

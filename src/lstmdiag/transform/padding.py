@@ -18,7 +18,7 @@ import numpy as np
 
 from ..data import discover
 from ..data.info import ArrayInfo
-from . import Mapper, write
+from . import Mapper, remote_outputs
 from .pad_blocks import (
     BLOCK_BYTES,
     Padded,
@@ -306,11 +306,11 @@ def _run_stack(
             lens.write(p.lengths)
             if masks is not None:
                 masks.put(p.real, p.piece)
-    shown = write.shown(o.stack)
+    shown = remote_outputs.shown(o.stack)
     outputs.append(PadOutput(shown, "sequences" if h5 else None, shape, dtype.name, "stack"))
     outputs.append(
         PadOutput(
-            shown if h5 else write.shown(lengths_path),
+            shown if h5 else remote_outputs.shown(lengths_path),
             "lengths" if h5 else None,
             (count,),
             "int64",
@@ -320,7 +320,7 @@ def _run_stack(
     if o.mask:
         outputs.append(
             PadOutput(
-                shown if h5 else write.shown(mask_path),
+                shown if h5 else remote_outputs.shown(mask_path),
                 "mask" if h5 else None,
                 mask_shape,
                 "bool",
@@ -377,7 +377,7 @@ def _write_group(
                 box.copy(key or "data", values)
                 outputs.append(
                     PadOutput(
-                        write.shown(target),
+                        remote_outputs.shown(target),
                         key,
                         tuple(values.shape),
                         values.dtype.name,
@@ -424,7 +424,7 @@ def _pad_one(
                 mask_sink.put(p.real, p.piece)
             all_lengths.append(p.lengths)
         sink.close()
-    outputs.append(PadOutput(write.shown(target), key, shape, dtype.name, info.label))
+    outputs.append(PadOutput(remote_outputs.shown(target), key, shape, dtype.name, info.label))
     lengths = np.concatenate(all_lengths) if all_lengths else np.zeros(0, np.int64)
     if info.ragged:
         box.copy(f"{key}_lengths", lengths)
@@ -434,7 +434,7 @@ def _pad_one(
             mask_sink.put(real, real.shape[1] != maxlen)
         mask_sink.close()
     if o.mask:
-        where = write.shown(mask_path(target) if fmt == "npy" else target)
+        where = remote_outputs.shown(mask_path(target) if fmt == "npy" else target)
         outputs.append(
             PadOutput(
                 where, None if fmt == "npy" else f"{key}_mask", mask_shape, "bool", info.label

@@ -26,7 +26,7 @@ from ..data.tables import Table
 from ..errors import LstmdiagError
 from ..judge.roles import time_axis
 from ..model.spec import ModelSpec
-from . import Mapper, write
+from . import Mapper, remote_outputs
 from .write import ArraySink, Container, ensure_room
 
 BLOCK_BYTES = 4 * 1024 * 1024
@@ -346,7 +346,7 @@ def _plan_and_write(
 
 def _refuse_input_tree(options: WindowOptions, paths: list[str]) -> None:
     root = (options.out or options.stack or Path(".")).resolve()
-    if write.refuse_remote_inside(root, paths):
+    if remote_outputs.refuse_remote_inside(root, paths):
         return
     for given in paths:
         resolved = Path(given).resolve()
@@ -362,9 +362,9 @@ def _check_room(options: WindowOptions, need: int, paths: list[str]) -> None:
 
 
 def _refuse_existing(path: Path, force: bool) -> None:
-    url = write.remote_url(path)
+    url = remote_outputs.remote_url(path)
     if url is not None:
-        if not force and write.remote_exists(url):
+        if not force and remote_outputs.remote_exists(url):
             raise LstmdiagError(f"{url} exists; use --force to overwrite it")
         return
     if path.exists() and not force:
@@ -417,11 +417,15 @@ def _run_stack(
             ctx.enter_context(Container(_y_path(stack), "npy")).copy("y", ys)
     outputs.append(
         WindowOutput(
-            write.shown(stack), "windows" if h5 else None, shape, np.dtype(dtype).name, "stack"
+            remote_outputs.shown(stack),
+            "windows" if h5 else None,
+            shape,
+            np.dtype(dtype).name,
+            "stack",
         )
     )
     if ys is not None:
-        where = write.shown(stack) if h5 else write.shown(_y_path(stack))
+        where = remote_outputs.shown(stack) if h5 else remote_outputs.shown(_y_path(stack))
         outputs.append(WindowOutput(where, "y" if h5 else None, ys.shape, ys.dtype.name, "stack"))
 
 
@@ -521,7 +525,9 @@ def _write_output(
             _write_table(table, sink, timesteps, options, s, counter)
             sink.close()
             outputs.append(
-                WindowOutput(write.shown(path), info.key, shape, table.dtype.name, info.label)
+                WindowOutput(
+                    remote_outputs.shown(path), info.key, shape, table.dtype.name, info.label
+                )
             )
             if options.target is not None:
                 ys = _ys(table, timesteps, options)
@@ -529,7 +535,7 @@ def _write_output(
                     ctx.enter_context(Container(_y_path(path), "npy")).copy("y", ys)
                     outputs.append(
                         WindowOutput(
-                            write.shown(_y_path(path)),
+                            remote_outputs.shown(_y_path(path)),
                             None,
                             ys.shape,
                             ys.dtype.name,
@@ -540,7 +546,7 @@ def _write_output(
                     box.copy(f"{info.key}_y", ys)
                     outputs.append(
                         WindowOutput(
-                            write.shown(path),
+                            remote_outputs.shown(path),
                             f"{info.key}_y",
                             ys.shape,
                             ys.dtype.name,
