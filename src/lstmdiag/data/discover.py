@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import DAMAGED, READING, LstmdiagError, UnreadableValues, one_line
-from . import npy, npz, remote, tables
+from . import npy, npz, remote, table_values, tables
 from .info import ArrayInfo, Location, h5_file, open_file, read_start
 
 DEFAULT_GLOBS = ("*.npy", "*.npz", "*.h5", "*.hdf5", "*.csv", "*.tsv", "*.parquet")
@@ -344,7 +344,7 @@ def _iter_blocks(info: ArrayInfo, rows: int, reuse: bool) -> Iterable[np.ndarray
         return hdf5.iter_blocks(info.file, info.key, rows)
     if info.format in ("csv", "parquet"):
         width = int(info.shape[1] or 0) if info.shape and len(info.shape) == 2 else None
-        return tables.iter_blocks(info.label, info.file, width)
+        return table_values.iter_blocks(info.label, info.file, width)
     raise LstmdiagError(f"{info.label}: no values to read")
 
 

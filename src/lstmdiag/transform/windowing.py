@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..data import discover, tables
+from ..data import discover, table_values, tables
 from ..data.info import ArrayInfo
 from ..data.tables import Table
 from ..errors import LstmdiagError
@@ -136,13 +136,13 @@ def _tables(
             dtype = _text_dtype(options, model)
             rows = None if exact or info.shape is None else info.shape[0]
             out.append(
-                tables.arrow_table(
+                table_values.arrow_table(
                     info.label, info.file, options.columns, options.target, dtype, rows
                 )
             )
         else:
             out.append(
-                tables.array_table(info, options.columns, options.target, discover.read_rows)
+                table_values.array_table(info, options.columns, options.target, discover.read_rows)
             )
     return out
 
