@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import lstmdiag
-from lstmdiag.transform.windowing import window_starts, window_targets, windows
+from lstmdiag.transform.window_plan import window_starts, window_targets, windows
 
 from .conftest import MODELS, run_cli, run_keras_child
 

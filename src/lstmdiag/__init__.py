@@ -36,9 +36,9 @@ _EXPORTS = {
     "pad": "lstmdiag.api",
     "assert_compatible": "lstmdiag.api",
     "window": "lstmdiag.api",
-    "windows": "lstmdiag.transform.windowing",
-    "WindowOptions": "lstmdiag.transform.windowing",
-    "WindowResult": "lstmdiag.transform.windowing",
+    "windows": "lstmdiag.transform.window_plan",
+    "WindowOptions": "lstmdiag.transform.window_plan",
+    "WindowResult": "lstmdiag.transform.window_plan",
 }
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from .model import read_model
     from .model.spec import ModelSpec
     from .transform.pad_plan import PadOptions, PadResult
-    from .transform.windowing import WindowOptions, WindowResult, windows
+    from .transform.window_plan import WindowOptions, WindowResult, windows
 
 
 def __dir__() -> list[str]:

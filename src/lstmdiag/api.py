@@ -23,7 +23,8 @@ from .model.spec import ModelSpec
 from .transform.pad_plan import PadOptions, PadResult, plan_pad
 from .transform.padding import run_pad
 from .transform.remote_outputs import staged
-from .transform.windowing import WindowOptions, WindowResult, plan_and_run
+from .transform.window_plan import WindowOptions, WindowResult
+from .transform.windowing import plan_and_run
 
 Data = Any  # a path, an array, a list of arrays (sequences), or a mapping input -> those
 

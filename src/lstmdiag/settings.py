@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .judge.check_options import CheckOptions
     from .pyproject import Settings
     from .transform.pad_plan import PadOptions
-    from .transform.windowing import WindowOptions
+    from .transform.window_plan import WindowOptions
 
 _SHARD = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 
@@ -339,7 +339,7 @@ class WindowArgs:
 def resolve_window(settings: Settings, given: WindowArgs) -> WindowRun:
     """The command line over [tool.lstmdiag.window] over the defaults, for ``window``."""
     from .data.discover import DEFAULT_GLOBS
-    from .transform.windowing import WindowOptions
+    from .transform.window_plan import WindowOptions
 
     inputs, out, stack = _paths(settings, given.inputs, given.out, given.stack, "window")
     reach = resolve_remote(settings, given.storage_option, given.concurrency)

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from ..data.info import ArrayInfo
     from ..model.spec import ModelSpec
     from ..settings import WindowRun
-    from ..transform.windowing import WindowResult
+    from ..transform.window_plan import WindowResult
 
 
 def window(

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ..judge.explain import Explanation
     from ..judge.stats import LengthStats
     from ..transform.pad_plan import PadOptions, PadResult
-    from ..transform.windowing import WindowResult
+    from ..transform.window_plan import WindowResult
 
 _STYLE = {"ok": "green", "warning": "yellow", "error": "bold red", "info": "cyan"}
 MAX_OK_ROWS = 20
