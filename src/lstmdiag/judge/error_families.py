@@ -1,0 +1,420 @@
+"""The error families ``explain`` recognises, most specific first: each a pattern over the
+cleaned message and the diagnosis it gives, through the same engine as ``check``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ..model.spec import Shape, fmt_shape
+from . import diagnosis as D
+from . import shape_diagnosis as S
+from .diagnosis import Diagnosis, Evidence
+from .error_text import Context, Recogniser, parse_shape
+
+
+def _evidence(
+    ctx: Context,
+    expected: Shape,
+    found: Shape | None,
+    layer: str | None = None,
+    building: bool | None = None,
+) -> Evidence:
+    own, has_time = ctx.model_input(len(expected))
+    if own is not None and D.layer_kind(layer) in (None, "model"):
+        expected = tuple(o if o is not None else e for o, e in zip(own, expected, strict=True))
+    return Evidence(
+        expected=expected,
+        found=found,
+        time_axis=has_time,
+        layer=layer,
+        building=ctx.building if building is None else building,
+        declared_input=ctx.declared_input,
+        fixes=ctx.fixes,
+    )
+
+
+def _checking_input(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    """Keras 1/2: Error when checking (model) input: expected X to have ..."""
+    name, rank, shape, got = m.group("name"), m.group("rank"), m.group("shape"), m.group("got")
+    found = parse_shape(got)
+    if found is None:
+        return None
+    if rank is not None:
+        expected: Shape = (None,) * int(rank)
+    else:
+        parsed = parse_shape(shape)
+        if parsed is None:
+            return None
+        expected = parsed
+        if not parsed or parsed[0] is not None:  # Keras 2 prints shapes without the batch
+            expected, found = (None, *parsed), (None, *found)
+    ev = _evidence(ctx, expected, found, name, building=False)
+    if "embedding" in name.lower():  # the input feeds an Embedding: axis 1 is time (token ids)
+        ev = replace(ev, time_axis=True)
+    return S.diagnose_shape(ev)
+
+
+def _rank_only_any(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    want = m.group("want") or m.group("want2")
+    shape = m.group("shape") if m.group("want") else m.group("shape2")
+    found = parse_shape(shape)
+    if found is None or want is None:
+        return None
+    return S.diagnose_shape(_evidence(ctx, (None,) * int(want), found, None, building=False))
+
+
+def _keras3_input(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    expected, found = parse_shape(m.group(1)), parse_shape(m.group(2))
+    if expected is None or found is None:
+        return None
+    return S.diagnose_shape(_evidence(ctx, expected, found, None, building=False))
+
+
+def _incompatible_layer(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    """Input 0 of layer "X" is incompatible with the layer / Input 0 is incompatible with
+    layer X (Keras <= 2.3: raised only when a layer is called on a tensor: building)."""
+    layer = (m.group("new") or m.group("old") or "").strip("\"'")
+    old_wording = m.group("old") is not None
+    building = ctx.building or (old_wording and D.layer_kind(layer) != "model")
+    if m.group("exp") is not None:
+        expected, found = parse_shape(m.group("exp")), parse_shape(m.group("fnd"))
+        if expected is None or found is None:
+            return None
+    elif m.group("want") is not None:
+        expected = (None,) * int(m.group("want"))
+        found = parse_shape(m.group("full")) if m.group("full") else None
+        if found is None:
+            found = (None,) * int(m.group("got"))
+    else:
+        found = parse_shape(m.group("recv"))
+        if found is None:
+            return None
+        axis, value = int(m.group("axis")), int(m.group("value"))
+        expected = tuple(value if a == axis % len(found) else None for a in range(len(found)))
+    return S.diagnose_shape(_evidence(ctx, expected, found, layer, building))
+
+
+def _constructed(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    expected, found = parse_shape(m.group(1)), parse_shape(m.group(2))
+    if expected is None or found is None:
+        return None
+    return S.diagnose_shape(_evidence(ctx, expected, found, None, building=False))
+
+
+def _feed(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    """TF1: Cannot feed value of shape (a, b) for Tensor 'name:0', which has shape '(c, d)'."""
+    found, tensor, expected = parse_shape(m.group(1)), m.group(2), parse_shape(m.group(3))
+    if found is None or expected is None:
+        return None
+    if re.search(r"target|label|/Y:|_y:|TargetsData", tensor, re.IGNORECASE):
+        return D.target(
+            f"the targets {found} do not fit the placeholder {expected}",
+            f"'{tensor}' holds the targets (labels); the array fed to it has another shape.",
+            "shape the labels like the model's output (one-hot vs integer ids, one label per "
+            "sample or per timestep)",
+        )
+    return S.diagnose_shape(_evidence(ctx, expected, found, None, building=False))
+
+
+def _keras0_previous(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    found = parse_shape(m.group(2))
+    return D.model_structure(
+        Evidence((None,) * int(m.group(1)), found, building=True, fixes=ctx.fixes), "recurrent"
+    )
+
+
+def _checking_target(m: re.Match[str], ctx: Context) -> Diagnosis:
+    return D.target(
+        "the targets do not fit the model's output",
+        f"Keras checked the targets (labels), not the inputs: {m.group(0)[:200]}.",
+        "shape y like the model's output: (samples, classes) one-hot with categorical_"
+        "crossentropy, (samples,) integer ids with sparse_categorical_crossentropy; per-"
+        "timestep targets need return_sequences=True on the last recurrent layer",
+    )
+
+
+def _rank_target(m: re.Match[str], ctx: Context) -> Diagnosis:
+    return D.target(
+        "the targets have another rank than the model's output",
+        "the loss compares y with the model's output and they have different numbers of axes "
+        f"({m.group(0)[:160]}).",
+        "reshape y like the output (np.squeeze(y, axis=1) for an extra size-1 axis), or use "
+        "sparse_categorical_crossentropy for integer labels",
+    )
+
+
+def _logits(m: re.Match[str], ctx: Context) -> Diagnosis:
+    return D.target(
+        f"logits {m.group(1)} and labels {m.group(2)} disagree",
+        "the sparse loss gets one label per row of logits; here the counts differ (labels per "
+        "timestep against one prediction per sequence, or the other way round).",
+        "per-timestep labels need return_sequences=True (and TimeDistributed(Dense)) on the "
+        "output; one label per sequence needs y shaped (samples,)",
+    )
+
+
+def _cardinality(m: re.Match[str], ctx: Context) -> Diagnosis:
+    def sizes(text: str | None) -> list[int]:
+        return [int(n) for n in re.findall(r"\d+", text or "")]
+
+    return D.sizes_disagree(sizes(m.group(1)), sizes(m.group(2)))
+
+
+def _missing_data(m: re.Match[str], ctx: Context) -> Diagnosis:
+    return Diagnosis(
+        "input-count",
+        "data",
+        f"model input '{m.group(1)}' receives no data",
+        "the dictionary (or list) of inputs leaves out one of the model's inputs.",
+        f"pass every input, keyed by its name: {{'{m.group(1)}': ..., ...}}; check with: "
+        f"{ctx.fixes.check()}",
+    )
+
+
+def _stateful(m: re.Match[str], ctx: Context) -> Diagnosis:
+    return D.stateful_needs_batch()
+
+
+def _matmul(m: re.Match[str], ctx: Context) -> Diagnosis:
+    want, got = int(m.group(2)), int(m.group(1))
+    return _features(want, got, ctx)
+
+
+def _features(want: int, got: int, ctx: Context) -> Diagnosis:
+    ev = Evidence((None, None, want), (None, None, got), fixes=ctx.fixes)
+    d = D.features(ev, ev.found, 2)
+    return replace(
+        d,
+        cause=f"the recurrent layer's kernel expects {want} features per timestep and the data "
+        f"has {got} (this surfaces as a matrix-multiply error inside the LSTM/GRU cell). "
+        "Padding cannot fix it: build the features the model was trained with.",
+        expected=ctx.model_input(None)[0],
+        axis=-1,
+    )
+
+
+def _incompatible_2d(m: re.Match[str], ctx: Context) -> Diagnosis:
+    a, b, c, d = (int(m.group(i)) for i in range(1, 5))
+    if a != c and b == d:  # the data's batch meets a stored state's batch
+        return S.batch(c, a, None, None)
+    return _features(d, b, ctx)
+
+
+def _unroll(m: re.Match[str], ctx: Context) -> Diagnosis:
+    return Diagnosis(
+        "model-structure",
+        "model",
+        "unroll=True needs a fixed number of timesteps",
+        "the model's input leaves the time axis as None, and an unrolled RNN must know how many "
+        "steps to unroll.",
+        "give the Input a fixed time axis (keras.Input(shape=(T, features))) and pad the data "
+        f"to T ({ctx.fixes.pad(None)}), or set unroll=False",
+        axis=1,
+    )
+
+
+def _unknown_rank(m: re.Match[str], ctx: Context) -> Diagnosis:
+    expected = ctx.model_input(None)[0]
+    shape = fmt_shape(expected) if expected else "(None, T, features)"
+    return Diagnosis(
+        "unknown-rank",
+        "data",
+        "the data reached the model without a known shape",
+        "a tf.data pipeline (from_generator, py_function, numpy_function) produced tensors of "
+        "unknown rank, so the RNN cannot read its time and feature axes.",
+        f"declare the shape: tf.data.Dataset.from_generator(..., output_signature="
+        f"tf.TensorSpec(shape={shape}, dtype=tf.float32)) or "
+        f"ds.map(lambda x: tf.ensure_shape(x, {shape}))",
+        expected,
+    )
+
+
+def _indices(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    token, size = int(m.group(1)), int(m.group(2))
+    if size == 0:
+        return None  # an empty table is not a vocabulary problem (seen in detection code)
+    in_loss = bool(re.search(r"loss|SparseSoftmax|crossentropy", ctx.raw, re.IGNORECASE))
+    return D.vocab(token, size, in_loss, ctx.fixes)
+
+
+def _object(m: re.Match[str], ctx: Context) -> Diagnosis:
+    what = m.group(1)
+    if what is None or what.strip() in ("list", "tuple", "numpy.ndarray", "ndarray"):
+        maxlen = None
+        own = ctx.model_input(None)[0]
+        if own is not None and len(own) > 1:
+            maxlen = own[1]
+        return D.ragged(maxlen, ctx.fixes)
+    return D.dtype_object(what.strip())
+
+
+def _structure(m: re.Match[str], ctx: Context) -> Diagnosis:
+    return Diagnosis(
+        "input-count",
+        "data",
+        "a list was passed to a model with one input",
+        "model.predict([x]) or a list of per-sequence arrays was given to a single-input model; "
+        "Keras expects one array.",
+        "pass the array itself: model.predict(x); for a list of sequences: x = np.stack(seqs) "
+        "(same length) or pad them first",
+        ctx.model_input(None)[0],
+    )
+
+
+def _input_count(m: re.Match[str], ctx: Context) -> Diagnosis:
+    want, got = int(m.group(1)), int(m.group(2))
+    return Diagnosis(
+        "input-count",
+        "data",
+        f"{got} arrays given to a model with {want} input(s)",
+        "a Python list is read as one array per model input; a list of batches or of sequences "
+        "is not one input.",
+        "stack the list into one array: x = np.stack(seqs) (pad first if lengths differ: "
+        f"{ctx.fixes.pad(None)})"
+        if want == 1
+        else "pass one array per input, in the model's input order (or a dict keyed by input name)",
+        ctx.model_input(None)[0],
+    )
+
+
+_S = r"[\(\[]([^()\[\]]*)[\)\]]"  # a shape in ( ) or [ ]
+
+
+RECOGNISERS: list[Recogniser] = [
+    (re.compile(r"when checking (?:model )?target", re.IGNORECASE), _checking_target),
+    (re.compile(r"[Aa]rguments target and output must have the same rank[^.]*"), _rank_target),
+    (
+        re.compile(
+            rf"logits and labels must have the same first dimension, got logits shape "
+            rf"{_S} and labels shape {_S}"
+        ),
+        _logits,
+    ),
+    (
+        re.compile(
+            r"Data cardinality is ambiguous:? ?(?:Make sure all arrays contain the same "
+            r"number of samples\.)? ?'?x'? sizes: ([\d, ]+)(?:'?y'? sizes: ([\d, ]+))?"
+        ),
+        _cardinality,
+    ),
+    (re.compile(r'Missing data for input "?([^"\s.]+)"?'), _missing_data),
+    (
+        re.compile(
+            r"If a RNN is stateful, (?:it needs to know its batch size|a complete "
+            r"input_shape must be provided)|When using stateful=True in a RNN, the batch "
+            r"size must be static"
+        ),
+        _stateful,
+    ),
+    (
+        re.compile(
+            r"(?:Error when checking (?:model )?input: )?(?:expected )?(?P<name>\S+(?: input)?) "
+            r"to have "
+            r"(?:(?P<rank>\d+) dimension(?:s|\(s\))?|shape \((?P<shape>[^)]*)\))[.,]? ?but "
+            r"got array with shape:? \(?(?P<got>[\d, ]*)\)?"
+        ),
+        _checking_input,
+    ),
+    (
+        re.compile(
+            r"Error when checking ?: expected (?P<name>\S+) to have (?P<rank>\d+) "
+            r"dimensions(?P<shape>)?, but got array with shape \((?P<got>[^)]*)\)"
+        ),
+        _checking_input,
+    ),
+    (
+        re.compile(
+            r"Wrong number of dimensions: ?expected (?P<want>\d+), ?got \d+ with shape ?"
+            r"\((?P<shape>[^)]*)\)|"
+            r"Shape \((?P<shape2>[^)]*)\) must have rank at least (?P<want2>\d+)"
+        ),
+        _rank_only_any,
+    ),
+    (
+        re.compile(
+            rf"Invalid input shape for input .*?Expected shape {_S}, but input has "
+            rf"incompatible shape {_S}"
+        ),
+        _keras3_input,
+    ),
+    (
+        re.compile(
+            r"Input \d+ (?:with name '[^']*' )?(?:of layer [\"']?(?P<new>[^\"'\s:]+)[\"']? is "
+            r"incompatible with the layer|is "
+            r"incompatible with layer (?P<old>[^\s:]+)): expected (?:shape=\((?P<exp>[^)]*)\), "
+            r"found shape=[\(\[](?P<fnd>[^)\]]*)[\)\]]|min_ndim=(?P<min>\d+), found ndim=\d+|"
+            r"ndim=(?P<want>\d+), found ndim=(?P<got>\d+)(?:\. Full shape received: "
+            r"[\(\[](?P<full>[^)\]]*)[\)\]])?|axis (?P<axis>-?\d+) of input shape to have value "
+            r"(?P<value>\d+),? but received input with shape [\(\[](?P<recv>[^)\]]*)[\)\]])"
+        ),
+        _incompatible_layer,
+    ),
+    (
+        re.compile(
+            rf"Model was constructed with shape {_S} for input .*? but it was called on an "
+            rf"input with incompatible shape {_S}"
+        ),
+        _constructed,
+    ),
+    (
+        re.compile(
+            r"Cannot feed value of shape \(([^)]*)\) for Tensor u?'?([^',]+)'?, which has "
+            r"shape '?\(([^)]*)\)'?"
+        ),
+        _feed,
+    ),
+    (
+        re.compile(
+            r"layer expected input with ndim=(\d+) but previous layer has output_shape "
+            r"\(([^)]*)\)"
+        ),
+        _keras0_previous,
+    ),
+    (
+        re.compile(r"Expected batch size: (\d+)\s*-?\s*Received batch size: (\d+)"),
+        lambda m, ctx: S.batch(int(m.group(1)), int(m.group(2)), None, None),
+    ),
+    (re.compile(r"Incompatible shapes: \[(\d+),(\d+)\] vs\. \[(\d+),(\d+)\]"), _incompatible_2d),
+    (
+        re.compile(
+            r"Dimensions must be equal, but are (\d+) and (\d+) for '\{\{node [^}]*?"
+            r"(?:MatMul|BiasAdd|add)[^}]*\}\}"
+        ),
+        _matmul,
+    ),
+    (
+        re.compile(r"Matrix size-incompatible: In\[0\]: \[(\d+),(\d+)\], In\[1\]: \[(\d+),(\d+)\]"),
+        lambda m, ctx: _features(int(m.group(3)), int(m.group(2)), ctx),
+    ),
+    (
+        re.compile(
+            r"Cannot unroll a RNN if the time dimension is undefined|Unrolling requires a "
+            r"fixed number of timesteps"
+        ),
+        _unroll,
+    ),
+    (
+        re.compile(
+            r"Cannot take the length of shape with unknown rank|as_list\(\) is not "
+            r"defined on an unknown TensorShape"
+        ),
+        _unknown_rank,
+    ),
+    (re.compile(r"indices\[[^\]]*\] = (-?\d+) is not in \[0, (\d+)\)"), _indices),
+    (
+        re.compile(
+            r"Failed to convert a NumPy array to a Tensor \(Unsupported object type "
+            r"([^)]*)\)|Invalid dtype: object()|Can't convert non-rectangular Python "
+            r"sequence to Tensor()"
+        ),
+        _object,
+    ),
+    (re.compile(r"The structure of inputs doesn't match the expected structure"), _structure),
+    (
+        re.compile(
+            r"expects (\d+) (?:named )?input\(s\)[^\n]*?but it received (\d+) input tensors"
+        ),
+        _input_count,
+    ),
+]
