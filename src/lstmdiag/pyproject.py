@@ -138,66 +138,24 @@ def _check_pad(pad: dict[str, Any], where: str) -> None:
 
 def load_settings(path: str | None = None, cwd: Path | None = None) -> Settings:
     """Read [tool.lstmdiag] from ``path``, or from the nearest pyproject.toml upward."""
-    if path is not None:
-        file = Path(path)
-        if not file.is_file():
-            raise LstmdiagError(f"--config {path}: no such file")
-    else:
-        found = _find_pyproject(cwd or Path.cwd())
-        if found is None:
-            return Settings()
-        file = found
-    where = str(file)
-    try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise LstmdiagError(f"{where}: cannot read the configuration ({exc})") from None
-    table = (
-        data.get("tool", {}).get("lstmdiag")
-        if file.name == "pyproject.toml"
-        else (data.get("tool", {}).get("lstmdiag", data))
-    )
-    if table is None:
-        if path is not None:
-            raise LstmdiagError(f"{where}: no [tool.lstmdiag] table")
+    found = _read_table(path, cwd)
+    if found is None:
         return Settings()
-    if not isinstance(table, dict):
-        raise LstmdiagError(f"{where}: [tool.lstmdiag] must be a table")
+    file, table = found
     where = f"{file} [tool.lstmdiag]"
     for key in table:
         if key not in CHECK_KEYS:
             raise LstmdiagError(
                 f"{where}: unknown key '{key}' (known: {', '.join(sorted(CHECK_KEYS))})"
             )
-    pad = table.get("pad", {})
-    if not isinstance(pad, dict):
-        raise LstmdiagError(f"{where}: 'pad' must be a table")
-    for key in pad:
-        if key not in PAD_KEYS:
-            raise LstmdiagError(
-                f"{where}.pad: unknown key '{key}' (known: {', '.join(sorted(PAD_KEYS))})"
-            )
-    _check_pad(pad, f"{where}.pad")
+    pad = _pad_table(table.get("pad", {}), where)
     window = _window_table(table.get("window", {}), f"{where}.window")
-    base = file.parent
-    model = table.get("model")
-    if model is not None and not isinstance(model, str):
-        raise LstmdiagError(f"{where}: 'model' must be a string")
-    mapping = table.get("input", {})
-    if not isinstance(mapping, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()
-    ):
-        raise LstmdiagError(f"{where}: 'input' must map input names to paths")
-    fail_on = table.get("fail-on")
-    if fail_on is not None and fail_on not in ("error", "warning"):
-        raise LstmdiagError(f'{where}: \'fail-on\' must be "error" or "warning"')
-    deep = table.get("deep")
-    if deep is not None and not isinstance(deep, bool):
-        raise LstmdiagError(f"{where}: 'deep' must be true or false")
+    model, mapping, fail_on, deep = _check_keys(table, where)
     storage, concurrency, dask = _remote_keys(table, where)
     fmt = table.get("format")
     if fmt is not None and fmt not in ("table", "json", "github", "junit", "sarif"):
         raise LstmdiagError(f"{where}: 'format' must be table, json, github, junit or sarif")
+    base = file.parent
     return Settings(
         source=str(file),
         model=_rel(base, model) if model else None,
@@ -221,6 +179,70 @@ def load_settings(path: str | None = None, cwd: Path | None = None) -> Settings:
         concurrency=concurrency,
         dask=dask,
     )
+
+
+def _read_table(path: str | None, cwd: Path | None) -> tuple[Path, dict[str, Any]] | None:
+    """The configuration file and its [tool.lstmdiag] table (a file given with --config
+    may also be the table itself); None when there is none to read."""
+    if path is not None:
+        file = Path(path)
+        if not file.is_file():
+            raise LstmdiagError(f"--config {path}: no such file")
+    else:
+        found = _find_pyproject(cwd or Path.cwd())
+        if found is None:
+            return None
+        file = found
+    where = str(file)
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise LstmdiagError(f"{where}: cannot read the configuration ({exc})") from None
+    table = (
+        data.get("tool", {}).get("lstmdiag")
+        if file.name == "pyproject.toml"
+        else (data.get("tool", {}).get("lstmdiag", data))
+    )
+    if table is None:
+        if path is not None:
+            raise LstmdiagError(f"{where}: no [tool.lstmdiag] table")
+        return None
+    if not isinstance(table, dict):
+        raise LstmdiagError(f"{where}: [tool.lstmdiag] must be a table")
+    return file, table
+
+
+def _pad_table(pad: Any, where: str) -> dict[str, Any]:
+    if not isinstance(pad, dict):
+        raise LstmdiagError(f"{where}: 'pad' must be a table")
+    for key in pad:
+        if key not in PAD_KEYS:
+            raise LstmdiagError(
+                f"{where}.pad: unknown key '{key}' (known: {', '.join(sorted(PAD_KEYS))})"
+            )
+    _check_pad(pad, f"{where}.pad")
+    return pad
+
+
+def _check_keys(
+    table: dict[str, Any], where: str
+) -> tuple[str | None, dict[str, str], str | None, bool | None]:
+    """``model``, ``input``, ``fail-on`` and ``deep``, each of the right type."""
+    model = table.get("model")
+    if model is not None and not isinstance(model, str):
+        raise LstmdiagError(f"{where}: 'model' must be a string")
+    mapping = table.get("input", {})
+    if not isinstance(mapping, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()
+    ):
+        raise LstmdiagError(f"{where}: 'input' must map input names to paths")
+    fail_on = table.get("fail-on")
+    if fail_on is not None and fail_on not in ("error", "warning"):
+        raise LstmdiagError(f'{where}: \'fail-on\' must be "error" or "warning"')
+    deep = table.get("deep")
+    if deep is not None and not isinstance(deep, bool):
+        raise LstmdiagError(f"{where}: 'deep' must be true or false")
+    return model, mapping, fail_on, deep
 
 
 def _remote_keys(

@@ -259,44 +259,7 @@ def model_structure(ev: Evidence, kind: str | None) -> Diagnosis:
     want = len(ev.expected)
     got = len(ev.found) if ev.found is not None else None
     layer = ev.layer or "a layer"
-    if kind == "recurrent" and want == 5:
-        fix = (
-            "ConvLSTM2D takes (batch, time, rows, cols, channels): give the Input a time axis, "
-            "Input(shape=(timesteps, rows, cols, channels)), and feed sequences of frames"
-        )
-        if got is not None and got > want:
-            fix = "input_shape=x.shape includes the batch axis: use input_shape=x.shape[1:]"
-    elif kind == "recurrent" and got is not None and got < want:
-        fix = (
-            "set return_sequences=True on every stacked recurrent layer but the last (a "
-            "recurrent layer without it returns (batch, units), which the next one cannot read)"
-        )
-        if ev.declared_input:
-            fix = (
-                "declare the input as (timesteps, features): Input(shape=(T, F)) / "
-                "input_shape=(T, F), not x.shape[1:] of a 2-D table"
-            )
-    elif kind == "recurrent" and got is not None and got > want:
-        fix = (
-            "reshape to (batch, timesteps, features) inside the model before the recurrent "
-            "layer: layers.Reshape((T, -1)) or TimeDistributed(Flatten()); an Embedding takes "
-            "integer ids (batch, timesteps), not one-hot vectors; input_shape=x.shape includes "
-            "the batch axis (use x.shape[1:])"
-        )
-    elif kind == "dense" and got is not None and got > want:
-        fix = (
-            "a sequence reaches a Dense layer: set return_sequences=False on the last recurrent "
-            "layer, or wrap the Dense in TimeDistributed(...), or Flatten() first"
-        )
-    elif kind == "conv" and got is not None and got > want:
-        fix = "wrap the convolution in TimeDistributed(...) to apply it to every frame"
-    elif kind == "conv" and got is not None and got < want:
-        fix = "add the channel axis: layers.Reshape((*frame_shape, 1)) before the convolution"
-    else:
-        fix = (
-            f"check what the layer before {layer} returns (model.summary()); reshape or wrap "
-            "it so that the shapes meet"
-        )
+    fix = _structure_fix(ev, kind, want, got, layer)
     other = (
         (
             Alternative(
@@ -320,6 +283,49 @@ def model_structure(ev: Evidence, kind: str | None) -> Diagnosis:
         ev.found,
         None,
         other,
+    )
+
+
+def _structure_fix(ev: Evidence, kind: str | None, want: int, got: int | None, layer: str) -> str:
+    """What makes the layers fit, by the kind of layer that raised and the ranks."""
+    more = got is not None and got > want
+    fewer = got is not None and got < want
+    if kind == "recurrent" and want == 5:
+        if more:
+            return "input_shape=x.shape includes the batch axis: use input_shape=x.shape[1:]"
+        return (
+            "ConvLSTM2D takes (batch, time, rows, cols, channels): give the Input a time axis, "
+            "Input(shape=(timesteps, rows, cols, channels)), and feed sequences of frames"
+        )
+    if kind == "recurrent" and fewer:
+        if ev.declared_input:
+            return (
+                "declare the input as (timesteps, features): Input(shape=(T, F)) / "
+                "input_shape=(T, F), not x.shape[1:] of a 2-D table"
+            )
+        return (
+            "set return_sequences=True on every stacked recurrent layer but the last (a "
+            "recurrent layer without it returns (batch, units), which the next one cannot read)"
+        )
+    if kind == "recurrent" and more:
+        return (
+            "reshape to (batch, timesteps, features) inside the model before the recurrent "
+            "layer: layers.Reshape((T, -1)) or TimeDistributed(Flatten()); an Embedding takes "
+            "integer ids (batch, timesteps), not one-hot vectors; input_shape=x.shape includes "
+            "the batch axis (use x.shape[1:])"
+        )
+    if kind == "dense" and more:
+        return (
+            "a sequence reaches a Dense layer: set return_sequences=False on the last recurrent "
+            "layer, or wrap the Dense in TimeDistributed(...), or Flatten() first"
+        )
+    if kind == "conv" and more:
+        return "wrap the convolution in TimeDistributed(...) to apply it to every frame"
+    if kind == "conv" and fewer:
+        return "add the channel axis: layers.Reshape((*frame_shape, 1)) before the convolution"
+    return (
+        f"check what the layer before {layer} returns (model.summary()); reshape or wrap "
+        "it so that the shapes meet"
     )
 
 

@@ -63,44 +63,8 @@ def _table_into_sequences(ev: Evidence, found: Shape) -> Diagnosis:
     one-feature sequences, or flattened sequences — decided by the sizes."""
     _, t, f = ev.expected
     a, b = found
-    exp = ev.expected
-    one = Alternative(
-        "missing-batch",
-        "x = np.expand_dims(x, 0)",
-        f"if it is ONE sequence of {a if a is not None else 'all its'} timesteps",
-    )
-    if a is not None and t is not None and a > t:  # one sequence too long: pad cuts it
-        one = Alternative(
-            "timesteps",
-            ev.fixes.pad(t, ev.dtype, one=True),
-            f"if it is ONE sequence of {a} timesteps (this keeps {t} of them, {t / a:.0%})",
-        )
     if f is not None and b is not None and b != f:
-        if f == 1 and (t is None or b == t):
-            return Diagnosis(
-                "missing-axis",
-                "data",
-                "the feature axis is missing",
-                f"{fmt(found)} is {a} sequences of {b} timesteps; the model takes "
-                f"{fmt(exp)}, one feature per timestep.",
-                "x = x[..., None]   # (samples, timesteps, 1)",
-                exp,
-                found,
-                2,
-            )
-        if t is not None and b == t * f:
-            return Diagnosis(
-                "missing-axis",
-                "data",
-                "the sequences are flattened",
-                f"each row of {fmt(found)} holds {b} = {t} x {f} values: {t} timesteps of {f} "
-                "features laid end to end.",
-                f"x = x.reshape(-1, {t}, {f})",
-                exp,
-                found,
-                1,
-            )
-        return features(ev, (None, None, b), 2)
+        return _other_width(ev, found)
     if a is not None and t is not None and a == t:
         return replace(
             missing_batch(ev, found),
@@ -111,21 +75,7 @@ def _table_into_sequences(ev: Evidence, found: Shape) -> Diagnosis:
             ),
         )
     if a is not None and t is not None and a < t:
-        pre, post = (0, t - a) if ev.fixes.masked else (t - a, 0)
-        value = f", constant_values={ev.fixes.value:g}" if ev.fixes.value else ""
-        return Diagnosis(
-            "missing-batch",
-            "data",
-            "the batch axis is missing (and the sequence is short)",
-            f"{fmt(found)} is one sequence of {a} timesteps without its batch axis; the model "
-            f"takes {t} timesteps.",
-            f"x = np.pad(x, (({pre}, {post}), (0, 0)){value})[None]   # pad to {t} timesteps "
-            f"({'post' if ev.fixes.masked else 'pre'}, with {ev.fixes.value:g}), then add the "
-            "batch axis",
-            exp,
-            found,
-            0,
-        )
+        return _short_sequence(ev, found)
     if t is None and f is not None:  # variable-length sequences: most likely one of them
         return replace(
             missing_batch(ev, found),
@@ -137,7 +87,73 @@ def _table_into_sequences(ev: Evidence, found: Shape) -> Diagnosis:
                 ),
             ),
         )
+    one = Alternative(
+        "missing-batch",
+        "x = np.expand_dims(x, 0)",
+        f"if it is ONE sequence of {a if a is not None else 'all its'} timesteps",
+    )
+    if a is not None and t is not None and a > t:  # one sequence too long: pad cuts it
+        one = Alternative(
+            "timesteps",
+            ev.fixes.pad(t, ev.dtype, one=True),
+            f"if it is ONE sequence of {a} timesteps (this keeps {t} of them, {t / a:.0%})",
+        )
     return _table(ev, found, one)
+
+
+def _other_width(ev: Evidence, found: Shape) -> Diagnosis:
+    """(a, b) where b is not the model's F: a missing feature axis, flattened sequences, or
+    a different feature count."""
+    _, t, f = exp = ev.expected
+    a, b = found
+    assert f is not None and b is not None
+    if f == 1 and (t is None or b == t):
+        return Diagnosis(
+            "missing-axis",
+            "data",
+            "the feature axis is missing",
+            f"{fmt(found)} is {a} sequences of {b} timesteps; the model takes "
+            f"{fmt(exp)}, one feature per timestep.",
+            "x = x[..., None]   # (samples, timesteps, 1)",
+            exp,
+            found,
+            2,
+        )
+    if t is not None and b == t * f:
+        return Diagnosis(
+            "missing-axis",
+            "data",
+            "the sequences are flattened",
+            f"each row of {fmt(found)} holds {b} = {t} x {f} values: {t} timesteps of {f} "
+            "features laid end to end.",
+            f"x = x.reshape(-1, {t}, {f})",
+            exp,
+            found,
+            1,
+        )
+    return features(ev, (None, None, b), 2)
+
+
+def _short_sequence(ev: Evidence, found: Shape) -> Diagnosis:
+    """(a, F) with a < T: one short sequence without its batch axis."""
+    _, t, _ = exp = ev.expected
+    a = found[0]
+    assert a is not None and t is not None
+    pre, post = (0, t - a) if ev.fixes.masked else (t - a, 0)
+    value = f", constant_values={ev.fixes.value:g}" if ev.fixes.value else ""
+    return Diagnosis(
+        "missing-batch",
+        "data",
+        "the batch axis is missing (and the sequence is short)",
+        f"{fmt(found)} is one sequence of {a} timesteps without its batch axis; the model "
+        f"takes {t} timesteps.",
+        f"x = np.pad(x, (({pre}, {post}), (0, 0)){value})[None]   # pad to {t} timesteps "
+        f"({'post' if ev.fixes.masked else 'pre'}, with {ev.fixes.value:g}), then add the "
+        "batch axis",
+        exp,
+        found,
+        0,
+    )
 
 
 def _table(ev: Evidence, found: Shape, one: Alternative) -> Diagnosis:

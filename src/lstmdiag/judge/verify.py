@@ -251,8 +251,7 @@ def verify_report(report: Any, model_path: str, data: bool = False) -> list[Any]
     """Findings from running real Keras: one zero batch per distinct array shape, or with
     ``data`` the first rows of every array (in the child process: values are never loaded
     here)."""
-    from .findings import Finding, Kind, Severity
-    from .keras_says import keras_on_wrong_batch, keras_on_wrong_timesteps
+    from .findings import Finding, Kind
 
     model = report.model
     if len(model.inputs) == 0:
@@ -272,53 +271,9 @@ def verify_report(report: Any, model_path: str, data: bool = False) -> list[Any]
     extra: list[Any] = []
     for (key, rows), outcome in zip(cases.items(), outcomes, strict=True):
         name, shape = key[0], key[1]
-        kinds = SHAPE_KINDS + (VALUE_KINDS if data else ())
-        errors = [
-            f
-            for f in report.findings
-            if f.path == rows[0].path
-            and f.key == rows[0].key
-            and f.kind.value in kinds
-            and f.severity is Severity.ERROR
-        ]
-        predicted_silent = any(
-            (f.kind is Kind.TIMESTEPS and keras_on_wrong_timesteps(model)[0])
-            or (f.kind is Kind.BATCH and keras_on_wrong_batch(model, shape[0])[0])
-            or f.kind is Kind.VOCAB
-            for f in errors
-        )
-        fed = f"the first {shape[0]} samples" if data else "a zero batch"
-        what = (
-            f"{outcome.keras} ran {fed} {tuple(shape)} (output {list(outcome.output_shape or ())})"
-            if outcome.ran
-            else f"{outcome.keras} raised {outcome.error} on {fed} {tuple(shape)}"
-        )
-        if outcome.ran and errors and not predicted_silent:
-            severity, message = (
-                Severity.WARNING,
-                (
-                    f"{what}, although lstmdiag found a {errors[0].kind.value} error it did not "
-                    "expect Keras to accept. Please report this model/shape to lstmdiag"
-                ),
-            )
-        elif not outcome.ran and not errors:
-            severity, message = (
-                Severity.ERROR,
-                f"{what}, although lstmdiag found {'it' if data else 'the shape'} fine. "
-                "Please report this model/shape to lstmdiag",
-            )
-        else:  # Keras agreed: say how, in words that read right next to an error
-            judged = "the data" if data else "the shape"
-            how = (
-                "ran it silently (no error), as lstmdiag predicted: the error stands"
-                if outcome.ran and errors
-                else "ran it, as lstmdiag predicted: fine"
-                if outcome.ran
-                else "raised, as lstmdiag predicted"
-            )
-            severity, message = Severity.INFO, f"{what}; Keras {how} for {judged}"
+        severity, message = _verdict(report, rows[0], shape, outcome, data)
+        inp = model.input_named(name)
         for row in rows:
-            inp = model.input_named(name)
             extra.append(
                 Finding(
                     Kind.KERAS,
@@ -332,3 +287,52 @@ def verify_report(report: Any, model_path: str, data: bool = False) -> list[Any]
                 )
             )
     return extra + _not_tested(report, data)
+
+
+def _verdict(report: Any, first: Any, shape: Any, outcome: Any, data: bool) -> tuple[Any, str]:
+    """(severity, message) of what Keras did with one case, against what lstmdiag said of
+    its first array ``first``."""
+    from .findings import Kind, Severity
+    from .keras_says import keras_on_wrong_batch, keras_on_wrong_timesteps
+
+    model = report.model
+    kinds = SHAPE_KINDS + (VALUE_KINDS if data else ())
+    errors = [
+        f
+        for f in report.findings
+        if f.path == first.path
+        and f.key == first.key
+        and f.kind.value in kinds
+        and f.severity is Severity.ERROR
+    ]
+    predicted_silent = any(
+        (f.kind is Kind.TIMESTEPS and keras_on_wrong_timesteps(model)[0])
+        or (f.kind is Kind.BATCH and keras_on_wrong_batch(model, shape[0])[0])
+        or f.kind is Kind.VOCAB
+        for f in errors
+    )
+    fed = f"the first {shape[0]} samples" if data else "a zero batch"
+    what = (
+        f"{outcome.keras} ran {fed} {tuple(shape)} (output {list(outcome.output_shape or ())})"
+        if outcome.ran
+        else f"{outcome.keras} raised {outcome.error} on {fed} {tuple(shape)}"
+    )
+    if outcome.ran and errors and not predicted_silent:
+        return Severity.WARNING, (
+            f"{what}, although lstmdiag found a {errors[0].kind.value} error it did not "
+            "expect Keras to accept. Please report this model/shape to lstmdiag"
+        )
+    if not outcome.ran and not errors:
+        return Severity.ERROR, (
+            f"{what}, although lstmdiag found {'it' if data else 'the shape'} fine. "
+            "Please report this model/shape to lstmdiag"
+        )
+    judged = "the data" if data else "the shape"  # Keras agreed: say how, beside the error
+    how = (
+        "ran it silently (no error), as lstmdiag predicted: the error stands"
+        if outcome.ran and errors
+        else "ran it, as lstmdiag predicted: fine"
+        if outcome.ran
+        else "raised, as lstmdiag predicted"
+    )
+    return Severity.INFO, f"{what}; Keras {how} for {judged}"

@@ -109,7 +109,6 @@ def _whole_table(
 
 
 def inspect_view(spec: ModelSpec, width: int | None = None) -> RenderableType:
-    parts: list[RenderableType] = []
     head = Text.assemble(
         (visible(spec.path), "bold"),
         visible(f"  {spec.model_class} · {spec.format}"),
@@ -117,56 +116,67 @@ def inspect_view(spec: ModelSpec, width: int | None = None) -> RenderableType:
         if spec.keras_version
         else " · Keras version unknown",
     )
-    parts.append(head)
     input_rows = [[visible(i.name), fmt_shape(i.shape), visible(i.dtype)] for i in spec.inputs]
-    parts.append(_whole_table("Inputs", ["name", "shape", "dtype"], input_rows, width))
+    parts: list[RenderableType] = [
+        head,
+        _whole_table("Inputs", ["name", "shape", "dtype"], input_rows, width),
+        _layers_part(spec, width),
+        *_mask_parts(spec),
+        *_inspect_notes(spec),
+    ]
+    return Group(*parts)
+
+
+def _layers_part(spec: ModelSpec, width: int | None) -> RenderableType:
     if spec.recurrent:
-        rows = []
-        for r in spec.recurrent:
-            cls = f"{r.wrapper}({r.class_name})" if r.wrapper else r.class_name
-            flags = ", ".join(
-                n
-                for n, on in (
-                    ("stateful", r.stateful),
-                    ("unroll", r.unroll),
-                    ("go_backwards", r.go_backwards),
-                )
-                if on
-            )
-            rows.append(
-                [
-                    visible(r.name),
-                    visible(cls),
-                    "?" if r.units is None else str(r.units),
-                    _fed_by(r),
-                    fmt_shape(r.input_shape),
-                    "yes" if r.return_sequences else "no",
-                    flags,
-                ]
-            )
+        rows = [_layer_row(r) for r in spec.recurrent]
         header = ["name", "class", "units", "input", "shape in", "seq", "flags"]
         if len(spec.inputs) == 1:  # one input: the column would repeat it on every row
             header.pop(3)
             rows = [row[:3] + row[4:] for row in rows]
-        parts.append(_whole_table("Recurrent layers", header, rows, width))
-    elif spec.signature is not None:
-        parts.append(
-            Text(
-                visible(
-                    "Layers: not recorded (an exported SavedModel); the inputs above are what "
-                    f"its serving signature {spec.signature!r} accepts."
-                )
+        return _whole_table("Recurrent layers", header, rows, width)
+    if spec.signature is not None:
+        return Text(
+            visible(
+                "Layers: not recorded (an exported SavedModel); the inputs above are what "
+                f"its serving signature {spec.signature!r} accepts."
             )
         )
-    else:
-        parts.append(Text("No recurrent layer in this model.", style="yellow"))
+    return Text("No recurrent layer in this model.", style="yellow")
+
+
+def _layer_row(r: RecurrentLayer) -> list[str]:
+    cls = f"{r.wrapper}({r.class_name})" if r.wrapper else r.class_name
+    flags = ", ".join(
+        n
+        for n, on in (
+            ("stateful", r.stateful),
+            ("unroll", r.unroll),
+            ("go_backwards", r.go_backwards),
+        )
+        if on
+    )
+    return [
+        visible(r.name),
+        visible(cls),
+        "?" if r.units is None else str(r.units),
+        _fed_by(r),
+        fmt_shape(r.input_shape),
+        "yes" if r.return_sequences else "no",
+        flags,
+    ]
+
+
+def _mask_parts(spec: ModelSpec) -> list[RenderableType]:
     if spec.signature is not None:
-        pass
-    elif spec.masking:
-        for m in spec.masking:
-            parts.append(Text(visible(f"Mask: {m.layer} — {_mask_text(m)}")))
-    else:
-        parts.append(Text("Mask: none (padding is seen as real data)"))
+        return []
+    if spec.masking:
+        return [Text(visible(f"Mask: {m.layer} — {_mask_text(m)}")) for m in spec.masking]
+    return [Text("Mask: none (padding is seen as real data)")]
+
+
+def _inspect_notes(spec: ModelSpec) -> list[RenderableType]:
+    parts: list[RenderableType] = []
     for note in spec.notes:
         parts.append(literal(f"warning: {note.text}", style="yellow"))
     for r in spec.recurrent:
@@ -192,7 +202,7 @@ def inspect_view(spec: ModelSpec, width: int | None = None) -> RenderableType:
                 style="yellow",
             )
         )
-    return Group(*parts)
+    return parts
 
 
 MANY_ROWS = 20  # past this many arrays the table lists only those with a problem
@@ -359,17 +369,17 @@ def pad_view(result: PadResult, options: PadOptions) -> RenderableType:
 
 
 def stats_view(stats: LengthStats) -> RenderableType:
+    from ..judge.stats import bucketing_note
 
-    parts: list[RenderableType] = []
     pct = "  ".join(f"p{q} {v}" for q, v in stats.percentiles.items())
-    parts.append(
+    parts: list[RenderableType] = [
         Text(
             f"{plural(stats.count, 'sequence')}, {plural(stats.total_steps, 'timestep')}: "
             f"min {stats.min}"
             f"  {pct}  max {stats.max}  (mean {stats.mean:.1f})",
             style="bold",
         )
-    )
+    ]
     if stats.skipped:
         shown = "; ".join(stats.skipped[:5])
         more = f" (and {len(stats.skipped) - 5} more)" if len(stats.skipped) > 5 else ""
@@ -380,6 +390,21 @@ def stats_view(stats: LengthStats) -> RenderableType:
                 style="yellow",
             )
         )
+    parts += [_histogram(stats), _candidates(stats)]
+    parts.append(
+        Text(
+            f"Recommended: {next(c.maxlen for c in stats.candidates if c.recommended)}"
+            f" — {stats.reason}"
+            + ("" if stats.model_maxlen is not None else " (lstmdiag pad --maxlen auto picks it)"),
+            style="green",
+        )
+    )
+    note = bucketing_note(stats)
+    parts.append(Text(note, style="yellow") if note is not None else _bucketings(stats))
+    return Group(*parts)
+
+
+def _histogram(stats: LengthStats) -> Table:
     peak = max(c for _, _, c in stats.histogram) or 1
     hist = Table(show_edge=False, show_header=False, box=None, pad_edge=False)
     hist.add_column(justify="right")
@@ -392,7 +417,10 @@ def stats_view(stats: LengthStats) -> RenderableType:
             Text("█" * max(0 if count == 0 else 1, round(40 * count / peak)), style="cyan"),
             str(count),
         )
-    parts.append(hist)
+    return hist
+
+
+def _candidates(stats: LengthStats) -> Table:
     table = Table(title="Candidate maxlen", title_justify="left", show_edge=False)
     for col in ("maxlen", "", "truncated", "timesteps lost", "padding", "padded tensor"):
         table.add_column(col, justify="right")
@@ -407,21 +435,10 @@ def stats_view(stats: LengthStats) -> RenderableType:
             "?" if c.bytes is None else human_bytes(c.bytes),
             style=style,
         )
-    parts.append(table)
-    parts.append(
-        Text(
-            f"Recommended: {next(c.maxlen for c in stats.candidates if c.recommended)}"
-            f" — {stats.reason}"
-            + ("" if stats.model_maxlen is not None else " (lstmdiag pad --maxlen auto picks it)"),
-            style="green",
-        )
-    )
-    from ..judge.stats import bucketing_note
+    return table
 
-    note = bucketing_note(stats)
-    if note is not None:
-        parts.append(Text(note, style="yellow"))
-        return Group(*parts)
+
+def _bucketings(stats: LengthStats) -> Table:
     buckets = Table(
         title="Bucketing (exact, minimum padding)", title_justify="left", show_edge=False
     )
@@ -431,8 +448,7 @@ def stats_view(stats: LengthStats) -> RenderableType:
         buckets.add_row(
             str(b.buckets), f"bucket_boundaries={list(b.boundaries)}", f"{b.saved_pct:.1f}%"
         )
-    parts.append(buckets)
-    return Group(*parts)
+    return buckets
 
 
 def explain_view(e: Explanation) -> RenderableType:
