@@ -218,13 +218,7 @@ def compute_stats(
     pct = {q: nearest_rank(lengths, n_per, q) for q in PERCENTILES}
     lo, hi = int(lengths[0]), int(lengths[-1])
 
-    width = max(1, math.ceil((hi - lo + 1) / bins))
-    histogram = []
-    for start in range(lo, hi + 1, width):
-        end = min(hi, start + width - 1)
-        sel = (lengths >= start) & (lengths <= end)
-        histogram.append((start, end, int(n_per[sel].sum())))
-
+    histogram = _histogram(lengths, n_per, bins)
     labelled: dict[int, str] = {}
     for q in PERCENTILES:
         labelled.setdefault(pct[q], f"p{q}")
@@ -248,14 +242,8 @@ def compute_stats(
         )
     cands = [Candidate(**{**c.__dict__, "recommended": c is pick}) for c in cands]
 
-    global_padding = int(((hi - lengths) * n_per).sum())
-    bucketings = []
     # A model with a fixed time axis takes exactly that length: buckets cannot be fed to it.
-    for k in sorted(set(buckets)) if model_maxlen is None else []:
-        ends, padding = optimal_buckets(lengths, n_per, k)
-        boundaries = tuple(int(lengths[e]) + 1 for e in ends[:-1])
-        saved = 100.0 * (global_padding - padding) / global_padding if global_padding else 0.0
-        bucketings.append(Bucketing(k, boundaries, padding, saved))
+    bucketings = _bucketings(lengths, n_per, buckets) if model_maxlen is None else []
     return LengthStats(
         count=n,
         total_steps=steps,
@@ -270,6 +258,28 @@ def compute_stats(
         model_maxlen=model_maxlen,
         reason=reason,
     )
+
+
+def _histogram(lengths: np.ndarray, n_per: np.ndarray, bins: int) -> list[tuple[int, int, int]]:
+    lo, hi = int(lengths[0]), int(lengths[-1])
+    width = max(1, math.ceil((hi - lo + 1) / bins))
+    histogram = []
+    for start in range(lo, hi + 1, width):
+        end = min(hi, start + width - 1)
+        sel = (lengths >= start) & (lengths <= end)
+        histogram.append((start, end, int(n_per[sel].sum())))
+    return histogram
+
+
+def _bucketings(lengths: np.ndarray, n_per: np.ndarray, buckets: Iterable[int]) -> list[Bucketing]:
+    global_padding = int(((lengths[-1] - lengths) * n_per).sum())
+    bucketings = []
+    for k in sorted(set(buckets)):
+        ends, padding = optimal_buckets(lengths, n_per, k)
+        boundaries = tuple(int(lengths[e]) + 1 for e in ends[:-1])
+        saved = 100.0 * (global_padding - padding) / global_padding if global_padding else 0.0
+        bucketings.append(Bucketing(k, boundaries, padding, saved))
+    return bucketings
 
 
 def stats_of(
