@@ -362,7 +362,7 @@ def test_npz_and_h5_layouts(tmp_path: Path) -> None:
     with h5py.File(out / "d.h5") as f:
         assert f["batch"].shape == (2, 5, 4)
         assert f["clips"].shape == (2, 5, 4)
-        assert f["clips_lengths"][()].tolist() == [2, 7]
+        assert f["clips_lengths"][()].tolist() == [2, 5]  # kept: 7 truncated to 5
         assert f["clips"][0, :, 0].tolist() == [1, 1, 0, 0, 0]
         assert f["clips"][1, :, 0].tolist() == [2] * 5
         assert f["clips_mask"][0].tolist() == [True, True, False, False, False]
@@ -402,7 +402,7 @@ def test_sequence_files_stack_in_sorted_order(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     want = pad_list(seqs, 5, "post", "post", 0.0, np.dtype(np.float32))
     assert np.load(out).tobytes() == want.tobytes()
-    assert np.load(tmp_path / "all.lengths.npy").tolist() == [4, 1, 9, 6]
+    assert np.load(tmp_path / "all.lengths.npy").tolist() == [4, 1, 5, 5]  # kept, of 9 and 6
     # With --model, a file one axis short of the model's input is one sequence too.
     out2 = tmp_path / "all2.npy"
     assert (

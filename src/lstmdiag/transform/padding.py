@@ -303,7 +303,7 @@ def _run_stack(
         for p in _padded_blocks(seqs, plan, maxlen, dtype, value):
             account(p)
             data.put(p.data, p.piece)
-            lens.write(p.lengths)
+            lens.write(np.minimum(p.lengths, maxlen))  # kept: each mask row's True count
             if masks is not None:
                 masks.put(p.real, p.piece)
     shown = remote_outputs.shown(o.stack)
@@ -427,7 +427,7 @@ def _pad_one(
     outputs.append(PadOutput(remote_outputs.shown(target), key, shape, dtype.name, info.label))
     lengths = np.concatenate(all_lengths) if all_lengths else np.zeros(0, np.int64)
     if info.ragged:
-        box.copy(f"{key}_lengths", lengths)
+        box.copy(f"{key}_lengths", np.minimum(lengths, maxlen))  # kept, as the mask
     if o.mask and fmt == "npz":  # zip members cannot interleave: the mask, after the data
         mask_sink = box.array(f"{key}_mask", mask_shape, np.dtype(bool))
         for real in mask_blocks(lengths, maxlen, o.padding):
