@@ -53,3 +53,53 @@ def test_ragged_member_lengths_are_kept_timesteps(tmp_path: Path) -> None:
     with h5py.File(out / "d.h5") as f:
         assert f["clips_lengths"][()].tolist() == [3, 4]
         assert f["clips_mask"][()].sum(axis=1).tolist() == [3, 4]
+
+
+SEQ = Path(__file__).resolve().parent.parent / "fixtures/models/k3/seq_fixed.keras"  # (None, 10, 8)
+
+
+def _gapped(path: Path) -> Path:
+    """A 20-row, 8-feature CSV with an empty cell in s1 (data row 3) and a NaN and an empty
+    cell in s3 (data rows 3 and 7)."""
+    rows = [",".join(["time", *(f"s{i}" for i in range(8))])]
+    for r in range(20):
+        cells = [f"t{r}", *(f"{0.1 * (r + i):.1f}" for i in range(8))]
+        if r == 2:
+            cells[2] = cells[4] = ""
+        if r == 6:
+            cells[4] = "nan"
+        rows.append(",".join(cells))
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def test_window_names_the_columns_with_the_gaps(tmp_path: Path) -> None:
+    table = _gapped(tmp_path / "g.csv")
+    result = run_cli("window", table, "-T", "4", "--out", tmp_path / "o")
+    assert result.exit_code == 2
+    assert result.stderr.strip().endswith(
+        "2 rows have missing, NaN or Inf values in columns s1 (1 row), s3 (2 rows) "
+        "(data rows 3, 7); fill or drop them first"
+    ), result.stderr
+    one = run_cli("window", table, "-T", "4", "--columns", "s0,s1", "--out", tmp_path / "p")
+    assert "1 row has a missing, NaN or Inf value in column s1 (data row 3); fill or drop it" in (
+        " ".join(one.stderr.split())
+    )
+
+
+def test_check_deep_says_what_would_stop_its_window_fix(tmp_path: Path) -> None:
+    table = _gapped(tmp_path / "g.csv")
+    report = json.loads(run_cli("check", SEQ, table, "--deep", "-f", "json").stdout)
+    kinds = [(f["kind"], f["severity"]) for f in report["findings"]]
+    assert kinds == [("missing-axis", "error"), ("non-finite", "error")]
+    assert "lstmdiag window" in report["findings"][0]["fix"]
+    assert report["findings"][1]["message"] == (
+        "2 rows have missing, NaN or Inf values in columns s1 (1 row), s3 (2 rows) "
+        "(data rows 3, 7): lstmdiag window refuses the table until they are filled or dropped"
+    )
+    table_out = run_cli("check", SEQ, table, "--deep").stdout
+    assert "error non-finite: 2 rows have missing" in " ".join(table_out.split())
+    clean = _gapped(tmp_path / "c.csv")
+    clean.write_text(clean.read_text().replace(",,", ",0.5,").replace("nan", "0.5"))
+    report = json.loads(run_cli("check", SEQ, clean, "--deep", "-f", "json").stdout)
+    assert [f["kind"] for f in report["findings"]] == ["missing-axis"]

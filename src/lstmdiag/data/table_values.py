@@ -16,15 +16,16 @@ from typing import Any, NoReturn
 import numpy as np
 
 from ..errors import LstmdiagError
+from ..text import plural
 from .info import ArrayInfo, Location
 from .tables import (
     Reread,
     Source,
     Table,
-    _schema,
     csv_chunks,
     is_parquet,
     pyarrow_module,
+    read_schema,
     record_batches,
 )
 
@@ -46,7 +47,7 @@ def arrow_table(
     pa = pyarrow_module()
     try:
         src = Source.of(file)
-        schema = _schema(src)
+        schema = read_schema(src)
     except LstmdiagError:
         raise
     except Exception as exc:
@@ -77,7 +78,7 @@ def iter_blocks(shown: str, file: Location, width: int | None) -> Iterator[np.nd
     """A table's numeric columns in (rows, columns) blocks, one record batch at a time (for
     ``check --deep``): what ``describe`` counted as its features, or a clear error."""
     src = Source.of(file)
-    chosen = _numeric(_schema(src))
+    chosen = _numeric(read_schema(src))
     if width is not None and len(chosen) != width:
         raise LstmdiagError(
             f"{shown}: {len(chosen)} numeric columns by pyarrow's reading, {width} by the "
@@ -154,23 +155,55 @@ def _ahead(batches: Iterator[Any], depth: int = 2) -> Iterator[Any]:
 
 @dataclass
 class _Gaps:
-    """Rows with a missing, NaN or Inf cell, counted over the whole table."""
+    """Rows with a missing, NaN or Inf cell, counted over the whole table, and the columns
+    they are in."""
 
+    names: list[str]
     count: int = 0
     first: list[int] = field(default_factory=list)
+    per_column: dict[str, int] = field(default_factory=dict)
 
-    def add(self, bad: np.ndarray, offset: int) -> None:
-        rows = np.flatnonzero(bad)
+    def add(self, bad: np.ndarray, offset: int, names: list[str] | None = None) -> None:
+        """``bad``: (rows, columns) of ``names`` (default: the table's chosen columns)."""
+        rows = np.flatnonzero(bad.any(axis=1))
         self.count += len(rows)
         self.first.extend(int(r) + offset for r in rows[: 10 - len(self.first)])
+        for name, n in zip(names or self.names, bad.sum(axis=0).tolist(), strict=True):
+            if n:
+                self.per_column[name] = self.per_column.get(name, 0) + int(n)
+
+    def where(self) -> str:
+        """``1 row has a missing, NaN or Inf value in column s1 (data row 6)``."""
+        listed = ", ".join(str(r + 1) for r in self.first) + (" …" if self.count > 10 else "")
+        columns = [n for n in self.names if n in self.per_column]
+        if len(columns) == 1:
+            at = f"column {columns[0]}"
+        else:
+            at = "columns " + ", ".join(
+                f"{n} ({plural(self.per_column[n], 'row')})" for n in columns
+            )
+        rows = "1 row has a" if self.count == 1 else f"{self.count} rows have"
+        value = "value" if self.count == 1 else "values"
+        data_rows = "data row" if self.count == 1 else "data rows"
+        return f"{rows} missing, NaN or Inf {value} in {at} ({data_rows} {listed})"
 
 
-def _gaps_message(shown: str, names: list[str], gaps: _Gaps) -> str:
-    listed = ", ".join(str(r + 1) for r in gaps.first) + (" …" if gaps.count > 10 else "")
-    return (
-        f"{shown}: {gaps.count} row(s) have missing, NaN or Inf values in "
-        f"{', '.join(names)} (data rows {listed}); fill or drop them first"
-    )
+def _gaps_message(shown: str, gaps: _Gaps) -> str:
+    return f"{shown}: {gaps.where()}; fill or drop {'it' if gaps.count == 1 else 'them'} first"
+
+
+def table_gaps(shown: str, file: Location) -> str | None:
+    """Where a table's numeric columns (what ``window`` takes by default) have missing, NaN
+    or Inf cells, read in record batches; None when they have none (for ``check --deep``)."""
+    src = Source.of(file)
+    chosen = _numeric(read_schema(src))
+    types = {n: pyarrow_module().float64() for n in chosen if not is_parquet(file)}
+    gaps, rows = _Gaps(chosen), 0
+    for batch in record_batches(src, chosen, types):
+        bad = _numeric_block(batch, chosen, None)[1]
+        gaps.add(bad, rows)
+        rows += len(bad)
+    return gaps.where() if gaps.count else None
 
 
 def _spilled(
@@ -188,19 +221,19 @@ def _spilled(
     wanted = chosen + ([target] if target is not None and target not in chosen else [])
     types = dict.fromkeys(wanted, pa.float64()) if promote else {}
     values, targets = _Spill(out, len(chosen)), _Spill(None, 0)
-    gaps, rows = _Gaps(), 0
+    gaps, rows = _Gaps(wanted), 0
     for batch in _ahead(record_batches(src, wanted, types)):
         block, bad = _numeric_block(batch, chosen, out)
         if target is not None:
             column, column_bad = _numeric_block(batch, [target], None)
             targets.append(column[:, 0])
-            bad |= column_bad
+            if target not in chosen:
+                bad = np.concatenate([bad, column_bad], axis=1)  # as ``wanted`` orders them
         gaps.add(bad, rows)
         values.append(block)
         rows += len(block)
     if gaps.count:
-        names = chosen + ([target] if target is not None and target not in chosen else [])
-        raise LstmdiagError(_gaps_message(shown, names, gaps))
+        raise LstmdiagError(_gaps_message(shown, gaps))
     return Table(
         shown,
         rows,
@@ -216,17 +249,17 @@ def _numeric_block(
     batch: Any, chosen: list[str], out: np.dtype | None
 ) -> tuple[np.ndarray, np.ndarray]:
     """The chosen columns of one record batch as a (rows, columns) array in ``out`` (None:
-    the first column's own dtype, float64 where cells are missing), and which rows have a
-    missing, NaN or Inf cell."""
+    the first column's own dtype, float64 where cells are missing), and which of its cells
+    are missing, NaN or Inf (rows, columns)."""
     columns = [batch.column(batch.schema.get_field_index(name)) for name in chosen]
     arrays = [np.asarray(c.to_numpy(zero_copy_only=False)) for c in columns]
     block = np.empty((batch.num_rows, len(chosen)), dtype=out or arrays[0].dtype)
-    bad = np.zeros(batch.num_rows, dtype=bool)
+    bad = np.zeros((batch.num_rows, len(chosen)), dtype=bool)
     for index, (column, values) in enumerate(zip(columns, arrays, strict=True)):
         if column.null_count:
-            bad |= np.asarray(column.is_null().to_numpy(zero_copy_only=False))
+            bad[:, index] |= np.asarray(column.is_null().to_numpy(zero_copy_only=False))
         if values.dtype.kind == "f":
-            bad |= ~np.isfinite(values)
+            bad[:, index] |= ~np.isfinite(values)
         with np.errstate(invalid="ignore"):
             block[:, index] = values
     return block, bad
@@ -277,14 +310,14 @@ class _Stream:
 
     def _refuse(self, bad: np.ndarray) -> NoReturn:
         """Every row with a gap, counted to the end of the table, then the refusal."""
-        gaps = _Gaps()
+        gaps = _Gaps(self.chosen)
         gaps.add(bad, self.end)
         offset = self.end + len(bad)
         for batch in self.batches:
             more = _numeric_block(batch, self.chosen, self.out)[1]
             gaps.add(more, offset)
             offset += len(more)
-        raise LstmdiagError(_gaps_message(self.shown, self.chosen, gaps))
+        raise LstmdiagError(_gaps_message(self.shown, gaps))
 
     def read(self, a: int, b: int) -> np.ndarray:
         if a < self.start:

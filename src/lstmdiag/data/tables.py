@@ -173,7 +173,7 @@ def is_parquet(file: Location) -> bool:
     return file.suffix.lower() in (".parquet", ".pq")
 
 
-def _schema(src: Source) -> Any:
+def read_schema(src: Source) -> Any:
     """The table's columns and types: Parquet's metadata, or what pyarrow infers from a
     CSV's first block (its streaming reader decides there)."""
     pa = pyarrow_module()

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..data import discover
 from ..data.info import ArrayInfo
+from ..errors import LstmdiagError
 from ..model.spec import InputSpec, ModelSpec
 from ..text import plural
 from .check_options import CheckOptions
@@ -27,8 +28,8 @@ from .findings import (
     expand_kinds,
 )
 from .roles import Assignment, Role, classify, container, stem
-from .shape_findings import _check_dtype, _fixes, _kept_in_all, any_length, check_shape, finding
-from .value_findings import deep_findings, skipped_value_checks
+from .shape_findings import any_length, check_dtype, check_shape, finding, fixes_for, kept_in_all
+from .value_findings import deep_findings, skipped_value_checks, table_findings
 
 
 # -- the whole run --------------------------------------------------------------------------
@@ -117,7 +118,7 @@ def _collection_message(inp: InputSpec, lengths: list[int]) -> tuple[str, bool]:
         f"one of {plural(n, 'sequence')} of {span} timesteps, each saved without a batch "
         "axis: Keras takes one (batch, timesteps, ...) array, so they are padded and stacked"
     )
-    return text + _kept_in_all(lengths, t), t is not None or lo == hi
+    return text + kept_in_all(lengths, t), t is not None or lo == hi
 
 
 def collection_findings(
@@ -139,7 +140,7 @@ def collection_findings(
         for i in members:
             info = infos[i]
             fixes = replace(
-                _fixes(model, info, inp, options, model.is_masked(inp.name)),
+                fixes_for(model, info, inp, options, model.is_masked(inp.name)),
                 data=info.path,
             )
             found = finding(
@@ -151,7 +152,7 @@ def collection_findings(
                 fix=fixes.pad(inp.shape[1], info.dtype or "float32"),
             )
             alternatives = any_length(inp, inp.shape[1]) if kind is Kind.RAGGED else ()
-            out[i] = [replace(found, alternatives=alternatives), *_check_dtype(model, info, inp)]
+            out[i] = [replace(found, alternatives=alternatives), *check_dtype(model, info, inp)]
     return out
 
 
@@ -168,10 +169,14 @@ def _array_findings(
     if inp is None:
         return [_not_fed(model, info, role)]
     these = check_shape(model, info, inp, options) if collected is None else list(collected)
-    if options.deep and not any(f.kind.value in SHAPE_KINDS - {"timesteps"} for f in these):
+    shape_ok = not any(f.kind.value in SHAPE_KINDS - {"timesteps"} for f in these)
+    if options.deep and (shape_ok or info.format in ("csv", "parquet")):
         try:
-            these.extend(deep_findings(model, info, inp, options))
-        except (OSError, ValueError) as exc:
+            if shape_ok:
+                these.extend(deep_findings(model, info, inp, options))
+            else:  # a table to window: what would stop `lstmdiag window`
+                these.extend(table_findings(info, inp))
+        except (OSError, ValueError, LstmdiagError) as exc:
             these.append(
                 finding(info, inp, Kind.UNREADABLE, Severity.ERROR, f"values unreadable ({exc})")
             )

@@ -86,7 +86,7 @@ def _feeding_layer(model: ModelSpec, inp: InputSpec) -> str:
     return f"input '{inp.name}'"
 
 
-def _fixes(
+def fixes_for(
     model: ModelSpec, info: ArrayInfo, inp: InputSpec, options: CheckOptions, masked: bool
 ) -> Fixes:
     """How to phrase fixes for this array: a pad command that feeds ``inp``, or Python for
@@ -139,7 +139,7 @@ def _evidence(
         expected=(None, *inp.shape[1:]),  # a fixed batch is checked on its own
         found=found,
         time_axis=time_axis(model, inp) is not None,
-        fixes=_fixes(model, info, inp, options, masked),
+        fixes=fixes_for(model, info, inp, options, masked),
         dtype="int32" if tokens else (info.dtype or "float32"),
     )
 
@@ -170,10 +170,10 @@ def check_shape(
         unit, said = keras_adds_unit_axis(model, expected, found, d.kind)
         severity = Severity.WARNING if unit == "fine" else Severity.ERROR
         out.append(_from_diagnosis(info, inp, d, said or extra, severity))
-    return out + _check_dtype(model, info, inp)
+    return out + check_dtype(model, info, inp)
 
 
-def _check_dtype(model: ModelSpec, info: ArrayInfo, inp: InputSpec) -> list[Finding]:
+def check_dtype(model: ModelSpec, info: ArrayInfo, inp: InputSpec) -> list[Finding]:
     if info.dtype is None:
         return []
     dtype = np.dtype(info.dtype)
@@ -207,7 +207,7 @@ def _check_dtype(model: ModelSpec, info: ArrayInfo, inp: InputSpec) -> list[Find
     return []
 
 
-def _kept_in_all(lengths: Any, t: int | None) -> str:
+def kept_in_all(lengths: Any, t: int | None) -> str:
     """What padding and truncating to a fixed ``t`` does to these lengths, in all."""
     if t is None:
         return "; the model takes any length, so padding to the longest cuts nothing"
@@ -255,14 +255,14 @@ def _check_ragged(
     )
     if not fits:  # the timesteps themselves have the wrong shape: no padding helps
         ev = _evidence(model, info, inp, options, per_step)
-        return [_from_diagnosis(info, inp, diagnose_shape(ev)), *_check_dtype(model, info, inp)]
+        return [_from_diagnosis(info, inp, diagnose_shape(ev)), *check_dtype(model, info, inp)]
     out: list[Finding] = []
-    fix = _fixes(model, info, inp, options, masked).pad(fixed, info.dtype or "float32")
+    fix = fixes_for(model, info, inp, options, masked).pad(fixed, info.dtype or "float32")
     if lo != hi:
         severity = Severity.ERROR if fixed is not None else Severity.WARNING
         message = (
             f"{len(lengths)} sequences of {lo} to {hi} timesteps cannot be stacked into one "
-            f"batch{_kept_in_all(lengths, fixed)}"
+            f"batch{kept_in_all(lengths, fixed)}"
         )
         found = finding(info, inp, Kind.RAGGED, severity, message, fix=fix)
         out.append(replace(found, alternatives=any_length(inp, fixed)))
@@ -278,4 +278,4 @@ def _check_ragged(
                 fix=fix,
             )
         )
-    return out + _check_dtype(model, info, inp)
+    return out + check_dtype(model, info, inp)

@@ -366,6 +366,25 @@ def deep_findings(
     return out
 
 
+def table_findings(info: ArrayInfo, inp: InputSpec) -> list[Finding]:
+    """``--deep`` on a CSV/Parquet table that is to be cut into windows: its missing, NaN or
+    Inf cells, which ``lstmdiag window`` refuses (so its fix cannot run until they are gone)."""
+    from ..data.table_values import table_gaps
+
+    where = table_gaps(info.path, info.file)
+    if where is None:
+        return []
+    return [
+        finding(
+            info,
+            inp,
+            Kind.NON_FINITE,
+            Severity.ERROR,
+            f"{where}: lstmdiag window refuses the table until they are filled or dropped",
+        )
+    ]
+
+
 def skipped_value_checks(model: ModelSpec, fed: set[str]) -> tuple[str, ...]:
     """What a header-only check could not see, said once: token ids against an Embedding's
     vocabulary, real timesteps equal to the mask value, NaN/Inf."""

@@ -26,7 +26,7 @@ def first_tensor(inputs: list[Tensor]) -> Tensor:
     return inputs[0] if inputs else Tensor(None, None)
 
 
-def _num(value: Any) -> bool:
+def is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
@@ -38,7 +38,7 @@ class Ref:
     shape: MaybeShape = None
 
 
-def _refs(raw: Any) -> list[tuple[str, int, int]]:
+def refs_of(raw: Any) -> list[tuple[str, int, int]]:
     """``input_layers`` / ``output_layers``: a list of triples, or one bare triple (Keras 3)."""
     if not isinstance(raw, list):
         return []

@@ -15,7 +15,7 @@ from .config_fields import (
     layer_name,
     layers_of,
 )
-from .graph_refs import Tensor, _num, _refs, fed_by, first_tensor
+from .graph_refs import Tensor, fed_by, first_tensor, is_number, refs_of
 from .spec import (
     EmbeddingSpec,
     InputSpec,
@@ -118,7 +118,7 @@ class Walker:
         key: tuple[int, ...],
     ) -> tuple[list[InputSpec], list[Tensor]]:
         by_name = {layer_name(layer, f"layer_{i}"): (i, layer) for i, layer in enumerate(layers)}
-        input_refs = _refs(cfg.get("input_layers"))
+        input_refs = refs_of(cfg.get("input_layers"))
         outputs: dict[tuple[str, int], list[Tensor]] = {}
         inputs: list[InputSpec] = []
         for position, (name, _, _) in enumerate(input_refs):
@@ -159,7 +159,7 @@ class Walker:
                     progressed = True
             if not progressed:
                 break
-        out_refs = _refs(cfg.get("output_layers"))
+        out_refs = refs_of(cfg.get("output_layers"))
         result = [(outputs.get((r[0], r[1])) or [Tensor(None, None)])[0] for r in out_refs] or [
             Tensor(None, None)
         ]
@@ -206,7 +206,12 @@ class Walker:
         if class_name == "Masking" and key is not None:
             value = cfg.get("mask_value", 0.0)
             self.masking.append(
-                (key, MaskSpec(name, "Masking", float(value) if _num(value) else None, main.source))
+                (
+                    key,
+                    MaskSpec(
+                        name, "Masking", float(value) if is_number(value) else None, main.source
+                    ),
+                )
             )
         if class_name == "Embedding" and key is not None:
             mask_zero = bool(cfg.get("mask_zero", False))
