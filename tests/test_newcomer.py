@@ -103,3 +103,39 @@ def test_check_deep_says_what_would_stop_its_window_fix(tmp_path: Path) -> None:
     clean.write_text(clean.read_text().replace(",,", ",0.5,").replace("nan", "0.5"))
     report = json.loads(run_cli("check", SEQ, clean, "--deep", "-f", "json").stdout)
     assert [f["kind"] for f in report["findings"]] == ["missing-axis"]
+
+
+TEXTS = Path(__file__).resolve().parent / "texts"  # made by texts/make_stateful_fit.py
+
+
+@pytest.mark.parametrize("flavour", ["tf_keras", "keras3"])
+def test_explain_a_stateful_fit_error_gives_a_fit_fix(flavour: str) -> None:
+    """The batch that broke fit is its last partial one, and the model's own batch is 8 in
+    both (the loss node has the state's batch first, the cell's step the data's). Padding
+    with zero samples would train on them: the fix leaves the remainder out, and says so."""
+    text = (TEXTS / f"stateful_fit_{flavour}.txt").read_text()
+    result = run_cli("explain", text, "-f", "json")
+    assert result.exit_code == 0, result.output
+    d = json.loads(result.stdout)
+    assert d["title"] == "a training batch of 4 for a model fixed to batches of 8"
+    assert d["fix"] == (
+        "n = len(x) // 8 * 8; model.fit(x[:n], y[:n], batch_size=8)   "
+        "# leaves out the last len(x) % 8 samples"
+    )
+    assert "predict" not in result.stdout
+    table = run_cli("explain", text).stdout
+    assert "Fix: n = len(x) // 8 * 8; model.fit(x[:n], y[:n], batch_size=8)" in table
+
+
+def test_explain_prints_only_the_shapes_it_knows() -> None:
+    """Keras 3's LSTM-cell feature error names the kernel's features: the model's shape is
+    not '?' but what is known of it."""
+    text = (
+        "ValueError: Dimensions must be equal, but are 10 and 5 for '{{node MatMul}} = "
+        "MatMul[T=DT_FLOAT, transpose_a=false, transpose_b=false](strided_slice_1, kernel)'"
+    )
+    table = run_cli("explain", text).stdout
+    assert "Model expects (None, None, 5), data is (None, None, 10)" in table
+    assert "?" not in table
+    d = json.loads(run_cli("explain", text, "-f", "json").stdout)
+    assert (d["expected"], d["found"]) == ([None, None, 5], [None, None, 10])

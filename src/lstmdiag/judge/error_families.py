@@ -189,15 +189,23 @@ def _features(want: int, got: int, ctx: Context) -> Diagnosis:
         cause=f"the recurrent layer's kernel expects {want} features per timestep and the data "
         f"has {got} (this surfaces as a matrix-multiply error inside the LSTM/GRU cell). "
         "Padding cannot fix it: build the features the model was trained with.",
-        expected=ctx.model_input(None)[0],
+        expected=ctx.model_input(None)[0] or ev.expected,  # what is known: its features
         axis=-1,
     )
+
+
+# Nodes where a loss meets its targets: [predictions, y], the predictions with the batch of
+# the model's stored state (tf-keras: gradient_tape/mean_squared_error/BroadcastGradientArgs).
+_LOSS_NODE = re.compile(r"loss|_error|crossentropy|hinge|huber|poisson|divergence", re.I)
 
 
 def _incompatible_2d(m: re.Match[str], ctx: Context) -> Diagnosis:
     a, b, c, d = (int(m.group(i)) for i in range(1, 5))
     if a != c and b == d:  # the data's batch meets a stored state's batch
-        return S.batch(c, a, None, None)
+        # Inside the cell's step (while/add, lstm_cell/Add) the data's batch comes first;
+        # where a loss meets the targets, the model's output (the state's batch) does.
+        state, data = (a, c) if _LOSS_NODE.search(ctx.node()) else (c, a)
+        return S.batch(state, data, None, None, fitting=ctx.fitting)
     return _features(d, b, ctx)
 
 
@@ -373,7 +381,7 @@ RECOGNISERS: list[Recogniser] = [
     ),
     (
         re.compile(r"Expected batch size: (\d+)\s*-?\s*Received batch size: (\d+)"),
-        lambda m, ctx: S.batch(int(m.group(1)), int(m.group(2)), None, None),
+        lambda m, ctx: S.batch(int(m.group(1)), int(m.group(2)), None, None, ctx.fitting),
     ),
     (re.compile(r"Incompatible shapes: \[(\d+),(\d+)\] vs\. \[(\d+),(\d+)\]"), _incompatible_2d),
     (

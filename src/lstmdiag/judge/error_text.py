@@ -59,6 +59,22 @@ class Context:
         return bool(built) and not fed
 
     @property
+    def fitting(self) -> bool:
+        """The error was raised while training (gradients, fit's train function): a fix may
+        not add samples to the data."""
+        return bool(
+            re.search(
+                r"\.fit\(|\bin fit\b|train_function|fit_generator|train_on_batch|gradient_tape",
+                self.raw,
+            )
+        )
+
+    def node(self) -> str:
+        """The graph node TensorFlow names (``{{node while/add}}``), or ''."""
+        found = re.search(r"\{\{node ([^}]+)\}\}", self.raw)
+        return found.group(1) if found else ""
+
+    @property
     def declared_input(self) -> bool:
         return bool(re.search(r"input_shape\s*=|input_dim\s*=|Input\(shape", self.raw))
 

@@ -169,9 +169,17 @@ def timesteps(ev: Evidence, found: Shape) -> Diagnosis:
     )
 
 
-def batch(want: int | None, got: int | None, exp: Shape | None, found: Shape | None) -> Diagnosis:
+def batch(
+    want: int | None,
+    got: int | None,
+    exp: Shape | None,
+    found: Shape | None,
+    fitting: bool = False,
+) -> Diagnosis:
     """A batch other than the model's fixed one. A multiple of it runs when fed ``want`` at a
-    time; anything else needs the batch padded to a multiple, as one literal snippet."""
+    time; anything else needs the batch padded to a multiple, as one literal snippet (for
+    ``predict``), or the last partial batch left out (``fitting``: zero samples would be
+    trained on)."""
     rebuild = Alternative(
         "model-structure",
         "rebuild the inference model with stateful=False and batch_size=None, then load "
@@ -182,6 +190,8 @@ def batch(want: int | None, got: int | None, exp: Shape | None, found: Shape | N
         "the model fixes its batch size (a stateful RNN, or Input(batch_size=...)); every "
         f"batch must hold exactly {want} sequences."
     )
+    if fitting and want:
+        return _fit_batch(want, got, cause, exp, found)
     if want and got and got % want == 0:
         return Diagnosis(
             "batch",
@@ -212,4 +222,24 @@ def batch(want: int | None, got: int | None, exp: Shape | None, found: Shape | N
         found,
         0,
         (rebuild,),
+    )
+
+
+def _fit_batch(
+    want: int, got: int | None, cause: str, exp: Shape | None, found: Shape | None
+) -> Diagnosis:
+    """``fit`` with a fixed batch size: its last batch is partial unless len(x) is a
+    multiple of it (``got`` is that batch, not the data's size)."""
+    return Diagnosis(
+        "batch",
+        "data",
+        f"a training batch of {got if got else 'another size'} for a model fixed to batches "
+        f"of {want}",
+        cause + f" In fit that is batch_size={want} and len(x) a multiple of {want} (else the "
+        "last batch is smaller).",
+        f"n = len(x) // {want} * {want}; model.fit(x[:n], y[:n], batch_size={want})   "
+        f"# leaves out the last len(x) % {want} samples",
+        exp,
+        found,
+        0,
     )

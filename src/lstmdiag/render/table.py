@@ -455,11 +455,12 @@ def explain_view(e: Explanation) -> RenderableType:
     d = e.diagnosis
     culprit = "the model" if d.culprit == "model" else "the data"
     rows = [literal(d.title, style="bold red"), literal(f"Cause ({culprit}): {d.cause}")]
-    if d.expected is not None or d.found is not None:
-        axis = "" if d.axis is None or d.axis < 0 else f" (axis {d.axis})"
-        rows.append(
-            Text(f"Model expects {fmt_shape(d.expected)}, data is {fmt_shape(d.found)}{axis}")
-        )
+    axis = "" if d.axis is None or d.axis < 0 else f" (axis {d.axis})"
+    said = [f"Model expects {fmt_shape(d.expected)}"] if d.expected is not None else []
+    said += [f"data is {fmt_shape(d.found)}"] if d.found is not None else []
+    if said:  # only what is known
+        text = ", ".join(said) + axis
+        rows.append(Text(text[0].upper() + text[1:]))
     rows.append(literal(f"Fix: {d.fix}", style="cyan"))
     for alt in d.alternatives:
         rows.append(literal(f"Or, {alt.why}: {alt.fix}", style="cyan"))
