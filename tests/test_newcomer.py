@@ -139,3 +139,39 @@ def test_explain_prints_only_the_shapes_it_knows() -> None:
     assert "?" not in table
     d = json.loads(run_cli("explain", text, "-f", "json").stdout)
     assert (d["expected"], d["found"]) == ([None, None, 5], [None, None, 10])
+
+
+def _long_names(folder: Path) -> list[str]:
+    deep = folder / "padded" / "some_deeper_folder_name"
+    deep.mkdir(parents=True)
+    names = [
+        "recordings_of_the_morning_session_2026_01_01.npy",
+        "recordings_of_the_evening_session_2026_01_01_with_extra.npy",
+    ]
+    for name in names:
+        np.save(deep / name, np.zeros((2, 7, 8), np.float32))
+    np.save(folder / "a.npy", np.zeros((2, 7, 8), np.float32))  # the names' base: folder
+    return [f"padded/some_deeper_folder_name/{n}" for n in names]
+
+
+def test_a_piped_table_never_cuts_a_name_nor_drops_a_column(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 80 columns (a pipe, a CI log) a table too wide for the names is one line per row:
+    whole names, and the shape and verdict of each (they were squeezed to nothing)."""
+    monkeypatch.setenv("COLUMNS", "80")
+    names = _long_names(tmp_path / "data")
+    out = run_cli("check", SEQ, tmp_path / "data").stdout
+    for name in names:
+        assert f"  {name}:  found (2, 7, 8)  verdict error\n" in out
+    assert "┃" not in out  # no table squeezed into 80 columns
+    padded = run_cli(
+        "pad", tmp_path / "data", "--model", SEQ, "--out", tmp_path / "out_with_a_long_name"
+    ).stdout
+    for name in names:
+        target = tmp_path / "out_with_a_long_name" / name
+        assert f"  {target}:  shape (2, 10, 8)  dtype float32  from " in padded
+    monkeypatch.setenv("COLUMNS", "400")  # room enough: the table as before
+    wide = run_cli("check", SEQ, tmp_path / "data").stdout
+    assert " file " in wide and " found " in wide and " verdict " in wide
+    assert f"{names[1]} │ (2, 7, 8) │ error" in wide

@@ -165,7 +165,8 @@ def pad(
         return
     from ..render.table import pad_view
 
-    stdout().print(pad_view(result, options), soft_wrap=True)
+    console = stdout()
+    console.print(pad_view(result, options, console.width), soft_wrap=True)
 
 
 def _pad(

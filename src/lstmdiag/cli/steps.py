@@ -189,7 +189,8 @@ def emit_check(
     else:
         from ..render.table import check_view
 
-        stdout().print(check_view(report, verbose=verbose), soft_wrap=True)
+        console = stdout()
+        console.print(check_view(report, verbose, console.width), soft_wrap=True)
     raise typer.Exit(code)
 
 

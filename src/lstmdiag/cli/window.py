@@ -133,7 +133,8 @@ def window(
         return
     from ..render.table import window_view
 
-    stdout().print(window_view(result), soft_wrap=True)
+    console = stdout()
+    console.print(window_view(result, console.width), soft_wrap=True)
 
 
 def _window(

@@ -54,21 +54,21 @@ def accepts(spec: ModelSpec, inp: InputSpec) -> str:
     return f"{inp.name}: {what} shaped ({', '.join(dims)}); {batch}{time}."
 
 
-def _outputs_table(outputs: Sequence[Any]) -> Table:
+def _outputs_table(outputs: Sequence[Any], width: int | None = None) -> RenderableType:
     """What pad and window wrote: one row per output (a note column when any has one)."""
-    table = Table(show_edge=False)
     notes = any(getattr(o, "note", None) for o in outputs)
-    for col in ("output", "shape", "dtype", "from", *(("note",) if notes else ())):
-        table.add_column(col, overflow="fold")
-    for o in outputs:
-        table.add_row(
+    header = ["output", "shape", "dtype", "from", *(("note",) if notes else ())]
+    rows: list[list[str | Text]] = [
+        [
             literal(f"{o.path}:{o.key}" if o.key else o.path),
             fmt_shape(o.shape),
             o.dtype,
             literal(o.source),
             *((literal(getattr(o, "note", None) or ""),) if notes else ()),
-        )
-    return table
+        ]
+        for o in outputs
+    ]
+    return _whole_table(None, header, rows, width)
 
 
 def _mask_text(m: MaskSpec) -> str:
@@ -88,23 +88,27 @@ def _fed_by(r: RecurrentLayer) -> str:
 
 
 def _whole_table(
-    title: str, header: list[str], rows: list[list[str]], width: int | None
+    title: str | None, header: list[str], rows: Sequence[Sequence[str | Text]], width: int | None
 ) -> RenderableType:
     """A table whose cells are never cut; when it cannot fit ``width``, one line per row
     (``header value`` pairs that wrap between whole words) instead."""
-    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
+    cells = [[c if isinstance(c, Text) else Text(c) for c in row] for row in rows]
+    widths = [max([len(h)] + [r[i].cell_len for r in cells]) for i, h in enumerate(header)]
     needed = sum(widths) + 3 * (len(widths) - 1) + 2
     if width is None or needed <= width:
         table = Table(title=title, title_justify="left", show_edge=False)
         for h in header:
             table.add_column(h, no_wrap=True)
-        for row in rows:
-            table.add_row(*[Text(c) for c in row])
+        for row in cells:
+            table.add_row(*row)
         return table
-    lines: list[RenderableType] = [Text(title, style="italic")]
-    for row in rows:
-        pairs = [f"{row[0]}:"] + [f"{h} {v}" for h, v in zip(header[1:], row[1:], strict=True) if v]
-        lines.append(Text("  " + "  ".join(pairs)))
+    lines: list[RenderableType] = [Text(title, style="italic")] if title else []
+    for row in cells:
+        line = Text("  ") + row[0] + ":"
+        for h, v in zip(header[1:], row[1:], strict=True):
+            if v.plain:
+                line += Text(f"  {h} ") + v
+        lines.append(line)
     return Group(*lines)
 
 
@@ -209,8 +213,12 @@ MANY_ROWS = 20  # past this many arrays the table lists only those with a proble
 
 
 def _file_table(
-    report: Report, base: str | None, verbose: bool, grouped: set[tuple[str, str | None]]
-) -> Table | None:
+    report: Report,
+    base: str | None,
+    verbose: bool,
+    grouped: set[tuple[str, str | None]],
+    width: int | None = None,
+) -> RenderableType | None:
     """One row per array; with many arrays only those with a problem that no grouped entry
     already names (every array with -v)."""
     multi = len(report.model.inputs) > 1
@@ -221,29 +229,23 @@ def _file_table(
         ]
     if not rows:
         return None
-    table = Table(show_edge=False)
-    width = max(len(visible(relative(r.label, base))) for r in rows)
-    table.add_column("file", no_wrap=True, min_width=min(width, 200))
-    if multi:
-        table.add_column("input", no_wrap=True)
-    table.add_column("found", no_wrap=True)
-    if multi:
-        table.add_column("expected", no_wrap=True)
-    table.add_column("verdict", no_wrap=True)
+    header = ["file", *(["input"] if multi else []), "found"]
+    header += [*(["expected"] if multi else []), "verdict"]
+    cells: list[list[str | Text]] = []
     for row in rows:
-        cells: list[RenderableType] = [literal(relative(row.label, base))]
+        line: list[str | Text] = [literal(relative(row.label, base))]
         if multi:
-            cells.append(
+            line.append(
                 literal(row.input or ("—" if row.role in ("input", "unknown") else f"({row.role})"))
             )
-        cells.append(fmt_shape(row.shape))
+        line.append(fmt_shape(row.shape))
         if multi:
-            cells.append(
+            line.append(
                 "—" if row.expected is None and row.role != "input" else fmt_shape(row.expected)
             )
-        cells.append(Text(row.verdict, style=_STYLE[row.verdict]))
-        table.add_row(*cells)
-    return table
+        line.append(Text(row.verdict, style=_STYLE[row.verdict]))
+        cells.append(line)
+    return _whole_table(None, header, cells, width)
 
 
 def _finding_lines(f: Finding, base: str | None) -> list[RenderableType]:
@@ -285,7 +287,8 @@ def _group_lines(g: FindingGroup, base: str | None, verbose: bool) -> list[Rende
     return lines
 
 
-def check_view(report: Report, verbose: bool = False) -> RenderableType:
+def check_view(report: Report, verbose: bool = False, width: int | None = None) -> RenderableType:
+    """``width``: the console's; a table too wide for it is printed one line per array."""
     parts: list[RenderableType] = []
     problems = [f for f in report.findings if f.severity is not Severity.INFO or verbose]
     base = common_base([r.path for r in report.files])
@@ -296,7 +299,7 @@ def check_view(report: Report, verbose: bool = False) -> RenderableType:
         grouped = {
             (f.path, f.key) for e in entries if isinstance(e, FindingGroup) for f in e.findings
         }
-        table = _file_table(report, base, verbose, grouped)
+        table = _file_table(report, base, verbose, grouped, width)
         if table is not None:
             parts.append(table)
         for entry in entries:
@@ -326,7 +329,7 @@ def _summary_line(report: Report) -> Text:
     return Text(visible(text), style=style)
 
 
-def pad_view(result: PadResult, options: PadOptions) -> RenderableType:
+def pad_view(result: PadResult, options: PadOptions, width: int | None = None) -> RenderableType:
     parts: list[RenderableType] = []
     to = (
         "maxlen " + ", ".join(f"{m} ({name})" for name, m in result.maxlens)
@@ -340,7 +343,7 @@ def pad_view(result: PadResult, options: PadOptions) -> RenderableType:
             f"truncating {options.truncating}, value {result.value_text or result.value}"
         )
     )
-    parts.append(_outputs_table(result.outputs))
+    parts.append(_outputs_table(result.outputs, width))
     for note in result.notes:
         parts.append(literal(note, style="yellow"))
     if result.mask_layer:
@@ -467,7 +470,7 @@ def explain_view(e: Explanation) -> RenderableType:
     return Group(*rows)
 
 
-def window_view(result: WindowResult) -> RenderableType:
+def window_view(result: WindowResult, width: int | None = None) -> RenderableType:
 
     ratio = result.output_bytes / max(1, result.input_bytes)
     parts: list[RenderableType] = [
@@ -482,7 +485,7 @@ def window_view(result: WindowResult) -> RenderableType:
             )
         )
     ]
-    parts.append(_outputs_table(result.outputs))
+    parts.append(_outputs_table(result.outputs, width))
     for note in result.notes:
         parts.append(literal(note, style="yellow"))
     return Group(*parts)
