@@ -12,10 +12,10 @@ import pytest
 from .conftest import run_cli
 
 
-def _ragged(folder: Path, lengths: list[int]) -> None:
+def _ragged(folder: Path, lengths: list[int], features: int = 3) -> None:
     folder.mkdir()
     for i, n in enumerate(lengths):
-        np.save(folder / f"seq_{i:03d}.npy", np.full((n, 3), i + 1, np.float32))
+        np.save(folder / f"seq_{i:03d}.npy", np.full((n, features), i + 1, np.float32))
 
 
 @pytest.mark.parametrize("suffix", [".npy", ".h5"])
@@ -175,3 +175,53 @@ def test_a_piped_table_never_cuts_a_name_nor_drops_a_column(
     wide = run_cli("check", SEQ, tmp_path / "data").stdout
     assert " file " in wide and " found " in wide and " verdict " in wide
     assert f"{names[1]} │ (2, 7, 8) │ error" in wide
+
+
+MODELS = SEQ.parent
+
+
+@pytest.mark.parametrize(
+    ("model", "itself", "weight"),
+    [
+        ("seq_none", False, False),  # Sequential, no mask layer, one output per sequence
+        ("func_masking", True, False),  # its Masking layer skips the padding itself
+        ("bidir_td", False, True),  # an output per timestep: sample_weight works
+    ],
+)
+def test_mask_files_say_how_a_model_without_a_mask_input_uses_them(
+    tmp_path: Path, model: str, itself: bool, weight: bool
+) -> None:
+    _ragged(tmp_path / "seqs", [3, 12, 7], 8)
+    result = run_cli(
+        "pad", tmp_path / "seqs", "--sequence-files", "--model", MODELS / f"{model}.keras",
+        "--maxlen", "10", "--mask", "--stack", tmp_path / "s.npy", "-f", "json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    notes = [n for n in json.loads(result.stdout)["notes"] if n.startswith("--mask:")]
+    assert len(notes) == 1
+    assert notes[0].startswith(
+        "--mask: this model has no mask input (Keras's fit and predict take none), so the "
+        "mask is not fed to it"
+    )
+    assert 'keras.Input(shape=(10,), dtype="bool"), passed as mask=m' in notes[0]
+    assert ("skips the padded steps itself" in notes[0]) is itself
+    assert ("sample_weight=" in notes[0]) is weight
+    table = run_cli(
+        "pad", tmp_path / "seqs", "--sequence-files", "--model", MODELS / f"{model}.keras",
+        "--maxlen", "10", "--mask", "--stack", tmp_path / "t.npy",
+    ).stdout  # fmt: skip
+    assert "--mask: this model has no mask input" in " ".join(table.split())
+
+
+def test_no_mask_note_for_a_model_with_a_mask_input() -> None:
+    from dataclasses import replace
+
+    from lstmdiag import read_model
+    from lstmdiag.transform.pad_plan import PadOptions, _mask_use
+
+    spec = read_model(str(MODELS / "keyword_call.keras"))
+    assert any(m.mask_input for m in spec.masking)
+    assert _mask_use(spec, [i.name for i in spec.inputs], 10, PadOptions(mask=True)) == []
+    plain = replace(spec, masking=())
+    assert _mask_use(plain, [i.name for i in spec.inputs], 10, PadOptions(mask=True)) != []
+    assert _mask_use(plain, [i.name for i in spec.inputs], 10, PadOptions(mask=False)) == []

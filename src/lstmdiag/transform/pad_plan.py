@@ -224,6 +224,7 @@ def plan_pad(
         items, planned = _stack_items(placed, maxlens, options, notes)
     _refuse_existing(paths, infos, planned, options.force)
     _check_room(items, options, out_root)
+    notes.extend(_mask_use(model, [n for n in maxlens if n], maxlen, options))
     return PadPlan(
         items,
         maxlen,
@@ -287,6 +288,41 @@ def _unmasked(model: ModelSpec | None, inputs: list[str], value: float | None) -
                 "after the input"
             )
     return out
+
+
+def _mask_use(
+    model: ModelSpec | None, inputs: list[str], maxlen: int, options: PadOptions
+) -> list[str]:
+    """What ``--mask`` files are for when the model takes no mask input (verified with Keras
+    3.15 and tf-keras 2.21: fit and predict take no mask; a (N, T) sample_weight runs for an
+    output per timestep and raises for one output per sequence)."""
+    if not options.mask or model is None or any(m.mask_input for m in model.masking):
+        return []
+    masked = [m for m in model.masking if m.input in inputs]
+    itself = (
+        f"; its {masked[0].class_name} layer '{masked[0].layer}' skips the padded steps itself"
+        if masked
+        else ""
+    )
+    temporal = _per_timestep(model, inputs)
+    weight = (
+        ", or as sample_weight= in fit: this model predicts per timestep, so padded steps "
+        "then weigh nothing in the loss"
+        if temporal
+        else ""
+    )
+    return [
+        f"--mask: this model has no mask input (Keras's fit and predict take none), so the "
+        f"mask is not fed to it{itself}. It is for a functional model built to take one "
+        f'(m = keras.Input(shape=({maxlen},), dtype="bool"), passed as mask=m to its '
+        f"recurrent layer){weight}"
+    ]
+
+
+def _per_timestep(model: ModelSpec, inputs: list[str]) -> bool:
+    """An output per timestep: (batch, T, units) with the T of a (batch, T[, F]) input."""
+    times = {inp.shape[1] for n in inputs if (inp := model.input_named(n)) and len(inp.shape) <= 3}
+    return any(o is not None and len(o) == 3 and o[1] in times for o in model.outputs)
 
 
 def _refuse_input_tree(paths: list[str], out_root: Path) -> None:
