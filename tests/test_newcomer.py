@@ -225,3 +225,48 @@ def test_no_mask_note_for_a_model_with_a_mask_input() -> None:
     plain = replace(spec, masking=())
     assert _mask_use(plain, [i.name for i in spec.inputs], 10, PadOptions(mask=True)) != []
     assert _mask_use(plain, [i.name for i in spec.inputs], 10, PadOptions(mask=False)) == []
+
+
+def test_a_csv_reads_missing_cells_as_pyarrow_does() -> None:
+    """check sniffs a CSV's first rows, window reads it with pyarrow: the same cells are
+    missing for both (an 'n/a' column was text to check and numeric-with-a-gap to window)."""
+    pa_csv = pytest.importorskip("pyarrow.csv")
+    from lstmdiag.data.tables import NULLS
+
+    assert frozenset(pa_csv.ConvertOptions().null_values) == NULLS
+
+
+def _with_cell(path: Path, value: str) -> Path:
+    _gapped(path)
+    lines = path.read_text().splitlines()
+    cells = lines[10].split(",")
+    cells[3] = value  # s2, data row 10
+    lines[10] = ",".join(cells)
+    path.write_text("\n".join(lines).replace(",,", ",0.5,").replace("nan", "0.5") + "\n")
+    return path
+
+
+def test_check_and_window_count_the_same_features(tmp_path: Path) -> None:
+    table = _with_cell(tmp_path / "na.csv", "n/a")
+    report = json.loads(run_cli("check", SEQ, table, "-f", "json").stdout)
+    assert report["files"][0]["shape"] == [20, 8]  # s2 is a feature with a gap
+    deep = json.loads(run_cli("check", SEQ, table, "--deep", "-f", "json").stdout)
+    assert "in column s2 (data row 10)" in deep["findings"][1]["message"]
+    result = run_cli("window", table, "--model", SEQ, "--out", tmp_path / "o")
+    assert "in column s2 (data row 10)" in result.stderr
+
+
+def test_a_text_column_is_named_where_the_feature_count_differs(tmp_path: Path) -> None:
+    table = _with_cell(tmp_path / "text.csv", "abc")
+    report = json.loads(run_cli("check", SEQ, table, "-f", "json").stdout)
+    (features,) = [f for f in report["findings"] if f["kind"] == "features"]
+    assert features["message"].endswith(
+        "The table's features are its numeric columns; left out as text: time, s2 (a column "
+        "with one text cell is text; empty cells, NA and n/a count as missing)."
+    )
+    result = run_cli("window", table, "--model", SEQ, "--out", tmp_path / "o")
+    assert result.exit_code == 2
+    assert " ".join(result.stderr.split()).endswith(
+        "7 feature columns (s0, s1, s3, s4, s5, s6, s7), the model takes 8; dropped "
+        "non-numeric column(s) time, s2 (choose them with --columns a,b,c)"
+    )

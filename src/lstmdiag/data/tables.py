@@ -72,12 +72,26 @@ def _delimiter(path: Location) -> str:
     return "\t" if path.suffix.lower() == ".tsv" else ","
 
 
+# The cells pyarrow's CSV reader reads as missing (ConvertOptions.null_values' default): a
+# column with them is numeric with gaps, as window reads it, not a text column.
+NULLS = frozenset(
+    [
+        "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND",
+        "1.#QNAN", "N/A", "NA", "NULL", "NaN", "n/a", "nan", "null",
+    ]
+)  # fmt: skip
+
+
 def _number(text: str) -> bool:
     try:
         float(text)
     except ValueError:
         return False
     return True
+
+
+def _missing(text: str) -> bool:
+    return text in NULLS or not text.strip()
 
 
 def sniff_csv(path: Location, count: bool = True) -> tuple[list[str], list[bool], int, bool]:
@@ -99,7 +113,7 @@ def sniff_csv(path: Location, count: bool = True) -> tuple[list[str], list[bool]
     names = [c.strip() for c in first] if header else [str(i) for i in range(len(first))]
     body = rows[1:] if header else rows
     numeric = [
-        all(_number(r[i]) or not r[i].strip() for r in body if i < len(r)) and bool(body)
+        all(_number(r[i]) or _missing(r[i]) for r in body if i < len(r)) and bool(body)
         for i in range(len(names))
     ]
     total = newlines + (0 if last_newline else 1) - (1 if header else 0)
@@ -116,6 +130,22 @@ def describe_csv(shown: str, file: Location) -> ArrayInfo:
     if not features:
         return ArrayInfo.unusable(shown, file, "csv", "a table without numeric columns")
     return ArrayInfo(shown, file, "csv", None, (rows, features), "float32")
+
+
+def text_columns(file: Location) -> list[str]:
+    """The columns a table's features leave out as not numeric (its first rows for a CSV,
+    the schema for Parquet); [] when it cannot be read."""
+    try:
+        if is_parquet(file):
+            pa = pyarrow_module()
+            with open_file(file) as fh:
+                schema = pa.parquet.ParquetFile(fh).schema_arrow
+            number = pa.types.is_integer, pa.types.is_floating
+            return [f.name for f in schema if not any(t(f.type) for t in number)]
+        names, numeric, _, _ = sniff_csv(file, count=False)
+    except Exception:  # a message's detail only: what cannot be read is said elsewhere
+        return []
+    return [n for n, ok in zip(names, numeric, strict=False) if not ok]
 
 
 def describe_parquet(shown: str, file: Location) -> ArrayInfo:

@@ -167,10 +167,26 @@ def check_shape(
     if not fits:
         d = diagnose_shape(_evidence(model, info, inp, options, found))
         extra = f" {keras_on_wrong_timesteps(model)[1]}" if d.kind == "timesteps" else ""
+        if d.kind == "features" and info.format in ("csv", "parquet"):
+            extra = _left_out(info)
         unit, said = keras_adds_unit_axis(model, expected, found, d.kind)
         severity = Severity.WARNING if unit == "fine" else Severity.ERROR
         out.append(_from_diagnosis(info, inp, d, said or extra, severity))
     return out + check_dtype(model, info, inp)
+
+
+def _left_out(info: ArrayInfo) -> str:
+    """A table's features are its numeric columns: which ones that leaves out, and why."""
+    from ..data.tables import text_columns
+
+    text = text_columns(info.file)
+    if not text:
+        return ""
+    named = ", ".join(text)
+    return (
+        f" The table's features are its numeric columns; left out as text: {named} (a "
+        "column with one text cell is text; empty cells, NA and n/a count as missing)."
+    )
 
 
 def check_dtype(model: ModelSpec, info: ArrayInfo, inp: InputSpec) -> list[Finding]:

@@ -151,9 +151,11 @@ def check_features(tabs: list[Table], model: ModelSpec | None) -> None:
         want = timed[0].shape[2]
         for t in tabs:
             if len(t.columns) != want:
+                dropped = "".join(f"; {n.removeprefix(t.label + ': ')}" for n in t.notes)
+                named = f" ({', '.join(t.columns)})" if dropped else ""  # what was kept
                 raise LstmdiagError(
-                    f"{t.label}: {len(t.columns)} feature columns, the model takes {want} "
-                    "(choose them with --columns a,b,c)"
+                    f"{t.label}: {len(t.columns)} feature columns{named}, the model takes "
+                    f"{want}{dropped} (choose them with --columns a,b,c)"
                 )
 
 
