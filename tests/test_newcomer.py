@@ -270,3 +270,27 @@ def test_a_text_column_is_named_where_the_feature_count_differs(tmp_path: Path) 
         "7 feature columns (s0, s1, s3, s4, s5, s6, s7), the model takes 8; dropped "
         "non-numeric column(s) time, s2 (choose them with --columns a,b,c)"
     )
+
+
+def test_nan_warning_speaks_of_recurrent_state_only_where_there_is_one() -> None:
+    from dataclasses import replace
+
+    import lstmdiag
+
+    x = np.zeros((2, 10, 8), np.float32)
+    x[1, 3, 0] = np.nan
+    spec = lstmdiag.read_model(str(SEQ))
+    (rnn,) = [
+        f for f in lstmdiag.check(spec, x, deep=True).findings if f.kind.value == "non-finite"
+    ]
+    assert rnn.message == (
+        "1 NaN/Inf value: they propagate through the recurrent state and poison every later "
+        "timestep"
+    )
+    dense = replace(spec, recurrent=())
+    (plain,) = [
+        f for f in lstmdiag.check(dense, x, deep=True).findings if f.kind.value == "non-finite"
+    ]
+    assert (
+        plain.message == "1 NaN/Inf value: a Dense or convolution layer that reads one outputs NaN"
+    )

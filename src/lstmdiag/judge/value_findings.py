@@ -352,8 +352,12 @@ def deep_findings(
                 inp,
                 Kind.NON_FINITE,
                 Severity.WARNING,
-                f"{tally.nonfinite} NaN/Inf values: they propagate through the "
-                "recurrent state and poison every later timestep",
+                f"{plural(tally.nonfinite, 'NaN/Inf value')}: "
+                + (
+                    "they propagate through the recurrent state and poison every later timestep"
+                    if model.recurrent
+                    else "a Dense or convolution layer that reads one outputs NaN"
+                ),
                 fix="x = np.nan_to_num(x)  # or drop the affected sequences",
             )
         )
