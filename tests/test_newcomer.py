@@ -294,3 +294,23 @@ def test_nan_warning_speaks_of_recurrent_state_only_where_there_is_one() -> None
     assert (
         plain.message == "1 NaN/Inf value: a Dense or convolution layer that reads one outputs NaN"
     )
+
+
+def test_stats_plot_labels_do_not_overlap(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    from collections import Counter
+
+    from lstmdiag.judge.stats import compute_stats
+    from lstmdiag.render.plot import figure
+
+    counts = Counter({n: 50 for n in range(5, 12)} | {12: 5, 13: 2, 40: 1})  # p90..p99 close
+    stats = compute_stats(counts, None, None, ())
+    assert len({c.maxlen for c in stats.candidates}) >= 4
+    fig = figure(stats, counts)
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in fig.axes[0].texts]
+    assert len(boxes) == len(stats.candidates)
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+    result = run_cli("stats", tmp_path, "--plot", tmp_path / "h.png")  # the CLI draws it too
+    assert result.exit_code == 2  # an empty folder: no sequences, nothing drawn
+    assert not (tmp_path / "h.png").exists()
