@@ -125,6 +125,21 @@ def test_report_json_is_the_standard_librarys(name: str, tmp_path: Path) -> None
     assert check_json(report) == json.dumps(report.to_dict(), indent=2)
 
 
+def test_a_name_that_spells_the_slots_escape_is_filled_once(tmp_path: Path) -> None:
+    """A finding shared by files of one shape is filled in per file: where the name spells
+    out the slot's JSON escape (``\\u0000``) and needs shell quoting, the quoted path once
+    gave the slot again, and the fix named the file twice over."""
+    for name in ("a.npy", "x\\u0000 y.npy", "\\u0000.npy", "z.npy"):
+        np.save(tmp_path / name, np.zeros((2, 5, 8), np.float32))
+    model = read_model(MODELS / "k3/seq_fixed.keras")
+    report = check_arrays(model, describe_paths([str(tmp_path)]), CheckOptions(model_arg="m"))
+    assert sum(f.template is not None for f in report.findings) >= 2  # the shared path
+    text = check_json(report)
+    assert text == json.dumps(report.to_dict(), indent=2)
+    fixes = [f["fix"] for f in json.loads(text)["findings"]]
+    assert f"lstmdiag pad '{tmp_path}/x\\u0000 y.npy' --model m --out padded/" in fixes
+
+
 _leaves = (
     st.none()
     | st.booleans()
@@ -176,3 +191,40 @@ def test_walk_lists_what_os_walk_lists(tmp_path: Path) -> None:
             dirs.sort()
             expected += [os.path.join(top, f) for f in sorted(files) if f.endswith(".npy")]
         assert walked == expected
+    for given_as in (str(root), str(root) + "//", str(root) + "/./a/.."):
+        for _, file in iter_files([given_as], ("*.npy",)):
+            # the string the walk gives each child is the one pathlib makes of it
+            assert str(file) == str(Path(str(file.parent)) / file.name) == os.fspath(file)
+            assert str(file) == str(type(file)(*file.parts))
+
+
+def test_fast_constructors_make_what_init_makes() -> None:
+    """ArrayInfo.plain, FileResult.row and Finding.for_path skip the frozen __init__ (per
+    array of a large folder): each makes the object __init__ makes, field for field and in
+    the fields' order, so a new field cannot be forgotten there."""
+    from dataclasses import fields
+
+    from lstmdiag.data.info import ArrayInfo
+    from lstmdiag.judge.findings import PATH_SLOT, QUOTED_SLOT, FileResult, Finding, Kind, Severity
+
+    def same(fast: object, slow: object) -> None:
+        assert type(fast) is type(slow) and fast == slow
+        assert list(vars(fast)) == [f.name for f in fields(type(slow))]  # type: ignore[arg-type]
+        assert vars(fast) == vars(slow)
+
+    where = Path("d/x.npy")
+    same(
+        ArrayInfo.plain("d/x.npy", where, "npy", None, (2, 3), "float32"),
+        ArrayInfo("d/x.npy", where, "npy", None, (2, 3), "float32"),
+    )
+    row = ("p", "k", "in", (1, 2), "int8", "error", (None, 2), "input")
+    same(FileResult.row(*row), FileResult(*row))
+    template = Finding(
+        Kind.TIMESTEPS, Severity.ERROR, PATH_SLOT, None, "in", (None, 3), (1, 2),
+        f"m {PATH_SLOT}", f"pad {QUOTED_SLOT}", "data", (("k", f"f {PATH_SLOT}", "w"),),
+    )  # fmt: skip
+    filled = Finding(
+        Kind.TIMESTEPS, Severity.ERROR, "a b.npy", None, "in", (None, 3), (1, 2),
+        "m a b.npy", "pad 'a b.npy'", "data", (("k", "f a b.npy", "w"),), template,
+    )  # fmt: skip
+    same(template.for_path("a b.npy"), filled)

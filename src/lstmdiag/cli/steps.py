@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 from ..errors import LstmdiagError
 from .options import CheckFormat, FailOn
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from ..data.info import ArrayInfo
     from ..judge.findings import Report
     from ..model.spec import ModelSpec
@@ -27,10 +27,14 @@ if TYPE_CHECKING:
 
 
 def stdout() -> Console:
+    from rich.console import Console  # rich only where something is drawn (not for JSON)
+
     return Console(highlight=False, soft_wrap=False)
 
 
 def stderr() -> Console:
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False)
 
 
@@ -74,6 +78,8 @@ class LateProgress:
 
 def fail(message: str, code: int = 2) -> NoReturn:
     """One red line on stderr, then exit (2: unusable arguments or model)."""
+    from rich.markup import escape
+
     from ..text import visible
 
     stderr().print(

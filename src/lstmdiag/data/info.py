@@ -83,6 +83,35 @@ class ArrayInfo:
     skipped: bool = False  # deliberately not read (an HDF5 soft/external link): info only
     values: Any = field(default=None, compare=False, repr=False)  # in-memory data (the API)
 
+    @staticmethod
+    def plain(
+        path: str,
+        file: Location,
+        format: str,
+        key: str | None,
+        shape: tuple[int | None, ...],
+        dtype: str,
+    ) -> ArrayInfo:
+        """``ArrayInfo(path, file, format, key, shape, dtype)`` without the frozen __init__'s
+        thirteen __setattr__ calls (one per header of a large folder)."""
+        new = object.__new__(ArrayInfo)
+        vars(new).update(
+            path=path,
+            file=file,
+            format=format,
+            key=key,
+            shape=shape,
+            dtype=dtype,
+            ragged=False,
+            lengths=None,
+            problem=None,
+            pickled=False,
+            single=False,
+            skipped=False,
+            values=None,
+        )
+        return new
+
     def as_single_sequence(self) -> ArrayInfo:
         """This array seen as one sequence: a ragged collection of one."""
         from dataclasses import replace

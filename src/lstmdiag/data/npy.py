@@ -85,7 +85,7 @@ def describe_head(
         return None  # numpy's own parser says what is wrong with it
     if dtype.hasobject:
         return None
-    return _sized(ArrayInfo(path, file, fmt, key, shape, label), dtype, size - offset)
+    return _sized(ArrayInfo.plain(path, file, fmt, key, shape, label), dtype, size - offset)
 
 
 def _sized(info: ArrayInfo, dtype: np.dtype, have: int | None) -> ArrayInfo:

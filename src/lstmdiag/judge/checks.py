@@ -51,7 +51,7 @@ def _file_result(
     verdict = _verdict(these)
     if inp is None and verdict == "ok":
         verdict = "info"
-    return FileResult(
+    return FileResult.row(
         info.path,
         info.key,
         None if inp is None else role.input,

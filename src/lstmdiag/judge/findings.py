@@ -97,23 +97,24 @@ class Finding:
         filled in everywhere it is said (shell-quoted where it was quoted). Thousands of
         files of one shape share one finding made this way."""
         quoted = shlex.quote(path)
-        return Finding(
-            self.kind,
-            self.severity,
-            path,
-            self.key,
-            self.input,
-            self.expected,
-            self.found,
-            _filled(self.message, path, quoted),
-            None if self.fix is None else _filled(self.fix, path, quoted),
-            self.culprit,
-            tuple(
-                (k, _filled(f, path, quoted), _filled(w, path, quoted))
-                for k, f, w in self.alternatives
-            ),
-            self,
-        )
+        # Built without __init__ (a frozen dataclass sets its 12 fields one by one: half the
+        # cost per file on a large folder); the fields are those __init__ would set.
+        new = object.__new__(Finding)
+        fields = vars(new)
+        fields.update(vars(self))
+        fields["path"] = path
+        fields["message"] = _filled(self.message, path, quoted)
+        if self.fix is not None:
+            fields["fix"] = _filled(self.fix, path, quoted)
+        for _, f, w in self.alternatives:  # rebuilt only when one says the path
+            if PATH_SLOT in f or PATH_SLOT in w:
+                fields["alternatives"] = tuple(
+                    (k, _filled(f, path, quoted), _filled(w, path, quoted))
+                    for k, f, w in self.alternatives
+                )
+                break
+        fields["template"] = self
+        return new
 
     @property
     def label(self) -> str:
@@ -166,6 +167,32 @@ class FileResult:
     verdict: str  # "ok" | "warning" | "error" | "info" (not a model input: not checked)
     expected: tuple[int | None, ...] | None = None
     role: str = "input"  # see roles.Role
+
+    @staticmethod
+    def row(
+        path: str,
+        key: str | None,
+        input: str | None,
+        shape: tuple[int | None, ...] | None,
+        dtype: str | None,
+        verdict: str,
+        expected: tuple[int | None, ...] | None,
+        role: str,
+    ) -> FileResult:
+        """``FileResult(...)`` of every field, without the frozen __init__'s eight
+        __setattr__ calls (one row per array of a large folder)."""
+        new = object.__new__(FileResult)
+        vars(new).update(
+            path=path,
+            key=key,
+            input=input,
+            shape=shape,
+            dtype=dtype,
+            verdict=verdict,
+            expected=expected,
+            role=role,
+        )
+        return new
 
     @property
     def label(self) -> str:

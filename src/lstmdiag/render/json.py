@@ -81,13 +81,13 @@ class _Shared:
     once on a probe path against the record written whole, and used only if they agree."""
 
     def __init__(self) -> None:
-        # key -> (what was written, kept alive for its id; its JSON, or None: not shared)
-        self.written: dict[Any, tuple[object, str | None]] = {}
+        # key -> (what was written, kept alive for its id; its JSON in pieces, or None)
+        self.written: dict[Any, tuple[object, _Pieces | None]] = {}
 
     def text(self, item: Finding | FileResult) -> Text:
         if isinstance(item, FileResult):
-            key: Any = (item.key, item.input, item.shape, item.dtype, item.verdict)
-            key += (item.expected, item.role)
+            key: Any = (item.key, item.input, item.shape, item.dtype, item.verdict, item.expected)
+            key += (item.role,)
         elif item.template is not None:
             key = id(item.template)
         else:
@@ -100,27 +100,37 @@ class _Shared:
         done = kept[1]
         if done is None or PATH_SLOT in item.path:
             return Text(_written(item.to_dict()))
-        return Text(_fill(done, item.path))
+        return Text(done.fill(item.path))
+
+
+class _Pieces:
+    """A record's JSON cut at its path slots: the JSON of the path, and of its shell-quoted
+    form, go between the pieces (each slot is filled once; a path that spells out the JSON
+    escape of the slot, ``\\u0000``, is then never taken for one)."""
+
+    def __init__(self, done: str) -> None:
+        self.quoted = [part.split(_PATH_JSON) for part in done.split(_QUOTED_JSON)]
+
+    def fill(self, path: str) -> str:
+        plain = _str(path)[1:-1]
+        if len(self.quoted) == 1:
+            return plain.join(self.quoted[0])
+        quoted = _str(shlex.quote(path))[1:-1]
+        return quoted.join(plain.join(parts) for parts in self.quoted)
 
 
 _PROBE = "\x01probe dir/it's.npy"  # a path that needs quoting, and no NUL
 
 
-def _shared_text(item: Finding | FileResult) -> tuple[object, str | None]:
+def _shared_text(item: Finding | FileResult) -> tuple[object, _Pieces | None]:
     if isinstance(item, FileResult):
         source: Finding | FileResult = replace(item, path=PATH_SLOT)
         probe: Finding | FileResult = replace(item, path=_PROBE)
     else:
         assert item.template is not None
         source, probe = item.template, item.template.for_path(_PROBE)
-    done = _written(source.to_dict())
-    return source, done if _fill(done, _PROBE) == _written(probe.to_dict()) else None
-
-
-def _fill(done: str, path: str) -> str:
-    if _QUOTED_JSON in done:
-        done = done.replace(_QUOTED_JSON, _str(shlex.quote(path))[1:-1])
-    return done.replace(_PATH_JSON, _str(path)[1:-1])
+    pieces = _Pieces(_written(source.to_dict()))
+    return source, pieces if pieces.fill(_PROBE) == _written(probe.to_dict()) else None
 
 
 def _written(tree: Any) -> str:
