@@ -114,9 +114,9 @@ def _sidecar(info: ArrayInfo, name: str) -> Assignment | None:
     shape, dtype = info.shape, info.dtype or ""
     if shape is None or info.ragged:
         return None
-    if _MASK_NAME.match(name) and len(shape) == 2 and dtype in ("bool", "uint8", "int8"):
+    if len(shape) == 2 and dtype in ("bool", "uint8", "int8") and _MASK_NAME.match(name):
         return Assignment(Role.MASK, None, f"a {dtype} (N, T) mask named '{name}'")
-    if _LENGTHS_NAME.match(name) and len(shape) == 1 and dtype[:3] in ("int", "uin"):
+    if len(shape) == 1 and dtype[:3] in ("int", "uin") and _LENGTHS_NAME.match(name):
         return Assignment(Role.LENGTHS, None, f"integer sequence lengths named '{name}'")
     return None
 
