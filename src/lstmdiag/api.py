@@ -27,15 +27,34 @@ from .transform.window_plan import WindowOptions, WindowResult
 from .transform.windowing import plan_and_run
 
 Data = Any  # a path, an array, a list of arrays (sequences), or a mapping input -> those
+Model = Any  # a saved model's path, a live keras.Model (Keras 3 or tf.keras), or a ModelSpec
 
 
-def inspect_model(path: str | Path) -> ModelSpec:
-    """Read a saved model statically (no TensorFlow): inputs, recurrent layers, masking."""
-    return read_model(path)
+def inspect_model(model: Model) -> ModelSpec:
+    """Read a model statically: a saved file (no TensorFlow), or a live keras.Model through
+    its own config (never called): inputs, recurrent layers, masking."""
+    return _model(model)
 
 
-def _model(model: str | Path | ModelSpec) -> ModelSpec:
-    return model if isinstance(model, ModelSpec) else read_model(model)
+def _model(model: Model) -> ModelSpec:
+    from .model.live import is_live_model, read_live
+
+    if isinstance(model, ModelSpec):
+        return model
+    if isinstance(model, str | Path):
+        return read_model(model)
+    if is_live_model(model):
+        return read_live(model)
+    raise LstmdiagError(
+        f"model: a {type(model).__module__}.{type(model).__name__} is not a model lstmdiag "
+        "reads; give a keras.Model, a ModelSpec, or the path of a saved model (.keras, .h5, "
+        ".json or a SavedModel folder)"
+    )
+
+
+def _model_arg(model: Model) -> str | None:
+    """The model as fix commands name it: a path; None for an object (fixes say MODEL)."""
+    return str(model) if isinstance(model, str | Path) else None
 
 
 def _storage(options: Mapping[str, Any] | None) -> None:
@@ -105,7 +124,7 @@ def _describe(
 
 
 def check(
-    model: str | Path | ModelSpec,
+    model: Model,
     data: Data,
     *,
     deep: bool = False,
@@ -133,7 +152,7 @@ def check(
 
 
 def _check(
-    model: str | Path | ModelSpec,
+    model: Model,
     spec: ModelSpec,
     data: Data,
     client: Any,
@@ -153,7 +172,7 @@ def _check(
         mapping=auto,
         ignore=frozenset(ignore),
         inputs=given,
-        model_arg=None if isinstance(model, ModelSpec) else str(model),
+        model_arg=_model_arg(model),
         shard=shard,
     )
     if client is not None:
@@ -190,7 +209,7 @@ def _paths_in(data: Data) -> list[str | Path]:
 
 
 def assert_compatible(
-    model: str | Path | ModelSpec, data: Data, *, deep: bool = False, fail_on: str = "error"
+    model: Model, data: Data, *, deep: bool = False, fail_on: str = "error"
 ) -> Report:
     """For tests: raise AssertionError, with every finding and its fix, unless ``data`` fits.
 
@@ -215,7 +234,7 @@ def pad(
     out: str | Path | None = None,
     stack: str | Path | None = None,
     maxlen: int | str | None = None,
-    model: str | Path | ModelSpec | None = None,
+    model: Model | None = None,
     client: Any = None,
     storage_options: Mapping[str, Any] | None = None,
     **options: Any,
@@ -247,7 +266,7 @@ def window(
     out: str | Path | None = None,
     stack: str | Path | None = None,
     timesteps: int | None = None,
-    model: str | Path | ModelSpec | None = None,
+    model: Model | None = None,
     client: Any = None,
     storage_options: Mapping[str, Any] | None = None,
     **options: Any,

@@ -149,7 +149,12 @@ def collection_findings(
                 kind,
                 Severity.ERROR if error else Severity.WARNING,
                 text,
-                fix=fixes.pad(inp.shape[1], info.dtype or "float32"),
+                fix=fixes.pad(
+                    inp.shape[1],
+                    info.dtype or "float32",
+                    longest=max(lengths),
+                    reading="--sequence-files",
+                ),
             )
             alternatives = any_length(inp, inp.shape[1]) if kind is Kind.RAGGED else ()
             out[i] = [replace(found, alternatives=alternatives), *check_dtype(model, info, inp)]

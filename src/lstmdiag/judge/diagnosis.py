@@ -38,6 +38,9 @@ KINDS = (
 )
 
 
+# pad refuses a maxlen more than this many times the longest sequence without --force (a typo
+# guard); a fix that gives the maxlen itself, not --model, says --force where it must.
+FAR_BEYOND = 4
 TRUNCATION_WARN = 0.25  # say what is lost when fewer than this share of timesteps are kept
 
 
@@ -87,8 +90,17 @@ class Fixes:
     def data_arg(self) -> str:
         return self._q(self.data) if self.data else "DATA"
 
-    def pad(self, maxlen: int | None, dtype: str = "float32", one: bool = False) -> str:
-        """``one``: the data is ONE sequence (time, ...), not a list or batch of them."""
+    def pad(
+        self,
+        maxlen: int | None,
+        dtype: str = "float32",
+        one: bool = False,
+        longest: int | None = None,
+        reading: str = "",
+    ) -> str:
+        """``one``: the data is ONE sequence (time, ...), not a list or batch of them;
+        ``longest``: its longest sequence, when known; ``reading``: how pad must read the
+        arrays when no --model says it (``--time-axis 1``, ``--sequence-files``)."""
         if self.in_memory or (self.data is None and self.model is None):
             seqs = "[x]" if one else "list(x)"
             post = ", padding='post'" if self.masked else ""
@@ -107,6 +119,17 @@ class Fixes:
             parts.append(f"--input {self._q(f'{self.input}={self.input_label}')}")
         if self.masked:
             parts.append("--padding post")
+        if not self.model and (one or reading):  # --model decides the reading; else say it
+            parts.append("--sequence-files" if one else reading)
+        if self.value and not self.model:  # with --model, pad takes the mask's value itself
+            parts.append(f"--value {self.value:g}")
+        if (
+            not self.model
+            and maxlen
+            and longest is not None
+            and maxlen > FAR_BEYOND * max(longest, 1)
+        ):
+            parts.append("--force")  # what the model takes, however much padding that is
         parts.append(f"--out {self.out}")
         return " ".join(parts)
 

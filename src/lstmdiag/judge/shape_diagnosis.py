@@ -124,7 +124,7 @@ def _unknown_dims(ev: Evidence, found: Shape) -> Diagnosis:
 def timesteps(ev: Evidence, found: Shape) -> Diagnosis:
     t, n = ev.expected[1], found[1]
     assert t is not None and n is not None
-    fix = ev.fixes.pad(t, ev.dtype)
+    fix = ev.fixes.pad(t, ev.dtype, longest=n, reading="--time-axis 1")
     cause = f"the model was built for sequences of exactly {t} timesteps (axis 1) and got {n}. "
     alternatives: list[Alternative] = []
     if n > t:

@@ -94,7 +94,7 @@ def fixes_for(
     multi = len(model.inputs) > 1 and stem(info) != inp.name
     return Fixes(
         data=info.path,
-        model=options.model_arg or model.path,
+        model=options.model_arg or (None if model.format == "live" else model.path),
         masked=masked,
         value=model.mask_value(inp.name) or 0.0,
         in_memory=info.format == "memory",
@@ -273,7 +273,9 @@ def _check_ragged(
         ev = _evidence(model, info, inp, options, per_step)
         return [_from_diagnosis(info, inp, diagnose_shape(ev)), *check_dtype(model, info, inp)]
     out: list[Finding] = []
-    fix = fixes_for(model, info, inp, options, masked).pad(fixed, info.dtype or "float32")
+    fix = fixes_for(model, info, inp, options, masked).pad(
+        fixed, info.dtype or "float32", longest=hi
+    )
     if lo != hi:
         severity = Severity.ERROR if fixed is not None else Severity.WARNING
         message = (

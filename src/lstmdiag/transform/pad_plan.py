@@ -12,6 +12,7 @@ import numpy as np
 from ..data import discover
 from ..data.info import ArrayInfo
 from ..errors import LstmdiagError
+from ..judge.diagnosis import FAR_BEYOND
 from ..judge.layout import Placed, place
 from ..judge.stats import compute_stats, length_counts
 from ..model.spec import ModelSpec
@@ -20,7 +21,6 @@ from .pad_blocks import collisions, raw_sequences
 from .write import ensure_room
 
 # -- planning -------------------------------------------------------------------------------
-FAR_BEYOND = 4  # a given maxlen more than this many times the longest sequence needs --force
 
 
 @dataclass(frozen=True)
