@@ -383,11 +383,39 @@ def vocab(token: int, size: int, in_loss: bool, fixes: Fixes) -> Diagnosis:
         "TensorFlow does not raise: the lookup silently returns zeros.",
         "use the tokenizer the model was trained with, or map unknown ids to an OOV id below "
         f"{size}; find every bad file with: {fixes.check()} --deep",
+        alternatives=(
+            (
+                Alternative(
+                    "vocab",
+                    f"Embedding(input_dim={size + 1}, ...): input_dim is the largest id + 1 "
+                    "(the vocabulary size + 1 when ids start at 1, as Tokenizer's do)",
+                    f"if the ids are right: the id {token} is input_dim itself, one past the end",
+                ),
+            )
+            if token == size
+            else ()
+        ),
     )
 
 
 def target(title: str, cause: str, fix: str) -> Diagnosis:
     return Diagnosis("target", "data", title, cause, fix)
+
+
+def output_without_head(output: Shape, target: Shape) -> Diagnosis:
+    """The loss gets a feature map from the model and one label per sample."""
+    return Diagnosis(
+        "model-structure",
+        "model",
+        f"the model's output {fmt(output)} is a feature map, not one prediction per sample",
+        f"the loss compares the model's output {fmt(output)} with targets {fmt(target)}: "
+        "the model ends without a head (its last layer keeps the time or spatial axes).",
+        "end the model with Flatten() (or a global pooling layer) and Dense(n_classes), so "
+        "that it outputs (samples, n_classes)",
+        output,
+        target,
+        None,
+    )
 
 
 def dtype_object(what: str) -> Diagnosis:

@@ -9,7 +9,7 @@ from dataclasses import replace
 from ..model.spec import Shape, fmt_shape
 from . import diagnosis as D
 from . import shape_diagnosis as S
-from .diagnosis import Diagnosis, Evidence
+from .diagnosis import Alternative, Diagnosis, Evidence
 from .error_text import Context, Recogniser, parse_shape
 
 
@@ -52,7 +52,38 @@ def _checking_input(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     ev = _evidence(ctx, expected, found, name, building=False)
     if "embedding" in name.lower():  # the input feeds an Embedding: axis 1 is time (token ids)
         ev = replace(ev, time_axis=True)
-    return S.diagnose_shape(ev)
+    one = _one_sample(ev, name, found)
+    return one if one is not None else S.diagnose_shape(ev)
+
+
+# The first layers of models that take no sequences: a Flatten, a Dense, a 2-D/3-D convolution
+_NOT_SEQUENCES = re.compile(r"^(flatten|dense|conv[23]d|max_pooling2d)(_\d+)?_input$")
+
+
+def _one_sample(ev: Evidence, name: str, found: Shape) -> Diagnosis | None:
+    """One sample given to a model that takes no sequences (Keras reads a 1-D array of F
+    values as F samples of one value, and an image's first axis as its batch)."""
+    if _NOT_SEQUENCES.match(name.lower()) is None:
+        return None
+    exp = ev.expected
+    if len(found) == len(exp) - 1:
+        return D.missing_batch(ev, found)
+    if len(found) == len(exp) == 2 and found[-1] == 1 and exp[-1] not in (None, 1):
+        return replace(
+            D.missing_batch(ev, found),
+            title="one sample given without its batch axis",
+            cause=f"the model takes samples of {exp[-1]} values; Keras read a 1-D array as "
+            f"samples of one value each ({fmt_shape(found)}): one sample of {exp[-1]} values "
+            "needs its batch axis.",
+            alternatives=(
+                Alternative(
+                    "features",
+                    f"give each sample the {exp[-1]} features the model was trained with",
+                    "if x holds many samples of one feature each",
+                ),
+            ),
+        )
+    return None
 
 
 def _rank_only_any(m: re.Match[str], ctx: Context) -> Diagnosis | None:
@@ -68,6 +99,18 @@ def _keras3_input(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     expected, found = parse_shape(m.group(1)), parse_shape(m.group(2))
     if expected is None or found is None:
         return None
+    if re.search(r"inputs=tf\.Tensor\(shape=\([^)]*\), dtype=string", ctx.raw):
+        return Diagnosis(  # the shape follows from the strings: they are the problem
+            "dtype",
+            "data",
+            "the model was given strings, not numbers",
+            f"the input is a string tensor {fmt_shape(found)} (file names or raw text): the "
+            "step that turns each element into numbers did not run on the data fed.",
+            "feed the decoded data: map the dataset through its preprocessing (ds.map(...) "
+            "that reads and decodes each element, or a TextVectorization) before fit",
+            expected,
+            found,
+        )
     return S.diagnose_shape(_evidence(ctx, expected, found, None, building=False))
 
 
@@ -81,18 +124,38 @@ def _incompatible_layer(m: re.Match[str], ctx: Context) -> Diagnosis | None:
         expected, found = parse_shape(m.group("exp")), parse_shape(m.group("fnd"))
         if expected is None or found is None:
             return None
-    elif m.group("want") is not None:
-        expected = (None,) * int(m.group("want"))
-        found = parse_shape(m.group("full")) if m.group("full") else None
+    elif m.group("want") is not None or m.group("min") is not None:
+        want, got, full = m.group("want", "got", "full")
+        if want is None:  # min_ndim: at least that many axes
+            want, got, full = m.group("min", "mgot", "mfull")
+        expected = (None,) * int(want)
+        found = parse_shape(full) if full else None
         if found is None:
-            found = (None,) * int(m.group("got"))
+            found = (None,) * int(got)
     else:
         found = parse_shape(m.group("recv"))
         if found is None:
             return None
         axis, value = int(m.group("axis")), int(m.group("value"))
         expected = tuple(value if a == axis % len(found) else None for a in range(len(found)))
-    return S.diagnose_shape(_evidence(ctx, expected, found, layer, building))
+    d = S.diagnose_shape(_evidence(ctx, expected, found, layer, building))
+    if d.kind == "model-structure" and not building and _fed_the_model(ctx, found):
+        # the model was called on exactly this tensor: the data reached the layer itself
+        data = S.diagnose_shape(_evidence(ctx, expected, found, None, building))
+        more = Alternative("model-structure", d.fix, f"if a layer before {layer} feeds it")
+        return replace(data, alternatives=(*data.alternatives, more))
+    return d
+
+
+def _fed_the_model(ctx: Context, found: Shape) -> bool:
+    """Keras 2.7+ and 3 say what the model was called with: ``Call arguments received by
+    layer "sequential_29" ... inputs=tf.Tensor(shape=(None,), ...)``."""
+    call = re.search(
+        r"Call arguments received by layer [\"']?(?:sequential|functional|model)\w*[\"']?"
+        r"[^\n]*?(?:\n[^\n]*?)*?inputs=tf\.Tensor\(shape=(\([^)]*\))",
+        ctx.raw,
+    )
+    return call is not None and parse_shape(call.group(1)) == found
 
 
 def _constructed(m: re.Match[str], ctx: Context) -> Diagnosis | None:
@@ -124,24 +187,107 @@ def _keras0_previous(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     )
 
 
+_TARGET_SHAPES = re.compile(
+    r"expected \S+ to have (?:shape (?P<shape>\([^)]*\))|(?P<rank>\d+) dimensions),? but got "
+    r"array with shape\s*(?P<got>\([^)]*\))"
+)
+
+
 def _checking_target(m: re.Match[str], ctx: Context) -> Diagnosis:
-    return D.target(
+    generic = D.target(
         "the targets do not fit the model's output",
         f"Keras checked the targets (labels), not the inputs: {m.group(0)[:200]}.",
         "shape y like the model's output: (samples, classes) one-hot with categorical_"
         "crossentropy, (samples,) integer ids with sparse_categorical_crossentropy; per-"
         "timestep targets need return_sequences=True on the last recurrent layer",
     )
+    shapes = _TARGET_SHAPES.search(m.string, m.start())
+    found = parse_shape(shapes.group("got")) if shapes else None
+    if shapes is None or found is None:
+        return generic
+    if shapes.group("rank") is not None:
+        return _target_rank(generic, int(shapes.group("rank")), found)
+    expected = parse_shape(shapes.group("shape"))
+    if expected is None:
+        return generic
+    if not expected or expected[0] is not None:  # Keras 2 prints both without the batch
+        expected, found = (None, *expected), (None, *found)
+    return _target_classes(replace(generic, expected=expected, found=found), expected, found)
+
+
+def _target_rank(generic: Diagnosis, rank: int, found: Shape) -> Diagnosis:
+    """The output has ``rank`` axes and y has others: per-timestep or per-sequence."""
+    if rank > len(found):
+        return replace(
+            generic,
+            alternatives=(
+                Alternative(
+                    "model-structure",
+                    "set return_sequences=False on the last recurrent layer (or remove "
+                    "TimeDistributed) so that the model predicts once per sequence",
+                    "if y is right: one target per sequence, and the model's output keeps a "
+                    "time axis",
+                ),
+            ),
+        )
+    return generic
+
+
+def _target_classes(d: Diagnosis, expected: Shape, found: Shape) -> Diagnosis:
+    """Same rank, another class count: integer ids where one-hot is expected, or one-hot
+    labels made from ids that start at 1."""
+    if len(expected) != len(found) or not expected or expected[-1] is None:
+        return d
+    k, got = expected[-1], found[-1]
+    if got == 1 and k > 1:
+        return replace(
+            d,
+            title=f"integer class ids where the model's {k} output units expect one-hot labels",
+            cause=f"y holds one class id per sample ({fmt_shape(found)}); a {k}-unit output "
+            f"trained with a categorical loss takes one-hot labels ({fmt_shape(expected)}).",
+            fix=f"y = keras.utils.to_categorical(y, {k}); or keep the ids and compile with "
+            "loss='sparse_categorical_crossentropy'",
+        )
+    if got == k + 1:
+        return replace(
+            d,
+            title=f"one-hot labels with {got} columns for {k} output units",
+            cause=f"to_categorical counts classes from 0: ids 1..{k} give {got} columns, the "
+            "first never used.",
+            fix=f"y = keras.utils.to_categorical(y - 1, {k}) (ids from 0); or Dense({got}) if "
+            f"there are {got} classes",
+        )
+    return d
 
 
 def _rank_target(m: re.Match[str], ctx: Context) -> Diagnosis:
-    return D.target(
+    generic = D.target(
         "the targets have another rank than the model's output",
         "the loss compares y with the model's output and they have different numbers of axes "
         f"({m.group(0)[:160]}).",
         "reshape y like the output (np.squeeze(y, axis=1) for an extra size-1 axis), or use "
         "sparse_categorical_crossentropy for integer labels",
     )
+    shapes = re.search(
+        r"target\.shape=(\([^)]*\)), output\.shape=(\([^)]*\))", m.string[m.start() :]
+    )
+    if shapes is None:
+        return generic
+    found, expected = parse_shape(shapes.group(1)), parse_shape(shapes.group(2))
+    if found is None or expected is None:
+        return generic
+    d = replace(generic, expected=expected, found=found)
+    if len(expected) >= 3 and len(found) == 1:
+        return D.output_without_head(expected, found)
+    if len(found) == len(expected) - 1 and expected[-1] not in (None, 1):
+        k = expected[-1]
+        return replace(
+            d,
+            title=f"integer class ids where the loss expects one-hot labels of {k} classes",
+            fix=f"y = keras.utils.to_categorical(y, {k}); or keep the ids and compile with "
+            "loss='sparse_categorical_crossentropy'",
+        )
+    return d
 
 
 def _logits(m: re.Match[str], ctx: Context) -> Diagnosis:
@@ -286,6 +432,107 @@ def _input_count(m: re.Match[str], ctx: Context) -> Diagnosis:
     )
 
 
+def _list_of_arrays(m: re.Match[str], ctx: Context) -> Diagnosis:
+    """Keras 2 read a Python list as one array per model input."""
+    want, got = int(m.group(1)), int(m.group(2))
+    stack = (
+        "x = np.array(x)   # one array (samples, ...); lists of different lengths: "
+        "keras.utils.pad_sequences(x) first"
+    )
+    inputs = (
+        f"if the model should take {got} inputs: build it with {got} keras.Input layers "
+        "(a functional model)"
+    )
+    if got <= 4 < want + 4:  # a few arrays: as likely the model's inputs as samples
+        return Diagnosis(
+            "input-count",
+            "model",
+            f"{got} arrays for a model with {want} input{'s' if want > 1 else ''}",
+            f"Keras reads a Python list as one array per model input: {got} arrays were given "
+            f"and the model takes {want}.",
+            inputs.removeprefix(f"if the model should take {got} inputs: "),
+            alternatives=(Alternative("input-count", stack, "if the list holds samples"),),
+        )
+    return Diagnosis(
+        "input-count",
+        "data",
+        f"a list of {got} arrays was read as {got} model inputs",
+        f"Keras reads a Python list as one array per model input; the model takes {want}, so "
+        f"a list of {got} per-sample arrays must become one array first.",
+        stack,
+        alternatives=(Alternative("input-count", inputs, "if they are really inputs"),),
+    )
+
+
+def _removed_argument(m: re.Match[str], ctx: Context) -> Diagnosis:
+    """Keras 3 layers take no batch_input_shape, input_length or input_dim."""
+    layer, argument = m.group(1), m.group(2)
+    fix = {
+        "batch_input_shape": "start the model with keras.Input(shape=(T, F), batch_size=B) "
+        "instead of batch_input_shape=(B, T, F) on the layer",
+        "input_length": "remove input_length (Keras 3 reads the length from the input); "
+        "start the model with keras.Input(shape=(T,))",
+        "input_dim": "start the model with keras.Input(shape=(..., F)) instead of input_dim=F",
+    }[argument]
+    return Diagnosis(
+        "model-structure",
+        "model",
+        f"Keras 3 removed {argument} from {layer}",
+        f"{argument} was a Keras 2 layer argument; Keras 3 layers refuse it (the model code "
+        "predates Keras 3).",
+        fix,
+    )
+
+
+def _no_masking(m: re.Match[str], ctx: Context) -> Diagnosis:
+    layer = m.group(1).strip("\"'")
+    return Diagnosis(
+        "model-structure",
+        "model",
+        f"a mask reaches {layer}, which cannot take one",
+        f"an Embedding(mask_zero=True) or Masking layer makes a mask that flows to later "
+        f"layers, and {layer} does not support masking (the data is not the problem).",
+        "remove mask_zero=True / Masking if nothing needs the mask, or use layers that take "
+        "it (recurrent layers, GlobalAveragePooling1D) between the mask and that layer",
+    )
+
+
+def _shared_cell(m: re.Match[str], ctx: Context) -> Diagnosis:
+    return Diagnosis(
+        "model-structure",
+        "model",
+        "one RNN cell object reused for every layer of a MultiRNNCell",
+        "TF1's MultiRNNCell([cell] * n) shares one cell, built for the first layer's input "
+        f"size, with every layer: the next layer's input ({m.group(1)} wide) meets weights "
+        f"made for {m.group(2)}.",
+        "make a new cell per layer: tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.LSTMCell(n) "
+        "for _ in range(layers)])",
+    )
+
+
+def _text_in_data(m: re.Match[str], ctx: Context) -> Diagnosis:
+    return Diagnosis(
+        "dtype",
+        "data",
+        "the data holds text where numbers are expected",
+        "numpy could not read a value as a number: a header row, a stray string or an empty "
+        "cell in the file the arrays were read from.",
+        "clean the values before converting: drop the header, and drop or fill the cells that "
+        "are not numbers (pandas: pd.to_numeric(column, errors='coerce'), then dropna())",
+    )
+
+
+def _empty_logs(m: re.Match[str], ctx: Context) -> Diagnosis:
+    return Diagnosis(
+        "empty",
+        "data",
+        "fit ran no batch: the data is empty",
+        "Keras's train function returned no logs: no batch was drawn (zero samples in x or y, "
+        "or a dataset or generator that yields nothing).",
+        "check len(x) and len(y) (or iterate the dataset once) before fit",
+    )
+
+
 _S = r"[\(\[]([^()\[\]]*)[\)\]]"  # a shape in ( ) or [ ]
 
 
@@ -351,7 +598,9 @@ RECOGNISERS: list[Recogniser] = [
             r"Input \d+ (?:with name '[^']*' )?(?:of layer [\"']?(?P<new>[^\"'\s:]+)[\"']? is "
             r"incompatible with the layer|is "
             r"incompatible with layer (?P<old>[^\s:]+)): expected (?:shape=\((?P<exp>[^)]*)\), "
-            r"found shape=[\(\[](?P<fnd>[^)\]]*)[\)\]]|min_ndim=(?P<min>\d+), found ndim=\d+|"
+            r"found shape=[\(\[](?P<fnd>[^)\]]*)[\)\]]|"
+            r"min_ndim=(?P<min>\d+), found ndim=(?P<mgot>\d+)"
+            r"(?:\. Full shape received: [\(\[](?P<mfull>[^)\]]*)[\)\]])?|"
             r"ndim=(?P<want>\d+), found ndim=(?P<got>\d+)(?:\. Full shape received: "
             r"[\(\[](?P<full>[^)\]]*)[\)\]])?|axis (?P<axis>-?\d+) of input shape to have value "
             r"(?P<value>\d+),? but received input with shape [\(\[](?P<recv>[^)\]]*)[\)\]])"
@@ -424,5 +673,34 @@ RECOGNISERS: list[Recogniser] = [
             r"expects (\d+) (?:named )?input\(s\)[^\n]*?but it received (\d+) input tensors"
         ),
         _input_count,
+    ),
+    (
+        re.compile(
+            r"Expected to see (\d+) arrays?(?:\(s\))?, but instead got the following list "
+            r"of (\d+) arrays"
+        ),
+        _list_of_arrays,
+    ),
+    (
+        re.compile(
+            r"Unrecognized keyword arguments? passed to (\w+): \{'(batch_input_shape|"
+            r"input_length|input_dim)'"
+        ),
+        _removed_argument,
+    ),
+    (re.compile(r"[Ll]ayer (\S+) does not support masking"), _no_masking),
+    (
+        re.compile(r"Dimensions must be equal, but are (\d+) and (\d+) for '[^']*multi_rnn_cell"),
+        _shared_cell,
+    ),
+    (
+        re.compile(r"setting an array element with a sequence"),
+        lambda m, ctx: D.ragged(None, ctx.fixes),
+    ),
+    (re.compile(r"could not convert string to float"), _text_in_data),
+    (re.compile(r"Unexpected result of `?train_function`? \(Empty logs\)"), _empty_logs),
+    (
+        re.compile(rf"expected shape=?\s*{_S},? found shape=?\s*{_S}"),
+        _keras3_input,
     ),
 ]

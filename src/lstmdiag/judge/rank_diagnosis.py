@@ -29,6 +29,19 @@ def one_fewer(ev: Evidence, found: Shape) -> Diagnosis:
             None,
             (Alternative("missing-batch", "x = np.expand_dims(x, 0)", "if it is one sample"),),
         )
+    if found and found[0] is None and len(found) == 1 and len(exp) == 2:
+        # a symbolic batch axis is there: what is missing is the feature axis
+        return Diagnosis(
+            "missing-axis",
+            "data",
+            "the feature axis is missing (1 axis instead of 2)",
+            f"the model takes {fmt(exp)}, one row of features per sample; {fmt(found)} is one "
+            "value per sample without a feature axis (Keras 2.7 and later no longer add it).",
+            "x = np.expand_dims(x, -1)   # (samples, 1)",
+            exp,
+            found,
+            1,
+        )
     if fits((None, *found), exp):
         return missing_batch(ev, found)
     if len(exp) >= 4 and found[1:] == exp[2:] and all(d is not None for d in exp[2:]):
