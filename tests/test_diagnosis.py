@@ -10,6 +10,7 @@ import pytest
 
 import lstmdiag
 from lstmdiag.judge.diagnosis import Evidence, layer_kind
+from lstmdiag.judge.explain import explain
 from lstmdiag.judge.shape_diagnosis import diagnose_shape
 from lstmdiag.model.spec import InputSpec, ModelSpec
 
@@ -164,3 +165,112 @@ def test_check_and_explain_give_the_same_answer(tmp_path: Any) -> None:
     result = explain(text)
     assert result is not None and result.diagnosis.kind == finding.kind.value
     assert result.diagnosis.fix == finding.fix
+
+
+FAMILIES = [  # (message as users posted it, kind, culprit, the start of the fix)
+    (
+        "ValueError: Error when checking target: expected dense_3 to have shape (3,) but got "
+        "array with shape (1,)",
+        "target", "data", "y = keras.utils.to_categorical(y, 3); or keep the ids",
+    ),
+    (
+        "Error when checking target: expected dense_1 to have shape (None, 3) but got array with "
+        "shape (658118, 4)",
+        "target", "data", "y = keras.utils.to_categorical(y - 1, 3) (ids from 0)",
+    ),
+    (
+        "ValueError: Arguments `target` and `output` must have the same rank (ndim). Received: "
+        "target.shape=(None,), output.shape=(None, 2)",
+        "target", "data", "y = keras.utils.to_categorical(y, 2)",
+    ),
+    (
+        "ValueError: Arguments `target` and `output` must have the same rank (ndim). Received: "
+        "target.shape=(50,), output.shape=(50, 149, 149, 32)",
+        "model-structure", "model", "end the model with Flatten()",
+    ),
+    (
+        "ValueError: Error when checking model input: the list of Numpy arrays that you are "
+        "passing to your model is not the size the model expected. Expected to see 1 array(s), "
+        "but instead got the following list of 5910 arrays: [array([[0.5, 0.4]])]",
+        "input-count", "data", "x = np.array(x)",
+    ),
+    (
+        "ValueError: Unrecognized keyword arguments passed to LSTM: {'batch_input_shape': "
+        "(1, 1, 7)}",
+        "model-structure", "model", "start the model with keras.Input(shape=(T, F), batch_size=B)",
+    ),
+    (
+        "ValueError: Unrecognized keyword arguments passed to Embedding: {'input_length': 500}",
+        "model-structure", "model", "remove input_length",
+    ),
+    (
+        "Exception: Layer lambda_1 does not support masking, but was passed an input_mask: "
+        "Elemwise{neq,no_inplace}.0",
+        "model-structure", "model", "remove mask_zero=True / Masking",
+    ),
+    ("Tensorflow ValueError: setting an array element with a sequence.", "ragged", "data", ""),
+    ("ValueError: could not convert string to float: 'date'", "dtype", "data", "clean the values"),
+    (
+        "ValueError: Unexpected result of `train_function` (Empty logs). Please use "
+        "`Model.compile(..., run_eagerly=True)`",
+        "empty", "data", "check len(x) and len(y)",
+    ),
+    (
+        "ValueError: expected shape=(None, 157, 229), found shape=(None, 626, 229)",
+        "timesteps", "data", "",
+    ),
+    (
+        "ValueError: Error when checking input: expected dense_input to have shape (7,) but got "
+        "array with shape (1,)",
+        "missing-batch", "data", "x = np.expand_dims(x, 0)",
+    ),
+    (
+        "ValueError: Error when checking input: expected flatten_3_input to have 3 dimensions, "
+        "but got array with shape (28, 28)",
+        "missing-batch", "data", "x = np.expand_dims(x, 0)",
+    ),
+    (
+        'ValueError: Input 0 of layer "lstm" is incompatible with the layer: expected ndim=3, '
+        "found ndim=2. Full shape received: (None, 13)",
+        "missing-axis", "data", "",
+    ),
+    (
+        'ValueError: Input 0 of layer "lstm_1" is incompatible with the layer: expected ndim=3, '
+        "found ndim=2. Full shape received: (None, 13)",
+        "model-structure", "model", "set return_sequences=True",
+    ),
+    (
+        "ValueError: Dimensions must be equal, but are 128 and 364 for 'RNN_forward/rnn/while/"
+        "rnn/multi_rnn_cell/cell_0/cell_0/basic_lstm_cell/MatMul_1' (op: 'MatMul') with input "
+        "shapes: [250,128], [364,256].",
+        "model-structure", "model", "make a new cell per layer",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "kind", "culprit", "fix"), FAMILIES)
+def test_families_from_the_held_out_set(text: str, kind: str, culprit: str, fix: str) -> None:
+    result = explain(text)
+    assert result is not None, text
+    d = result.diagnosis
+    assert (d.kind, d.culprit) == (kind, culprit), (d.kind, d.culprit, d.fix)
+    assert d.fix.startswith(fix), d.fix
+
+
+def test_the_first_lstm_offers_the_models_reading_too() -> None:
+    text = (
+        'Input 0 of layer "lstm" is incompatible with the layer: expected ndim=3, found ndim=2. '
+        "Full shape received: (None, 13)"
+    )
+    result = explain(text)
+    assert result is not None
+    assert [a.kind for a in result.diagnosis.alternatives][-1] == "model-structure"
+
+
+def test_an_id_equal_to_input_dim_offers_one_more_row() -> None:
+    result = explain("InvalidArgumentError: indices[4,0] = 10000 is not in [0, 10000)")
+    assert result is not None and result.diagnosis.kind == "vocab"
+    (alt,) = result.diagnosis.alternatives
+    assert alt.fix.startswith("Embedding(input_dim=10001, ...)")
+    other = explain("InvalidArgumentError: indices[4,0] = 12000 is not in [0, 10000)")
+    assert other is not None and other.diagnosis.alternatives == ()
