@@ -7,6 +7,7 @@ confidently wrong explanation, and a message labelled ``decline`` must not be an
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -98,3 +99,37 @@ def test_held_out_set_a_never_scores_lower_than_recorded() -> None:
     fewest_wrong = min(s["wrong"] for s in SCORES["heldout_a"])
     assert right >= best, now
     assert now["wrong"] <= fewest_wrong, now
+
+
+def _error_line(text: str) -> str:
+    """The message's own error line: the last line that names an exception."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    named = [line for line in lines if re.search(r"(?:Error|Exception)\b[^:]*:", line)]
+    return (named or lines)[-1]
+
+
+TEXTS = HERE / "texts"
+
+
+@pytest.mark.parametrize("flavour", ["tf_keras", "keras3"])
+def test_a_full_traceback_of_a_stacked_build_error(flavour: str) -> None:
+    """The issue's own case, raised by real Keras (texts/make_stacked_build.py): the frames
+    show the model being built with input_shape=..., and the layer is lstm_1. Its input came
+    from the first LSTM: the fix is return_sequences=True, as for the error line alone."""
+    text = (TEXTS / f"stacked_build_{flavour}.txt").read_text()
+    full, line = explain(text), explain(_error_line(text))
+    assert full is not None and line is not None
+    assert full.diagnosis.fix.startswith("set return_sequences=True on every stacked")
+    assert (full.diagnosis.kind, full.diagnosis.fix) == (line.diagnosis.kind, line.diagnosis.fix)
+
+
+def test_a_full_traceback_is_never_answered_worse_than_its_error_line() -> None:
+    pasted = [e for e in ERRORS + HELD_OUT if len(e["text"].strip().splitlines()) >= 3]
+    assert len(pasted) >= 25
+    good = ("right", "declined-right")
+    worse = [
+        e["id"]
+        for e in pasted
+        if outcome({**e, "text": _error_line(e["text"])}) in good and outcome(e) not in good
+    ]
+    assert worse == []

@@ -15,6 +15,7 @@ built needs ``return_sequences=True``, not ``np.expand_dims``.
 from __future__ import annotations
 
 import math
+import re
 import shlex
 from dataclasses import dataclass, field
 
@@ -200,6 +201,20 @@ def layer_kind(name: str | None) -> str | None:
     return "other"
 
 
+_AUTO_NAMES = frozenset(
+    [
+        "lstm", "gru", "simple_rnn", "rnn", "bidirectional", "conv_lstm1d", "conv_lstm2d",
+        "conv_lstm3d", "dense", "conv1d", "conv2d", "time_distributed",
+    ]
+)  # fmt: skip
+
+
+def first_of_kind(layer: str | None) -> bool:
+    """Keras names the first layer of a class ``lstm`` and the next ``lstm_1``, ``lstm_2``
+    (a name the user chose says nothing)."""
+    return (layer or "").strip("\"'").lower() in _AUTO_NAMES
+
+
 def _windows_fix(t: int | None, f: int | None, one_d: bool = False) -> str:
     """Sliding windows over a (rows, features) series — or a 1-D series of one feature —
     exactly like keras.utils.timeseries_dataset_from_array(x, None, sequence_length=T)
@@ -321,7 +336,9 @@ def _structure_fix(ev: Evidence, kind: str | None, want: int, got: int | None, l
             "Input(shape=(timesteps, rows, cols, channels)), and feed sequences of frames"
         )
     if kind == "recurrent" and fewer:
-        if ev.declared_input:
+        # input_shape=... in the traceback speaks of the first recurrent layer only: a later
+        # one (lstm_1) is fed by another layer
+        if ev.declared_input and (first_of_kind(layer) or not re.search(r"_\d+$", layer)):
             return (
                 "declare the input as (timesteps, features): Input(shape=(T, F)) / "
                 "input_shape=(T, F), not x.shape[1:] of a 2-D table"

@@ -14,6 +14,7 @@ from .diagnosis import (
     Diagnosis,
     Evidence,
     features,
+    first_of_kind,
     fmt,
     has_time,
     layer_kind,
@@ -45,26 +46,12 @@ def diagnose_shape(ev: Evidence) -> Diagnosis:
         # unless it is the first layer of its kind (no _1 suffix), which in a Sequential
         # model takes the data itself: then the data's reading comes first.
         structure = model_structure(ev, kind)
-        if _first_of_kind(ev.layer) and result.culprit == "data":
+        if first_of_kind(ev.layer) and result.culprit == "data":
             when = f"if a layer before {ev.layer} feeds it (model.summary() shows it)"
             more = Alternative("model-structure", structure.fix, when)
             return replace(result, alternatives=(*result.alternatives, more))
         return structure
     return result
-
-
-_AUTO_NAMES = frozenset(
-    [
-        "lstm", "gru", "simple_rnn", "rnn", "bidirectional", "conv_lstm1d", "conv_lstm2d",
-        "conv_lstm3d", "dense", "conv1d", "conv2d", "time_distributed",
-    ]
-)  # fmt: skip
-
-
-def _first_of_kind(layer: str | None) -> bool:
-    """Keras names the first layer of a class ``lstm`` and the next ``lstm_1``, ``lstm_2``
-    (a name the user chose says nothing)."""
-    return (layer or "").strip("\"'").lower() in _AUTO_NAMES
 
 
 def _rank_only(ev: Evidence) -> Diagnosis:
