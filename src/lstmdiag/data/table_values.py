@@ -84,9 +84,16 @@ def iter_blocks(shown: str, file: Location, width: int | None) -> Iterator[np.nd
             f"{shown}: {len(chosen)} numeric columns by pyarrow's reading, {width} by the "
             "first rows: a column holds text further down"
         )
-    types = {n: pyarrow_module().float64() for n in chosen if not is_parquet(file)}
+    for block, _ in _numeric_batches(src, chosen):
+        yield block
+
+
+def _numeric_batches(src: Source, chosen: list[str]) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """``chosen`` columns of a table, batch by batch, as numbers (a CSV's read as float64,
+    so a missing cell is a gap, not a type change), with their missing, NaN or Inf cells."""
+    types = {n: pyarrow_module().float64() for n in chosen if not is_parquet(src.file)}
     for batch in record_batches(src, chosen, types):
-        yield _numeric_block(batch, chosen, None)[0]
+        yield _numeric_block(batch, chosen, None)
 
 
 def _numeric(schema: Any) -> list[str]:
@@ -192,15 +199,13 @@ def _gaps_message(shown: str, gaps: _Gaps) -> str:
     return f"{shown}: {gaps.where()}; fill or drop {'it' if gaps.count == 1 else 'them'} first"
 
 
-def table_gaps(shown: str, file: Location) -> str | None:
+def table_gaps(file: Location) -> str | None:
     """Where a table's numeric columns (what ``window`` takes by default) have missing, NaN
     or Inf cells, read in record batches; None when they have none (for ``check --deep``)."""
     src = Source.of(file)
     chosen = _numeric(read_schema(src))
-    types = {n: pyarrow_module().float64() for n in chosen if not is_parquet(file)}
     gaps, rows = _Gaps(chosen), 0
-    for batch in record_batches(src, chosen, types):
-        bad = _numeric_block(batch, chosen, None)[1]
+    for _, bad in _numeric_batches(src, chosen):
         gaps.add(bad, rows)
         rows += len(bad)
     return gaps.where() if gaps.count else None

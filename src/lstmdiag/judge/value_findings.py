@@ -375,7 +375,7 @@ def table_findings(info: ArrayInfo, inp: InputSpec) -> list[Finding]:
     Inf cells, which ``lstmdiag window`` refuses (so its fix cannot run until they are gone)."""
     from ..data.table_values import table_gaps
 
-    where = table_gaps(info.path, info.file)
+    where = table_gaps(info.file)
     if where is None:
         return []
     return [
