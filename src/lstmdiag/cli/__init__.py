@@ -8,6 +8,7 @@ A run imports only the command it runs; ``app`` (all of them) is built on first 
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import sys
@@ -76,14 +77,14 @@ def _wanted(argv: list[str]) -> Sequence[str]:
     return COMMANDS
 
 
-_APP: list[typer.Typer] = []
+@functools.cache
+def _every_command() -> typer.Typer:
+    return build()
 
 
 def __getattr__(name: str) -> Any:
     if name == "app":  # every command, for typer's CliRunner and the docs
-        if not _APP:
-            _APP.append(build())
-        return _APP[0]
+        return _every_command()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -27,7 +27,7 @@ def inspect(
 
     Example: lstmdiag inspect model.keras --format json
     """
-    remote_settings(storage_option, None)
+    remote_settings(storage_option)
     spec = load_model(model)
     if quiet:
         return

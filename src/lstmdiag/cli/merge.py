@@ -37,7 +37,7 @@ def merge(
     from ..distribute.sharding import expand_reports, read_reports
     from ..distribute.sharding import merge as merge_reports
 
-    remote_settings(storage_option, None)
+    remote_settings(storage_option)
     try:
         names = expand_reports(reports)
         report = merge_reports(read_reports(names), names)

@@ -108,20 +108,16 @@ def load_model(path: str, data: list[str] | None = None) -> ModelSpec:
         fail(str(exc))
 
 
-def remote_settings(
-    storage_option: list[str] | None, concurrency: int | None, settings: Settings | None = None
-) -> Settings:
-    """The configuration (the nearest pyproject.toml's unless given), with this run's storage
-    options and concurrency applied; or one red line and exit 2."""
+def remote_settings(storage_option: list[str] | None) -> None:
+    """The nearest pyproject.toml's storage options with this run's ``--storage-option``
+    over them, applied (inspect, merge); or one red line and exit 2."""
     from ..pyproject import load_settings
     from ..settings import resolve_remote
 
     try:
-        settings = settings or load_settings(None)
-        resolve_remote(settings, storage_option, concurrency).apply()
+        resolve_remote(load_settings(None), storage_option, None).apply()
     except LstmdiagError as exc:
         fail(str(exc))
-    return settings
 
 
 def configured(config: str | None) -> Settings:

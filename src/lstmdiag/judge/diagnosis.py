@@ -338,7 +338,7 @@ def _structure_fix(ev: Evidence, kind: str | None, want: int, got: int | None, l
     if kind == "recurrent" and fewer:
         # input_shape=... in the traceback speaks of the first recurrent layer only: a later
         # one (lstm_1) is fed by another layer
-        if ev.declared_input and (first_of_kind(layer) or not re.search(r"_\d+$", layer)):
+        if ev.declared_input and not re.search(r"_\d+$", layer):
             return (
                 "declare the input as (timesteps, features): Input(shape=(T, F)) / "
                 "input_shape=(T, F), not x.shape[1:] of a 2-D table"

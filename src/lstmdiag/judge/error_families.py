@@ -443,7 +443,7 @@ def _list_of_arrays(m: re.Match[str], ctx: Context) -> Diagnosis:
         f"if the model should take {got} inputs: build it with {got} keras.Input layers "
         "(a functional model)"
     )
-    if got <= 4 < want + 4:  # a few arrays: as likely the model's inputs as samples
+    if want and got <= 4:  # a few arrays: as likely the model's inputs as samples
         return Diagnosis(
             "input-count",
             "model",
