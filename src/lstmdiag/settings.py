@@ -49,9 +49,7 @@ def resolve_remote(
         key, value = remote.parse_option(text)
         merged[key] = value
     count = concurrency if concurrency is not None else settings.concurrency
-    if count is not None and count < 1:
-        raise LstmdiagError(f"--concurrency must be at least 1, not {count}")
-    return Remote(merged, count)
+    return Remote(merged, None if count is None else remote.checked_concurrency(count))
 
 
 def dask_address(settings: Settings, given: str | None) -> str | None:

@@ -53,9 +53,14 @@ def configure(options: dict[str, Any] | None = None, concurrency: int | None = N
     """Storage options for every URL of this run, and how many objects are read at once."""
     _STATE.options = dict(options or {})
     if concurrency is not None:
-        if concurrency < 1:
-            raise LstmdiagError(f"--concurrency must be at least 1, not {concurrency}")
-        _STATE.concurrency = concurrency
+        _STATE.concurrency = checked_concurrency(concurrency)
+
+
+def checked_concurrency(count: int) -> int:
+    """``count`` objects at once, refused below 1."""
+    if count < 1:
+        raise LstmdiagError(f"--concurrency must be at least 1, not {count}")
+    return count
 
 
 def concurrency() -> int:
