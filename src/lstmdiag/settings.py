@@ -70,6 +70,13 @@ def parse_mapping(items: Sequence[str]) -> dict[str, str]:
     return mapping
 
 
+def _globs(given: Sequence[str] | None) -> tuple[str, ...]:
+    """``--glob`` patterns for folders, else the default ones."""
+    from .data.discover import DEFAULT_GLOBS
+
+    return tuple(given or ()) or DEFAULT_GLOBS
+
+
 def _dtype(dtype: str | None) -> None:
     if dtype is not None:
         import numpy as np
@@ -127,7 +134,7 @@ class CheckArgs:
 
 def resolve_check(settings: Settings, given: CheckArgs) -> CheckRun:
     """The command line over [tool.lstmdiag] over the defaults, for ``check``."""
-    from .data.discover import DEFAULT_GLOBS, file_part
+    from .data.discover import file_part
     from .judge.check_options import CheckOptions
 
     reach = resolve_remote(settings, given.storage_option, given.concurrency)
@@ -160,7 +167,7 @@ def resolve_check(settings: Settings, given: CheckArgs) -> CheckRun:
         inputs=tuple(paths),
         shard=sliced,
     )
-    globs = tuple(given.glob or settings.glob) or DEFAULT_GLOBS
+    globs = _globs(given.glob or settings.glob)
     fmt = given.format or settings.format or "table"
     fail_on = given.fail_on or settings.fail_on or "error"
     return CheckRun(model, tuple(paths), globs, fmt, fail_on, address, reach, options)
@@ -253,7 +260,6 @@ class PadArgs:
 
 def resolve_pad(settings: Settings, given: PadArgs) -> PadRun:
     """The command line over [tool.lstmdiag.pad] over the defaults, for ``pad``."""
-    from .data.discover import DEFAULT_GLOBS
     from .transform.pad_plan import PadOptions
 
     reach = resolve_remote(settings, given.storage_option, given.concurrency)
@@ -287,7 +293,7 @@ def resolve_pad(settings: Settings, given: PadArgs) -> PadRun:
         mapping=parse_mapping(given.input_map or []),
     )
     _dtype(options.dtype)
-    globs = tuple(given.glob or ()) or DEFAULT_GLOBS
+    globs = _globs(given.glob)
     return PadRun(model, tuple(inputs), out, stack, globs, address, reach, options)
 
 
@@ -336,7 +342,6 @@ class WindowArgs:
 
 def resolve_window(settings: Settings, given: WindowArgs) -> WindowRun:
     """The command line over [tool.lstmdiag.window] over the defaults, for ``window``."""
-    from .data.discover import DEFAULT_GLOBS
     from .transform.window_plan import WindowOptions
 
     inputs, out, stack = _paths(settings, given.inputs, given.out, given.stack, "window")
@@ -356,7 +361,7 @@ def resolve_window(settings: Settings, given: WindowArgs) -> WindowRun:
         dtype=given.dtype,
     )
     _dtype(given.dtype)
-    globs = tuple(given.glob or ()) or DEFAULT_GLOBS
+    globs = _globs(given.glob)
     return WindowRun(given.model, tuple(inputs), out, stack, globs, address, reach, options)
 
 
@@ -379,11 +384,10 @@ def resolve_stats(
     dask: str | None,
 ) -> StatsRun:
     """The command line over [tool.lstmdiag] (storage, cluster) over the defaults."""
-    from .data.discover import DEFAULT_GLOBS
 
     reach = resolve_remote(settings, storage_option, concurrency)
     return StatsRun(
-        tuple(glob or ()) or DEFAULT_GLOBS,
+        _globs(glob),
         tuple(buckets or (2, 4, 8)),
         dask_address(settings, dask),
         reach,
