@@ -95,21 +95,22 @@ class ArrayInfo:
         """``ArrayInfo(path, file, format, key, shape, dtype)`` without the frozen __init__'s
         thirteen __setattr__ calls (one per header of a large folder)."""
         new = object.__new__(ArrayInfo)
-        vars(new).update(
-            path=path,
-            file=file,
-            format=format,
-            key=key,
-            shape=shape,
-            dtype=dtype,
-            ragged=False,
-            lengths=None,
-            problem=None,
-            pickled=False,
-            single=False,
-            skipped=False,
-            values=None,
-        )
+        # One key at a time, in the fields' order: the instance keeps the class's shared-key
+        # dict (288 bytes; dict.update made a combined one of 464)
+        fields = vars(new)
+        fields["path"] = path
+        fields["file"] = file
+        fields["format"] = format
+        fields["key"] = key
+        fields["shape"] = shape
+        fields["dtype"] = dtype
+        fields["ragged"] = False
+        fields["lengths"] = None
+        fields["problem"] = None
+        fields["pickled"] = False
+        fields["single"] = False
+        fields["skipped"] = False
+        fields["values"] = None
         return new
 
     def as_single_sequence(self) -> ArrayInfo:
