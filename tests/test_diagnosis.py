@@ -267,10 +267,16 @@ def test_the_first_lstm_offers_the_models_reading_too() -> None:
     assert [a.kind for a in result.diagnosis.alternatives][-1] == "model-structure"
 
 
-def test_an_id_equal_to_input_dim_offers_one_more_row() -> None:
+def test_an_id_equal_to_input_dim_first_gives_the_embedding_one_more_row() -> None:
+    """id == input_dim is the off-by-one of input_dim = len(word_index) (ids from 1); the
+    other tokenizer is the alternative. An id beyond it is the data's."""
     result = explain("InvalidArgumentError: indices[4,0] = 10000 is not in [0, 10000)")
-    assert result is not None and result.diagnosis.kind == "vocab"
-    (alt,) = result.diagnosis.alternatives
-    assert alt.fix.startswith("Embedding(input_dim=10001, ...)")
+    assert result is not None
+    d = result.diagnosis
+    assert (d.kind, d.culprit) == ("vocab", "model")
+    assert d.fix.startswith("Embedding(input_dim=10001, ...)")
+    (alt,) = d.alternatives
+    assert alt.fix.startswith("use the tokenizer the model was trained with")
     other = explain("InvalidArgumentError: indices[4,0] = 12000 is not in [0, 10000)")
-    assert other is not None and other.diagnosis.alternatives == ()
+    assert other is not None
+    assert (other.diagnosis.culprit, other.diagnosis.alternatives) == ("data", ())

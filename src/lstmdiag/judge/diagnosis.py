@@ -391,6 +391,8 @@ def vocab(token: int, size: int, in_loss: bool, fixes: Fixes) -> Diagnosis:
             f"give the output layer as many units as classes (Dense({token + 1}) at least), or "
             "re-encode the labels to 0..n_classes-1",
         )
+    if token == size:
+        return _vocab_one_short(size, fixes)
     return Diagnosis(
         "vocab",
         "data",
@@ -400,17 +402,29 @@ def vocab(token: int, size: int, in_loss: bool, fixes: Fixes) -> Diagnosis:
         "TensorFlow does not raise: the lookup silently returns zeros.",
         "use the tokenizer the model was trained with, or map unknown ids to an OOV id below "
         f"{size}; find every bad file with: {fixes.check()} --deep",
+    )
+
+
+def _vocab_one_short(size: int, fixes: Fixes) -> Diagnosis:
+    """The id is input_dim itself: the classic input_dim = vocabulary size for ids that
+    start at 1 (Tokenizer's word_index), one short of the largest id + 1."""
+    return Diagnosis(
+        "vocab",
+        "model",
+        f"the Embedding's input_dim={size} is one short: token id {size} is input_dim itself",
+        f"Embedding input_dim is the largest id + 1; ids here reach {size}, so the table "
+        f"needs {size + 1} rows. Tokenizer's word_index counts from 1, so input_dim must be "
+        "len(word_index) + 1. On GPU TensorFlow does not raise: the lookup silently returns "
+        "zeros.",
+        f"Embedding(input_dim={size + 1}, ...) (len(word_index) + 1), then retrain",
         alternatives=(
-            (
-                Alternative(
-                    "vocab",
-                    f"Embedding(input_dim={size + 1}, ...): input_dim is the largest id + 1 "
-                    "(the vocabulary size + 1 when ids start at 1, as Tokenizer's do)",
-                    f"if the ids are right: the id {token} is input_dim itself, one past the end",
-                ),
-            )
-            if token == size
-            else ()
+            Alternative(
+                "vocab",
+                "use the tokenizer the model was trained with, or map unknown ids to an OOV id "
+                f"below {size}; find every bad file with: {fixes.check()} --deep",
+                f"if the model is right (it was trained with {size} ids, 0..{size - 1}): the "
+                "data was tokenized with another vocabulary",
+            ),
         ),
     )
 

@@ -9,6 +9,7 @@ from dataclasses import replace
 from ..model.spec import Shape, fmt_shape
 from . import diagnosis as D
 from . import shape_diagnosis as S
+from . import target_diagnosis as T
 from .diagnosis import Alternative, Diagnosis, Evidence
 from .error_text import Context, Recogniser, parse_shape
 
@@ -37,6 +38,8 @@ def _evidence(
 def _checking_input(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     """Keras 1/2: Error when checking (model) input: expected X to have ..."""
     name, rank, shape, got = m.group("name"), m.group("rank"), m.group("shape"), m.group("got")
+    if _OUTPUT_NAME.fullmatch(name.lower()):  # a layer's output, not an input: the targets
+        return _checking_target(m, ctx)
     found = parse_shape(got)
     if found is None:
         return None
@@ -47,13 +50,23 @@ def _checking_input(m: re.Match[str], ctx: Context) -> Diagnosis | None:
         if parsed is None:
             return None
         expected = parsed
-        if not parsed or parsed[0] is not None:  # Keras 2 prints shapes without the batch
+        whole = len(parsed) == 3 and _RNN_INPUT.fullmatch(name.lower()) is not None
+        if (not parsed or parsed[0] is not None) and not whole:
+            # Keras 2 prints shapes without the batch; Keras 1 with it (an LSTM's is 3-D)
             expected, found = (None, *parsed), (None, *found)
     ev = _evidence(ctx, expected, found, name, building=False)
     if "embedding" in name.lower():  # the input feeds an Embedding: axis 1 is time (token ids)
         ev = replace(ev, time_axis=True)
     one = _one_sample(ev, name, found)
     return one if one is not None else S.diagnose_shape(ev)
+
+
+# Keras's automatic names of layers that end a model (an input is "x_input", "input_1")
+_OUTPUT_NAME = re.compile(
+    r"(?:dense|activation|time_?distributed|lstm|gru|simple_?rnn|bidirectional|softmax)_\d+"
+)
+# An input that feeds a recurrent layer (lstm_input_1, lstm_1_input): its shape has 3 axes
+_RNN_INPUT = re.compile(r"(?:lstm|gru|simple_?rnn|bidirectional)(?:_\d+)?_input(?:_\d+)?")
 
 
 # The first layers of models that take no sequences: a Flatten, a Dense, a 2-D/3-D convolution
@@ -177,7 +190,21 @@ def _feed(m: re.Match[str], ctx: Context) -> Diagnosis | None:
             "shape the labels like the model's output (one-hot vs integer ids, one label per "
             "sample or per timestep)",
         )
-    return S.diagnose_shape(_evidence(ctx, expected, found, None, building=False))
+    ev = _evidence(ctx, expected, found, None, building=False)
+    if len(expected) == len(found) == 2 and ev.time_axis is None:
+        return _ids_or_features(ev, found)
+    return S.diagnose_shape(ev)
+
+
+def _ids_or_features(ev: Evidence, found: Shape) -> Diagnosis:
+    """A 2-D placeholder of a sequence model holds token ids, one per timestep (an RNN's
+    vectors come in a 3-D one); a table of features is the other reading."""
+    ids = S.diagnose_shape(replace(ev, time_axis=True))
+    table = S.diagnose_shape(replace(ev, time_axis=False))
+    if ids.kind == table.kind:
+        return ids
+    more = Alternative(table.kind, table.fix, "if axis 1 holds features, not token ids")
+    return replace(ids, alternatives=(*ids.alternatives, more))
 
 
 def _keras0_previous(m: re.Match[str], ctx: Context) -> Diagnosis | None:
@@ -188,106 +215,79 @@ def _keras0_previous(m: re.Match[str], ctx: Context) -> Diagnosis | None:
 
 
 _TARGET_SHAPES = re.compile(
-    r"expected \S+ to have (?:shape (?P<shape>\([^)]*\))|(?P<rank>\d+) dimensions),? but got "
-    r"array with shape\s*(?P<got>\([^)]*\))"
+    r"expected (?P<name>\S+) to have (?:shape (?P<shape>\([^)]*\))|(?P<rank>\d+) dimensions),? "
+    r"but got array with shape\s*(?P<got>\([^)]*\))"
 )
 
 
 def _checking_target(m: re.Match[str], ctx: Context) -> Diagnosis:
-    generic = D.target(
-        "the targets do not fit the model's output",
-        f"Keras checked the targets (labels), not the inputs: {m.group(0)[:200]}.",
-        "shape y like the model's output: (samples, classes) one-hot with categorical_"
-        "crossentropy, (samples,) integer ids with sparse_categorical_crossentropy; per-"
-        "timestep targets need return_sequences=True on the last recurrent layer",
-    )
+    """Keras 1/2: Error when checking (model) target: expected X to have ..."""
     shapes = _TARGET_SHAPES.search(m.string, m.start())
     found = parse_shape(shapes.group("got")) if shapes else None
     if shapes is None or found is None:
-        return generic
+        return T.generic(m.group(0))
+    quote, layer = shapes.group(0), shapes.group("name")
     if shapes.group("rank") is not None:
-        return _target_rank(generic, int(shapes.group("rank")), found)
+        return T.output_vs_target(None, found, quote, int(shapes.group("rank")), layer)
     expected = parse_shape(shapes.group("shape"))
     if expected is None:
-        return generic
+        return T.generic(quote)
     if not expected or expected[0] is not None:  # Keras 2 prints both without the batch
         expected, found = (None, *expected), (None, *found)
-    return _target_classes(replace(generic, expected=expected, found=found), expected, found)
-
-
-def _target_rank(generic: Diagnosis, rank: int, found: Shape) -> Diagnosis:
-    """The output has ``rank`` axes and y has others: per-timestep or per-sequence."""
-    if rank > len(found):
-        return replace(
-            generic,
-            alternatives=(
-                Alternative(
-                    "model-structure",
-                    "set return_sequences=False on the last recurrent layer (or remove "
-                    "TimeDistributed) so that the model predicts once per sequence",
-                    "if y is right: one target per sequence, and the model's output keeps a "
-                    "time axis",
-                ),
-            ),
-        )
-    return generic
-
-
-def _target_classes(d: Diagnosis, expected: Shape, found: Shape) -> Diagnosis:
-    """Same rank, another class count: integer ids where one-hot is expected, or one-hot
-    labels made from ids that start at 1."""
-    if len(expected) != len(found) or not expected or expected[-1] is None:
-        return d
-    k, got = expected[-1], found[-1]
-    if got == 1 and k > 1:
-        return replace(
-            d,
-            title=f"integer class ids where the model's {k} output units expect one-hot labels",
-            cause=f"y holds one class id per sample ({fmt_shape(found)}); a {k}-unit output "
-            f"trained with a categorical loss takes one-hot labels ({fmt_shape(expected)}).",
-            fix=f"y = keras.utils.to_categorical(y, {k}); or keep the ids and compile with "
-            "loss='sparse_categorical_crossentropy'",
-        )
-    if got == k + 1:
-        return replace(
-            d,
-            title=f"one-hot labels with {got} columns for {k} output units",
-            cause=f"to_categorical counts classes from 0: ids 1..{k} give {got} columns, the "
-            "first never used.",
-            fix=f"y = keras.utils.to_categorical(y - 1, {k}) (ids from 0); or Dense({got}) if "
-            f"there are {got} classes",
-        )
-    return d
+    return T.output_vs_target(expected, found, quote, layer=layer)
 
 
 def _rank_target(m: re.Match[str], ctx: Context) -> Diagnosis:
-    generic = D.target(
-        "the targets have another rank than the model's output",
-        "the loss compares y with the model's output and they have different numbers of axes "
-        f"({m.group(0)[:160]}).",
-        "reshape y like the output (np.squeeze(y, axis=1) for an extra size-1 axis), or use "
-        "sparse_categorical_crossentropy for integer labels",
-    )
+    """Keras 3: Arguments target and output must have the same rank/shape."""
     shapes = re.search(
         r"target\.shape=(\([^)]*\)), output\.shape=(\([^)]*\))", m.string[m.start() :]
     )
-    if shapes is None:
-        return generic
-    found, expected = parse_shape(shapes.group(1)), parse_shape(shapes.group(2))
+    found = parse_shape(shapes.group(1)) if shapes else None
+    expected = parse_shape(shapes.group(2)) if shapes else None
     if found is None or expected is None:
-        return generic
-    d = replace(generic, expected=expected, found=found)
-    if len(expected) >= 3 and len(found) == 1:
-        return D.output_without_head(expected, found)
-    if len(found) == len(expected) - 1 and expected[-1] not in (None, 1):
-        k = expected[-1]
-        return replace(
-            d,
-            title=f"integer class ids where the loss expects one-hot labels of {k} classes",
-            fix=f"y = keras.utils.to_categorical(y, {k}); or keep the ids and compile with "
-            "loss='sparse_categorical_crossentropy'",
+        return D.target(
+            "the targets have another shape than the model's output",
+            "the loss compares y with the model's output and their shapes differ "
+            f"({m.group(0)[:160]}).",
+            "reshape y like the output (np.squeeze(y, axis=1) for an extra size-1 axis), or use "
+            "sparse_categorical_crossentropy for integer labels",
         )
-    return d
+    return T.output_vs_target(expected, found, m.group(0))
+
+
+def _target_for_output(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    """Keras 2: A target array with shape Y was passed for an output of shape O."""
+    found, expected = parse_shape(m.group(1)), parse_shape(m.group(2))
+    if found is None or expected is None:
+        return None
+    return T.output_vs_target(expected, found, m.group(0))
+
+
+def _loss_shapes(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    """tf-keras's crossentropy checks target.shape.assert_is_compatible_with(output.shape):
+    "Shapes (target) and (output) are incompatible". Elsewhere (weights) it is no target."""
+    found, expected = parse_shape(m.group(1)), parse_shape(m.group(2))
+    if found is None or expected is None:
+        return None
+    if re.search(r"load_weights|set_weights|assign|checkpoint|load_model", ctx.raw, re.I):
+        return None
+    if not re.search(r"loss|crossentropy|\.fit\(|train_function", ctx.raw, re.I) and None not in (
+        found[:1] + expected[:1]
+    ):
+        return None
+    return T.output_vs_target(expected, found, m.group(0))
+
+
+def _ids_for_categorical(m: re.Match[str], ctx: Context) -> Diagnosis:
+    """Keras 2: You are passing a target array of shape (n, 1) while using as loss
+    categorical_crossentropy."""
+    return D.target(
+        f"integer class ids {m.group(1)} where categorical_crossentropy expects one-hot labels",
+        "categorical_crossentropy takes one-hot targets (samples, classes); y holds one class "
+        "id per sample.",
+        "y = keras.utils.to_categorical(y, n_classes) (n_classes = the output layer's units); "
+        "or keep the ids and compile with loss='sparse_categorical_crossentropy'",
+    )
 
 
 def _logits(m: re.Match[str], ctx: Context) -> Diagnosis:
@@ -353,6 +353,11 @@ def _incompatible_2d(m: re.Match[str], ctx: Context) -> Diagnosis:
         state, data = (a, c) if _LOSS_NODE.search(ctx.node()) else (c, a)
         return S.batch(state, data, None, None, fitting=ctx.fitting)
     return _features(d, b, ctx)
+
+
+def _incompatible_steps(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    a, b = parse_shape(m.group(1)), parse_shape(m.group(2))
+    return None if a is None or b is None else T.steps_differ(a, b)
 
 
 def _unroll(m: re.Match[str], ctx: Context) -> Diagnosis:
@@ -538,7 +543,21 @@ _S = r"[\(\[]([^()\[\]]*)[\)\]]"  # a shape in ( ) or [ ]
 
 RECOGNISERS: list[Recogniser] = [
     (re.compile(r"when checking (?:model )?target", re.IGNORECASE), _checking_target),
-    (re.compile(r"[Aa]rguments target and output must have the same rank[^.]*"), _rank_target),
+    (
+        re.compile(r"[Aa]rguments target and output must have the same (?:rank|shape)[^.]*"),
+        _rank_target,
+    ),
+    (
+        re.compile(rf"A target array with shape {_S} was passed for an output of shape {_S}"),
+        _target_for_output,
+    ),
+    (
+        re.compile(
+            r"You are passing a target array of shape (\([^)]*\)) while using as loss "
+            r"'?categorical_crossentropy"
+        ),
+        _ids_for_categorical,
+    ),
     (
         re.compile(
             rf"logits and labels must have the same first dimension, got logits shape "
@@ -597,7 +616,8 @@ RECOGNISERS: list[Recogniser] = [
         re.compile(
             r"Input \d+ (?:with name '[^']*' )?(?:of layer [\"']?(?P<new>[^\"'\s:]+)[\"']? is "
             r"incompatible with the layer|is "
-            r"incompatible with layer (?P<old>[^\s:]+)): expected (?:shape=\((?P<exp>[^)]*)\), "
+            r"incompatible with layer (?P<old>[^\s:]+))(?: ?:)* expected "
+            r"(?:shape=\((?P<exp>[^)]*)\), "
             r"found shape=[\(\[](?P<fnd>[^)\]]*)[\)\]]|"
             r"min_ndim=(?P<min>\d+), found ndim=(?P<mgot>\d+)"
             r"(?:\. Full shape received: [\(\[](?P<mfull>[^)\]]*)[\)\]])?|"
@@ -633,6 +653,8 @@ RECOGNISERS: list[Recogniser] = [
         lambda m, ctx: S.batch(int(m.group(1)), int(m.group(2)), None, None, ctx.fitting),
     ),
     (re.compile(r"Incompatible shapes: \[(\d+),(\d+)\] vs\. \[(\d+),(\d+)\]"), _incompatible_2d),
+    (re.compile(r"Incompatible shapes: \[([\d,\s]+)\] vs\. \[([\d,\s]+)\]"), _incompatible_steps),
+    (re.compile(rf"Shapes {_S} and {_S} are incompatible"), _loss_shapes),
     (
         re.compile(
             r"Dimensions must be equal, but are (\d+) and (\d+) for '\{\{node [^}]*?"

@@ -1,0 +1,242 @@
+"""Targets against the model's output: one rule for every message that shows both (Keras 1/2
+"when checking target", Keras 3's ``target.shape=..., output.shape=...``, the loss's "Shapes
+A and B are incompatible", "A target array with shape ... was passed for an output of shape
+...", and TensorFlow's "Incompatible shapes" where the loss meets y).
+
+Shapes are whole, batch first. The output may be known only by its rank."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..model.spec import Shape, fmt_shape
+from .diagnosis import Alternative, Diagnosis, layer_kind, output_without_head, target
+
+GENERIC_FIX = (
+    "shape y like the model's output: (samples, classes) one-hot with categorical_"
+    "crossentropy, (samples,) integer ids with sparse_categorical_crossentropy; per-"
+    "timestep targets need return_sequences=True on the last recurrent layer"
+)
+_LAST_SEQUENCES_OFF = (
+    "set return_sequences=False on the last recurrent layer (and drop TimeDistributed around "
+    "the head), so that the model predicts once per sequence"
+)
+_LAST_SEQUENCES_ON = (
+    "set return_sequences=True on the last recurrent layer and wrap the head in "
+    "TimeDistributed(Dense(k)), so that the model predicts at every timestep"
+)
+
+
+def generic(quote: str) -> Diagnosis:
+    return target(
+        "the targets do not fit the model's output",
+        f"Keras checked the targets (labels), not the inputs: {quote[:200]}.",
+        GENERIC_FIX,
+    )
+
+
+def output_vs_target(
+    output: Shape | None, y: Shape, quote: str, rank: int | None = None, layer: str | None = None
+) -> Diagnosis:
+    """What the difference between the model's output and y says, most likely first."""
+    ro = len(output) if output is not None else rank
+    d = replace(generic(quote), expected=output, found=y)
+    if ro is None:
+        return d
+    full = output if output is not None else (None,) * ro
+    if ro >= 3 and (len(y) == 1 or (ro >= 4 and len(y) < ro)):
+        return output_without_head(full, y)
+    if ro == 2 and len(y) == 1:
+        return _classes(full, (*y, 1), d)
+    if ro > len(y):
+        return _output_has_time(full, y, d)
+    if ro < len(y):
+        return _target_has_time(full, y, d, output is not None)
+    return _same_rank(full, y, d, layer)
+
+
+def _output_has_time(output: Shape, y: Shape, d: Diagnosis) -> Diagnosis:
+    """(samples, T, k) out, (samples, k) in: one target per sequence, unless y's last axis
+    is the timesteps of per-step ids that lack their class axis."""
+    last, k = y[-1], output[-1]
+    if last in (None, 1) or last == k:
+        return Diagnosis(
+            "model-structure",
+            "model",
+            f"the model predicts at every timestep {fmt_shape(output)} and y holds one "
+            f"target per sequence {fmt_shape(y)}",
+            "the model's output keeps its time axis: the last recurrent layer returns "
+            "sequences (return_sequences=True), or the head is TimeDistributed.",
+            _LAST_SEQUENCES_OFF,
+            output,
+            y,
+            alternatives=(
+                Alternative(
+                    "target",
+                    "give y a target per timestep: shape (samples, T, k)",
+                    "if the targets are really per timestep",
+                ),
+            ),
+        )
+    onehot = f"y = keras.utils.to_categorical(y, {k})" if k else "keras.utils.to_categorical(y)"
+    return replace(
+        d,
+        title=f"per-timestep ids {fmt_shape(y)} without the class axis the output has",
+        cause=f"the output {fmt_shape(output)} has a time axis and a class axis; y has "
+        f"{last} ids per sample, one per timestep, and no class axis.",
+        fix="y = y[..., np.newaxis]   # (samples, T, 1), with loss='sparse_categorical_"
+        f"crossentropy'; or {onehot} for a categorical loss",
+        alternatives=(
+            Alternative("model-structure", _LAST_SEQUENCES_OFF, "if y is one target per sequence"),
+        ),
+    )
+
+
+def _target_has_time(output: Shape, y: Shape, d: Diagnosis, known: bool) -> Diagnosis:
+    """(samples, k) out, (samples, T, k) in: a size-1 axis too many, or per-step targets
+    for a model that predicts once per sequence."""
+    ones = [a for a in range(1, len(y)) if y[a] == 1]
+    if len(y) == len(output) + 1 and ones:
+        return replace(
+            d,
+            title=f"y {fmt_shape(y)} has a size-1 axis the output {fmt_shape(output)} lacks",
+            fix=f"y = np.squeeze(y, axis={ones[0]})",
+        )
+    per_step = Alternative("model-structure", _LAST_SEQUENCES_ON, "if y is one target per step")
+    if known and output[-1] is not None and output[-1] == y[-1] and y[1] not in (None, 1):
+        return Diagnosis(
+            "model-structure",
+            "model",
+            f"y has {y[1]} targets per sample {fmt_shape(y)} and the model predicts once per "
+            f"sequence {fmt_shape(output)}",
+            "the last recurrent layer returns only its final step (return_sequences=False), "
+            "so the model has no time axis for per-timestep targets.",
+            _LAST_SEQUENCES_ON,
+            output,
+            y,
+            alternatives=(
+                Alternative("target", "y = y[:, -1]   # the last step's target", "if one "
+                            "target per sequence is meant"),
+            ),
+        )  # fmt: skip
+    return replace(d, alternatives=(per_step,))
+
+
+def _same_rank(output: Shape, y: Shape, d: Diagnosis, layer: str | None) -> Diagnosis:
+    k, got = output[-1], y[-1]
+    if layer_kind(layer) == "recurrent":
+        return _no_head(output, y, layer or "", _classes(output, y, d))
+    if len(y) == 3 and y[0] == output[0] and y[2] == output[2] and y[1] != output[1]:
+        return replace(
+            d,
+            title=f"per-timestep targets with {y[1]} steps for an output of {output[1]}",
+            cause="the model predicts once per input step; y has another number of steps.",
+            fix="give y one target per input step: pad or cut y to the length of x (both "
+            "padded to the same maxlen)",
+        )
+    if k == 1 and got not in (None, 1):
+        return _one_unit(y, got, d)
+    return _classes(output, y, d)
+
+
+def _classes(output: Shape, y: Shape, d: Diagnosis) -> Diagnosis:
+    """Another class count: integer ids where one-hot is expected, or one-hot labels made
+    from ids that start at 1."""
+    k, got = output[-1], y[-1]
+    if k is None:
+        return d
+    if got == 1 and k > 1:
+        return replace(
+            d,
+            title=f"integer class ids where the model's {k} output units expect one-hot labels",
+            cause=f"y holds one class id per sample ({fmt_shape(y)}); a {k}-unit output "
+            f"trained with a categorical loss takes one-hot labels ({fmt_shape(output)}).",
+            fix=f"y = keras.utils.to_categorical(y, {k}); or keep the ids and compile with "
+            "loss='sparse_categorical_crossentropy'",
+        )
+    if got == k + 1:
+        return replace(
+            d,
+            title=f"one-hot labels with {got} columns for {k} output units",
+            cause=f"to_categorical counts classes from 0: ids 1..{k} give {got} columns, the "
+            "first never used.",
+            fix=f"y = keras.utils.to_categorical(y - 1, {k}) (ids from 0); or Dense({got}) if "
+            f"there are {got} classes",
+        )
+    return d
+
+
+def _no_head(output: Shape, y: Shape, layer: str, data: Diagnosis) -> Diagnosis:
+    """The output named is a recurrent layer: the model ends without a Dense head."""
+    return Diagnosis(
+        "model-structure",
+        "model",
+        f"the model ends in {layer} itself: its output {fmt_shape(output)} is the LSTM's "
+        "state, not a prediction",
+        f"Keras compares y {fmt_shape(y)} with the output of {layer}, a recurrent layer: the "
+        "model has no Dense head (check model.summary(): a layer may be missing or added in "
+        "the wrong place).",
+        "end the model with a head: Dense(n_outputs) (TimeDistributed(Dense(n_outputs)) for "
+        "per-timestep targets), with as many units as y has columns",
+        output,
+        y,
+        alternatives=(Alternative(data.kind, data.fix, "if the model is as intended"),),
+    )
+
+
+def _one_unit(y: Shape, got: int, d: Diagnosis) -> Diagnosis:
+    """A one-unit output and y with ``got`` columns."""
+    if y[0] == 1:  # one row: the targets lie along it
+        return replace(
+            d,
+            title=f"y is one row of {got} values for a model with one output value",
+            cause=f"y {fmt_shape(y)} is a single sample of {got} values; the model predicts "
+            "one value per sample.",
+            fix=f"if they are {got} samples' targets: y = y.reshape(-1, 1)",
+            alternatives=(
+                Alternative(
+                    "model-structure",
+                    _LAST_SEQUENCES_ON,
+                    f"if they are one sequence's {got} per-timestep targets",
+                ),
+            ),
+        )
+    return Diagnosis(
+        "target",
+        "model",
+        f"y has {got} columns and the output layer 1 unit",
+        f"y {fmt_shape(y)} has {got} values per sample (one-hot classes, or {got} targets); "
+        "the model's last layer has a single unit.",
+        f"end the model with Dense({got}, activation='softmax') and categorical_crossentropy "
+        f"for {got} one-hot classes (Dense({got}) for {got} regression targets)",
+        (None, 1),
+        y,
+    )
+
+
+def steps_differ(a: Shape, b: Shape) -> Diagnosis | None:
+    """TensorFlow's "Incompatible shapes: a vs. b" where a loss meets y: which of the two is
+    the output is not said, so the fix names both directions."""
+    if len(a) == len(b) == 3 and a[0] == b[0] and a[2] == b[2] and a[1] != b[1]:
+        return target(
+            f"per-timestep targets and outputs with {a[1]} and {b[1]} steps",
+            f"the loss compares the output with y step by step, and one has {a[1]} steps, the "
+            f"other {b[1]}: the model predicts once per input step.",
+            "give y one target per input step: pad or cut y to the length of x (both padded "
+            "to the same maxlen)",
+        )
+    lo, hi = sorted((a, b), key=len)
+    if len(lo) == 2 and len(hi) == 3 and lo[0] == hi[0] and lo[1] == hi[2]:
+        if hi[1] in (None, 1):
+            return None
+        return Diagnosis(
+            "model-structure",
+            "model",
+            f"one of output and y has {hi[1]} timesteps {fmt_shape(hi)}, the other none "
+            f"{fmt_shape(lo)}",
+            "the loss meets a per-timestep tensor and a per-sequence one: the last recurrent "
+            "layer's return_sequences does not match the targets.",
+            f"per-timestep targets (y {fmt_shape(hi)}): {_LAST_SEQUENCES_ON}; one target per "
+            f"sequence (y {fmt_shape(lo)}): {_LAST_SEQUENCES_OFF}",
+        )
+    return None
