@@ -36,6 +36,7 @@ _EXPORTS = {
     "pad": "lstmdiag.api",
     "assert_compatible": "lstmdiag.api",
     "window": "lstmdiag.api",
+    "explain_exception": "lstmdiag.live_errors",
     "windows": "lstmdiag.transform.window_plan",
     "WindowOptions": "lstmdiag.transform.window_plan",
     "WindowResult": "lstmdiag.transform.window_plan",
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
     from .judge.check_options import CheckOptions
     from .judge.checks import check_arrays
     from .judge.findings import FileResult, Finding, Kind, Report, Severity
+    from .live_errors import explain_exception
     from .model import read_model
     from .model.spec import ModelSpec
     from .transform.pad_plan import PadOptions, PadResult
@@ -82,6 +84,7 @@ __all__ = [
     "assert_compatible",
     "check",
     "check_arrays",
+    "explain_exception",
     "inspect_model",
     "merge",
     "pad",
