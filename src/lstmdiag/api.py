@@ -13,11 +13,12 @@ import numpy as np
 from .data import memory, remote
 from .data.discover import DEFAULT_GLOBS
 from .data.info import ArrayInfo
+from .data.live import fit_parts
 from .distribute.cluster import mapper
 from .errors import LstmdiagError
 from .judge.check_options import CheckOptions
 from .judge.checks import check_arrays
-from .judge.findings import Report, Severity
+from .judge.findings import Kind, Report, Severity
 from .model import read_model
 from .model.spec import ModelSpec
 from .transform.pad_plan import PadOptions, PadResult, plan_pad
@@ -26,7 +27,9 @@ from .transform.remote_outputs import staged
 from .transform.window_plan import WindowOptions, WindowResult
 from .transform.windowing import plan_and_run
 
-Data = Any  # a path, an array, a list of arrays (sequences), or a mapping input -> those
+# a path, an array, a list of arrays (one per model input, as fit reads it; for a one-input
+# model, ragged sequences), a mapping input name -> those, a tf.data.Dataset or a PyDataset
+Data = Any
 Model = Any  # a saved model's path, a live keras.Model (Keras 3 or tf.keras), or a ModelSpec
 
 
@@ -98,29 +101,53 @@ def _paths(paths: list[str], client: Any = None) -> list[ArrayInfo]:
 def _describe(
     data: Data, spec: ModelSpec, client: Any = None
 ) -> tuple[list[ArrayInfo], dict[str, str]]:
-    """ArrayInfos and an input mapping for paths, arrays, lists of arrays or mappings."""
-    mapping: dict[str, str] = {}
+    """ArrayInfos and an input mapping for paths, arrays, lists of arrays or mappings, and
+    Keras's data objects (a Dataset's element_spec, a PyDataset's first batch: their x)."""
+    if not _is_path(data):
+        data = fit_parts(data)[0]
     if isinstance(data, Mapping):
-        infos: list[ArrayInfo] = []
-        for name, item in data.items():
-            if _is_path(item) or (
-                isinstance(item, Sequence) and item and all(_is_path(p) for p in item)
-            ):
-                found, _ = _describe(item, spec, client)
-            else:
-                found = [memory.describe(f"<{name}>", item)]
-            for info in found:
-                mapping[info.path] = str(name)
-            infos.extend(found)
-        return infos, mapping
+        return _by_name(data, spec, client)
     if _is_path(data):
-        return _paths([str(data)], client), mapping
+        return _paths([str(data)], client), {}
     if isinstance(data, Sequence) and data and all(_is_path(p) for p in data):
-        return _paths([str(p) for p in data], client), mapping
-    if isinstance(data, np.ndarray) or (isinstance(data, Sequence) and not _is_path(data)):
-        name = spec.inputs[0].name if len(spec.inputs) == 1 else "data"
-        return [memory.describe(f"<{name}>", data)], mapping
-    return [memory.describe("<data>", data)], mapping
+        return _paths([str(p) for p in data], client), {}
+    per_input = _per_input(data, spec)
+    if per_input is not None:
+        return _by_name(per_input, spec, client)
+    name = spec.inputs[0].name if len(spec.inputs) == 1 else "data"
+    return [memory.describe(f"<{name}>", data)], {}
+
+
+def _per_input(data: Data, spec: ModelSpec) -> dict[str, Any] | None:
+    """A list or tuple read as fit reads it: one array per model input, in input order,
+    when the model has that many inputs (for one input, a list of one array is that array;
+    a longer list is ragged sequences)."""
+    if not isinstance(data, list | tuple) or not data:
+        return None
+    arrays = all(isinstance(d, np.ndarray) and d.dtype != object for d in data)
+    if len(spec.inputs) > 1 and len(data) == len(spec.inputs):
+        return {inp.name: item for inp, item in zip(spec.inputs, data, strict=True)}
+    if len(spec.inputs) == 1 and len(data) == 1 and arrays:
+        return {spec.inputs[0].name: data[0]}
+    return None
+
+
+def _by_name(
+    data: Mapping[str, Any], spec: ModelSpec, client: Any
+) -> tuple[list[ArrayInfo], dict[str, str]]:
+    mapping: dict[str, str] = {}
+    infos: list[ArrayInfo] = []
+    for name, item in data.items():
+        if _is_path(item) or (
+            isinstance(item, Sequence) and item and all(_is_path(p) for p in item)
+        ):
+            found, _ = _describe(item, spec, client)
+        else:
+            found = [memory.describe(f"<{name}>", item)]
+        for info in found:
+            mapping[info.path] = str(name)
+        infos.extend(found)
+    return infos, mapping
 
 
 def check(
@@ -181,7 +208,28 @@ def _check(
         report = check_on(client, spec, infos, options)
     else:
         report = check_arrays(spec, infos, options)
-    return replace(report, fail_on=Severity(fail_on))
+    return replace(_for_datasets(report, infos), fail_on=Severity(fail_on))
+
+
+def _for_datasets(report: Report, infos: list[ArrayInfo]) -> Report:
+    """Fixes for a tf.data.Dataset's elements, which are not arrays one can rewrite: an
+    unbatched dataset needs ``.batch``; any other fix applies to the arrays it is made of."""
+    specs = {i.path for i in infos if i.format == "spec"}
+    if not specs:
+        return report
+    findings = []
+    for f in report.findings:
+        if f.path in specs and f.fix:
+            fix = (
+                "ds = ds.batch(32)   # its elements are single samples: fit batches a "
+                "Dataset only when told"
+                if f.kind is Kind.MISSING_BATCH
+                else f"on the arrays the dataset is made from, before from_tensor_slices: {f.fix}"
+            )
+            f = replace(f, fix=fix, alternatives=())
+        findings.append(f)
+    notes = (*report.notes, "a tf.data.Dataset is read by its element_spec: shapes, no values")
+    return replace(report, findings=tuple(findings), notes=notes)
 
 
 def merge(reports: Sequence[str | Path | Report]) -> Report:

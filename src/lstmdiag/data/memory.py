@@ -1,4 +1,5 @@
-"""In-memory data for the Python API: numpy arrays, or lists of arrays (ragged sequences)."""
+"""In-memory data for the Python API: numpy arrays (or tensors), lists of arrays (ragged
+sequences), and a dataset's declared element (shapes only)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,18 @@ from typing import Any
 import numpy as np
 
 from .info import ArrayInfo, dtype_label
+from .live import Spec
 
 
 def describe(name: str, data: Any) -> ArrayInfo:
     """An ArrayInfo for an array (axis 0 = batch) or a list/tuple of sequences."""
     file = Path(f"<{name}>")
+    if isinstance(data, Spec):  # a dataset's declared element: shapes, no values
+        return ArrayInfo(name, file, "spec", None, data.shape, data.dtype)
+    if isinstance(data, np.ndarray) and data.dtype == object and data.ndim == 1:
+        data = list(data)  # np.array(sequences, dtype=object): the sequences
+    elif not isinstance(data, np.ndarray | Sequence) and hasattr(data, "__array__"):
+        data = np.asarray(data)  # a tensor (TensorFlow, JAX, torch): its values
     if isinstance(data, np.ndarray) and data.dtype != object:
         return ArrayInfo(
             name, file, "memory", None, tuple(data.shape), dtype_label(data.dtype), values=data

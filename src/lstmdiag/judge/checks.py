@@ -175,7 +175,8 @@ def _array_findings(
         return [_not_fed(model, info, role)]
     these = check_shape(model, info, inp, options) if collected is None else list(collected)
     shape_ok = not any(f.kind.value in SHAPE_KINDS - {"timesteps"} for f in these)
-    if options.deep and (shape_ok or info.format in ("csv", "parquet")):
+    # a dataset's element_spec has shapes, no values (they are not drawn from it)
+    if options.deep and info.format != "spec" and (shape_ok or info.format in ("csv", "parquet")):
         try:
             if shape_ok:
                 these.extend(deep_findings(model, info, inp, options))

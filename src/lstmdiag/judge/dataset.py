@@ -34,7 +34,9 @@ def _count(info: ArrayInfo) -> int | None:
     return info.sequences
 
 
-def missing_inputs(model: ModelSpec, roles: Sequence[Assignment]) -> list[DatasetProblem]:
+def missing_inputs(
+    model: ModelSpec, roles: Sequence[Assignment], in_memory: bool = False
+) -> list[DatasetProblem]:
     fed = {a.input for a in roles if a.role is Role.INPUT}
     # A subclassed root may feed only some of its sub-models: one no data reaches is not
     # reported, a sub-model with some of its inputs fed and others not is.
@@ -48,18 +50,31 @@ def missing_inputs(model: ModelSpec, roles: Sequence[Assignment]) -> list[Datase
     for inp in model.inputs:
         if inp.name in fed or inp.name in unfed:
             continue
-        out.append(
-            DatasetProblem(
-                "missing-input",
-                inp.name,
-                (),
-                f"model input '{inp.name}' {fmt_shape(inp.shape)} receives no data: no array is "
-                "named after it or mapped to it, so Keras would raise "
-                f'"Missing data for input \\"{inp.name}\\""',
-                f"--input {inp.name}=PATH (a file, a folder, or FILE.npz:member)",
-            )
-        )
+        out.append(_unfed(model, inp.name, fmt_shape(inp.shape), in_memory))
     return out
+
+
+def _unfed(model: ModelSpec, name: str, shape: str, in_memory: bool) -> DatasetProblem:
+    if in_memory:  # the Python API: the arrays were given as fit takes them
+        names = [i.name for i in model.inputs]
+        return DatasetProblem(
+            "missing-input",
+            name,
+            (),
+            f"model input '{name}' {shape} receives no data: the model takes "
+            f"{len(names)} inputs ({', '.join(names)}) and no array was given for it",
+            "pass one array per input, in the model's input order (a list: "
+            f"[{', '.join(f'{n}_x' for n in names)}]), or a dict keyed by input name "
+            f"({{{', '.join(repr(n) + ': ...' for n in names)}}})",
+        )
+    return DatasetProblem(
+        "missing-input",
+        name,
+        (),
+        f"model input '{name}' {shape} receives no data: no array is named after it or "
+        f'mapped to it, so Keras would raise "Missing data for input \\"{name}\\""',
+        f"--input {name}=PATH (a file, a folder, or FILE.npz:member)",
+    )
 
 
 def _container_groups(infos: Sequence[ArrayInfo], roles: Sequence[Assignment]) -> list[list[int]]:
@@ -167,4 +182,5 @@ def _file_stem(info: ArrayInfo) -> str:
 def dataset_problems(
     model: ModelSpec, infos: Sequence[ArrayInfo], roles: Sequence[Assignment]
 ) -> list[DatasetProblem]:
-    return missing_inputs(model, roles) + cardinality(model, infos, roles)
+    in_memory = bool(infos) and all(i.format in ("memory", "spec") for i in infos)
+    return missing_inputs(model, roles, in_memory) + cardinality(model, infos, roles)

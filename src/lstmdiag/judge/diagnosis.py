@@ -20,6 +20,7 @@ import shlex
 from dataclasses import dataclass, field
 
 from ..model.spec import Shape, fmt_shape
+from .findings import Finding
 
 KINDS = (
     "timesteps",
@@ -66,6 +67,8 @@ class Diagnosis:
     found: Shape | None = None
     axis: int | None = None
     alternatives: tuple[Alternative, ...] = ()
+    # explain_exception: the check of the arrays the failing call was given
+    findings: tuple[Finding, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)

@@ -97,10 +97,12 @@ def fixes_for(
         model=options.model_arg or (None if model.format == "live" else model.path),
         masked=masked,
         value=model.mask_value(inp.name) or 0.0,
-        in_memory=info.format == "memory",
-        out=fix_out_dir(info, options.inputs) if info.format != "memory" else "padded/",
+        in_memory=info.format in ("memory", "spec"),
+        out=fix_out_dir(info, options.inputs)
+        if info.format not in ("memory", "spec")
+        else "padded/",
         windows_out=fix_out_dir(info, options.inputs, "windows")
-        if info.format != "memory"
+        if info.format not in ("memory", "spec")
         else "windows/",
         input=inp.name if multi else None,
         input_label=info.label if multi else None,
