@@ -71,6 +71,9 @@ x_good = np.zeros((4, 10, 8), "float32")
 y_good = np.zeros((4, 1), "float32")
 y_per_sequence = np.eye(5, dtype="float32")[[0, 1, 2, 3]]
 x_alone = np.zeros((4, 10, 8), "float32")
+x_text = np.full((2, 10, 8), "a")
+x_none = np.zeros((0, 10, 8), "float32")
+y_three = np.zeros((3, 1), "float32")
 
 # name -> (model, the call as the user writes it, the variable x is)
 CASES = {
@@ -84,6 +87,9 @@ CASES = {
     "batch": (stateful, lambda: stateful.predict(x_odd, verbose=0), "x_odd"),
     "missing_axis": (two_features, lambda: two_features.predict(x_table, verbose=0), "x_table"),
     "input_count": (pair, lambda: pair.predict(x_alone, verbose=0), "x_alone"),
+    "dtype": (rnn, lambda: rnn.predict(x_text, verbose=0), "x_text"),
+    "empty": (rnn, lambda: rnn.predict(x_none, verbose=0), "x_none"),
+    "cardinality": (rnn, lambda: rnn.fit(x_good, y_three, verbose=0), "x_good"),
     "target_fit": (
         per_step,
         lambda: per_step.fit(x_good, y_per_sequence, verbose=0),

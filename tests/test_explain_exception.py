@@ -31,6 +31,9 @@ EXPECT = {
     "missing_axis": "missing-axis",
     "input_count": "missing-input",
     "target_fit": "model-structure",  # y does not fit the output: the model returns sequences
+    "dtype": "dtype",
+    "empty": "empty",
+    "cardinality": "target",  # x fits; 4 samples and 3 targets, from the message
 }
 NO_FIX = "build the features the model was trained with (the same preprocessing)"
 APPLIED = {"missing_batch", "extra_axis", "ragged", "timesteps", "batch", "missing_axis"}
@@ -66,6 +69,7 @@ def test_every_provoked_error_is_diagnosed_as_check_diagnoses_the_saved_model(
                 assert case["fix"] == NO_FIX, name
     assert cases["target_fit"]["saved_kind"] is None  # x is fine; y is judged from the error
     assert cases["target_fit"]["fix"].startswith("set return_sequences=False")
+    assert cases["cardinality"]["fix"].startswith("give x_good and y_three the same number")
 
 
 @pytest.mark.keras

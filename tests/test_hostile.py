@@ -83,7 +83,7 @@ DATA_CASES: list[tuple[str, Callable[[Path], None], str | None, str | None, str]
     ("pickle_bomb.npy", _pickle_bomb, "unreadable", "error", "never unpickles"),
     ("empty.h5", _empty_h5, "unreadable", "error", "no datasets"),
     ("corrupt.h5", _corrupt_h5, "unreadable", "error", "not a readable HDF5 file"),
-    ("zero_size.npy", _zero_size, None, None, ""),
+    ("zero_size.npy", _zero_size, "empty", "warning", "the data is empty (0 samples)"),
     ("empty_file.npy", lambda p: p.write_bytes(b""), "unreadable", "error", "an empty file"),
 ]
 
@@ -100,7 +100,7 @@ def test_broken_data_files(case: tuple[Any, ...], tmp_path: Path) -> None:
     assert got == ([] if kind is None else [(kind, severity)])
     if words:
         assert words in data["findings"][0]["message"]
-    assert result.exit_code == (0 if kind is None else 1)
+    assert result.exit_code == (1 if severity == "error" else 0)
     assert not (tmp_path / "CANARY").exists()
     assert path.read_bytes() == before
 
@@ -602,3 +602,18 @@ def test_terminal_codes_from_keras_never_reach_output() -> None:
         "json",
     )
     assert result.exit_code == 0 and "\\u001b" not in result.stdout and "\x1b" not in result.stdout
+
+
+def test_a_text_npy_is_a_dtype_finding_not_a_traceback(tmp_path: Path) -> None:
+    """numpy names a '<U1' array str32, a name np.dtype does not parse back."""
+    np.save(tmp_path / "words.npy", np.full((2, 10, 8), "a"))
+    np.save(tmp_path / "raw.npy", np.full((2, 10, 8), b"a"))
+    for deep in ((), ("--deep",)):
+        result = run_cli("check", MODELS / "k3" / "seq_fixed.keras", tmp_path, *deep, "-f", "json")
+        assert result.exit_code == 1
+    found = json.loads(result.stdout)["findings"]
+    assert [(f["kind"], f["message"].split(":")[0]) for f in found] == [
+        ("dtype", "dtype bytes8 cannot feed a float32 input"),
+        ("dtype", "dtype str32 cannot feed a float32 input"),
+    ]
+    assert all(f["fix"].startswith("turn the text into numbers first") for f in found)

@@ -21,10 +21,10 @@ from .judge.checks import check_arrays
 from .judge.findings import Kind, Report, Severity
 from .model import read_model
 from .model.spec import ModelSpec
-from .transform.pad_plan import PadOptions, PadResult, plan_pad
+from .transform.pad_plan import PadOptions, PadResult, plan_pad, sidecar
 from .transform.padding import run_pad
 from .transform.remote_outputs import staged
-from .transform.window_plan import WindowOptions, WindowResult
+from .transform.window_plan import WindowOptions
 from .transform.windowing import plan_and_run
 
 # a path, an array, a list of arrays (one per model input, as fit reads it; for a one-input
@@ -286,12 +286,21 @@ def pad(
     client: Any = None,
     storage_options: Mapping[str, Any] | None = None,
     **options: Any,
-) -> PadResult:
+) -> Any:
     """Write padded copies, like ``lstmdiag pad`` (``maxlen`` may be ``"auto"`` or
     ``"longest"``; other
     keyword options as PadOptions: padding, truncating, value, dtype, mask, force, ...).
     ``out``/``stack`` may be URLs; ``client`` as in :func:`check` (per-file outputs are
-    written by the workers)."""
+    written by the workers). Returns the PadResult.
+
+    Given arrays (a batch array, a list of sequences) instead of paths, it returns the padded
+    array (and the mask, with ``mask=True``), made exactly as ``pad --stack`` makes it; a
+    warning says how many sequences were cut. Without ``maxlen`` or ``model`` it pads to the
+    longest sequence, as ``keras.utils.pad_sequences`` does."""
+    if _arrays(inputs):
+        _no_files("pad", out=out, stack=stack, client=client)
+        longest = maxlen is None and model is None  # pad_sequences' own default
+        return _in_memory(inputs, "pad", model, maxlen="longest" if longest else maxlen, **options)
     paths = [str(inputs)] if _is_path(inputs) else [str(p) for p in inputs]  # type: ignore[union-attr]
     _storage(storage_options)
     spec = None if model is None else _model(model)
@@ -318,14 +327,80 @@ def window(
     client: Any = None,
     storage_options: Mapping[str, Any] | None = None,
     **options: Any,
-) -> WindowResult:
+) -> Any:
     """Write sliding windows, like ``lstmdiag window`` (other keyword options as
     WindowOptions: stride, rate, columns, target, horizon, force); returns what it wrote.
-    For windows in memory use :func:`lstmdiag.windows`. ``out``/``stack`` may be URLs;
-    ``client`` as in :func:`check`."""
+    ``out``/``stack`` may be URLs; ``client`` as in :func:`check`.
+
+    Given an array (rows, features) instead of paths, it returns the windows, made exactly
+    as ``window --stack`` makes them (with ``target=``: the windows and their targets)."""
+    if _arrays(inputs):
+        _no_files("window", out=out, stack=stack, client=client)
+        return _in_memory(inputs, "window", model, timesteps=timesteps, **options)
     paths = [str(inputs)] if _is_path(inputs) else [str(p) for p in inputs]  # type: ignore[union-attr]
     _storage(storage_options)
     spec = None if model is None else _model(model)
     with staged(_text(out), _text(stack)) as (out_path, stack_path), _client(client) as live:
         opts = WindowOptions(timesteps=timesteps, out=out_path, stack=stack_path, **options)
         return plan_and_run(paths, _paths(paths, live), opts, spec, mapper=mapper(live))
+
+
+def _arrays(inputs: Any) -> bool:
+    """Arrays, not paths: an ndarray (or a tensor), or a list of sequences."""
+    if _is_path(inputs):
+        return False
+    if isinstance(inputs, Sequence):
+        return bool(inputs) and not any(_is_path(p) for p in inputs)
+    return hasattr(inputs, "__array__")
+
+
+def _no_files(command: str, **given: Any) -> None:
+    for name, value in given.items():
+        if value is not None:
+            what = "runs on files" if name == "client" else "writes files"
+            raise LstmdiagError(f"{command}: {name}= {what}; give paths, not arrays")
+
+
+def _in_memory(data: Any, command: str, model: Model | None, **options: Any) -> Any:
+    """pad/window on arrays: the file pipeline, stacked into a private temporary folder, read
+    back into memory (the same plan, the same warnings, the same values as on files)."""
+    import tempfile
+    import warnings
+
+    with tempfile.TemporaryDirectory(prefix="lstmdiag-") as tmp:
+        stack = Path(tmp) / "x.npy"
+        infos = [memory.describe("x", data)]
+        spec = None if model is None else _model(model)
+        if command == "pad":
+            result: Any = _pad_memory(infos, stack, spec, options)
+            if result.truncated:
+                warnings.warn(
+                    f"pad: {result.truncated} of {result.sequences} sequences were cut to "
+                    f"{result.maxlen} timesteps ({result.maxlen_reason})",
+                    stacklevel=3,
+                )
+            arrays = [np.load(stack)]
+            if options.get("mask"):
+                arrays.append(np.load(sidecar(stack, "mask")))
+        else:
+            opts = WindowOptions(stack=stack, **options)
+            plan_and_run(["x"], infos, opts, spec, mapper=mapper(None))
+            arrays = [np.load(stack)]
+            if options.get("target") is not None:
+                arrays.append(np.load(Path(tmp) / "x.y.npy"))  # window --stack: FILE.y.npy
+    return arrays[0] if len(arrays) == 1 else tuple(arrays)
+
+
+def _pad_memory(
+    infos: list[ArrayInfo], stack: Path, spec: ModelSpec | None, options: dict[str, Any]
+) -> PadResult:
+    maxlen = options.pop("maxlen", None)
+    opts = PadOptions(
+        maxlen=maxlen if isinstance(maxlen, int) else None,
+        maxlen_auto=maxlen == "auto",
+        maxlen_longest=maxlen == "longest",
+        stack=stack,
+        value_set="value" in options,
+        **options,
+    )
+    return run_pad(plan_pad(["x"], infos, opts, spec), mapper=mapper(None))

@@ -174,7 +174,11 @@ def _array_findings(
     if inp is None:
         return [_not_fed(model, info, role)]
     these = check_shape(model, info, inp, options) if collected is None else list(collected)
-    shape_ok = not any(f.kind.value in SHAPE_KINDS - {"timesteps"} for f in these)
+    shape_ok = not any(
+        f.kind.value in SHAPE_KINDS - {"timesteps"}
+        or (f.kind is Kind.DTYPE and f.severity is Severity.ERROR)  # text: no values to scan
+        for f in these
+    )
     # a dataset's element_spec has shapes, no values (they are not drawn from it)
     if options.deep and info.format != "spec" and (shape_ok or info.format in ("csv", "parquet")):
         try:

@@ -567,7 +567,7 @@ RECOGNISERS: list[Recogniser] = [
     ),
     (
         re.compile(
-            r"Data cardinality is ambiguous:? ?(?:Make sure all arrays contain the same "
+            r"Data cardinality is ambiguous[:.]? ?(?:Make sure all arrays contain the same "
             r"number of samples\.)? ?'?x'? sizes: ([\d, ]+)(?:'?y'? sizes: ([\d, ]+))?"
         ),
         _cardinality,

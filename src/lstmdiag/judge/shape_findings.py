@@ -15,7 +15,7 @@ import numpy as np
 from ..data.info import ArrayInfo
 from ..model.spec import InputSpec, ModelSpec, Shape
 from .check_options import CheckOptions
-from .diagnosis import Diagnosis, Evidence, Fixes
+from .diagnosis import Diagnosis, Evidence, Fixes, empty
 from .findings import (
     Finding,
     Kind,
@@ -174,6 +174,13 @@ def check_shape(
         unit, said = keras_adds_unit_axis(model, expected, found, d.kind)
         severity = Severity.WARNING if unit == "fine" else Severity.ERROR
         out.append(_from_diagnosis(info, inp, d, said or extra, severity))
+    elif found and found[0] == 0:  # Keras raises on no samples (tf-keras deep inside predict)
+        d = empty(_evidence(model, info, inp, options, found), found)
+        # what the model is given, in memory; a file may be one of many that are joined
+        level = Severity.ERROR if info.format in ("memory", "spec") else Severity.WARNING
+        out.append(
+            _from_diagnosis(info, inp, d, " Keras raises when it is given no samples.", level)
+        )
     return out + check_dtype(model, info, inp)
 
 
@@ -194,16 +201,25 @@ def _left_out(info: ArrayInfo) -> str:
 def check_dtype(model: ModelSpec, info: ArrayInfo, inp: InputSpec) -> list[Finding]:
     if info.dtype is None:
         return []
-    dtype = np.dtype(info.dtype)
+    try:
+        dtype = np.dtype(info.dtype)
+    except TypeError:  # numpy's own names for text (str32, bytes8) do not parse back
+        dtype = np.dtype(object)
     if dtype.kind not in "biuf":
+        text = dtype.kind in "USO" or info.dtype.startswith(("str", "bytes"))
         return [
             finding(
                 info,
                 inp,
                 Kind.DTYPE,
                 Severity.ERROR,
-                f"dtype {info.dtype} cannot feed a {inp.dtype} input",
-                fix=f"x = x.astype('{inp.dtype}')",
+                f"dtype {info.dtype} cannot feed a {inp.dtype} input"
+                + (": the array holds text (or Python objects), not numbers" if text else ""),
+                fix="turn the text into numbers first (a tokenizer or TextVectorization for "
+                f"words; x = x.astype('{inp.dtype}') only when every element is a number "
+                "written as text)"
+                if text
+                else f"x = x.astype('{inp.dtype}')",
             )
         ]
     if (
