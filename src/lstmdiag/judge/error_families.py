@@ -50,7 +50,9 @@ def _checking_input(m: re.Match[str], ctx: Context) -> Diagnosis | None:
         if parsed is None:
             return None
         expected = parsed
-        whole = len(parsed) == 3 and _RNN_INPUT.fullmatch(name.lower()) is not None
+        whole = _whole_shapes(ctx) or (
+            len(parsed) == 3 and _RNN_INPUT.fullmatch(name.lower()) is not None
+        )
         if (not parsed or parsed[0] is not None) and not whole:
             # Keras 2 prints shapes without the batch; Keras 1 with it (an LSTM's is 3-D)
             expected, found = (None, *parsed), (None, *found)
@@ -232,9 +234,21 @@ def _checking_target(m: re.Match[str], ctx: Context) -> Diagnosis:
     expected = parse_shape(shapes.group("shape"))
     if expected is None:
         return T.generic(quote)
-    if not expected or expected[0] is not None:  # Keras 2 prints both without the batch
-        expected, found = (None, *expected), (None, *found)
+    if (not expected or expected[0] is not None) and not _whole_shapes(ctx):
+        expected, found = (None, *expected), (None, *found)  # Keras 2.1+: without the batch
     return T.output_vs_target(expected, found, quote, layer=layer)
+
+
+def _whole_shapes(ctx: Context) -> bool:
+    """Keras 1 and 2.0 printed the whole shapes, the batch first ("Error when checking model
+    input/target", Keras 1's bare Exception); Keras 2.1+ leave the batch out."""
+    return bool(
+        re.search(
+            r"Error when checking model (?:input|target)|Error when checking :|"
+            r"(?:^|\n)Exception: Error when checking",
+            ctx.raw,
+        )
+    )
 
 
 def _rank_target(m: re.Match[str], ctx: Context) -> Diagnosis:
@@ -448,6 +462,16 @@ def _list_of_arrays(m: re.Match[str], ctx: Context) -> Diagnosis:
         f"if the model should take {got} inputs: build it with {got} keras.Input layers "
         "(a functional model)"
     )
+    if got < want:  # fewer arrays than the model has inputs: some were left out
+        return Diagnosis(
+            "input-count",
+            "data",
+            f"{got} array{'s' if got > 1 else ''} for a model with {want} inputs",
+            f"Keras reads a Python list as one array per model input; the model takes {want} "
+            f"and {got} were given.",
+            "pass one array per input, in the model's input order: model.fit([x1, x2, ...], "
+            "y) (or a dict keyed by input name)",
+        )
     if want and got <= 4:  # a few arrays: as likely the model's inputs as samples
         return Diagnosis(
             "input-count",
@@ -524,6 +548,73 @@ def _text_in_data(m: re.Match[str], ctx: Context) -> Diagnosis:
         "cell in the file the arrays were read from.",
         "clean the values before converting: drop the header, and drop or fill the cells that "
         "are not numbers (pandas: pd.to_numeric(column, errors='coerce'), then dropna())",
+    )
+
+
+def _not_built(m: re.Match[str], ctx: Context) -> Diagnosis:
+    """The model was never told its input shape, and something needed it."""
+    return Diagnosis(
+        "model-structure",
+        "model",
+        "the model does not know its input shape",
+        "no layer was given the input's shape, so the model has no weights yet (summary, "
+        "save and load_weights need them) and cannot check data against it.",
+        "start the model with keras.Input(shape=(timesteps, features)) (Keras 2: "
+        "input_shape=(timesteps, features) on the first layer), or call the model on one "
+        "batch before",
+    )
+
+
+def _float_ids(m: re.Match[str], ctx: Context) -> Diagnosis:
+    return Diagnosis(
+        "dtype",
+        "data",
+        "float token ids into an Embedding",
+        "an Embedding looks its inputs up by index, and indices must be integers; the ids "
+        "arrive as floats (np.zeros, a float DataFrame, pad_sequences(dtype='float32')).",
+        "x = x.astype('int32')",
+    )
+
+
+def _zero_steps(m: re.Match[str], ctx: Context) -> Diagnosis:
+    return Diagnosis(
+        "empty",
+        "data",
+        "a sequence of zero timesteps (or an empty batch) reached the RNN",
+        "the recurrent layer loops over the time axis, and it had no steps (an empty "
+        "sequence after filtering or tokenizing, or a batch of none).",
+        "drop empty sequences before padding (seqs = [s for s in seqs if len(s)]) and check "
+        "len(x) > 0",
+    )
+
+
+def _gemm_batches(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    """Theano's gemm z = x . y: x's rows and z's rows are two batch sizes (the product's
+    inner sizes agree); anything else is not a batch."""
+    rows, inner, inner2, _, out_rows = (int(m.group(i)) for i in range(1, 6))
+    if inner != inner2 or rows == out_rows:
+        return None
+    return _gemm(rows, out_rows)
+
+
+def _gemm(a: int, b: int) -> Diagnosis:
+    """Theano: the step's matrix product meets a state kept for another batch size."""
+    return Diagnosis(
+        "batch",
+        "model",
+        f"batches of {a} and {b} meet inside the recurrent step",
+        "the RNN's state was built for one batch size (a stateful layer, or batch_input_shape) "
+        "and the data comes in another.",
+        "rebuild the model for the batch you feed (batch_input_shape=(batch, timesteps, "
+        "features)) and copy the weights: new.set_weights(old.get_weights())",
+        alternatives=(
+            Alternative(
+                "batch",
+                "feed batches of exactly the model's batch size (model.predict(x, "
+                "batch_size=...), with len(x) a multiple of it)",
+                "if the model must keep its batch size",
+            ),
+        ),
     )
 
 
@@ -721,6 +812,25 @@ RECOGNISERS: list[Recogniser] = [
     ),
     (re.compile(r"could not convert string to float"), _text_in_data),
     (re.compile(r"Unexpected result of `?train_function`? \(Empty logs\)"), _empty_logs),
+    (
+        re.compile(
+            r"This model has not yet been built|The first layer in a Sequential model must get "
+            r"an '?input_shape'?"
+        ),
+        _not_built,
+    ),
+    (
+        re.compile(
+            r"index must be integers|Value passed to parameter 'indices' has DataType "
+            r"float\d*|indices must be integers"
+        ),
+        _float_ids,
+    ),
+    (re.compile(r"TensorArray has size zero"), _zero_steps),
+    (
+        re.compile(r"dimension mismatch in args to gemm \((\d+),(\d+)\)x\((\d+),(\d+)\)->\((\d+),"),
+        _gemm_batches,
+    ),
     (
         re.compile(rf"expected shape=?\s*{_S},? found shape=?\s*{_S}"),
         _keras3_input,

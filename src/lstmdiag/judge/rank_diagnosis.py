@@ -14,7 +14,7 @@ def one_fewer(ev: Evidence, found: Shape) -> Diagnosis:
     if found and found[0] == 0:
         return empty(ev, found)
     if len(exp) == 3 and len(found) == 2:
-        return _table_into_sequences(ev, found)
+        return _column_of_sequences(ev, found, _table_into_sequences(ev, found))
     if len(exp) == 5 and all(d is None for d in exp):  # only a rank: ConvLSTM2D / video
         return Diagnosis(
             "missing-axis",
@@ -282,3 +282,19 @@ def _one_series(ev: Evidence, found: Shape) -> Diagnosis:
         found,
         None,
     )
+
+
+def _column_of_sequences(ev: Evidence, found: Shape, table: Diagnosis) -> Diagnosis:
+    """(N, 1) read from a message: a one-column table, or a column whose cells each hold a
+    whole sequence (an object array, from a DataFrame of lists). Only the dtype decides,
+    and a message does not say it (check reads it)."""
+    if found[-1] != 1 or ev.fixes.checking or ev.fixes.in_memory:
+        return table
+    steps = ev.expected[1]
+    tail = "[..., np.newaxis]" if ev.expected[-1] == 1 else ""
+    pad = f"x = keras.utils.pad_sequences(list(x[:, 0]), maxlen={steps}, dtype='float32'){tail}"
+    why = (
+        "if x.dtype == object: each row holds a whole sequence (a column of lists); "
+        f"{ev.fixes.check()} reads it"
+    )
+    return replace(table, alternatives=(*table.alternatives, Alternative("ragged", pad, why)))
