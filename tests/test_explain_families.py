@@ -35,6 +35,43 @@ CASES = [
      "passing to your model is not the size the model expected. Expected to see 2 array(s), "
      "but instead got the following list of 1 arrays: [array([[1]])]", "input-count", "data",
      "pass one array per input", None),
+    # the loss's own checks, as real Keras words them (provoked in keras_target_child.py)
+    ("InvalidArgumentError: Received a label value of 5 which is outside the valid range of "
+     "[0, 5).  Label values: 2 1 2 1 3 4 0 5", "target", "data", "y = y - 1 (if the ids count "
+     "from 1)", None),
+    ("InvalidArgumentError: Received a label value of 9 which is outside the valid range of "
+     "[0, 5).", "target", "model", "give the output layer one unit per class: Dense(10)", None),
+    ("InvalidArgumentError: Received a label value of -1 which is outside the valid range of "
+     "[0, 5).", "target", "data", "remove or re-map the negative labels", None),
+    ("ValueError: `labels.shape` must equal `logits.shape` except for the last dimension. "
+     "Received: labels.shape=(40,) and logits.shape=(8, 5)", "target", "data",
+     "compile with loss='categorical_crossentropy' (y is one-hot)", (8, 5)),
+    ("ValueError: Argument `output` must have rank (ndim) `target.ndim - 1`. Received: "
+     "target.shape=(8, 5), output.shape=(8, 5)", "target", "data",
+     "compile with loss='categorical_crossentropy'", (8, 5)),
+    ("ValueError: logits and labels must have the same first dimension, got logits shape "
+     "[8,5] and labels shape [40]", "target", "data", "compile with loss='categorical_", None),
+    ("ValueError: `logits` and `labels` must have the same shape, received ((8, 10) vs (8, "
+     "1)).", "target", "model", "end the model with Dense(1, activation='sigmoid')", (8, 10)),
+    ("ValueError: Dimensions must be equal, but are 10 and 20 for '{{node mean_squared_error/"
+     "SquaredDifference}} = SquaredDifference[T=DT_FLOAT](sequential_3/dense_3/BiasAdd, "
+     "IteratorGetNext:1)' with input shapes: [8,10], [8,20].", "target", "data",
+     "give the last layer 20 units (Dense(20))", (8, 10)),
+    ("ValueError: Dimensions must be equal, but are 20 and 10 for '{{node compile_loss/mse/sub}}"
+     " = Sub[T=DT_FLOAT](data_1, sequential_3_1/dense_3_1/BiasAdd)' with input shapes: [8,20], "
+     "[8,10].", "target", "data", "give the last layer 20 units (Dense(20))", (8, 10)),
+    ("ValueError: Failed to find data adapter that can handle input: <class 'numpy.ndarray'>, "
+     "(<class 'list'> containing values of types {\"<class 'int'>\"})", "dtype", "data",
+     "y = np.asarray(y, dtype='float32')", None),
+    ("ValueError: Unrecognized data type: x=[[0.0, 1, 2], [1, 2, 3]] (of type <class 'list'>)",
+     "dtype", "data", "x = np.asarray(x, dtype='float32')", None),
+    ("ValueError: A `Concatenate` layer requires inputs with matching shapes except for the "
+     "concatenation axis. Received: input_shape=[(None, 6, 4), (None, 4)]", "model-structure",
+     "model", "give the branches the same shape", None),
+    ("ValueError: Input arrays should have the same number of samples as target arrays. Found "
+     "100 input samples and 90 target samples.", "target", "data", "give x and y the same", None),
+    ("ValueError: could not broadcast input array from shape (10,8) into shape (10,)", "ragged",
+     "data", "x = keras.utils.pad_sequences(", None),
 ]  # fmt: skip
 
 

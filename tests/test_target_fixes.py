@@ -17,6 +17,9 @@ EXPECT = {
     "per_step_ids": ("target", "data"),
     "ids_for_onehot": ("target", "data"),
     "per_step_y": ("model-structure", "model"),
+    "label_from_1": ("target", "data"),
+    "onehot_sparse": ("target", "data"),
+    "binary_head": ("target", "model"),  # Keras 3: the loss is read off the live model
 }
 
 
@@ -28,6 +31,10 @@ def test_each_printed_target_fix_makes_fit_run(flavour: str) -> None:
     assert got == EXPECT, cases
     for name, case in cases.items():
         assert case["fixed"] and all(ok is True for _, _, ok in case["fixed"]), (name, case)
+    assert [loss for _, loss, _ in cases["onehot_sparse"]["fixed"]] == [
+        "categorical_crossentropy",  # the loss changes, y stays one-hot
+        "sparse_categorical_crossentropy",  # or y = y.argmax(axis=-1)
+    ]
     # both options of the per-step ids fix were applied, each with the loss it names
     assert [loss for _, loss, _ in cases["per_step_ids"]["fixed"]] == [
         "sparse_categorical_crossentropy",

@@ -70,8 +70,18 @@ def explain_exception(exc: BaseException | None = None) -> Diagnosis | None:
     checked = _checked(call)
     if checked is not None:
         return checked
-    found = explain(text, model=spec)
+    found = explain(text + _compiled_loss(call.model), model=spec)
     return None if found is None else _named(found.diagnosis, call)
+
+
+def _compiled_loss(model: Any) -> str:
+    """The model's compiled loss, as a line of evidence for the text (read statically)."""
+    try:
+        loss = inspect.getattr_static(model, "loss")
+    except AttributeError:
+        return ""
+    name = loss if isinstance(loss, str) else getattr(loss, "name", type(loss).__name__)
+    return f"\n(the model was compiled with loss={name})" if isinstance(name, str) else ""
 
 
 def _checked(call: Call) -> Diagnosis | None:

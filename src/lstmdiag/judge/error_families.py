@@ -230,13 +230,13 @@ def _checking_target(m: re.Match[str], ctx: Context) -> Diagnosis:
         return T.generic(m.group(0))
     quote, layer = shapes.group(0), shapes.group("name")
     if shapes.group("rank") is not None:
-        return T.output_vs_target(None, found, quote, int(shapes.group("rank")), layer)
+        return T.output_vs_target(None, found, quote, int(shapes.group("rank")), layer, ctx.binary)
     expected = parse_shape(shapes.group("shape"))
     if expected is None:
         return T.generic(quote)
     if (not expected or expected[0] is not None) and not _whole_shapes(ctx):
         expected, found = (None, *expected), (None, *found)  # Keras 2.1+: without the batch
-    return T.output_vs_target(expected, found, quote, layer=layer)
+    return T.output_vs_target(expected, found, quote, layer=layer, binary=ctx.binary)
 
 
 def _whole_shapes(ctx: Context) -> bool:
@@ -266,7 +266,7 @@ def _rank_target(m: re.Match[str], ctx: Context) -> Diagnosis:
             "reshape y like the output (np.squeeze(y, axis=1) for an extra size-1 axis), or use "
             "sparse_categorical_crossentropy for integer labels",
         )
-    return T.output_vs_target(expected, found, m.group(0))
+    return T.output_vs_target(expected, found, m.group(0), binary=ctx.binary)
 
 
 def _target_for_output(m: re.Match[str], ctx: Context) -> Diagnosis | None:
@@ -274,7 +274,7 @@ def _target_for_output(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     found, expected = parse_shape(m.group(1)), parse_shape(m.group(2))
     if found is None or expected is None:
         return None
-    return T.output_vs_target(expected, found, m.group(0))
+    return T.output_vs_target(expected, found, m.group(0), binary=ctx.binary)
 
 
 def _loss_shapes(m: re.Match[str], ctx: Context) -> Diagnosis | None:
@@ -289,7 +289,7 @@ def _loss_shapes(m: re.Match[str], ctx: Context) -> Diagnosis | None:
         found[:1] + expected[:1]
     ):
         return None
-    return T.output_vs_target(expected, found, m.group(0))
+    return T.output_vs_target(expected, found, m.group(0), binary=ctx.binary)
 
 
 def _ids_for_categorical(m: re.Match[str], ctx: Context) -> Diagnosis:
@@ -305,6 +305,10 @@ def _ids_for_categorical(m: re.Match[str], ctx: Context) -> Diagnosis:
 
 
 def _logits(m: re.Match[str], ctx: Context) -> Diagnosis:
+    logits, labels = parse_shape(m.group(1)), parse_shape(m.group(2))
+    rows, k = logits if logits is not None and len(logits) == 2 else (None, None)
+    if rows and k and labels and len(labels) == 1 and labels[0] == rows * k:
+        return T.onehot_into_sparse(labels, logits)  # a row of k values per sample, flattened
     return D.target(
         f"logits {m.group(1)} and labels {m.group(2)} disagree",
         "the sparse loss gets one label per row of logits; here the counts differ (labels per "
@@ -618,6 +622,79 @@ def _gemm(a: int, b: int) -> Diagnosis:
     )
 
 
+def _label_range(m: re.Match[str], ctx: Context) -> Diagnosis:
+    return T.label_out_of_range(int(m.group(1)), int(m.group(2)))
+
+
+def _sparse_shapes(m: re.Match[str], ctx: Context) -> Diagnosis:
+    """The sparse loss's shape checks, in tf-keras's, TensorFlow's and Keras 3's words."""
+    shapes = [parse_shape(g) for g in m.groups() if g is not None]
+    labels, logits = [*shapes, None, None][:2]
+    return T.onehot_into_sparse(labels, logits)
+
+
+def _logits_labels(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    """tf.nn.sigmoid_cross_entropy_with_logits: ((logits) vs (labels))."""
+    logits, labels = parse_shape(m.group(1)), parse_shape(m.group(2))
+    if logits is None or labels is None:
+        return None
+    if len(logits) == len(labels) and labels[-1] == 1 and logits[-1] not in (None, 1):
+        return T.binary_head(logits, labels)
+    return T.output_vs_target(logits, labels, m.group(0))
+
+
+def _loss_dims(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    """A loss's elementwise op (SquaredDifference, Sub) met y and the output: which operand
+    is the output is read from the node's inputs (a layer's BiasAdd, or the data)."""
+    if not _LOSS_NODE.search(m.group("node")):
+        return None
+    a, b = parse_shape(m.group("s1")), parse_shape(m.group("s2"))
+    if a is None or b is None:
+        return None
+    first_is_output = (
+        re.search(r"BiasAdd|Softmax|Sigmoid|dense|sequential|model|functional", m.group("a1"), re.I)
+        is not None
+    )
+    output, y = (a, b) if first_is_output else (b, a)
+    return T.output_vs_target(output, y, m.group(0), binary=ctx.binary)
+
+
+def _data_adapter(m: re.Match[str], ctx: Context) -> Diagnosis:
+    """Keras 2.x/3 take arrays, tensors or datasets: a Python list (x or y) is refused."""
+    which = "y" if m.group("y") else "x"
+    return Diagnosis(
+        "dtype",
+        "data",
+        f"{which} is a Python list",
+        f"Keras takes numpy arrays, tensors or datasets; {which} is a Python list (of numbers "
+        "or of arrays).",
+        f"{which} = np.asarray({which}, dtype='float32')   # same-length sequences; of "
+        f"different lengths: {ctx.fixes.pad(None)}",
+    )
+
+
+def _branches(m: re.Match[str], ctx: Context) -> Diagnosis:
+    return Diagnosis(
+        "model-structure",
+        "model",
+        "branches of different shapes meet in Concatenate",
+        f"Concatenate joins tensors of the same shape except the joined axis: {m.group(1)}. A "
+        "recurrent branch returns (batch, T, units) with return_sequences=True and (batch, "
+        "units) without.",
+        "give the branches the same shape: the same return_sequences on the recurrent "
+        "branches, or reduce the 3-D one (GlobalAveragePooling1D(), or return_sequences="
+        "False)",
+    )
+
+
+def _samples_vs_targets(m: re.Match[str], ctx: Context) -> Diagnosis:
+    """Keras 2: Found N input samples and M target samples / inputs of other lengths."""
+    if m.group("inputs") is not None:
+        return D.sizes_disagree([int(m.group("inputs"))], [int(m.group("targets"))])
+    sizes = [int(n) for n in re.findall(r"\((\d+)", m.group("shapes"))]
+    return D.sizes_disagree(sizes, [])
+
+
 def _empty_logs(m: re.Match[str], ctx: Context) -> Diagnosis:
     return Diagnosis(
         "empty",
@@ -807,7 +884,10 @@ RECOGNISERS: list[Recogniser] = [
         _shared_cell,
     ),
     (
-        re.compile(r"setting an array element with a sequence"),
+        re.compile(
+            r"setting an array element with a sequence|could not broadcast input array from "
+            r"shape \([\d, ]+\) into shape \([\d, ]*\)"
+        ),
         lambda m, ctx: D.ragged(None, ctx.fixes),
     ),
     (re.compile(r"could not convert string to float"), _text_in_data),
@@ -827,6 +907,76 @@ RECOGNISERS: list[Recogniser] = [
         _float_ids,
     ),
     (re.compile(r"TensorArray has size zero"), _zero_steps),
+    (
+        re.compile(
+            r"Received a label value of (-?\d+) which is outside the valid range of \[0, (\d+)\)"
+        ),
+        _label_range,
+    ),
+    (
+        re.compile(
+            rf"labels\.shape must equal logits\.shape except for the last dimension\. Received: "
+            rf"labels\.shape={_S} and logits\.shape={_S}|"
+            rf"The shape of labels \(received {_S}\) should equal the shape of logits except "
+            rf"for the last dimension \(received {_S}\)|"
+            rf"Argument output must have rank \(ndim\) target\.ndim - 1\. Received: "
+            rf"target\.shape={_S}, output\.shape={_S}|"
+            r"Can not squeeze dim\[1\], expected a dimension of 1, got \d+ for '[^']*"
+            r"sparse_categorical_crossentropy"
+        ),
+        _sparse_shapes,
+    ),
+    (
+        re.compile(rf"logits and labels must have the same shape, received \({_S} vs {_S}\)"),
+        _logits_labels,
+    ),
+    (
+        re.compile(
+            r"Dimensions must be equal, but are \d+ and \d+ for '\{\{node (?P<node>[^}]*)\}\} = "
+            r"\w+\[[^\]]*\]\((?P<a1>[^,]+), (?P<a2>[^)]+)\)' with input shapes: "
+            r"\[(?P<s1>[^\]]*)\], \[(?P<s2>[^\]]*)\]"
+        ),
+        _loss_dims,
+    ),
+    (
+        re.compile(
+            r"Failed to find data adapter that can handle input: [^,]*?(?:(?P<x><class 'list'>)"
+            r"|<class '[\w.]+'>), \((?P<y><class 'list'>)?|"
+            r"Unrecognized data type: x=.*?\(of type <class '(?:(?P<x2>list)|[\w.]+)'>\)"
+        ),
+        _data_adapter,
+    ),
+    (
+        re.compile(
+            r"A Concatenate layer requires inputs with matching shapes except for the "
+            r"concat(?:enation)? axis\.? ?(?:Received|Got)?:? ?(?:input_shape=)?(\[[^\]]*\])?"
+        ),
+        _branches,
+    ),
+    (
+        re.compile(
+            r"Found (?P<inputs>\d+) input samples and (?P<targets>\d+) target samples|"
+            r"All input arrays \(x\) should have the same number of samples\. Got array "
+            r"shapes: (?P<shapes>\[.*?\])"
+        ),
+        _samples_vs_targets,
+    ),
+    (
+        re.compile(
+            r"Specified a list with shape \[(\d+),[\d,]*\] from a tensor with shape \[(\d+),"
+        ),
+        lambda m, ctx: S.batch(int(m.group(1)), int(m.group(2)), None, None, ctx.fitting),
+    ),
+    (
+        re.compile(r"Tensor conversion requested dtype (\w+) for Tensor with dtype (\w+)"),
+        lambda m, ctx: Diagnosis(
+            "dtype",
+            "data",
+            f"{m.group(2)} data where the model computes in {m.group(1)}",
+            f"a tensor of dtype {m.group(2)} reached an operation that takes {m.group(1)}.",
+            f"x = x.astype('{m.group(1)}') (and y, if it is the targets)",
+        ),
+    ),
     (
         re.compile(r"dimension mismatch in args to gemm \((\d+),(\d+)\)x\((\d+),(\d+)\)->\((\d+),"),
         _gemm_batches,

@@ -69,6 +69,13 @@ class Context:
             )
         )
 
+    @property
+    def binary(self) -> bool:
+        """The loss is a binary crossentropy (its frames, or the model's compiled loss)."""
+        return bool(
+            re.search(r"binary_crossentropy|sigmoid_cross_entropy|BinaryCrossentropy", self.raw)
+        )
+
     def node(self) -> str:
         """The graph node TensorFlow names (``{{node while/add}}``), or ''."""
         found = re.search(r"\{\{node ([^}]+)\}\}", self.raw)

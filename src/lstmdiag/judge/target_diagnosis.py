@@ -36,9 +36,15 @@ def generic(quote: str) -> Diagnosis:
 
 
 def output_vs_target(
-    output: Shape | None, y: Shape, quote: str, rank: int | None = None, layer: str | None = None
+    output: Shape | None,
+    y: Shape,
+    quote: str,
+    rank: int | None = None,
+    layer: str | None = None,
+    binary: bool = False,
 ) -> Diagnosis:
-    """What the difference between the model's output and y says, most likely first."""
+    """What the difference between the model's output and y says, most likely first
+    (``binary``: the loss is a binary crossentropy)."""
     ro = len(output) if output is not None else rank
     d = replace(generic(quote), expected=output, found=y)
     if ro is None:
@@ -52,6 +58,8 @@ def output_vs_target(
         return _output_has_time(full, y, d)
     if ro < len(y):
         return _target_has_time(full, y, d, output is not None)
+    if binary and len(y) == ro and y[-1] == 1 and full[-1] not in (None, 1):
+        return binary_head(full, y)
     return _same_rank(full, y, d, layer)
 
 
@@ -163,6 +171,15 @@ def _classes(output: Shape, y: Shape, d: Diagnosis) -> Diagnosis:
             fix=f"y = keras.utils.to_categorical(y - 1, {k}) (ids from 0); or Dense({got}) if "
             f"there are {got} classes",
         )
+    if got is not None and got != k and len(y) == len(output):
+        return replace(
+            d,
+            title=f"y has {got} values per sample, the model's output {k}",
+            cause=f"the loss compares y {fmt_shape(y)} with the output {fmt_shape(output)} "
+            "value by value; their last axes differ.",
+            fix=f"give the last layer {got} units (Dense({got})), one per target value or "
+            f"class; or build y with {k} columns, as the model was designed",
+        )
     return d
 
 
@@ -240,3 +257,73 @@ def steps_differ(a: Shape, b: Shape) -> Diagnosis | None:
             f"sequence (y {fmt_shape(lo)}): {_LAST_SEQUENCES_OFF}",
         )
     return None
+
+
+def binary_head(output: Shape, y: Shape) -> Diagnosis:
+    """A binary loss compares one label per sample with an output of several units."""
+    return Diagnosis(
+        "target",
+        "model",
+        f"one binary label per sample {fmt_shape(y)} against {output[-1]} output units",
+        f"a binary crossentropy compares y {fmt_shape(y)} with the output {fmt_shape(output)} "
+        "element by element: one label per sample needs one output unit.",
+        "end the model with Dense(1, activation='sigmoid') (from_logits=True: no activation)",
+        output,
+        y,
+        alternatives=(
+            Alternative(
+                "target",
+                f"y = keras.utils.to_categorical(y, {output[-1]}) with "
+                "loss='categorical_crossentropy'",
+                f"if there are {output[-1]} classes, one per sample",
+            ),
+        ),
+    )
+
+
+def onehot_into_sparse(labels: Shape | None, logits: Shape | None) -> Diagnosis:
+    """A sparse loss takes one class id per sample; y came one-hot (or per timestep)."""
+    said = f" (labels {fmt_shape(labels)}, logits {fmt_shape(logits)})" if labels and logits else ""
+    return Diagnosis(
+        "target",
+        "data",
+        "one-hot labels into a sparse loss",
+        "sparse_categorical_crossentropy takes one integer class id per sample; y holds a "
+        f"row of values per sample{said}, as one-hot labels do.",
+        "compile with loss='categorical_crossentropy' (y is one-hot); or keep the loss and "
+        "y = y.argmax(axis=-1)",
+        logits,
+        labels,
+        alternatives=(
+            Alternative(
+                "model-structure",
+                _LAST_SEQUENCES_ON,
+                "if y holds one class id per timestep",
+            ),
+        ),
+    )
+
+
+def label_out_of_range(label: int, classes: int) -> Diagnosis:
+    """A sparse loss met a class id at or beyond the output's units (or a negative one)."""
+    if label < 0:
+        return target(
+            f"a label {label} among the class ids",
+            "sparse labels must be 0..n_classes-1; a negative id (a padding or 'unknown' "
+            "marker) reached the loss.",
+            "remove or re-map the negative labels (y[y < 0] = ..., or drop those samples); "
+            "for masked per-step labels, give them sample_weight 0",
+        )
+    one_short = label == classes
+    return Diagnosis(
+        "target",
+        "data" if one_short else "model",
+        f"class id {label} for an output of {classes} units",
+        f"sparse labels must be 0..{classes - 1} for {classes} output units; a label {label} "
+        "reached the loss" + (" (ids counted from 1 give exactly this)." if one_short else "."),
+        f"y = y - 1 (if the ids count from 1); or Dense({label + 1}) if there are "
+        f"{label + 1} classes"
+        if one_short
+        else f"give the output layer one unit per class: Dense({label + 1}) at least (check "
+        "the number of classes in y)",
+    )
