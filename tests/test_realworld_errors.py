@@ -114,7 +114,23 @@ def test_final_set_b_never_scores_lower_than_recorded() -> None:
     assert not {e["source"] for e in FINAL} & seen
     assert len({e["source"] for e in FINAL}) == len(FINAL)
     now = score(scored)
-    (recorded,) = SCORES["heldout_b"]
+    right = now["right"] + now["declined-right"]
+    assert right >= max(s["right"] for s in SCORES["heldout_b"]), now
+    assert now["wrong"] <= min(s["wrong"] for s in SCORES["heldout_b"]), now
+
+
+LAST: list[dict[str, Any]] = json.loads((HERE / "realworld" / "heldout_c.json").read_text("utf-8"))
+
+
+def test_final_set_c_never_scores_lower_than_recorded() -> None:
+    """Set C: 24 more from new threads, collected while set B's lessons were worked in; 4 set
+    aside as spares before scoring, 20 scored once after the last change (scores.json)."""
+    scored = [e for e in LAST if not e["spare"]]
+    assert (len(LAST), len(scored)) == (24, 20)
+    seen = {e["source"] for e in ERRORS + HELD_OUT + FINAL}
+    assert not {e["source"] for e in LAST} & seen
+    now = score(scored)
+    (recorded,) = SCORES["heldout_c"]
     assert now["right"] + now["declined-right"] >= recorded["right"], now
     assert now["wrong"] <= recorded["wrong"], now
 
@@ -142,7 +158,9 @@ def test_a_full_traceback_of_a_stacked_build_error(flavour: str) -> None:
 
 
 def test_a_full_traceback_is_never_answered_worse_than_its_error_line() -> None:
-    pasted = [e for e in ERRORS + HELD_OUT + FINAL if len(e["text"].strip().splitlines()) >= 3]
+    pasted = [
+        e for e in ERRORS + HELD_OUT + FINAL + LAST if len(e["text"].strip().splitlines()) >= 3
+    ]
     assert len(pasted) >= 25
     good = ("right", "declined-right")
     worse = [
