@@ -65,6 +65,8 @@ _HEADER_EDITS = (
     ("'descr': '", "'descr': '<U"),
     ("'descr': '", "'descr': [('a', '<f4'), ('b', '"),
     ("'descr': '", "'descr': 'zz"),
+    ("'descr': '<f4'", "'descr': '<U1'"),  # valid text dtypes of the same item size:
+    ("'descr': '<f4'", "'descr': '|S4'"),  # numpy names them str32 and bytes32
     ("'fortran_order': False", "'fortran_order': True"),
     ("'fortran_order': False", "'fortran_order': 7"),
     ("{", "{'extra': 1, "),

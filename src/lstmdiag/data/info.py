@@ -55,7 +55,10 @@ def h5_file(file: Location) -> Iterator[Any]:
 
 
 def dtype_label(dtype: np.dtype) -> str:
-    """``float32`` for native dtypes; ``>f4`` where the byte order matters."""
+    """``float32`` for native dtypes; ``>f4`` where the byte order matters; ``<U1`` and
+    ``|S4`` for text (numpy's names for those, str32 and bytes32, do not parse back)."""
+    if dtype.kind in "USV":
+        return str(dtype.str)
     return str(dtype.name if dtype.isnative or dtype.itemsize == 1 else dtype.str)
 
 

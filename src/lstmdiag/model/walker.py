@@ -236,7 +236,12 @@ class Walker:
             if key is not None and not is_op:
                 self.unknown.append(f"{name} ({class_name or '?'})")
             return [main.derive(None)]
-        return [main.derive(s) for s in rule(cfg, [t.shape for t in inputs])]
+        try:
+            shapes = rule(cfg, [t.shape for t in inputs])
+        except (IndexError, TypeError, ValueError, ZeroDivisionError, OverflowError):
+            # a config whose shapes do not fit its layer (hand-edited, hostile): unknown
+            shapes = [None]
+        return [main.derive(s) for s in shapes]
 
     def _recorded(
         self, layer: dict[str, Any], name: str, main: Tensor, key: tuple[int, ...] | None

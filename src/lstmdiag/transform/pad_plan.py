@@ -206,6 +206,13 @@ def plan_pad(
             raise LstmdiagError(f"{info.label}: {info.problem}")
     axis = 0 if options.sequence_files else options.time_axis
     placed = place(infos, model, axis=axis, mapping=options.mapping)
+    for p in placed:
+        kind = np.dtype(p.info.dtype or "float32").kind
+        if p.pad and kind in "USOV":
+            raise LstmdiagError(
+                f"{p.info.label}: holds text or records ({p.info.dtype}), not numbers; pad "
+                "pads numeric sequences: turn the text into numbers first (a tokenizer)"
+            )
     if not any(p.pad for p in placed):
         raise LstmdiagError(
             "no sequence arrays to pad (arrays need a time axis: (batch, timesteps, ...))"
