@@ -605,7 +605,8 @@ def test_terminal_codes_from_keras_never_reach_output() -> None:
 
 
 def test_a_text_npy_is_a_dtype_finding_not_a_traceback(tmp_path: Path) -> None:
-    """numpy names a '<U1' array str32, a name np.dtype does not parse back."""
+    """numpy names a '<U1' array str32, a name np.dtype does not parse back: the label is
+    the one it does."""
     np.save(tmp_path / "words.npy", np.full((2, 10, 8), "a"))
     np.save(tmp_path / "raw.npy", np.full((2, 10, 8), b"a"))
     for deep in ((), ("--deep",)):
@@ -613,7 +614,7 @@ def test_a_text_npy_is_a_dtype_finding_not_a_traceback(tmp_path: Path) -> None:
         assert result.exit_code == 1
     found = json.loads(result.stdout)["findings"]
     assert [(f["kind"], f["message"].split(":")[0]) for f in found] == [
-        ("dtype", "dtype bytes8 cannot feed a float32 input"),
-        ("dtype", "dtype str32 cannot feed a float32 input"),
+        ("dtype", "dtype |S1 cannot feed a float32 input"),
+        ("dtype", "dtype <U1 cannot feed a float32 input"),
     ]
     assert all(f["fix"].startswith("turn the text into numbers first") for f in found)
