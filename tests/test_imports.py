@@ -129,6 +129,7 @@ def test_every_module_has_a_place() -> None:
         "__main__",
         "api",
         "cli",
+        "display",
         "live_errors",
         "pyproject",
         "render",

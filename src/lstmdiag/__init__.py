@@ -15,6 +15,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from .display import register_renderers as _register_renderers
+
 __version__ = "0.1.0"
 
 _EXPORTS = {
@@ -53,6 +55,9 @@ if TYPE_CHECKING:
     from .model.spec import ModelSpec
     from .transform.pad_plan import PadOptions, PadResult
     from .transform.window_plan import WindowOptions, WindowResult, windows
+
+
+_register_renderers()  # Report and Diagnosis show as HTML in Jupyter, as tables in rich
 
 
 def __dir__() -> list[str]:
