@@ -131,6 +131,7 @@ def test_every_module_has_a_place() -> None:
         "cli",
         "display",
         "live_errors",
+        "notebook",
         "pyproject",
         "render",
         "settings",
