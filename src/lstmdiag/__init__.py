@@ -15,6 +15,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from .display import register_renderers as _register_renderers
+
 __version__ = "0.1.0"
 
 _EXPORTS = {
@@ -37,6 +39,8 @@ _EXPORTS = {
     "assert_compatible": "lstmdiag.api",
     "window": "lstmdiag.api",
     "explain_exception": "lstmdiag.live_errors",
+    "load_ipython_extension": "lstmdiag.notebook",
+    "unload_ipython_extension": "lstmdiag.notebook",
     "windows": "lstmdiag.transform.window_plan",
     "WindowOptions": "lstmdiag.transform.window_plan",
     "WindowResult": "lstmdiag.transform.window_plan",
@@ -51,8 +55,12 @@ if TYPE_CHECKING:
     from .live_errors import explain_exception
     from .model import read_model
     from .model.spec import ModelSpec
+    from .notebook import load_ipython_extension, unload_ipython_extension
     from .transform.pad_plan import PadOptions, PadResult
     from .transform.window_plan import WindowOptions, WindowResult, windows
+
+
+_register_renderers()  # Report and Diagnosis show as HTML in Jupyter, as tables in rich
 
 
 def __dir__() -> list[str]:
@@ -86,9 +94,11 @@ __all__ = [
     "check_arrays",
     "explain_exception",
     "inspect_model",
+    "load_ipython_extension",
     "merge",
     "pad",
     "read_model",
+    "unload_ipython_extension",
     "window",
     "windows",
 ]

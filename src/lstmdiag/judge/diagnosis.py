@@ -18,8 +18,10 @@ import math
 import re
 import shlex
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..model.spec import Shape, fmt_shape
+from . import display
 from .findings import Finding
 
 KINDS = (
@@ -69,6 +71,14 @@ class Diagnosis:
     alternatives: tuple[Alternative, ...] = ()
     # explain_exception: the check of the arrays the failing call was given
     findings: tuple[Finding, ...] = field(default=(), compare=False)
+
+    def _repr_html_(self) -> str | None:
+        """Jupyter's view: title, cause, fix and alternatives (None: the repr)."""
+        return display.html(self)
+
+    def __rich__(self) -> Any:
+        """rich's view (``rich.print(diagnosis)``)."""
+        return display.rich(self)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from enum import Enum
 from typing import Any
 
 from ..model.spec import ModelSpec
+from . import display
 
 
 class Kind(str, Enum):
@@ -256,6 +257,14 @@ class Report:
             f"<Report {self.model.path!r}: {s.files} arrays, {s.ok} ok, {s.warnings} with "
             f"warnings, {s.errors} with errors{'' if self.ok else ' (not ok)'}>"
         )
+
+    def _repr_html_(self) -> str | None:
+        """Jupyter's view: a table of the arrays and their findings (None: the repr)."""
+        return display.html(self)
+
+    def __rich__(self) -> Any:
+        """rich's view (``rich.print(report)``): the table ``lstmdiag check`` prints."""
+        return display.rich(self)
 
     @functools.cached_property
     def summary(self) -> Summary:

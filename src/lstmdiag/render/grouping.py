@@ -11,7 +11,9 @@ import posixpath
 import shlex
 from dataclasses import dataclass
 
+from ..judge.diagnosis import Diagnosis
 from ..judge.findings import Finding, Kind, Report
+from ..model.spec import fmt_shape
 from ..text import plural
 
 GROUP_AT = 3  # this many findings with one cause are shown as one entry
@@ -185,3 +187,22 @@ def summary_text(report: Report) -> str:
     if s.not_inputs:
         text += f"; {plural(s.not_inputs, 'array')} not fed to the model (not checked)"
     return text
+
+
+def checked_line(report: Report) -> str:
+    """The human views' last line: the counts, with the model and the inputs it takes."""
+    model = report.model
+    ins = ", ".join(f"{i.name} {fmt_shape(i.shape)}" for i in model.inputs)
+    counts = summary_text(report).split(" checked: ", 1)[1]
+    return f"{plural(report.summary.files, 'array')} checked against {model.path} [{ins}]: {counts}"
+
+
+def shapes_said(d: Diagnosis) -> str | None:
+    """What is known of the shapes: "Model expects (None, 10, 8), data is (None, 10, 5)"."""
+    axis = "" if d.axis is None or d.axis < 0 else f" (axis {d.axis})"
+    said = [f"Model expects {fmt_shape(d.expected)}"] if d.expected is not None else []
+    said += [f"data is {fmt_shape(d.found)}"] if d.found is not None else []
+    if not said:
+        return None
+    text = ", ".join(said) + axis
+    return text[0].upper() + text[1:]

@@ -6,19 +6,22 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Group, RenderableType
+from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from ..judge.diagnosis import Diagnosis
 from ..judge.findings import Finding, Report, Severity
 from ..model.spec import InputSpec, MaskSpec, ModelSpec, RecurrentLayer, fmt_shape
 from ..text import human_bytes, plural, visible
 from .grouping import (
     EXAMPLES,
     FindingGroup,
+    checked_line,
     common_base,
     group_findings,
     relative,
-    summary_text,
+    shapes_said,
 )
 from .safe import literal
 
@@ -322,11 +325,7 @@ def _summary_line(report: Report) -> Text:
     s = report.summary
     warned = s.warnings or s.dataset_warnings
     style = "bold red" if s.errors or s.dataset_errors else ("yellow" if warned else "green")
-    model = report.model
-    ins = ", ".join(f"{i.name} {fmt_shape(i.shape)}" for i in model.inputs)
-    counts = summary_text(report).split(" checked: ", 1)[1]
-    text = f"{plural(s.files, 'array')} checked against {model.path} [{ins}]: {counts}"
-    return Text(visible(text), style=style)
+    return Text(visible(checked_line(report)), style=style)
 
 
 def pad_view(result: PadResult, options: PadOptions, width: int | None = None) -> RenderableType:
@@ -456,18 +455,25 @@ def _bucketings(stats: LengthStats) -> Table:
 
 def explain_view(e: Explanation) -> RenderableType:
     d = e.diagnosis
+    return Group(literal(d.title, style="bold red"), *_diagnosis_lines(d))
+
+
+def diagnosis_panel(d: Diagnosis) -> RenderableType:
+    """A diagnosis on its own (``rich.print(diagnosis)``): its title on a red frame."""
+    title = Text("lstmdiag: ", style="bold") + literal(d.title, style="bold red")
+    return Panel(Group(*_diagnosis_lines(d)), title=title, title_align="left", border_style="red")
+
+
+def _diagnosis_lines(d: Diagnosis) -> list[RenderableType]:
     culprit = "the model" if d.culprit == "model" else "the data"
-    rows = [literal(d.title, style="bold red"), literal(f"Cause ({culprit}): {d.cause}")]
-    axis = "" if d.axis is None or d.axis < 0 else f" (axis {d.axis})"
-    said = [f"Model expects {fmt_shape(d.expected)}"] if d.expected is not None else []
-    said += [f"data is {fmt_shape(d.found)}"] if d.found is not None else []
-    if said:  # only what is known
-        text = ", ".join(said) + axis
-        rows.append(Text(text[0].upper() + text[1:]))
+    rows: list[RenderableType] = [literal(f"Cause ({culprit}): {d.cause}")]
+    said = shapes_said(d)
+    if said is not None:
+        rows.append(Text(said))
     rows.append(literal(f"Fix: {d.fix}", style="cyan"))
     for alt in d.alternatives:
         rows.append(literal(f"Or, {alt.why}: {alt.fix}", style="cyan"))
-    return Group(*rows)
+    return rows
 
 
 def window_view(result: WindowResult, width: int | None = None) -> RenderableType:
