@@ -120,10 +120,8 @@ def apply(fix, var, call):
         return "not code"
     scope = dict(globals())
     exec(code, scope)
-    again = re.search(r"then (model\.predict\([^#]*?\)(?:\[[^\]]*\])?)", fix)
-    if again:
-        model_name = call.__code__.co_names[0] if call.__code__.co_names else "rnn"
-        scope["model"] = scope.get(model_name)
+    again = re.search(r"then (\w+\.predict\([^#]*?\)(?:\[[^\]]*\])?)", fix)
+    if again:  # the fix's own call, as printed (it names the caller's model)
         eval(again.group(1), scope)
     else:
         eval(call.__code__, scope)
@@ -143,7 +141,10 @@ for name, (model, call, var) in CASES.items():
     if d is not None:
         entry.update(kind=d.kind, culprit=d.culprit, fix=d.fix, findings=len(d.findings))
         entry["saved_kind"], saved_fix = saved_check(name, model, globals()[var])
-        entry["saved_fix"] = None if saved_fix is None else re.sub(r"\bx\b", var, saved_fix)
+        if saved_fix is not None:  # in the caller's names: its array and its model
+            saved_fix = re.sub(r"\bx\b", var, saved_fix)
+            saved_fix = saved_fix.replace("model.predict(", f"{call.__code__.co_names[0]}.predict(")
+        entry["saved_fix"] = saved_fix
         try:
             entry["applied"] = apply(d.fix, var, call)
         except Exception as exc:

@@ -45,6 +45,7 @@ class Call:
     y: Any
     x_name: str = "x"
     y_name: str = "y"
+    model_name: str = "model"
 
 
 def explain_exception(exc: BaseException | None = None) -> Diagnosis | None:
@@ -120,6 +121,10 @@ def _named(d: Diagnosis, call: Call) -> Diagnosis:
         for name, own in ((call.x_name, "x"), (call.y_name, "y")):
             if name != own:
                 text = re.sub(rf"(?<![\w.'\"]){own}(?![\w'\"])", name, text)
+        if call.model_name != "model":
+            text = re.sub(
+                r"(?<![\w.])model\.(predict|fit|evaluate)\(", rf"{call.model_name}.\1(", text
+            )
         return text
 
     return replace(
@@ -153,7 +158,8 @@ def _from_keras_frames(frames: list[tuple[FrameType, int]]) -> Call | None:
             continue
         y = local.get("y")
         outer = [f for f, _ in frames[:index] if not _library(f)]
-        return Call(model, x, y, _name_of(x, outer, "x"), _name_of(y, outer, "y"))
+        names = (_name_of(v, outer, d) for v, d in ((x, "x"), (y, "y"), (model, "model")))
+        return Call(model, x, y, *names)
     return None
 
 
@@ -182,7 +188,8 @@ def _model_call(node: ast.Call, frame: FrameType) -> Call | None:
     x = _lookup(x_node, frame)
     if x is None:
         return None
-    return Call(model, x, _lookup(y_node, frame), _name(x_node, "x"), _name(y_node, "y"))
+    y = _lookup(y_node, frame)
+    return Call(model, x, y, _name(x_node, "x"), _name(y_node, "y"), _name(target, "model"))
 
 
 def _argument(node: ast.Call, position: int, keywords: tuple[str, ...]) -> ast.expr | None:
