@@ -88,21 +88,31 @@ def test_each_family(
         assert d.expected == expected
 
 
-def test_a_column_into_a_sequence_model_offers_the_column_of_sequences_reading() -> None:
-    """(375, 1) into a 3-D model: a one-column table, or an object array whose cells each
-    hold a sequence; only the dtype decides, and the message does not say it."""
+def test_a_column_into_a_sequence_model_reads_first_as_unpadded_sequences() -> None:
+    """Keras 2 expands a 1-D x to (N, 1) before this check: (375, 1) into a 3-D model is an
+    object array of 375 sequences (most often), or one numeric series; only the dtype
+    decides, and the message does not say it."""
     result = explain(
         "ValueError: Error when checking input: expected lstm_1_input to have 3 dimensions, but "
         "got array with shape (375, 1)"
     )
     assert result is not None
     d = result.diagnosis
-    assert d.kind == "missing-axis"
-    ragged = [a for a in d.alternatives if a.kind == "ragged"]
-    assert [a.fix for a in ragged] == [
-        "x = keras.utils.pad_sequences(list(x[:, 0]), maxlen=None, dtype='float32')"
-    ]
-    assert ragged[0].why.startswith("if x.dtype == object")
+    assert (d.kind, d.fix) == (
+        "ragged",
+        "x = keras.utils.pad_sequences(list(x), maxlen=None, dtype='float32')",
+    )
+    assert d.alternatives[0].kind == "missing-axis"
+    assert d.alternatives[0].why == "if x is one numeric series (x.dtype is a number)"
+
+
+def test_keras_3_keeps_a_column_a_column() -> None:
+    """Keras 3 adds no axis: (None, 1) there is a real 2-D array, a table."""
+    result = explain(
+        'ValueError: Input 0 of layer "lstm" is incompatible with the layer: expected ndim=3, '
+        "found ndim=2. Full shape received: (None, 1)"
+    )
+    assert result is not None and result.diagnosis.kind == "missing-axis"
 
 
 def test_gemm_with_one_batch_is_no_batch_problem() -> None:
