@@ -5,8 +5,15 @@ from __future__ import annotations
 
 from ..model.spec import ModelSpec, Shape
 
-
 # -- what Keras itself does -----------------------------------------------------------------
+# Verified with TensorFlow 2.21's tf.lite.Interpreter (tests/test_tflite.py): any shape other
+# than the one allocated is refused by set_tensor.
+INTERPRETER_RAISES = (
+    "The TFLite interpreter raises ValueError (Cannot set tensor: Dimension mismatch) on any "
+    "shape other than the one it allocated"
+)
+
+
 def keras_on_wrong_timesteps(model: ModelSpec) -> tuple[bool, str]:
     """(silent, sentence) for data whose time axis differs from the model's fixed one.
 
@@ -15,6 +22,8 @@ def keras_on_wrong_timesteps(model: ModelSpec) -> tuple[bool, str]:
     every Keras 2 model raise ValueError. (Once ``predict`` has traced on one shape, both
     versions may retrace and run other lengths silently too.)
     """
+    if model.format == "tflite":
+        return False, INTERPRETER_RAISES
     if model.keras_major is None and model.sequential:
         return True, (
             "Under Keras 3 a Sequential model runs on it with NO error (wrong predictions); "
@@ -64,6 +73,8 @@ def keras_on_wrong_batch(model: ModelSpec, found: int) -> tuple[bool, str]:
     predict's default batch_size=32 sends them at once); 8 and 12 run with batch_size=4; one
     sample runs under tf-keras only, broadcast (Keras 3 raises)."""
     expected = model.inputs[0].shape[0] if model.inputs else None
+    if model.format == "tflite":
+        return False, INTERPRETER_RAISES
     if model.keras_major != 3 and expected is not None and found == 1 < expected:
         # tf-keras 2.21: the one sample broadcasts against every row of the state
         return True, (

@@ -233,6 +233,34 @@ def batch(
     )
 
 
+def interpreter_batch(
+    want: int, got: int, exp: Shape, found: Shape, resizable: bool, index: str = "i"
+) -> Diagnosis:
+    """A TFLite interpreter allocated ``want`` samples (1): resize its input when its
+    shape_signature lets it, else feed one allocation at a time."""
+    resize = (
+        f"interpreter.resize_tensor_input(interpreter.get_input_details()[0]['index'], "
+        f"[{got}, {', '.join(str(d) for d in exp[1:])}]); interpreter.allocate_tensors()"
+    )
+    loop = (
+        f"for {index} in range(len(x)): interpreter.set_tensor(interpreter.get_input_details()"
+        f"[0]['index'], x[{index}:{index} + {want}]); interpreter.invoke()"
+    )
+    return Diagnosis(
+        "batch",
+        "data",
+        f"{got} samples for an interpreter allocated for {want}",
+        f"the TFLite model's input is allocated for batches of {want}"
+        + (" (its signature lets the batch be resized)" if resizable else "; its signature "
+           "fixes that batch, so it cannot be resized"),
+        resize if resizable else loop,
+        exp,
+        found,
+        0,
+        (Alternative("batch", loop, "to keep the allocation"),) if resizable else (),
+    )  # fmt: skip
+
+
 def _fit_batch(
     want: int, got: int | None, cause: str, exp: Shape | None, found: Shape | None
 ) -> Diagnosis:

@@ -23,7 +23,7 @@ from .findings import (
 )
 from .keras_says import keras_adds_unit_axis, keras_on_wrong_batch, keras_on_wrong_timesteps
 from .roles import stem, time_axis
-from .shape_diagnosis import batch, diagnose_shape
+from .shape_diagnosis import batch, diagnose_shape, interpreter_batch
 
 
 def quoted(text: str) -> str:
@@ -162,6 +162,9 @@ def check_shape(
         stateful = " (stateful RNN)" if any(r.stateful for r in model.recurrent) else ""
         multiple = found[0] % expected[0] == 0  # runs with batch_size=expected: a warning
         level = Severity.WARNING if multiple else Severity.ERROR
+        if model.format == "tflite":  # no predict(batch_size=...): the interpreter refuses
+            d = interpreter_batch(expected[0], found[0], expected, found, bool(inp.batch_resizable))
+            level = Severity.ERROR
         out.append(_from_diagnosis(info, inp, d, f"{stateful}. {what}", level))
     fits = len(found) == len(expected) and all(
         e is None or e == f for e, f in zip(expected[1:], found[1:], strict=True)

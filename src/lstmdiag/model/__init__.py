@@ -8,7 +8,7 @@ from typing import Any
 from ..data import remote
 from ..data.info import Location
 from ..errors import DAMAGED, READING, LstmdiagError, one_line
-from . import json_arch, keras_zip, savedmodel
+from . import json_arch, keras_zip, savedmodel, tflite
 from .spec import EmbeddingSpec, InputSpec, MaskSpec, ModelSpec, RecurrentLayer, Shape
 
 __all__ = [
@@ -103,6 +103,8 @@ def _read_by_magic(p: Location, shown: str, head: bytes) -> ModelSpec:
 
 
 def _dispatch(p: Location, shown: str, head: bytes) -> ModelSpec:
+    if head[4:8] == tflite.MAGIC and isinstance(p, Path):
+        return tflite.read(p, shown)
     if head.startswith(ZIP_MAGIC):
         return keras_zip.read(p, shown)
     if head.startswith(HDF5_MAGIC):
@@ -115,7 +117,7 @@ def _dispatch(p: Location, shown: str, head: bytes) -> ModelSpec:
         return json_arch.read(p, shown)
     raise LstmdiagError(
         f"{shown}: not a Keras model file (expected a .keras zip, an HDF5 .h5, an architecture "
-        ".json or a SavedModel folder)"
+        ".json, a SavedModel folder or a .tflite)"
     )
 
 

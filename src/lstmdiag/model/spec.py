@@ -26,6 +26,8 @@ class InputSpec:
     name: str
     shape: Shape
     dtype: str
+    # TFLite: whether the interpreter lets the batch be resized (shape_signature -1)
+    batch_resizable: bool | None = None
 
 
 @dataclass(frozen=True)
