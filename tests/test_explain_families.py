@@ -72,6 +72,15 @@ CASES = [
      "100 input samples and 90 target samples.", "target", "data", "give x and y the same", None),
     ("ValueError: could not broadcast input array from shape (10,8) into shape (10,)", "ragged",
      "data", "x = keras.utils.pad_sequences(", None),
+    # only the title, for a stacked recurrent layer (its input came from the one before)
+    ('ValueError: Input 0 of layer "gru_1" is incompatible with the layer', "model-structure",
+     "model", "set return_sequences=True on every stacked recurrent layer", None),
+    ("ValueError: Input dimension mis-match. (input[0].shape[0] = 10, input[1].shape[0] = 1)",
+     "batch", "data", "feed batches of the model's size: model.predict(x, batch_size=10)", None),
+    ("Exception: Error when checking model input: the list of Numpy arrays that you are passing "
+     "to your model is not the size the model expected. Expected to see 1 arrays but instead got "
+     "the following list of 100 arrays : [array([1])]", "input-count", "data",
+     "x = np.array(x)", None),
 ]  # fmt: skip
 
 
@@ -113,6 +122,10 @@ def test_keras_3_keeps_a_column_a_column() -> None:
         "found ndim=2. Full shape received: (None, 1)"
     )
     assert result is not None and result.diagnosis.kind == "missing-axis"
+
+
+def test_the_title_alone_for_a_first_layer_says_too_little() -> None:
+    assert explain('ValueError: Input 0 of layer "gru" is incompatible with the layer') is None
 
 
 def test_gemm_with_one_batch_is_no_batch_problem() -> None:

@@ -720,6 +720,41 @@ def _samples_vs_targets(m: re.Match[str], ctx: Context) -> Diagnosis:
     return D.sizes_disagree(sizes, [])
 
 
+def _bare_incompatible(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    """Only the title of "Input 0 of layer X is incompatible with the layer" was pasted: a
+    recurrent layer after the first of its kind (lstm_1, gru_2) is fed by the one before it,
+    which returns no sequence without return_sequences=True. Anything else says too little."""
+    layer = (m.group(1) or m.group(2) or "").strip("\"'")
+    if D.layer_kind(layer) != "recurrent" or D.first_of_kind(layer) or "_" not in layer:
+        return None
+    ev = Evidence((None, None, None), (None, None), layer=layer, building=True, fixes=ctx.fixes)
+    return D.model_structure(ev, "recurrent")
+
+
+def _elemwise_batches(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    """Theano: an elementwise op met two batch sizes (a stateful RNN's state and the data)."""
+    a, b = int(m.group(1)), int(m.group(2))
+    if a == b:
+        return None
+    state, data = max(a, b), min(a, b)
+    return Diagnosis(
+        "batch",
+        "data",
+        f"batches of {a} and {b} meet in the recurrent step",
+        "a stateful RNN keeps its state for one batch size, and the data comes in another.",
+        f"feed batches of the model's size: model.predict(x, batch_size={state}) (with len(x) "
+        f"a multiple of {state})",
+        alternatives=(
+            Alternative(
+                "batch",
+                f"rebuild the model for batches of {data} (batch_input_shape=({data}, "
+                "timesteps, features)) and copy the weights: new.set_weights(old.get_weights())",
+                f"if the data must come {data} at a time",
+            ),
+        ),
+    )
+
+
 def _empty_logs(m: re.Match[str], ctx: Context) -> Diagnosis:
     return Diagnosis(
         "empty",
@@ -891,7 +926,7 @@ RECOGNISERS: list[Recogniser] = [
     ),
     (
         re.compile(
-            r"Expected to see (\d+) arrays?(?:\(s\))?, but instead got the following list "
+            r"Expected to see (\d+) arrays?(?:\(s\))?,? but instead got the following list "
             r"of (\d+) arrays"
         ),
         _list_of_arrays,
@@ -932,6 +967,13 @@ RECOGNISERS: list[Recogniser] = [
         _float_ids,
     ),
     (re.compile(r"TensorArray has size zero"), _zero_steps),
+    (
+        re.compile(
+            r"Input dimension mis-match\. \(input\[0\]\.shape\[0\] = (\d+), "
+            r"input\[1\]\.shape\[0\] = (\d+)\)"
+        ),
+        _elemwise_batches,
+    ),
     (
         re.compile(
             r"Received a label value of (-?\d+) which is outside the valid range of \[0, (\d+)\)"
@@ -1009,5 +1051,12 @@ RECOGNISERS: list[Recogniser] = [
     (
         re.compile(rf"expected shape=?\s*{_S},? found shape=?\s*{_S}"),
         _keras3_input,
+    ),
+    (
+        re.compile(
+            r"Input \d+ (?:of layer [\"']?([^\"'\s:]+)[\"']? is incompatible with the layer|is "
+            r"incompatible with layer ([^\s:]+))\s*:?\s*$"
+        ),
+        _bare_incompatible,
     ),
 ]
