@@ -81,6 +81,16 @@ CASES = [
      "to your model is not the size the model expected. Expected to see 1 arrays but instead got "
      "the following list of 100 arrays : [array([1])]", "input-count", "data",
      "x = np.array(x)", None),
+    # no batch reached the model: Keras 3, tf.keras 2.4-2.12, an empty Sequence
+    ("ValueError: Expected input data to be non-empty.", "empty", "data", "check len(x)", None),
+    ("ValueError: Unexpected result of `predict_function` (Empty batch_outputs). Please use "
+     "`Model.compile(..., run_eagerly=True)`", "empty", "data", "check len(x)", None),
+    ("ValueError: Asked to retrieve element 0, but the Sequence has length 0", "empty", "data",
+     "check len(x)", None),
+    # a TimeDistributed is fed by a layer: the recurrent one before it returns no sequence
+    ('ValueError: Input 0 of layer "time_distributed" is incompatible with the layer: expected '
+     "ndim=3, found ndim=2. Full shape received: (None, 64)", "model-structure", "model",
+     "time_distributed applies its layer at every timestep", None),
 ]  # fmt: skip
 
 

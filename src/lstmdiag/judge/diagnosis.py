@@ -372,6 +372,11 @@ def _structure_fix(ev: Evidence, kind: str | None, want: int, got: int | None, l
             "a sequence reaches a Dense layer: set return_sequences=False on the last recurrent "
             "layer, or wrap the Dense in TimeDistributed(...), or Flatten() first"
         )
+    if kind == "dense" and fewer and layer.lower().startswith(("time_distributed", "timedist")):
+        return (
+            f"{layer} applies its layer at every timestep and needs (batch, timesteps, "
+            "features): set return_sequences=True on the recurrent layer before it"
+        )
     if kind == "conv" and more:
         return "wrap the convolution in TimeDistributed(...) to apply it to every frame"
     if kind == "conv" and fewer:

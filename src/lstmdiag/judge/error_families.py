@@ -178,6 +178,8 @@ def _incompatible_layer(m: re.Match[str], ctx: Context) -> Diagnosis | None:
             return None
         axis, value = int(m.group("axis")), int(m.group("value"))
         expected = tuple(value if a == axis % len(found) else None for a in range(len(found)))
+    if re.match(r"time_?distributed", layer.lower()) and len(found) < len(expected):
+        building = True  # fed by a layer: the data never reaches a TimeDistributed first
     d = S.diagnose_shape(_evidence(ctx, expected, found, layer, building))
     if d.kind == "model-structure" and not building and _fed_the_model(ctx, found):
         # the model was called on exactly this tensor: the data reached the layer itself
@@ -759,10 +761,10 @@ def _empty_logs(m: re.Match[str], ctx: Context) -> Diagnosis:
     return Diagnosis(
         "empty",
         "data",
-        "fit ran no batch: the data is empty",
-        "Keras's train function returned no logs: no batch was drawn (zero samples in x or y, "
-        "or a dataset or generator that yields nothing).",
-        "check len(x) and len(y) (or iterate the dataset once) before fit",
+        "no batch reached the model: the data is empty",
+        "Keras drew no batch: zero samples in x or y, or a dataset, generator or Sequence that "
+        "yields nothing.",
+        "check len(x) and len(y) (or iterate the dataset once) before fit or predict",
     )
 
 
@@ -951,7 +953,14 @@ RECOGNISERS: list[Recogniser] = [
         lambda m, ctx: D.ragged(None, ctx.fixes),
     ),
     (re.compile(r"could not convert string to float"), _text_in_data),
-    (re.compile(r"Unexpected result of `?train_function`? \(Empty logs\)"), _empty_logs),
+    (
+        re.compile(
+            r"Unexpected result of `?(?:train|predict|test)_function`? \(Empty (?:logs|"
+            r"batch_outputs)\)|Expected input data to be non-empty|Asked to retrieve element "
+            r"0, but the Sequence has length 0"
+        ),
+        _empty_logs,
+    ),
     (
         re.compile(
             r"This model has not yet been built|The first layer in a Sequential model must get "
