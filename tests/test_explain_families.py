@@ -91,6 +91,14 @@ CASES = [
     ('ValueError: Input 0 of layer "time_distributed" is incompatible with the layer: expected '
      "ndim=3, found ndim=2. Full shape received: (None, 64)", "model-structure", "model",
      "time_distributed applies its layer at every timestep", None),
+    ("InvalidArgumentError: logits and labels must be broadcastable: logits_size=[32,10] "
+     "labels_size=[32,1]", "target", "data", "y = keras.utils.to_categorical(y, 10)", None),
+    ('  File "t.py", line 3, in <module>\n    model.add(LSTM(1024, input_shape=1))\nTypeError: '
+     "'int' object is not iterable", "model-structure", "model",
+     "give the shape of one sample as a tuple", None),
+    ("ValueError: `validation_split` is only supported for Tensors or NumPy arrays, found "
+     "following types in the input: [<class 'list'>]", "dtype", "data", "x = np.asarray(x)",
+     None),
 ]  # fmt: skip
 
 
@@ -136,6 +144,7 @@ def test_keras_3_keeps_a_column_a_column() -> None:
 
 def test_the_title_alone_for_a_first_layer_says_too_little() -> None:
     assert explain('ValueError: Input 0 of layer "gru" is incompatible with the layer') is None
+    assert explain("TypeError: 'int' object is not iterable") is None  # no input_shape seen
 
 
 def test_gemm_with_one_batch_is_no_batch_problem() -> None:

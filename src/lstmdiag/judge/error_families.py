@@ -757,6 +757,43 @@ def _elemwise_batches(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     )
 
 
+def _broadcastable(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    """softmax_cross_entropy_with_logits: logits_size=[n,k] labels_size=[n,j]."""
+    logits, labels = parse_shape(m.group(1)), parse_shape(m.group(2))
+    if logits is None or labels is None:
+        return None
+    return T.output_vs_target(logits, labels, m.group(0), binary=ctx.binary)
+
+
+def _int_shape(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    """An int where Keras iterates a shape: input_shape=1 (the traceback shows it)."""
+    given = re.search(r"input_shape\s*=\s*(\w+)\s*[,)]", ctx.raw)
+    if given is None:
+        return None
+    return Diagnosis(
+        "model-structure",
+        "model",
+        "input_shape is a number, not a shape tuple",
+        f"input_shape={given.group(1)} gives Keras an int where it iterates the axes of one "
+        "sample.",
+        "give the shape of one sample as a tuple: input_shape=(timesteps, features) for a "
+        "recurrent layer (data shaped (samples, timesteps, features)), input_shape=(n,) for a "
+        "Dense one",
+    )
+
+
+def _validation_split(m: re.Match[str], ctx: Context) -> Diagnosis:
+    return Diagnosis(
+        "dtype",
+        "data",
+        "validation_split with data that is not an array",
+        "validation_split slices NumPy arrays or tensors; x or y is a Python list, a dataset "
+        "or a generator.",
+        "x = np.asarray(x); y = np.asarray(y) (same-length samples); for a dataset or "
+        "generator, pass validation_data=... instead",
+    )
+
+
 def _empty_logs(m: re.Match[str], ctx: Context) -> Diagnosis:
     return Diagnosis(
         "empty",
@@ -976,6 +1013,18 @@ RECOGNISERS: list[Recogniser] = [
         _float_ids,
     ),
     (re.compile(r"TensorArray has size zero"), _zero_steps),
+    (
+        re.compile(
+            r"logits and labels must be broadcastable: logits_size=\[([\d,]+)\] "
+            r"labels_size=\[([\d,]+)\]"
+        ),
+        _broadcastable,
+    ),
+    (re.compile(r"'int' object is not iterable"), _int_shape),
+    (
+        re.compile(r"validation_split.{0,30}only supported for Tensors or NumPy arrays"),
+        _validation_split,
+    ),
     (
         re.compile(
             r"Input dimension mis-match\. \(input\[0\]\.shape\[0\] = (\d+), "
