@@ -164,8 +164,11 @@ def check(
 ) -> Report:
     """Check data against a model and return the Report the CLI would render.
 
-    ``data``: a path or a list of paths (files, folders); a numpy array (axis 0 = batch);
-    a list of arrays (ragged sequences); or a mapping from model input names to any of those.
+    ``data``: a path or a list of paths (files, folders); a numpy array (axis 0 = batch) or a
+    tensor; a list of arrays, read as ``fit`` reads it (one per model input, in input order;
+    for a one-input model, ragged sequences); a mapping from model input names to any of
+    those; a ``tf.data.Dataset`` (its element_spec) or a ``keras.utils.PyDataset`` (its first
+    batch). A generator is refused: it cannot be read without consuming it.
     ``mapping`` maps data paths to input names (like ``--input NAME=PATH``).
     ``shard=(I, N)`` checks only the I-th of N slices (``--shard I/N``; join with ``merge``).
     ``client``: a ``distributed.Client``, a scheduler address or ``"local"``: headers and

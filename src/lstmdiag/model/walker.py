@@ -229,6 +229,19 @@ class Walker:
             )
             if mask_zero:
                 self.masking.append((key, MaskSpec(name, "Embedding", 0.0, main.source)))
+        return self._propagated(layer, class_name, name, cfg, inputs, main, key)
+
+    def _propagated(
+        self,
+        layer: dict[str, Any],
+        class_name: str,
+        name: str,
+        cfg: dict[str, Any],
+        inputs: list[Tensor],
+        main: Tensor,
+        key: tuple[int, ...] | None,
+    ) -> list[Tensor]:
+        """The layer's output shapes by its rule; unknown for a layer without one."""
         rule = S.RULES.get(class_name)
         if rule is None:
             module = str(layer.get("module") or "")
