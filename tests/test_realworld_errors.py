@@ -159,7 +159,24 @@ def test_final_set_d_never_scores_lower_than_recorded() -> None:
     seen = {e["source"] for e in ERRORS + HELD_OUT + FINAL + LAST}
     assert not {e["source"] for e in LATEST} & seen
     now = score(scored)
-    (recorded,) = SCORES["heldout_d"]
+    assert now["right"] + now["declined-right"] >= max(s["right"] for s in SCORES["heldout_d"])
+    assert now["wrong"] <= min(s["wrong"] for s in SCORES["heldout_d"]), now
+
+
+NEWEST: list[dict[str, Any]] = json.loads(
+    (HERE / "realworld" / "heldout_e.json").read_text("utf-8")
+)
+
+
+def test_final_set_e_never_scores_lower_than_recorded() -> None:
+    """Set E: 24 more from new threads, collected after set D's lessons; 4 set aside as
+    spares before scoring, 20 scored once, with no change to explain after (scores.json)."""
+    scored = [e for e in NEWEST if not e["spare"]]
+    assert (len(NEWEST), len(scored)) == (24, 20)
+    seen = {e["source"] for e in ERRORS + HELD_OUT + FINAL + LAST + LATEST}
+    assert not {e["source"] for e in NEWEST} & seen
+    now = score(scored)
+    (recorded,) = SCORES["heldout_e"]
     assert now["right"] + now["declined-right"] >= recorded["right"], now
     assert now["wrong"] <= recorded["wrong"], now
 
