@@ -113,72 +113,27 @@ def test_held_out_set_a_never_scores_lower_than_recorded() -> None:
     assert now["wrong"] <= fewest_wrong, now
 
 
-FINAL: list[dict[str, Any]] = json.loads((HERE / "realworld" / "heldout_b.json").read_text("utf-8"))
+# Sets B to E (issue #28): 24 messages each from threads no earlier set used, by collectors
+# that had not read the code; 4 set aside as spares before scoring, the other 20 scored once
+# before any change made knowing them, each after the last change made knowing the one
+# before (scores.json). No later change may lower any recorded score.
+LATER = ("heldout_b", "heldout_c", "heldout_d", "heldout_e")
+SETS: dict[str, list[dict[str, Any]]] = {
+    name: json.loads((HERE / "realworld" / f"{name}.json").read_text("utf-8")) for name in LATER
+}
 
 
-def test_final_set_b_never_scores_lower_than_recorded() -> None:
-    """Set B (issue #28): 24 more messages from new threads, by a collector that had not read
-    the code; 4 set aside as spares before scoring, the other 20 scored once, after the last
-    change made knowing set A (scores.json). No later change may lower that score."""
-    scored = [e for e in FINAL if not e["spare"]]
-    assert (len(FINAL), len(scored)) == (24, 20)
-    seen = {e["source"] for e in ERRORS + HELD_OUT}
-    assert not {e["source"] for e in FINAL} & seen
-    assert len({e["source"] for e in FINAL}) == len(FINAL)
+@pytest.mark.parametrize("name", LATER)
+def test_a_later_set_never_scores_lower_than_recorded(name: str) -> None:
+    entries = SETS[name]
+    scored = [e for e in entries if not e["spare"]]
+    assert (len(entries), len(scored)) == (24, 20)
+    earlier = ERRORS + HELD_OUT + [e for n in LATER[: LATER.index(name)] for e in SETS[n]]
+    assert not {e["source"] for e in entries} & {e["source"] for e in earlier}
+    assert len({e["source"] for e in entries}) == len(entries)
     now = score(scored)
-    right = now["right"] + now["declined-right"]
-    assert right >= max(s["right"] for s in SCORES["heldout_b"]), now
-    assert now["wrong"] <= min(s["wrong"] for s in SCORES["heldout_b"]), now
-
-
-LAST: list[dict[str, Any]] = json.loads((HERE / "realworld" / "heldout_c.json").read_text("utf-8"))
-
-
-def test_final_set_c_never_scores_lower_than_recorded() -> None:
-    """Set C: 24 more from new threads, collected while set B's lessons were worked in; 4 set
-    aside as spares before scoring, 20 scored once after the last change (scores.json)."""
-    scored = [e for e in LAST if not e["spare"]]
-    assert (len(LAST), len(scored)) == (24, 20)
-    seen = {e["source"] for e in ERRORS + HELD_OUT + FINAL}
-    assert not {e["source"] for e in LAST} & seen
-    now = score(scored)
-    assert now["right"] + now["declined-right"] >= max(s["right"] for s in SCORES["heldout_c"])
-    assert now["wrong"] <= min(s["wrong"] for s in SCORES["heldout_c"]), now
-
-
-LATEST: list[dict[str, Any]] = json.loads(
-    (HERE / "realworld" / "heldout_d.json").read_text("utf-8")
-)
-
-
-def test_final_set_d_never_scores_lower_than_recorded() -> None:
-    """Set D: 24 more from new threads, collected after set C's lessons; 4 set aside as
-    spares before scoring, 20 scored once, with no change to explain after (scores.json)."""
-    scored = [e for e in LATEST if not e["spare"]]
-    assert (len(LATEST), len(scored)) == (24, 20)
-    seen = {e["source"] for e in ERRORS + HELD_OUT + FINAL + LAST}
-    assert not {e["source"] for e in LATEST} & seen
-    now = score(scored)
-    assert now["right"] + now["declined-right"] >= max(s["right"] for s in SCORES["heldout_d"])
-    assert now["wrong"] <= min(s["wrong"] for s in SCORES["heldout_d"]), now
-
-
-NEWEST: list[dict[str, Any]] = json.loads(
-    (HERE / "realworld" / "heldout_e.json").read_text("utf-8")
-)
-
-
-def test_final_set_e_never_scores_lower_than_recorded() -> None:
-    """Set E: 24 more from new threads, collected after set D's lessons; 4 set aside as
-    spares before scoring, 20 scored once, with no change to explain after (scores.json)."""
-    scored = [e for e in NEWEST if not e["spare"]]
-    assert (len(NEWEST), len(scored)) == (24, 20)
-    seen = {e["source"] for e in ERRORS + HELD_OUT + FINAL + LAST + LATEST}
-    assert not {e["source"] for e in NEWEST} & seen
-    now = score(scored)
-    (recorded,) = SCORES["heldout_e"]
-    assert now["right"] + now["declined-right"] >= recorded["right"], now
-    assert now["wrong"] <= recorded["wrong"], now
+    assert now["right"] + now["declined-right"] >= max(s["right"] for s in SCORES[name]), now
+    assert now["wrong"] <= min(s["wrong"] for s in SCORES[name]), now
 
 
 def _error_line(text: str) -> str:
@@ -205,7 +160,9 @@ def test_a_full_traceback_of_a_stacked_build_error(flavour: str) -> None:
 
 def test_a_full_traceback_is_never_answered_worse_than_its_error_line() -> None:
     pasted = [
-        e for e in ERRORS + HELD_OUT + FINAL + LAST if len(e["text"].strip().splitlines()) >= 3
+        e
+        for e in ERRORS + HELD_OUT + [e for n in LATER for e in SETS[n]]
+        if len(e["text"].strip().splitlines()) >= 3
     ]
     assert len(pasted) >= 25
     good = ("right", "declined-right")
