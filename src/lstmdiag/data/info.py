@@ -62,6 +62,15 @@ def dtype_label(dtype: np.dtype) -> str:
     return str(dtype.name if dtype.isnative or dtype.itemsize == 1 else dtype.str)
 
 
+def parsed_dtype(label: str) -> np.dtype:
+    """The numpy dtype a label names; object for a name numpy does not parse back (numpy's
+    own names for text, such as str32, from other readers)."""
+    try:
+        return np.dtype(label)
+    except TypeError:
+        return np.dtype(object)
+
+
 @dataclass(frozen=True)
 class ArrayInfo:
     """One array (or ragged collection of sequences) found in a data file.
@@ -143,6 +152,12 @@ class ArrayInfo:
         if self.ragged and self.lengths is not None:
             return len(self.lengths)
         return int(self.shape[0] or 0) if self.shape else 0
+
+    @property
+    def in_memory(self) -> bool:
+        """Data the Python API was given (arrays, a dataset's element_spec), not a file: its
+        fixes are Python."""
+        return self.format in ("memory", "spec")
 
     @property
     def label(self) -> str:

@@ -182,5 +182,5 @@ def _file_stem(info: ArrayInfo) -> str:
 def dataset_problems(
     model: ModelSpec, infos: Sequence[ArrayInfo], roles: Sequence[Assignment]
 ) -> list[DatasetProblem]:
-    in_memory = bool(infos) and all(i.format in ("memory", "spec") for i in infos)
+    in_memory = bool(infos) and all(i.in_memory for i in infos)
     return missing_inputs(model, roles, in_memory) + cardinality(model, infos, roles)

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ..data.info import ArrayInfo
+from ..data.info import ArrayInfo, parsed_dtype
 from ..model.spec import InputSpec, ModelSpec, Shape
 from .check_options import CheckOptions
 from .diagnosis import Diagnosis, Evidence, Fixes, empty
@@ -97,12 +97,10 @@ def fixes_for(
         model=options.model_arg or (None if model.format == "live" else model.path),
         masked=masked,
         value=model.mask_value(inp.name) or 0.0,
-        in_memory=info.format in ("memory", "spec"),
-        out=fix_out_dir(info, options.inputs)
-        if info.format not in ("memory", "spec")
-        else "padded/",
+        in_memory=info.in_memory,
+        out=fix_out_dir(info, options.inputs) if not info.in_memory else "padded/",
         windows_out=fix_out_dir(info, options.inputs, "windows")
-        if info.format not in ("memory", "spec")
+        if not info.in_memory
         else "windows/",
         input=inp.name if multi else None,
         input_label=info.label if multi else None,
@@ -180,7 +178,7 @@ def check_shape(
     elif found and found[0] == 0:  # Keras raises on no samples (tf-keras deep inside predict)
         d = empty(_evidence(model, info, inp, options, found), found)
         # what the model is given, in memory; a file may be one of many that are joined
-        level = Severity.ERROR if info.format in ("memory", "spec") else Severity.WARNING
+        level = Severity.ERROR if info.in_memory else Severity.WARNING
         out.append(
             _from_diagnosis(info, inp, d, " Keras raises when it is given no samples.", level)
         )
@@ -204,12 +202,9 @@ def _left_out(info: ArrayInfo) -> str:
 def check_dtype(model: ModelSpec, info: ArrayInfo, inp: InputSpec) -> list[Finding]:
     if info.dtype is None:
         return []
-    try:
-        dtype = np.dtype(info.dtype)
-    except TypeError:  # numpy's own names for text (str32, bytes8) do not parse back
-        dtype = np.dtype(object)
+    dtype = parsed_dtype(info.dtype)
     if dtype.kind not in "biuf":
-        text = dtype.kind in "USO" or info.dtype.startswith(("str", "bytes"))
+        text = dtype.kind in "USO"
         return [
             finding(
                 info,

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from ..data import discover
-from ..data.info import ArrayInfo
+from ..data.info import ArrayInfo, parsed_dtype
 from ..errors import LstmdiagError
 from ..judge.diagnosis import FAR_BEYOND
 from ..judge.layout import Placed, place
@@ -207,8 +207,7 @@ def plan_pad(
     axis = 0 if options.sequence_files else options.time_axis
     placed = place(infos, model, axis=axis, mapping=options.mapping)
     for p in placed:
-        kind = np.dtype(p.info.dtype or "float32").kind
-        if p.pad and kind in "USOV":
+        if p.pad and parsed_dtype(p.info.dtype or "float32").kind in "USOV":
             raise LstmdiagError(
                 f"{p.info.label}: holds text or records ({p.info.dtype}), not numbers; pad "
                 "pads numeric sequences: turn the text into numbers first (a tokenizer)"
