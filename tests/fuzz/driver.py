@@ -86,6 +86,8 @@ def seeds() -> list[Seed]:
                     out.append(Seed(f"{gen}_{name}{ext}", path.read_bytes(), "model"))
     for path in sorted((FIXTURES / "models/tflite").glob("*.tflite")):
         out.append(Seed(path.name, path.read_bytes(), "model"))
+    for path in sorted((FIXTURES / "models/onnx").glob("*.onnx")):
+        out.append(Seed(path.name, path.read_bytes(), "model"))
     pb = FIXTURES / "models/k3/two_input_export/saved_model.pb"
     out.append(Seed("saved_model.pb", pb.read_bytes(), "savedmodel"))
     for meta in sorted(CORPUS.glob("*/keras_metadata.pb")) if CORPUS.is_dir() else []:

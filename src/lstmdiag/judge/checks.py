@@ -28,7 +28,15 @@ from .findings import (
     expand_kinds,
 )
 from .roles import Assignment, Role, classify, container, stem
-from .shape_findings import any_length, check_dtype, check_shape, finding, fixes_for, kept_in_all
+from .shape_findings import (
+    TRANSPOSE,
+    any_length,
+    check_dtype,
+    check_shape,
+    finding,
+    fixes_for,
+    kept_in_all,
+)
 from .value_findings import deep_findings, skipped_value_checks, table_findings
 
 
@@ -131,11 +139,14 @@ def collection_findings(
         if role.sequence and role.input:
             groups.setdefault((role.input, container(infos[index])), []).append(index)
     out: dict[int, list[Finding]] = {}
+    stacked = model.batch_major()  # the stack pad writes: (batch, time, ...)
     for (name, _), members in groups.items():
-        inp = model.input_named(name)
+        inp = stacked.input_named(name)
         assert inp is not None
         lengths = [int((infos[i].shape or (0,))[0] or 0) for i in members]
         text, error = _collection_message(inp, lengths)
+        if stacked is not model and (model.input_named(name) or inp).time_major:
+            text += f"; the model is time-major: then feed the stack as {TRANSPOSE}"
         kind = Kind.RAGGED if min(lengths) != max(lengths) else Kind.MISSING_BATCH
         for i in members:
             info = infos[i]

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..data.info import ArrayInfo
-from ..model.spec import ModelSpec, fmt_shape
+from ..model.spec import InputSpec, ModelSpec, fmt_shape
 from .roles import Assignment, Role
 
 
@@ -28,9 +28,12 @@ class DatasetProblem:
     fix: str | None
 
 
-def _count(info: ArrayInfo) -> int | None:
+def _count(info: ArrayInfo, inp: InputSpec | None = None) -> int | None:
+    """Samples in the array: its batch axis (axis 1 of a time-major input's array)."""
     if info.problem is not None or info.shape is None:
         return None
+    if inp is not None and inp.time_major and not info.ragged and len(info.shape) > 1:
+        return info.shape[1]
     return info.sequences
 
 
@@ -86,9 +89,8 @@ def _container_groups(infos: Sequence[ArrayInfo], roles: Sequence[Assignment]) -
     return [g for g in groups.values() if len(g) > 1]
 
 
-def _disagree(infos: Sequence[ArrayInfo], group: list[int]) -> bool:
-    counts = {_count(infos[i]) for i in group} - {None}
-    return len(counts) > 1
+def _disagree(counts: dict[int, int | None]) -> bool:
+    return len(set(counts.values()) - {None}) > 1
 
 
 def cardinality(
@@ -96,10 +98,9 @@ def cardinality(
 ) -> list[DatasetProblem]:
     out = []
     for group in _container_groups(infos, roles):
-        if _disagree(infos, group):
-            sizes = ", ".join(
-                f"{infos[i].key} {_count(infos[i])}" for i in group if _count(infos[i]) is not None
-            )
+        counts = {i: _count(infos[i], model.input_named(roles[i].input or "")) for i in group}
+        if _disagree(counts):
+            sizes = ", ".join(f"{infos[i].key} {n}" for i, n in counts.items() if n is not None)
             out.append(
                 DatasetProblem(
                     "cardinality",
@@ -144,9 +145,10 @@ def _across_files(
                 "give each input the same files (same names, same order), or one .npz per batch",
             )
         ]
+    spec = {n: model.input_named(n) for n in names}
     for position, group in enumerate(zip(*lists, strict=True)):
         stems = {_file_stem(infos[i]) for i in group}
-        counts = {_count(infos[i]) for i in group} - {None}
+        counts = {_count(infos[i], spec[n]) for n, i in zip(names, group, strict=True)} - {None}
         if len(lists[0]) > 1 and len(stems) > 1:
             out.append(
                 DatasetProblem(
@@ -160,7 +162,9 @@ def _across_files(
                 )
             )
         elif len(counts) > 1:
-            sizes = ", ".join(f"{n} {_count(infos[i])}" for n, i in zip(names, group, strict=True))
+            sizes = ", ".join(
+                f"{n} {_count(infos[i], spec[n])}" for n, i in zip(names, group, strict=True)
+            )
             out.append(
                 DatasetProblem(
                     "cardinality",

@@ -40,6 +40,7 @@ class Kind(str, Enum):
     TARGET = "target"  # targets/labels that do not fit the model's output
     UNKNOWN_RANK = "unknown-rank"
     INPUT_COUNT = "input-count"
+    LAYOUT = "layout"  # batch-major data into a time-major input (ONNX)
 
 
 # Old kind names still accepted by --ignore and the configuration (for one release).

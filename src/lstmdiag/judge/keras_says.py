@@ -13,6 +13,17 @@ INTERPRETER_RAISES = (
     "shape other than the one it allocated"
 )
 
+# Verified with onnxruntime 1.32's CPU session (tests/test_onnx.py): a fixed dim that differs
+# or another rank is refused by run(), and so is any other dtype (float64 into float32 too).
+ONNXRUNTIME_RAISES = (
+    "onnxruntime raises InvalidArgument (Got invalid dimensions for input) on any fixed "
+    "dimension that differs"
+)
+ONNXRUNTIME_DTYPE = (
+    "onnxruntime casts nothing: it raises InvalidArgument (Unexpected input data type)"
+)
+RUNTIME_RAISES = {"tflite": INTERPRETER_RAISES, "onnx": ONNXRUNTIME_RAISES}
+
 
 def keras_on_wrong_timesteps(model: ModelSpec) -> tuple[bool, str]:
     """(silent, sentence) for data whose time axis differs from the model's fixed one.
@@ -22,8 +33,8 @@ def keras_on_wrong_timesteps(model: ModelSpec) -> tuple[bool, str]:
     every Keras 2 model raise ValueError. (Once ``predict`` has traced on one shape, both
     versions may retrace and run other lengths silently too.)
     """
-    if model.format == "tflite":
-        return False, INTERPRETER_RAISES
+    if model.format in RUNTIME_RAISES:
+        return False, RUNTIME_RAISES[model.format]
     if model.keras_major is None and model.sequential:
         return True, (
             "Under Keras 3 a Sequential model runs on it with NO error (wrong predictions); "
@@ -73,8 +84,8 @@ def keras_on_wrong_batch(model: ModelSpec, found: int) -> tuple[bool, str]:
     predict's default batch_size=32 sends them at once); 8 and 12 run with batch_size=4; one
     sample runs under tf-keras only, broadcast (Keras 3 raises)."""
     expected = model.inputs[0].shape[0] if model.inputs else None
-    if model.format == "tflite":
-        return False, INTERPRETER_RAISES
+    if model.format in RUNTIME_RAISES:
+        return False, RUNTIME_RAISES[model.format]
     if model.keras_major != 3 and expected is not None and found == 1 < expected:
         # tf-keras 2.21: the one sample broadcasts against every row of the state
         return True, (

@@ -68,6 +68,8 @@ def time_axis(model: ModelSpec, inp: InputSpec) -> int | None:
     layers to look at, so there an integer rank-2 input counts as token ids. A rank-2 float input
     (batch, features) feeds Dense-like layers: its axis 1 is features, never padded.
     """
+    if inp.axes is not None:  # the format says (ONNX)
+        return inp.axes.index("time") if "time" in inp.axes else None
     if len(inp.shape) >= 3:
         return 1
     if len(inp.shape) == 2 and any(e.input == inp.name for e in model.embeddings):
@@ -81,6 +83,8 @@ def time_axis(model: ModelSpec, inp: InputSpec) -> int | None:
 
 def axis_roles(model: ModelSpec, inp: InputSpec) -> tuple[str, ...]:
     """What each axis of ``inp`` is for the layers it feeds: batch, time, features."""
+    if inp.axes is not None and len(inp.axes) == len(inp.shape):
+        return inp.axes
     rest = len(inp.shape) - 1
     if rest <= 0:
         return ("batch",)

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..data.info import ArrayInfo, parsed_dtype
-from ..model.spec import InputSpec, ModelSpec, Shape
+from ..model.spec import InputSpec, ModelSpec, Shape, fmt_shape
 from .check_options import CheckOptions
 from .diagnosis import Diagnosis, Evidence, Fixes, empty
 from .findings import (
@@ -21,7 +21,12 @@ from .findings import (
     Kind,
     Severity,
 )
-from .keras_says import keras_adds_unit_axis, keras_on_wrong_batch, keras_on_wrong_timesteps
+from .keras_says import (
+    ONNXRUNTIME_DTYPE,
+    keras_adds_unit_axis,
+    keras_on_wrong_batch,
+    keras_on_wrong_timesteps,
+)
 from .roles import stem, time_axis
 from .shape_diagnosis import batch, diagnose_shape, interpreter_batch
 
@@ -150,6 +155,8 @@ def check_shape(
     """Static findings for one array against one input (header facts only): a fixed batch
     size, then whatever else differs, diagnosed from the evidence (see diagnosis.py)."""
     assert info.shape is not None
+    if inp.time_major:
+        return _check_time_major(model, info, inp, options)
     if info.ragged:
         return _check_ragged(model, info, inp, options)
     out: list[Finding] = []
@@ -185,6 +192,67 @@ def check_shape(
     return out + check_dtype(model, info, inp)
 
 
+def _fits_exactly(found: Shape, expected: Shape) -> bool:
+    return len(found) == len(expected) and all(
+        e is None or e == f for e, f in zip(expected, found, strict=True)
+    )
+
+
+TRANSPOSE = "x = np.swapaxes(x, 0, 1)"
+
+
+def _check_time_major(
+    model: ModelSpec, info: ArrayInfo, inp: InputSpec, options: CheckOptions
+) -> list[Finding]:
+    """An input read (time, batch, ...) (ONNX). An array that fits it as it is passes, as the
+    runtime takes it. Any other is read as Keras data are, (batch, time, ...), against the
+    input's batch-major view: if it fits that, the one fix is the transpose; if not, the
+    view's findings, each ending with the transpose still to do."""
+    assert info.shape is not None
+    if not info.ragged and _fits_exactly(info.shape, inp.shape):
+        return check_dtype(model, info, inp)
+    view = replace(inp, shape=(inp.shape[1], inp.shape[0], *inp.shape[2:]), axes=None)
+    found = check_shape(model, info, view, options)
+    shaped = [f for f in found if f.kind is not Kind.DTYPE]
+    if not shaped and not info.ragged:
+        return [
+            finding(
+                info,
+                inp,
+                Kind.LAYOUT,
+                Severity.ERROR,
+                f"{info.label} {fmt_shape(info.shape)} is (batch, time, features); input "
+                f"'{inp.name}' {fmt_shape(inp.shape)} is time-major (time, batch, features). "
+                f"{keras_on_wrong_timesteps(model)[1]}",
+                fix=TRANSPOSE,
+            ),
+            *found,
+        ]
+    then = f" The model is time-major: then feed the batch as {TRANSPOSE}"
+    if info.ragged:
+        then += ", and its lengths as int32 sequence_lens where the model takes them"
+    elif len(info.shape) == len(inp.shape):
+        then += (
+            f". This reads the array as (batch, time, ...); if it is already time-major "
+            f"({info.shape[0]} steps of a batch of {info.shape[1]}), compare its axis 0 with "
+            f"the model's {fmt_shape(inp.shape)} instead"
+        )
+    return [
+        f
+        if f.kind is Kind.DTYPE
+        else replace(f, expected=inp.shape, message=f.message + then, fix=_then_transpose(f.fix))
+        for f in found
+    ]
+
+
+def _then_transpose(fix: str | None) -> str | None:
+    """A code fix made for the (batch, time, ...) view, with the transpose after it, so that
+    it runs as printed; a command (pad) says the transpose in its message."""
+    if fix is None or not fix.startswith("x = "):
+        return fix
+    return f"{fix}\n{TRANSPOSE}"
+
+
 def _left_out(info: ArrayInfo) -> str:
     """A table's features are its numeric columns: which ones that leaves out, and why."""
     from ..data.tables import text_columns
@@ -218,6 +286,17 @@ def check_dtype(model: ModelSpec, info: ArrayInfo, inp: InputSpec) -> list[Findi
                 "written as text)"
                 if text
                 else f"x = x.astype('{inp.dtype}')",
+            )
+        ]
+    if model.format == "onnx" and dtype.name != inp.dtype:
+        return [
+            finding(
+                info,
+                inp,
+                Kind.DTYPE,
+                Severity.ERROR,
+                f"dtype {info.dtype} into a {inp.dtype} input: {ONNXRUNTIME_DTYPE}",
+                fix=f"x = x.astype('{inp.dtype}')",
             )
         ]
     if (

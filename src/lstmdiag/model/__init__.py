@@ -8,7 +8,7 @@ from typing import Any
 from ..data import remote
 from ..data.info import Location
 from ..errors import DAMAGED, READING, LstmdiagError, one_line
-from . import json_arch, keras_zip, savedmodel, tflite
+from . import json_arch, keras_zip, onnx, savedmodel, tflite
 from .spec import EmbeddingSpec, InputSpec, MaskSpec, ModelSpec, RecurrentLayer, Shape
 
 __all__ = [
@@ -66,7 +66,7 @@ def looks_like_model(path: str) -> bool:
         return path.endswith((".keras", ".json"))
     if p.is_dir():
         return (p / "saved_model.pb").is_file()
-    if p.suffix == ".keras":
+    if p.suffix in (".keras", ".tflite", ".onnx"):
         return p.is_file()
     if p.suffix in (".h5", ".hdf5") and p.is_file():
         try:
@@ -105,6 +105,8 @@ def _read_by_magic(p: Location, shown: str, head: bytes) -> ModelSpec:
 def _dispatch(p: Location, shown: str, head: bytes) -> ModelSpec:
     if head[4:8] == tflite.MAGIC and isinstance(p, Path):
         return tflite.read(p, shown)
+    if onnx.looks_like_onnx(head) and isinstance(p, Path):
+        return onnx.read(p, shown)
     if head.startswith(ZIP_MAGIC):
         return keras_zip.read(p, shown)
     if head.startswith(HDF5_MAGIC):
@@ -117,7 +119,7 @@ def _dispatch(p: Location, shown: str, head: bytes) -> ModelSpec:
         return json_arch.read(p, shown)
     raise LstmdiagError(
         f"{shown}: not a Keras model file (expected a .keras zip, an HDF5 .h5, an architecture "
-        ".json, a SavedModel folder or a .tflite)"
+        ".json, a SavedModel folder, a .tflite or an .onnx)"
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,6 +29,13 @@ class InputSpec:
     dtype: str
     # TFLite: whether the interpreter lets the batch be resized (shape_signature -1)
     batch_resizable: bool | None = None
+    # what each axis is, when the format says (ONNX: ("time", "batch", "features") for an
+    # input its recurrent node reads time-major); None: Keras's (batch, ...) reading
+    axes: tuple[str, ...] | None = None
+
+    @property
+    def time_major(self) -> bool:
+        return self.axes is not None and self.axes[:2] == ("time", "batch")
 
 
 @dataclass(frozen=True)
@@ -120,6 +128,19 @@ class ModelSpec:
                 return 0.0 if m.mask_value is None else float(m.mask_value)
         return None
 
+    def batch_major(self) -> ModelSpec:
+        """This spec with every time-major input read (batch, time, ...), as Keras data are:
+        what ``pad`` and ``window`` write for (they write batch-major arrays)."""
+        if not any(i.time_major for i in self.inputs):
+            return self
+        inputs = tuple(
+            dataclasses.replace(i, shape=(i.shape[1], i.shape[0], *i.shape[2:]), axes=None)
+            if i.time_major
+            else i
+            for i in self.inputs
+        )
+        return dataclasses.replace(self, inputs=inputs)
+
     def input_named(self, name: str) -> InputSpec | None:
         return self._by_name.get(name)
 
@@ -139,7 +160,9 @@ class ModelSpec:
             "model_class": self.model_class,
             "sequential": self.sequential,
             "inputs": [
-                {"name": i.name, "shape": list(i.shape), "dtype": i.dtype} for i in self.inputs
+                {"name": i.name, "shape": list(i.shape), "dtype": i.dtype}
+                | ({"axes": list(i.axes)} if i.axes is not None else {})
+                for i in self.inputs
             ],
             "recurrent": [
                 {
@@ -178,7 +201,7 @@ class ModelSpec:
         """What :meth:`to_dict` wrote, back (``lstmdiag merge``): the inputs, recurrent
         layers, masks, outputs and notes; embeddings and sub-model specs are not written."""
 
-        def dims(value: Any) -> Shape | None:
+        def dims(value: Any) -> Any:
             return None if value is None else tuple(value)
 
         recurrent = tuple(
@@ -195,7 +218,10 @@ class ModelSpec:
             keras_version=d.get("keras_version"),
             model_class=d.get("model_class", "?"),
             sequential=bool(d.get("sequential")),
-            inputs=tuple(InputSpec(i["name"], tuple(i["shape"]), i["dtype"]) for i in d["inputs"]),
+            inputs=tuple(
+                InputSpec(i["name"], tuple(i["shape"]), i["dtype"], axes=dims(i.get("axes")))
+                for i in d["inputs"]
+            ),
             recurrent=recurrent,
             masking=tuple(
                 MaskSpec(

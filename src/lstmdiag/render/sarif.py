@@ -36,6 +36,7 @@ RULES = {
     Kind.TARGET: "Targets or labels do not fit the model's output.",
     Kind.UNKNOWN_RANK: "The data's shape is not statically known.",
     Kind.INPUT_COUNT: "A list of arrays was read as several model inputs.",
+    Kind.LAYOUT: "Batch-major data into a time-major (ONNX) input.",
 }
 
 

@@ -41,15 +41,16 @@ def accepts(spec: ModelSpec, inp: InputSpec) -> str:
 
     shape = inp.shape
     roles = axis_roles(spec, inp)
-    dims = ["batch"] + [
-        f"{role} {'any' if d is None else d}" for role, d in zip(roles[1:], shape[1:], strict=True)
-    ]
-    batch = "any batch size" if shape[0] is None else f"exactly {shape[0]} per batch"
+    dims = [r if r == "batch" else f"{r} {'any' if d is None else d}" for r, d in zip(
+        roles, shape, strict=True)]  # fmt: skip
+    b = roles.index("batch") if "batch" in roles else 0
+    batch = "any batch size" if shape[b] is None else f"exactly {shape[b]} per batch"
     time = ""
-    if len(shape) > 1 and roles[1] == "time":
-        time = (
-            "; any number of timesteps" if shape[1] is None else f"; exactly {shape[1]} timesteps"
-        )
+    if "time" in roles:
+        t = shape[roles.index("time")]
+        time = "; any number of timesteps" if t is None else f"; exactly {t} timesteps"
+        if inp.time_major:
+            time += "; time-major: axis 0 is time (np.swapaxes(x, 0, 1) of batch-major data)"
     elif len(shape) > 1:
         time = "; no time axis (it feeds no sequence layer)"
     tokens = any(e.input == inp.name for e in spec.embeddings)
@@ -123,7 +124,11 @@ def inspect_view(spec: ModelSpec, width: int | None = None) -> RenderableType:
         if spec.keras_version
         else " · Keras version unknown",
     )
-    input_rows = [[visible(i.name), fmt_shape(i.shape), visible(i.dtype)] for i in spec.inputs]
+    input_rows = [
+        [visible(i.name), fmt_shape(i.shape) + (" time-major" if i.time_major else ""),
+         visible(i.dtype)]
+        for i in spec.inputs
+    ]  # fmt: skip
     parts: list[RenderableType] = [
         head,
         _whole_table("Inputs", ["name", "shape", "dtype"], input_rows, width),

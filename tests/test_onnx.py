@@ -1,0 +1,215 @@
+"""ONNX models (issue #26): read statically as onnxruntime reports them, time-major inputs
+told from batch-major ones by following each recurrent node's X back to its input, and
+checked as onnxruntime itself accepts or refuses data (its CPU session is the judge)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import lstmdiag
+
+from .conftest import MODELS, run_cli
+
+ONNX = MODELS / "onnx"
+TRUTH = json.loads((ONNX / "truth.json").read_text())
+RUNS = {name: want for name, want in TRUTH.items() if isinstance(want, list)}
+
+
+@pytest.mark.parametrize("name", sorted(RUNS))
+def test_inspect_reports_the_inputs_onnxruntime_reports(name: str) -> None:
+    data = json.loads(run_cli("inspect", MODELS / name, "--format", "json").stdout)
+    got = [{k: i[k] for k in ("name", "shape", "dtype")} for i in data["inputs"]]
+    assert got == RUNS[name]
+    assert data["format"] == "onnx"
+
+
+@pytest.mark.parametrize(
+    ("name", "axes"),
+    [
+        ("lstm_time_major.onnx", [["time", "batch", "features"], ["batch"]]),
+        ("gru_fixed_steps.onnx", [["time", "batch", "features"]]),
+        # tf2onnx keeps Keras's (batch, time, features) and transposes before its LSTM node
+        ("keras_lstm_tf2onnx.onnx", [["batch", "time", "features"]]),
+        ("rnn_batch_first.onnx", [["batch", "time", "features"]]),  # layout=1
+    ],
+)
+def test_each_inputs_axes_are_read_from_the_node_it_feeds(name: str, axes: list[Any]) -> None:
+    data = json.loads(run_cli("inspect", ONNX / name, "--format", "json").stdout)
+    assert [i["axes"] for i in data["inputs"]] == axes
+
+
+def test_the_recurrent_nodes_are_listed_with_their_attributes() -> None:
+    spec = lstmdiag.inspect_model(ONNX / "lstm_time_major.onnx")
+    (node,) = spec.recurrent
+    assert (node.class_name, node.units, node.input, node.wrapper) == ("LSTM", 3, "x", None)
+    spec = lstmdiag.inspect_model(ONNX / "keras_lstm_tf2onnx.onnx")
+    assert [(r.class_name, r.units, r.input) for r in spec.recurrent] == [
+        ("LSTM", 4, "keras_tensor")
+    ]
+
+
+def test_layout_1_is_said_to_be_refused_by_onnxruntime() -> None:
+    spec = lstmdiag.inspect_model(ONNX / "rnn_batch_first.onnx")
+    assert any("layout=1" in n.text for n in spec.notes)
+    assert "Batchwise recurrent operations" in TRUTH["onnx/rnn_batch_first.onnx"]
+
+
+# -- check agrees with onnxruntime ------------------------------------------------------------
+def _session(name: str) -> Any:
+    ort = pytest.importorskip("onnxruntime")
+    return ort.InferenceSession(str(ONNX / name), providers=["CPUExecutionProvider"])
+
+
+def _runs(session: Any, feed: dict[str, np.ndarray]) -> bool:
+    try:
+        session.run(None, feed)
+    except Exception:  # onnxruntime's InvalidArgument / ValueError
+        return False
+    return True
+
+
+def _feed(name: str, x: np.ndarray) -> dict[str, np.ndarray]:
+    if name != "lstm_time_major.onnx":
+        return {"x" if "tf2onnx" not in name else "keras_tensor": x}
+    batch = x.shape[1] if x.ndim == 3 else 1
+    return {"x": x, "sequence_lens": np.full((batch,), x.shape[0] if x.ndim else 1, "int32")}
+
+
+# (label, shape, dtype) per model: the same faults as the Keras and TFLite matrices
+MATRIX = {
+    "gru_fixed_steps.onnx": [
+        ("time_major", (10, 32, 4), "float32"),
+        ("batch_major", (32, 10, 4), "float32"),
+        ("one_sample_batch_major", (1, 10, 4), "float32"),
+        ("short", (7, 32, 4), "float32"),
+        ("features", (10, 32, 5), "float32"),
+        ("missing_axis", (10, 4), "float32"),
+        ("float64", (10, 32, 4), "float64"),
+    ],
+    "keras_lstm_tf2onnx.onnx": [
+        ("batch_major", (32, 10, 8), "float32"),
+        ("time_major", (10, 32, 8), "float32"),
+        ("short", (32, 7, 8), "float32"),
+        ("features", (32, 10, 3), "float32"),
+        ("float64", (32, 10, 8), "float64"),
+    ],
+    "lstm_time_major.onnx": [
+        ("any", (5, 2, 8), "float32"),
+        ("features", (5, 2, 3), "float32"),
+        ("float64", (5, 2, 8), "float64"),
+    ],
+}
+KINDS = {
+    ("gru_fixed_steps.onnx", "batch_major"): ["layout"],
+    ("gru_fixed_steps.onnx", "one_sample_batch_major"): ["layout"],
+    ("gru_fixed_steps.onnx", "short"): ["timesteps"],
+    ("gru_fixed_steps.onnx", "features"): ["features"],
+    ("gru_fixed_steps.onnx", "float64"): ["dtype"],
+    ("gru_fixed_steps.onnx", "missing_axis"): ["missing-batch"],  # one sequence of 10 steps
+    ("keras_lstm_tf2onnx.onnx", "short"): ["timesteps"],
+    ("keras_lstm_tf2onnx.onnx", "features"): ["features"],
+    ("keras_lstm_tf2onnx.onnx", "time_major"): ["timesteps"],
+    ("keras_lstm_tf2onnx.onnx", "float64"): ["dtype"],
+    ("lstm_time_major.onnx", "features"): ["features"],
+    ("lstm_time_major.onnx", "float64"): ["dtype"],
+}
+
+
+def _check(name: str, x: np.ndarray) -> lstmdiag.Report:
+    if name == "lstm_time_major.onnx":
+        lens = np.full((x.shape[1],), x.shape[0], "int32")
+        return lstmdiag.check(ONNX / name, {"x": x, "sequence_lens": lens})
+    return lstmdiag.check(ONNX / name, x)
+
+
+CASES = [(name, *case) for name, cases in MATRIX.items() for case in cases]
+
+
+@pytest.mark.parametrize(("name", "label", "shape", "dtype"), CASES)
+def test_check_agrees_with_onnxruntime_and_code_fixes_run(
+    name: str, label: str, shape: tuple[int, ...], dtype: str
+) -> None:
+    session = _session(name)
+    x = np.random.default_rng(0).normal(size=shape).astype(dtype)
+    report = _check(name, x)
+    errors = [f for f in report.findings if f.severity.value == "error"]
+    assert (not errors) == _runs(session, _feed(name, x)), (label, errors)
+    assert sorted(f.kind.value for f in errors) == KINDS.get((name, label), [])
+    for f in errors:
+        if f.fix and f.fix.startswith("x = ") and "keras" not in f.fix:  # code, applied
+            scope = {"x": x, "np": np}
+            exec(f.fix, scope)
+            fixed = scope["x"]
+            assert _runs(session, _feed(name, fixed)), (label, f.fix)
+            assert _check(name, fixed).ok
+
+
+def test_the_tf2onnx_verdicts_are_onnxruntimes_sentences() -> None:
+    x = np.zeros((32, 7, 8), "float32")
+    (f,) = _check("keras_lstm_tf2onnx.onnx", x).findings
+    assert "onnxruntime raises InvalidArgument" in f.message
+    assert "Keras" not in f.message.split("onnxruntime")[1]
+
+
+def test_padded_sequences_feed_a_time_major_model_after_the_printed_transpose(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder of sequences of several lengths into a model fixed at 10 steps, time-major:
+    check prints the pad command and the transpose; both applied as printed, onnxruntime runs
+    the batch, and the one sequence of exactly 10 steps gives the state it gives alone."""
+    session = _session("gru_fixed_steps.onnx")
+    model = ONNX / "gru_fixed_steps.onnx"
+    data = tmp_path / "seqs"
+    data.mkdir()
+    rng = np.random.default_rng(1)
+    for i, t in enumerate([3, 7, 10, 12]):
+        np.save(data / f"s{i}.npy", rng.normal(size=(t, 4)).astype("float32"))
+    report = lstmdiag.check(model, data)
+    assert {f.fix for f in report.findings} == {
+        f"lstmdiag pad {data / f's{i}.npy'} --model {model} --out padded/" for i in range(4)
+    }
+    assert all(
+        "then feed the stack as x = np.swapaxes(x, 0, 1)" in f.message for f in report.findings
+    )
+    monkeypatch.chdir(tmp_path)
+    printed = run_cli("check", model, data).stdout
+    assert f"fix: lstmdiag pad {data} --model {model} --out padded/" in printed
+    result = run_cli("pad", data, "--model", model, "--out", "padded/")
+    assert result.exit_code == 0, result.output
+    assert "time-major" in result.output
+    x = np.concatenate([np.load(tmp_path / "padded" / f"s{i}.npy") for i in range(4)])
+    assert x.shape == (4, 10, 4)
+    x = np.swapaxes(x, 0, 1)  # the printed transpose
+    (y_h,) = session.run(None, {"x": x})
+    alone = session.run(None, {"x": np.load(data / "s2.npy")[:, None, :]})[0]
+    np.testing.assert_allclose(y_h[0, 2], alone[0, 0], rtol=1e-5)
+
+
+@pytest.mark.parametrize("cut", [0, 1, 3, 10, 60, 200, -5])
+def test_a_damaged_onnx_is_one_line_never_a_traceback(tmp_path: Path, cut: int) -> None:
+    data = (ONNX / "keras_lstm_tf2onnx.onnx").read_bytes()
+    bad = tmp_path / "bad.onnx"
+    bad.write_bytes(data[:cut] if cut >= 0 else data[:cut] + b"\xff" * 10)
+    result = run_cli("inspect", bad)
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1 and str(bad) in result.output, result.output
+
+
+def test_random_flips_in_an_onnx_never_give_a_traceback(tmp_path: Path) -> None:
+    data = (ONNX / "lstm_time_major.onnx").read_bytes()
+    rng = np.random.default_rng(7)
+    bad = tmp_path / "flip.onnx"
+    for _ in range(300):
+        raw = bytearray(data)
+        for at in rng.integers(2, len(raw), size=int(rng.integers(1, 6))):
+            raw[at] = int(rng.integers(0, 256))
+        bad.write_bytes(bytes(raw))
+        result = run_cli("inspect", bad, "--format", "json")
+        assert result.exit_code in (0, 2), result.output
+        if result.exit_code == 2:
+            assert result.output.count("\n") == 1, result.output
