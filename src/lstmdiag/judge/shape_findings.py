@@ -271,34 +271,20 @@ def check_dtype(model: ModelSpec, info: ArrayInfo, inp: InputSpec) -> list[Findi
     if info.dtype is None:
         return []
     dtype = parsed_dtype(info.dtype)
+    cast = f"x = x.astype('{inp.dtype}')"
     if dtype.kind not in "biuf":
         text = dtype.kind in "USO"
-        return [
-            finding(
-                info,
-                inp,
-                Kind.DTYPE,
-                Severity.ERROR,
-                f"dtype {info.dtype} cannot feed a {inp.dtype} input"
-                + (": the array holds text (or Python objects), not numbers" if text else ""),
-                fix="turn the text into numbers first (a tokenizer or TextVectorization for "
-                f"words; x = x.astype('{inp.dtype}') only when every element is a number "
-                "written as text)"
-                if text
-                else f"x = x.astype('{inp.dtype}')",
-            )
-        ]
+        message = f"dtype {info.dtype} cannot feed a {inp.dtype} input" + (
+            ": the array holds text (or Python objects), not numbers" if text else ""
+        )
+        fix = (
+            "turn the text into numbers first (a tokenizer or TextVectorization for words; "
+            f"{cast} only when every element is a number written as text)"
+        )
+        return [finding(info, inp, Kind.DTYPE, Severity.ERROR, message, fix if text else cast)]
     if model.format == "onnx" and dtype.name != inp.dtype:
-        return [
-            finding(
-                info,
-                inp,
-                Kind.DTYPE,
-                Severity.ERROR,
-                f"dtype {info.dtype} into a {inp.dtype} input: {ONNXRUNTIME_DTYPE}",
-                fix=f"x = x.astype('{inp.dtype}')",
-            )
-        ]
+        message = f"dtype {info.dtype} into a {inp.dtype} input: {ONNXRUNTIME_DTYPE}"
+        return [finding(info, inp, Kind.DTYPE, Severity.ERROR, message, cast)]
     if (
         dtype.kind == "f"
         and dtype.itemsize == 8
