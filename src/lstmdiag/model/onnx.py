@@ -242,7 +242,10 @@ def _spec(graph: _Graph, shown: str) -> ModelSpec:
             axes.setdefault(lens, ("batch",))
         by_name = {i.name: i for i in graph.inputs}
         recurrent.append(_layer(node, feeding, by_name.get(feeding or "")))
-    inputs = tuple(InputSpec(i.name, i.shape, i.dtype, axes=axes.get(i.name)) for i in graph.inputs)
+    inputs = tuple(
+        InputSpec(i.name, i.shape, i.dtype, axes=_fitting(axes.get(i.name), i.shape))
+        for i in graph.inputs
+    )
     if any(_int(n, "layout") == 1 for n in graph.nodes if n.op in RECURRENT):
         notes.append(BATCHWISE)
     return ModelSpec(
@@ -256,6 +259,11 @@ def _spec(graph: _Graph, shown: str) -> ModelSpec:
         masking=(),
         notes=tuple(notes),
     )
+
+
+def _fitting(axes: tuple[str, ...] | None, shape: tuple[int | None, ...]) -> tuple[str, ...] | None:
+    """The roles, when they name every axis (a damaged file may give an input another rank)."""
+    return axes if axes is not None and len(axes) == len(shape) else None
 
 
 def _int(node: _Node, name: str, default: int = 0) -> int:
