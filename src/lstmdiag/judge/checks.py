@@ -145,7 +145,8 @@ def collection_findings(
         assert inp is not None
         lengths = [int((infos[i].shape or (0,))[0] or 0) for i in members]
         text, error = _collection_message(inp, lengths)
-        if stacked is not model and (model.input_named(name) or inp).time_major:
+        original = model.input_named(name)
+        if original is not None and original.time_major:
             text += f"; the model is time-major: then feed the stack as {TRANSPOSE}"
         kind = Kind.RAGGED if min(lengths) != max(lengths) else Kind.MISSING_BATCH
         for i in members:

@@ -224,7 +224,8 @@ def _dims(data: bytes, span: int | tuple[int, int]) -> tuple[int | None, ...]:
 
 def _spec(graph: _Graph, shown: str) -> ModelSpec:
     producers = {out: node for node in graph.nodes for out in node.outputs}
-    names = {i.name for i in graph.inputs}
+    by_name = {i.name: i for i in graph.inputs}
+    names = set(by_name)
     axes: dict[str, tuple[str, ...]] = {}
     recurrent, notes = [], []
     for node in graph.nodes:
@@ -238,9 +239,8 @@ def _spec(graph: _Graph, shown: str) -> ModelSpec:
             feeding, roles = traced
             axes.setdefault(feeding, roles)
         lens = node.inputs[4] if len(node.inputs) > 4 and node.inputs[4] else None
-        if lens in names:
+        if lens in by_name:
             axes.setdefault(lens, ("batch",))
-        by_name = {i.name: i for i in graph.inputs}
         recurrent.append(_layer(node, feeding, by_name.get(feeding or "")))
     inputs = tuple(
         InputSpec(i.name, i.shape, i.dtype, axes=_fitting(axes.get(i.name), i.shape))
