@@ -86,7 +86,9 @@ def axis_roles(model: ModelSpec, inp: InputSpec) -> tuple[str, ...]:
     if inp.axes is not None and len(inp.axes) == len(inp.shape):
         return inp.axes
     rest = len(inp.shape) - 1
-    if rest <= 0:
+    if rest < 0:
+        return ()  # a scalar input (a damaged or odd file): no axes to name
+    if rest == 0:
         return ("batch",)
     first = "time" if time_axis(model, inp) is not None else "features"
     return ("batch", first, *("features",) * (rest - 1))

@@ -44,7 +44,7 @@ def accepts(spec: ModelSpec, inp: InputSpec) -> str:
     dims = [r if r == "batch" else f"{r} {'any' if d is None else d}" for r, d in zip(
         roles, shape, strict=True)]  # fmt: skip
     b = roles.index("batch") if "batch" in roles else 0
-    batch = "any batch size" if shape[b] is None else f"exactly {shape[b]} per batch"
+    batch = "any batch size" if not shape or shape[b] is None else f"exactly {shape[b]} per batch"
     time = ""
     if "time" in roles:
         t = shape[roles.index("time")]
