@@ -213,3 +213,12 @@ def test_random_flips_in_an_onnx_never_give_a_traceback(tmp_path: Path) -> None:
         assert result.exit_code in (0, 2), result.output
         if result.exit_code == 2:
             assert result.output.count("\n") == 1, result.output
+
+
+def test_window_reads_a_time_major_models_time_axis_not_its_batch(tmp_path: Path) -> None:
+    table = tmp_path / "t.csv"
+    table.write_text("a,b,c,e\n" + "".join(f"{i},{i},{i},{i}\n" for i in range(30)))
+    out = tmp_path / "out" / "w.npy"
+    result = run_cli("window", table, "--model", ONNX / "gru_fixed_steps.onnx", "--stack", out)
+    assert result.exit_code == 0, result.output
+    assert np.load(out).shape == (21, 10, 4)  # windows of the model's 10 steps

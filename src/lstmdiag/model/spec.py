@@ -201,7 +201,7 @@ class ModelSpec:
         """What :meth:`to_dict` wrote, back (``lstmdiag merge``): the inputs, recurrent
         layers, masks, outputs and notes; embeddings and sub-model specs are not written."""
 
-        def dims(value: Any) -> Any:
+        def dims(value: Any) -> Shape | None:
             return None if value is None else tuple(value)
 
         recurrent = tuple(
@@ -219,7 +219,12 @@ class ModelSpec:
             model_class=d.get("model_class", "?"),
             sequential=bool(d.get("sequential")),
             inputs=tuple(
-                InputSpec(i["name"], tuple(i["shape"]), i["dtype"], axes=dims(i.get("axes")))
+                InputSpec(
+                    i["name"],
+                    tuple(i["shape"]),
+                    i["dtype"],
+                    axes=None if i.get("axes") is None else tuple(i["axes"]),
+                )
                 for i in d["inputs"]
             ),
             recurrent=recurrent,

@@ -205,13 +205,14 @@ def plan_pad(
         if info.problem is not None:
             raise LstmdiagError(f"{info.label}: {info.problem}")
     axis = 0 if options.sequence_files else options.time_axis
-    if model is not None and model.batch_major() is not model:
+    stacked = None if model is None else model.batch_major()
+    if model is not None and stacked is not model:
         notes.append(
             f"{model.path} is time-major (time, batch, features): the outputs are written "
             "(batch, time, features); feed each batch as np.swapaxes(x, 0, 1), and its "
             "lengths (--stack writes them) as int32 sequence_lens where the model takes them"
         )
-        model = model.batch_major()
+        model = stacked
     placed = place(infos, model, axis=axis, mapping=options.mapping)
     for p in placed:
         if p.pad and parsed_dtype(p.info.dtype or "float32").kind in "USOV":

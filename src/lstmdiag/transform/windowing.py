@@ -102,6 +102,7 @@ def plan_and_run(
         raise LstmdiagError("--target COLUMN and --horizon H go together")
     if options.horizon is not None and options.horizon < 0:
         raise LstmdiagError("--horizon must be 0 or more")
+    model = None if model is None else model.batch_major()  # windows are (batch, time, ...)
     timesteps, reason = timesteps_for(options, model)
     _refuse_input_tree(options, paths)
     infos = discover.drop_excluded([i for i in infos if not i.skipped], options.exclude)
