@@ -36,6 +36,7 @@ def test_inspect_reports_the_inputs_onnxruntime_reports(name: str) -> None:
         # tf2onnx keeps Keras's (batch, time, features) and transposes before its LSTM node
         ("keras_lstm_tf2onnx.onnx", [["batch", "time", "features"]]),
         ("rnn_batch_first.onnx", [["batch", "time", "features"]]),  # layout=1
+        ("lstm_fixed_batch.onnx", [["time", "batch", "features"]]),
     ],
 )
 def test_each_inputs_axes_are_read_from_the_node_it_feeds(name: str, axes: list[Any]) -> None:
@@ -98,6 +99,14 @@ MATRIX = {
         ("features", (32, 10, 3), "float32"),
         ("float64", (32, 10, 8), "float64"),
     ],
+    "lstm_fixed_batch.onnx": [  # (12, 4, 3): as torch.onnx traces nn.LSTM on one input
+        ("time_major", (12, 4, 3), "float32"),
+        ("batch_major", (4, 12, 3), "float32"),
+        ("small_batch", (12, 2, 3), "float32"),
+        ("big_batch", (12, 8, 3), "float32"),
+        ("short", (9, 4, 3), "float32"),
+        ("long", (15, 4, 3), "float32"),
+    ],
     "lstm_time_major.onnx": [
         ("any", (5, 2, 8), "float32"),
         ("features", (5, 2, 3), "float32"),
@@ -115,6 +124,12 @@ KINDS = {
     ("keras_lstm_tf2onnx.onnx", "features"): ["features"],
     ("keras_lstm_tf2onnx.onnx", "time_major"): ["timesteps"],
     ("keras_lstm_tf2onnx.onnx", "float64"): ["dtype"],
+    ("lstm_fixed_batch.onnx", "batch_major"): ["layout"],
+    # read as they are (time-major), not as (batch, time) data of other lengths
+    ("lstm_fixed_batch.onnx", "small_batch"): ["batch"],
+    ("lstm_fixed_batch.onnx", "big_batch"): ["batch"],
+    ("lstm_fixed_batch.onnx", "short"): ["timesteps"],
+    ("lstm_fixed_batch.onnx", "long"): ["timesteps"],
     ("lstm_time_major.onnx", "features"): ["features"],
     ("lstm_time_major.onnx", "float64"): ["dtype"],
 }
@@ -222,3 +237,24 @@ def test_window_reads_a_time_major_models_time_axis_not_its_batch(tmp_path: Path
     result = run_cli("window", table, "--model", ONNX / "gru_fixed_steps.onnx", "--stack", out)
     assert result.exit_code == 0, result.output
     assert np.load(out).shape == (21, 10, 4)  # windows of the model's 10 steps
+
+
+def test_a_small_batch_padded_as_printed_keeps_each_sequences_output() -> None:
+    session = _session("lstm_fixed_batch.onnx")
+    x = np.random.default_rng(3).normal(size=(12, 2, 3)).astype("float32")
+    (f,) = lstmdiag.check(ONNX / "lstm_fixed_batch.onnx", x).findings
+    assert f.fix == "x = np.pad(x, ((0, 0), (0, 2), (0, 0)))"
+    assert "keep the outputs of the first 2" in f.message
+    scope = {"x": x, "np": np}
+    exec(f.fix, scope)
+    (y_h,) = session.run(None, {"x": scope["x"]})
+    for i in range(2):  # each sequence alone, in a batch of its own copies
+        alone = session.run(None, {"x": np.repeat(x[:, i : i + 1], 4, axis=1)})[0]
+        np.testing.assert_allclose(y_h[0, i], alone[0, 0], rtol=1e-5)
+
+
+def test_a_long_time_major_array_is_cut_as_said() -> None:
+    x = np.zeros((15, 4, 3), "float32")
+    (f,) = lstmdiag.check(ONNX / "lstm_fixed_batch.onnx", x).findings
+    assert f.fix == "x = x[-12:]"
+    assert "keeps the last 12 of 15 steps (80%)" in f.message

@@ -212,6 +212,12 @@ def _check_time_major(
     if not info.ragged and _fits_exactly(info.shape, inp.shape):
         return check_dtype(model, info, inp)
     view = replace(inp, shape=(inp.shape[1], inp.shape[0], *inp.shape[2:]), axes=None)
+    as_given, swapped = _differing(info.shape, inp.shape), _differing(info.shape, view.shape)
+    if not info.ragged and as_given and (swapped is None or len(as_given) <= len(swapped)):
+        # closer to the model read as it is: already time-major, with other faults
+        said = keras_on_wrong_timesteps(model)[1]
+        faults = [_time_major_fault(info, inp, axis, said) for axis in as_given]
+        return faults + check_dtype(model, info, inp)
     found = check_shape(model, info, view, options)
     shaped = [f for f in found if f.kind is not Kind.DTYPE]
     if not shaped and not info.ragged:
@@ -243,6 +249,45 @@ def _check_time_major(
         else replace(f, expected=inp.shape, message=f.message + then, fix=_then_transpose(f.fix))
         for f in found
     ]
+
+
+def _differing(found: Shape, expected: Shape) -> list[int] | None:
+    """The axes whose fixed size differs; None when the ranks differ."""
+    if len(found) != len(expected):
+        return None
+    return [a for a, (e, f) in enumerate(zip(expected, found, strict=True)) if e not in (None, f)]
+
+
+def _time_major_fault(info: ArrayInfo, inp: InputSpec, axis: int, said: str) -> Finding:
+    """One axis of an array read time-major, as the runtime reads it, that differs."""
+    assert info.shape is not None
+    want, got = inp.shape[axis], info.shape[axis]
+    assert want is not None and got is not None
+    rest = ", (0, 0)" * (len(info.shape) - 1 - axis)
+    before = "(0, 0), " * axis
+    grow = f"x = np.pad(x, ({before}(%s){rest}))"
+    head = f"{info.label} {fmt_shape(info.shape)} read time-major (time, batch, features)"
+    if axis == 0:
+        if got < want:
+            fix = grow % f"{want - got}, 0"
+            what = f"adds {want - got} zero steps before each sequence (read as data: no mask)"
+        else:
+            fix = f"x = x[-{want}:]"
+            what = f"keeps the last {want} of {got} steps ({want / got:.0%}), cutting the rest"
+        message = f"{head}: {got} timesteps on axis 0, the model fixes {want}; the fix {what}"
+        return finding(info, inp, Kind.TIMESTEPS, Severity.ERROR, f"{message}. {said}", fix)
+    if axis == 1:
+        message = f"{head}: a batch of {got} on axis 1, the model fixes {want}. {said}"
+        if got < want:
+            fix = grow % f"0, {want - got}"
+            message += (
+                f"; the fix adds {want - got} zero sequences: keep the outputs of the first {got}"
+            )
+            return finding(info, inp, Kind.BATCH, Severity.ERROR, message, fix)
+        message += f"; feed it in slices of {want} along axis 1 (x[:, i:i + {want}])"
+        return finding(info, inp, Kind.BATCH, Severity.ERROR, message)
+    message = f"{head}: axis {axis} is {got}, the model expects {want}; padding cannot fix it"
+    return finding(info, inp, Kind.FEATURES, Severity.ERROR, f"{message}. {said}")
 
 
 def _then_transpose(fix: str | None) -> str | None:
