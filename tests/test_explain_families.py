@@ -99,6 +99,44 @@ CASES = [
     ("ValueError: `validation_split` is only supported for Tensors or NumPy arrays, found "
      "following types in the input: [<class 'list'>]", "dtype", "data", "x = np.asarray(x)",
      None),
+    # Keras 2's stateful check: in fit the batch is not printed, in predict it is
+    ("ValueError: In a stateful network, you should only pass inputs with a number of samples "
+     "that can be divided by the batch size. Found: 1000 samples", "batch", "data",
+     "n = len(x) // B * B; model.fit(x[:n], y[:n], batch_size=B)   # leaves out the last "
+     "len(x) % B samples", None),
+    ("ValueError: In a stateful network, you should only pass inputs with a number of samples "
+     "that can be divided by the batch size. Found: 167 samples. Batch size: 32.", "batch",
+     "data", "x = np.concatenate([x, np.zeros((25, *x.shape[1:]), x.dtype)])   # 167 -> 192", None),
+    # Keras 0.x checks ranks as layers are connected: an Embedding (or Dense) before vectors
+    ("Exception: Invalid input shape - Layer expects input ndim=2, was provided with input "
+     "shape (None, 50, 300)", "model-structure", "model", "the data already holds vectors: "
+     "drop that layer and begin with the recurrent one, LSTM(units, input_shape=(50, 300))",
+     (None, None)),
+    ("ValueError: Input 0 is incompatible with layer embedding_1: expected ndim=2, found "
+     "ndim=3", "model-structure", "model", "an Embedding looks up integer ids", (None, None)),
+    # a weighted loss meets one value per sample from two batch sizes (32: fit's default)
+    ("InvalidArgumentError: Incompatible shapes: [32] vs. [64]\n\t [[{{node loss/dense_loss/"
+     "mul}}]]", "batch", "model", "declare one sample's shape without the batch", None),
+    ("InvalidArgumentError: Incompatible shapes: [32] vs. [64]\n [[{{node loss/dense_loss/mul}}"
+     "]]\nmodel.add(LSTM(4, stateful=True, batch_input_shape=(64, 10, 1)))", "batch", "data",
+     "n = len(x) // 64 * 64; model.fit(x[:n], y[:n], batch_size=64)", None),
+    # Theano's training function takes [x, y, weights]: index 1 is the targets
+    ("TypeError: ('Bad input argument to theano function with name \"keras/backend/theano_"
+     "backend.py:380\" at index 1(0-based)', 'Wrong number of dimensions: expected 3, got 2 "
+     "with shape (64, 5).')", "target", "data", "y = y[..., np.newaxis]", None),
+    ("ValueError: Reshape: cannot reshape input of shape (700, 128) to shape (-1, 30, 128)",
+     "timesteps", "data", "x = keras.utils.pad_sequences(list(x), maxlen=30", (None, 30, 128)),
+    ("ValueError: non-broadcastable output operand with shape (500,1) doesn't match the "
+     "broadcast shape (500,4)", "features", "data", "fit a scaler on the target alone", None),
+    ("UnimplementedError:  Cast string to float is not supported\n\t [[{{node Cast}}]]",
+     "dtype", "data", "clean the values before converting", None),
+    # Keras 1/2.0 print the whole shape: batch_input_shape=(T, F, 1) for (N, T, F) data
+    ("ValueError: Error when checking model input: expected lstm_input_1 to have shape (100, "
+     "8, 1) but got array with shape (500, 100, 8)", "model-structure", "model",
+     "declare one sample's shape: input_shape=(100, 8) (keras.Input(shape=(100, 8))), not "
+     "batch_input_shape=(100, 8, 1)", (100, 8, 1)),
+    ("ValueError: logits and labels must have the same shape ((None, 1) vs (None, 10))",
+     "target", "model", "end the model with Dense(10, activation='softmax')", (None, 1)),
 ]  # fmt: skip
 
 

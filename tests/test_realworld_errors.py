@@ -25,8 +25,8 @@ def outcome(entry: dict[str, Any]) -> str:
     result = explain(entry["text"])
     if entry["kind"] == "decline":
         return "declined-right" if result is None else "wrong"
-    if result is None:
-        return "unanswered"
+    if result is None:  # an ambiguous label may accept a decline too
+        return "declined-right" if "decline" in entry["accept"] else "unanswered"
     d = result.diagnosis
     if d.kind not in entry["accept"]:
         return "wrong"

@@ -1092,8 +1092,13 @@ add(
     "keras 0.x (theano)",
     'TypeError: (\'Bad input argument to theano function with name "models.py:402" at index '
     "1(0-based)', 'Wrong number of dimensions: expected 3, got 2 with shape (9, 30).')",
-    "missing-axis",
+    "target",
     "data",
+    accept=("missing-axis", "model-structure"),
+    ambiguous=True,
+    note="relabelled (was missing-axis, from reasoning): Keras 0.x Sequential.compile passes "
+    "[X, y, weights] to theano.function, so index 1 is y, the targets, unless X is a list of "
+    "inputs; the thread's confirmed fix is not recorded",
 )
 add(
     K12,

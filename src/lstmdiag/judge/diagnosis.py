@@ -211,6 +211,8 @@ def layer_kind(name: str | None) -> str | None:
         return "dense"
     if "conv" in base:
         return "conv"
+    if base.startswith("embedding"):
+        return "embedding"
     return "other"
 
 
@@ -376,6 +378,12 @@ def _structure_fix(ev: Evidence, kind: str | None, want: int, got: int | None, l
         return (
             f"{layer} applies its layer at every timestep and needs (batch, timesteps, "
             "features): set return_sequences=True on the recurrent layer before it"
+        )
+    if kind == "embedding" and more:
+        return (
+            "an Embedding looks up integer ids (batch, timesteps); this input already holds "
+            "vectors (its last axis is the features): drop the Embedding and give the first "
+            "recurrent layer input_shape=(timesteps, features)"
         )
     if kind == "conv" and more:
         return "wrap the convolution in TimeDistributed(...) to apply it to every frame"

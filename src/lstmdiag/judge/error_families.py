@@ -805,6 +805,144 @@ def _empty_logs(m: re.Match[str], ctx: Context) -> Diagnosis:
     )
 
 
+def _stateful_samples(m: re.Match[str], ctx: Context) -> Diagnosis:
+    """Keras 2: a stateful model's fit/predict given a number of samples that is not a
+    multiple of the batch size ("Found: N samples. Batch size: B." in predict)."""
+    n = int(m.group(1)) if m.group(1) else None
+    b = int(m.group(2)) if m.group(2) else None
+    if b is not None and n is not None and not ctx.fitting:
+        return S.batch(b, n, None, None)
+    size = str(b) if b is not None else "B"
+    left = f"the last {n % b} of {n}" if b and n else f"the last len(x) % {size}"
+    return Diagnosis(
+        "batch",
+        "data",
+        f"{n if n is not None else 'the'} samples are not a multiple of the batch size"
+        + (f" {b}" if b is not None else ""),
+        "a stateful RNN carries its state from batch to batch, so Keras 2 makes every batch "
+        "full: the number of samples must be a multiple of the batch size the model was "
+        "built with (batch_input_shape's first value).",
+        f"n = len(x) // {size} * {size}; model.fit(x[:n], y[:n], batch_size={size})   # leaves "
+        f"out {left} samples" + ("; B: batch_input_shape[0]" if b is None else ""),
+        None,
+        (n,) if n is not None else None,
+        0,
+    )
+
+
+def _keras0_ndim(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    """Keras 0.x checks a layer's input rank as the model is assembled: "Invalid input
+    shape - Layer expects input ndim=2, was provided with input shape (25, 200, 64)"."""
+    want, found = int(m.group(1)), parse_shape(m.group(2))
+    if found is None:
+        return None
+    ev = Evidence((None,) * want, found, building=True, fixes=ctx.fixes)
+    if len(found) <= want or 1 in found[1:]:
+        return D.model_structure(ev, "recurrent" if len(found) < want else None)
+    sample = fmt_shape(found[1:])
+    return replace(
+        D.model_structure(ev, "embedding"),
+        title=f"a layer that takes {want}-D input is given {fmt_shape(found)}",
+        cause=f"Keras 0.x checks each layer's input rank as the model is assembled: a layer "
+        f"that takes {want}-D input (an Embedding of integer ids, or a Dense, which took 2-D in "
+        f"Keras 0/1) is given {len(found)}-D {fmt_shape(found)}, whose last axis is "
+        f"{found[-1]} features.",
+        fix=f"the data already holds vectors: drop that layer and begin with the recurrent "
+        f"one, LSTM(units, input_shape={sample})",
+    )
+
+
+def _loss_batches(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    """Incompatible shapes: [32] vs. [180] where a loss is weighted: one value per sample,
+    from two batch sizes. The model fixes one (batch_input_shape); fit's default is 32."""
+    a, b = int(m.group(1)), int(m.group(2))
+    if a == b or not _LOSS_NODE.search(ctx.node() or ctx.raw):
+        return None
+    data, model = (a, b) if a == 32 or (b != 32 and a < b) else (b, a)
+    if re.search(r"stateful", ctx.raw, re.IGNORECASE):
+        return S.batch(model, data, None, None, fitting=True)
+    return Diagnosis(
+        "batch",
+        "model",
+        f"the model fixes batches of {model} and is trained on batches of {data}",
+        f"the loss is computed per sample and meets {data} values against {model}: the model "
+        f"was built for exactly {model} samples per batch (batch_input_shape, or "
+        f"Input(batch_size={model}))"
+        + (", and fit's default batch_size is 32." if data == 32 else "."),
+        "declare one sample's shape without the batch: input_shape=(timesteps, features) "
+        "(keras.Input(shape=(timesteps, features))) instead of batch_input_shape",
+        alternatives=(
+            Alternative(
+                "batch",
+                f"n = len(x) // {model} * {model}; model.fit(x[:n], y[:n], batch_size={model})"
+                f"   # leaves out the last len(x) % {model} samples",
+                "if the model must keep its fixed batch (stateful=True)",
+            ),
+        ),
+    )
+
+
+def _theano_argument(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    """Theano names the argument of the training function that had the wrong rank: Keras
+    1's inputs come first (index 0 for one input), then the targets."""
+    index, want, found = int(m.group(1)), int(m.group(2)), parse_shape(m.group(3))
+    if found is None:
+        return None
+    if index == 0:
+        return S.diagnose_shape(_evidence(ctx, (None,) * want, found, None, building=False))
+    d = T.output_vs_target(None, found, m.group(0), rank=want, binary=ctx.binary)
+    other = S.diagnose_shape(_evidence(ctx, (None,) * want, found, None, building=False))
+    more = Alternative(other.kind, other.fix, f"if the model has more than {index} inputs")
+    return replace(d, alternatives=(*d.alternatives, more))
+
+
+def _scaler_columns(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    """numpy: non-broadcastable output operand with shape (n,1) doesn't match the broadcast
+    shape (n,k): a scaler fitted on k columns inverts 1 column of predictions."""
+    given, fitted = parse_shape(m.group(1)), parse_shape(m.group(2))
+    if given is None or fitted is None or len(given) != 2 or len(fitted) != 2:
+        return None
+    if given[0] != fitted[0] or given[1] == fitted[1]:
+        return None
+    k, j = fitted[1], given[1]
+    return Diagnosis(
+        "features",
+        "data",
+        f"a transform fitted on {k} columns is applied to {j}",
+        f"numpy refused an in-place operation of a {fmt_shape(given)} array with {k} columns "
+        f"of parameters: in a model's pipeline, a scaler (MinMaxScaler, StandardScaler) fitted "
+        f"on the {k} input columns is asked to inverse_transform {j} column(s) of predictions.",
+        f"fit a scaler on the target alone and invert with it: y_scaler = MinMaxScaler()."
+        f"fit(y_train.reshape(-1, 1)); y_scaler.inverse_transform(pred); or fill a {k}-column "
+        f"array: tmp = np.zeros((len(pred), {k})); tmp[:, col] = pred[:, 0]; "
+        "scaler.inverse_transform(tmp)[:, col]   # col: the target's column",
+    )
+
+
+def _theano_reshape(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    """Theano: GpuReshape/Reshape cannot reshape (rows, F) to (b, T, F): the model folds
+    its fixed T timesteps back out of the rows, and the data had another number."""
+    given, wanted = parse_shape(m.group(1)), parse_shape(m.group(2))
+    if given is None or wanted is None or len(given) != 2 or len(wanted) != 3:
+        return None
+    rows, t = given[0], wanted[1]
+    if rows is None or not t or given[1] != wanted[2] or rows % t == 0:
+        return None
+    return Diagnosis(
+        "timesteps",
+        "data",
+        f"the model fixes {t} timesteps; the data's do not fill them",
+        f"the model folds its {t} timesteps back out of {rows} rows of {given[1]} values "
+        f"(batch x timesteps), and {rows} is not a multiple of {t}: the data has another "
+        f"number of timesteps. pad_sequences also cuts longer sequences to their last {t} "
+        "steps (truncating='pre').",
+        ctx.fixes.pad(t),
+        (None, t, wanted[2]),
+        None,
+        1,
+    )
+
+
 _S = r"[\(\[]([^()\[\]]*)[\)\]]"  # a shape in ( ) or [ ]
 
 
@@ -842,6 +980,14 @@ RECOGNISERS: list[Recogniser] = [
     (re.compile(r'Missing data for input "?([^"\s.]+)"?'), _missing_data),
     (
         re.compile(
+            r"In a stateful network, you should only pass inputs with a number of samples"
+            r"(?: that (?:can be divided by|is divisible by) the batch size(?: \d+)?\.? ?"
+            r"(?:Found: (\d+) samples?(?:\(s\))?\.?(?: Batch size: (\d+))?)?)?"
+        ),
+        _stateful_samples,
+    ),
+    (
+        re.compile(
             r"If a RNN is stateful, (?:it needs to know its batch size|a complete "
             r"input_shape must be provided)|When using stateful=True in a RNN, the batch "
             r"size must be static"
@@ -863,6 +1009,13 @@ RECOGNISERS: list[Recogniser] = [
             r"dimensions(?P<shape>)?, but got array with shape \((?P<got>[^)]*)\)"
         ),
         _checking_input,
+    ),
+    (
+        re.compile(
+            r"theano function [^\n]*?at index (\d+) ?\(0-based\)'?,? '?Wrong number of "
+            r"dimensions: ?expected (\d+), ?got \d+ with shape ?\(([^)]*)\)"
+        ),
+        _theano_argument,
     ),
     (
         re.compile(
@@ -919,6 +1072,7 @@ RECOGNISERS: list[Recogniser] = [
         re.compile(r"Expected batch size: (\d+)\s*-?\s*Received batch size: (\d+)"),
         lambda m, ctx: S.batch(int(m.group(1)), int(m.group(2)), None, None, ctx.fitting),
     ),
+    (re.compile(r"Incompatible shapes: \[(\d+)\] vs\. \[(\d+)\]"), _loss_batches),
     (re.compile(r"Incompatible shapes: \[(\d+),(\d+)\] vs\. \[(\d+),(\d+)\]"), _incompatible_2d),
     (re.compile(r"Incompatible shapes: \[([\d,\s]+)\] vs\. \[([\d,\s]+)\]"), _incompatible_steps),
     (re.compile(rf"Shapes {_S} and {_S} are incompatible"), _loss_shapes),
@@ -989,7 +1143,31 @@ RECOGNISERS: list[Recogniser] = [
         ),
         lambda m, ctx: D.ragged(None, ctx.fixes),
     ),
-    (re.compile(r"could not convert string to float"), _text_in_data),
+    (
+        re.compile(r"could not convert string to float|Cast string to float is not supported"),
+        _text_in_data,
+    ),
+    (
+        re.compile(
+            r"[Ll]ayer expects input ndim=(\d+),? (?:but )?was provided with input shape "
+            r"\(([^)]*)\)"
+        ),
+        _keras0_ndim,
+    ),
+    (
+        re.compile(
+            r"non-broadcastable output operand with shape \(([\d, ]+)\) doesn't match the "
+            r"broadcast shape \(([\d, ]+)\)"
+        ),
+        _scaler_columns,
+    ),
+    (
+        re.compile(
+            r"(?:Gpu)?Reshape: cannot reshape input of shape \(([\d, ]+)\) to shape "
+            r"\(([\d, -]+)\)"
+        ),
+        _theano_reshape,
+    ),
     (
         re.compile(
             r"Unexpected result of `?(?:train|predict|test)_function`? \(Empty (?:logs|"
@@ -1052,7 +1230,7 @@ RECOGNISERS: list[Recogniser] = [
         _sparse_shapes,
     ),
     (
-        re.compile(rf"logits and labels must have the same shape, received \({_S} vs {_S}\)"),
+        re.compile(rf"logits and labels must have the same shape,? (?:received )?\({_S} vs {_S}\)"),
         _logits_labels,
     ),
     (

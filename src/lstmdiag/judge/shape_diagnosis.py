@@ -76,6 +76,8 @@ def _same_rank(ev: Evidence, found: Shape) -> Diagnosis:
     ]
     if not differing:
         return _unknown_dims(ev, found)
+    if _shifted(exp, found):
+        return _declared_without_batch(exp, found)
     if differing[0] == 0:
         return batch(exp[0], found[0], exp, found)
     if len(exp) >= 3 and _transposed(exp, found):
@@ -102,6 +104,34 @@ def _same_rank(ev: Evidence, found: Shape) -> Diagnosis:
             alternatives=(Alternative("timesteps", timed.fix, "if axis 1 is time (token ids)"),),
         )
     return result
+
+
+def _shifted(exp: Shape, found: Shape) -> bool:
+    """The model's whole input shape is one sample's shape with an axis appended: its first
+    value, the batch, is the data's timesteps (batch_input_shape=(T, F, 1) for (N, T, F))."""
+    return (
+        len(exp) >= 3
+        and None not in exp[:-1]
+        and tuple(found[1:]) == tuple(exp[:-1])
+        and found[0] != exp[0]
+    )
+
+
+def _declared_without_batch(exp: Shape, found: Shape) -> Diagnosis:
+    sample = fmt(found[1:])
+    return Diagnosis(
+        "model-structure",
+        "model",
+        f"the model's input {fmt(exp)} is one sample's shape {sample} shifted by an axis",
+        f"the model takes batches of exactly {exp[0]} samples shaped {fmt(exp[1:])}; the data "
+        f"is {found[0]} samples of {sample}. The batch_input_shape was given one sample's "
+        "shape where its first value is the batch size.",
+        f"declare one sample's shape: input_shape={sample} (keras.Input(shape={sample})), not "
+        f"batch_input_shape={fmt(exp)}",
+        exp,
+        found,
+        0,
+    )
 
 
 def _transposed(exp: Shape, found: Shape) -> bool:
