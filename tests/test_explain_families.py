@@ -135,6 +135,31 @@ CASES = [
      "8, 1) but got array with shape (500, 100, 8)", "model-structure", "model",
      "declare one sample's shape: input_shape=(100, 8) (keras.Input(shape=(100, 8))), not "
      "batch_input_shape=(100, 8, 1)", (100, 8, 1)),
+    # a convolution or pooling window longer than the steps that reach it
+    ("ValueError: Negative dimension size caused by subtracting 3 from 1 for '{{node conv1d/"
+     "conv1d}} = Conv2D[T=DT_FLOAT](conv1d/conv1d/ExpandDims, conv1d/conv1d/ExpandDims_1)' "
+     "with input shapes: [?,1,1,5], [1,3,5,64].", "model-structure", "model",
+     "give the convolutions and poolings padding='same'", None),
+    ("ValueError: Negative dimension size caused by subtracting 2 from 1 for 'max_pooling1d_2/"
+     "MaxPool' (op: 'MaxPool') with input shapes: [?,1,1,64].", "model-structure", "model",
+     "give the convolutions and poolings padding='same', use fewer poolings or smaller "
+     "kernel_size/pool_size (at most 1)", None),
+    # cuDNN prints the state given, then the one the batch needs
+    ("InvalidArgumentError: Invalid input_h shape: [1,33,16] [1,32,16]", "batch", "data",
+     "make every batch 33 sequences (tf.data: dataset.batch(33, drop_remainder=True)", None),
+    ("ValueError: Shape must be rank 3 but is rank 2 for '{{node lstm/transpose}} = Transpose"
+     "[T=DT_FLOAT, Tperm=DT_INT32](lstm/Cast, lstm/transpose/perm)' with input shapes: [?,10],"
+     " [3].", "missing-axis", "data", "x = np.lib.stride_tricks.sliding_window_view(",
+     (None, None, None)),
+    ("ValueError: Shape must be rank 3 but is rank 2 for 'lstm_1/transpose' (op: 'Transpose') "
+     "with input shapes: [?,64], [3].", "model-structure", "model",
+     "set return_sequences=True on every stacked recurrent layer", (None, None, None)),
+    # tf-keras: Shapes (y) and (output): per-step targets against one prediction per sequence
+    ("ValueError: Shapes (32, 10, 1) and (32, 1) are incompatible", "model-structure", "model",
+     "set return_sequences=True on the last recurrent layer", (32, 1)),
+    ("InvalidArgumentError:  required broadcastable shapes\n\t [[node mean_squared_error/"
+     "SquaredDifference (defined at <ipython-input-5>:10) ]]", "target", "data",
+     "shape y like the model's output", None),
     ("ValueError: logits and labels must have the same shape ((None, 1) vs (None, 10))",
      "target", "model", "end the model with Dense(10, activation='softmax')", (None, 1)),
 ]  # fmt: skip
@@ -183,6 +208,12 @@ def test_keras_3_keeps_a_column_a_column() -> None:
 def test_the_title_alone_for_a_first_layer_says_too_little() -> None:
     assert explain('ValueError: Input 0 of layer "gru" is incompatible with the layer') is None
     assert explain("TypeError: 'int' object is not iterable") is None  # no input_shape seen
+
+
+def test_what_says_too_little_is_declined() -> None:
+    assert explain("InvalidArgumentError: required broadcastable shapes [Op:Mul]") is None
+    assert explain("InvalidArgumentError: Invalid input_h shape: [1,32,16] [1,32,16]") is None
+    assert explain("ValueError: Shapes (3, 3, 64) and (3, 3, 32) are incompatible") is None
 
 
 def test_gemm_with_one_batch_is_no_batch_problem() -> None:

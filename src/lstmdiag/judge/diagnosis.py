@@ -327,7 +327,10 @@ def model_structure(ev: Evidence, kind: str | None) -> Diagnosis:
     return Diagnosis(
         "model-structure",
         "model",
-        f"layer {layer} receives a {got if got is not None else '?'}-D tensor; it takes {want}-D",
+        f"layer {layer} receives {fmt(ev.found)}; it takes {fmt(ev.expected)}"
+        if got == want and ev.found is not None
+        else f"layer {layer} receives a {got if got is not None else '?'}-D tensor; it takes "
+        f"{want}-D",
         f"the error is raised inside the model, at {layer}, "
         + ("while it is being built" if ev.building else "on a tensor another layer produced")
         + ": the layers do not fit together (the data is not the problem).",

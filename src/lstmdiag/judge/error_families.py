@@ -312,9 +312,11 @@ def _loss_shapes(m: re.Match[str], ctx: Context) -> Diagnosis | None:
         return None
     if re.search(r"load_weights|set_weights|assign|checkpoint|load_model", ctx.raw, re.I):
         return None
-    if not re.search(r"loss|crossentropy|\.fit\(|train_function", ctx.raw, re.I) and None not in (
-        found[:1] + expected[:1]
-    ):
+    told = re.search(r"loss|crossentropy|\.fit\(|train_function", ctx.raw, re.I)
+    batch_first = None in found[:1] + expected[:1] or (
+        len(found) != len(expected) and found[:1] == expected[:1]
+    )  # a batch of samples on both sides: no kernel or weight
+    if not told and not batch_first:
         return None
     return T.output_vs_target(expected, found, m.group(0), binary=ctx.binary)
 
@@ -943,6 +945,95 @@ def _theano_reshape(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     )
 
 
+def _window_too_long(m: re.Match[str], ctx: Context) -> Diagnosis:
+    """Negative dimension size caused by subtracting K from N: a convolution or pooling
+    window K is longer than the N steps that reach it (TF adds a unit axis to 1-D ops)."""
+    k, n, node = int(m.group(1)), int(m.group(2)), m.group(3) or ""
+    layer = node.split("/")[0] or "a convolution or pooling layer"
+    model = Diagnosis(
+        "model-structure",
+        "model",
+        f"{layer}'s window of {k} is longer than the {n} step(s) that reach it",
+        f"a convolution or pooling window of {k} slides over an axis of only {n}: the "
+        "input's time axis is that short, or the layers before it shrank it (each "
+        "padding='valid' convolution and each pooling shortens it).",
+        "give the convolutions and poolings padding='same', use fewer poolings or smaller "
+        f"kernel_size/pool_size (at most {n}), or feed longer sequences",
+    )
+    if n != 1 or "pool" in node.lower():
+        return model
+    one_row = Alternative(
+        "timesteps",
+        "x = x.reshape(len(x), -1, 1)   # each sample's values become timesteps of one feature",
+        "if each sample was reshaped to one timestep (samples, 1, features) and the "
+        "convolution should slide over its values",
+    )
+    return replace(model, alternatives=(one_row,))
+
+
+def _initial_state_batch(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    """cuDNN: Invalid input_h shape: [1,S,u] [1,B,u]: the state given holds S sequences, the
+    data's batch B (the runtime prints the state's shape, then the one the input needs)."""
+    given, needed = (tuple(int(m.group(i)) for i in r) for r in (range(1, 4), range(4, 7)))
+    if given[0] != needed[0] or given[2] != needed[2] or given[1] == needed[1]:
+        return None  # not (layers, batch, units) differing in the batch only
+    state, data = given[1], needed[1]
+    return Diagnosis(
+        "batch",
+        "data",
+        f"a recurrent state for {state} sequences meets a batch of {data}",
+        f"the recurrent layer's initial (or carried, stateful) state holds {state} sequences "
+        f"and the batch {data}: the last batch of the data is smaller, or the state was made "
+        "for another batch size.",
+        f"make every batch {state} sequences (tf.data: dataset.batch({state}, "
+        f"drop_remainder=True); arrays: n = len(x) // {state} * {state}, then x[:n], y[:n]), "
+        "which leaves out the last partial batch",
+        alternatives=(
+            Alternative(
+                "model-structure",
+                "build the initial state from the batch itself: tf.zeros((tf.shape(x)[0], "
+                "units)) instead of a fixed batch size",
+                "if the model passes initial_state=",
+            ),
+        ),
+    )
+
+
+def _rank_at_node(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    """Shape must be rank 3 but is rank 2 for '{{node lstm/transpose}} ... with input shapes:
+    [?,10], ...': the layer the node belongs to got that tensor."""
+    want, node, found = int(m.group(1)), m.group(3), parse_shape(m.group(4))
+    if found is None or len(found) != int(m.group(2)):
+        return None
+    layer = node.split("/")[0]
+    if D.layer_kind(layer) not in ("recurrent", "model", "dense", "conv"):
+        return None
+    return S.diagnose_shape(_evidence(ctx, (None,) * want, found, layer, ctx.building))
+
+
+def _broadcast_at_loss(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    """TF 2.5+: "required broadcastable shapes" with no shapes, at a loss or metric node:
+    the model's output and y have shapes that do not broadcast."""
+    where = ctx.node() or ctx.raw
+    if not re.search(r"loss|_error|crossentropy|SquaredDifference|metric|accuracy", where, re.I):
+        return None
+    return replace(
+        T.generic(m.group(0)),
+        title="the model's output and the targets have shapes that do not broadcast",
+        cause="the loss (or a metric) compares the model's output with y elementwise, and "
+        "their shapes differ beyond broadcasting. TensorFlow does not print them here: "
+        "compare model.output_shape with y.shape.",
+        alternatives=(
+            Alternative(
+                "model-structure",
+                "set return_sequences=False on the last recurrent layer (or wrap the head in "
+                "TimeDistributed for per-step targets) so that the output has y's axes",
+                "if model.output_shape has a time axis that y lacks, or the other way round",
+            ),
+        ),
+    )
+
+
 _S = r"[\(\[]([^()\[\]]*)[\)\]]"  # a shape in ( ) or [ ]
 
 
@@ -1191,6 +1282,25 @@ RECOGNISERS: list[Recogniser] = [
         _float_ids,
     ),
     (re.compile(r"TensorArray has size zero"), _zero_steps),
+    (re.compile(r"required broadcastable shapes"), _broadcast_at_loss),
+    (
+        re.compile(
+            r"Negative dimension size caused by subtracting (\d+) from (\d+) for "
+            r"'(?:\{\{node )?([^'}\s]*)"
+        ),
+        _window_too_long,
+    ),
+    (
+        re.compile(r"Invalid input_h shape: \[(\d+),(\d+),(\d+)\] \[(\d+),(\d+),(\d+)\]"),
+        _initial_state_batch,
+    ),
+    (
+        re.compile(
+            r"Shape must be rank (\d+) but is rank (\d+) for '(?:\{\{node )?([^'}\s]*)\}?\}?"
+            r"[^\n]*?with input shapes: \[([^\]]*)\]"
+        ),
+        _rank_at_node,
+    ),
     (
         re.compile(
             r"logits and labels must be broadcastable: logits_size=\[([\d,]+)\] "

@@ -16,6 +16,7 @@ from .roles import time_axis
 def clean(text: str) -> str:
     """One line of plain text: colours, markdown and line wrapping removed."""
     text = strip_ansi(text)
+    text = re.sub(r"(?m)^[ \t]*#+[ \t]?", "", text)  # pasted as code comments or headings
     text = text.replace("\uff0c", ",").replace("**", "").replace("`", "")  # full-width comma
     text = re.sub(r"(\d)L\b", r"\1", text)  # Python 2 longs: (10L, 39L)
     return re.sub(r"\s+", " ", text)

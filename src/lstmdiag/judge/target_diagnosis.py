@@ -103,7 +103,7 @@ def _output_has_time(output: Shape, y: Shape, d: Diagnosis) -> Diagnosis:
 def _target_has_time(output: Shape, y: Shape, d: Diagnosis, known: bool) -> Diagnosis:
     """(samples, k) out, (samples, T, k) in: a size-1 axis too many, or per-step targets
     for a model that predicts once per sequence."""
-    ones = [a for a in range(1, len(y)) if y[a] == 1]
+    ones = [a for a in range(1, len(y)) if y[a] == 1 and _fits(y[:a] + y[a + 1 :], output)]
     if len(y) == len(output) + 1 and ones:
         return replace(
             d,
@@ -128,6 +128,12 @@ def _target_has_time(output: Shape, y: Shape, d: Diagnosis, known: bool) -> Diag
             ),
         )  # fmt: skip
     return replace(d, alternatives=(per_step,))
+
+
+def _fits(a: Shape, b: Shape) -> bool:
+    return len(a) == len(b) and all(
+        i is None or j is None or i == j for i, j in zip(a, b, strict=True)
+    )
 
 
 def _same_rank(output: Shape, y: Shape, d: Diagnosis, layer: str | None) -> Diagnosis:
