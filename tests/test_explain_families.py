@@ -160,6 +160,19 @@ CASES = [
     ("InvalidArgumentError:  required broadcastable shapes\n\t [[node mean_squared_error/"
      "SquaredDifference (defined at <ipython-input-5>:10) ]]", "target", "data",
      "shape y like the model's output", None),
+    # layers around the recurrent ones that need (or refuse) its time axis
+    ("ValueError: Input 0 of layer repeat_vector is incompatible with the layer: expected "
+     "ndim=2, found ndim=3. Full shape received: (None, 10, 64)", "model-structure", "model",
+     "repeat_vector repeats one vector per sample (batch, features): set "
+     "return_sequences=False", (None, None)),
+    ("ValueError: Input 0 is incompatible with layer flatten_1: expected min_ndim=3, found "
+     "ndim=2", "model-structure", "model", "flatten_1 reads a time axis: set "
+     "return_sequences=True on the recurrent layer before it", (None, None, None)),
+    ("ValueError: Input 0 of layer global_average_pooling1d is incompatible with the layer: "
+     "expected ndim=3, found ndim=2. Full shape received: (None, 64)", "model-structure",
+     "model", "global_average_pooling1d reads a time axis", (None, None, None)),
+    ("AttributeError: 'list' object has no attribute 'shape'", "dtype", "data",
+     "x = np.asarray(x, dtype='float32')", None),
     ("ValueError: logits and labels must have the same shape ((None, 1) vs (None, 10))",
      "target", "model", "end the model with Dense(10, activation='softmax')", (None, 1)),
 ]  # fmt: skip

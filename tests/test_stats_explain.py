@@ -102,7 +102,43 @@ def test_stats_sequence_files(tmp_path: Path) -> None:
 
 def test_explain_unknown_text_exits_1() -> None:
     result = run_cli("explain", "Segmentation fault (core dumped)")
-    assert result.exit_code == 1 and "Not recognised" in result.stderr
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Not recognised: this does not look like a shape error lstmdiag knows. Understood: no "
+        "exception, shape or layer. Try: lstmdiag check MODEL DATA\n"
+    )
+
+
+def test_a_decline_says_what_it_read() -> None:
+    """Issue #28: an unknown fact gives a decline that says what was understood."""
+    text = (
+        '  File "t.py", line 9, in <module>\n    model.fit(x, y)\nInvalidArgumentError: '
+        "ConcatOp : Dimensions of inputs should match: shape[0] = [32,10] vs. shape[1] = "
+        '[16,10] [[{{node model/concatenate/concat}}]] layer "[red]x[/red]"'
+    )
+    result = run_cli("explain", text)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Not recognised: this does not look like a shape error lstmdiag knows. Understood: "
+        "InvalidArgumentError; shapes (32, 10), (16, 10); layers [red]x[/red]; raised while "
+        "feeding data. Try: lstmdiag check MODEL DATA\n"
+    )
+    read = json.loads(run_cli("explain", "--format", "json", text).stdout)
+    assert read == {
+        "recognised": False,
+        "understood": {
+            "error": "InvalidArgumentError",
+            "shapes": [[32, 10], [16, 10]],
+            "layers": ["[red]x[/red]"],
+            "phase": "feeding data",
+            "topic": None,
+        },
+    }
+    oom = run_cli("explain", "ResourceExhaustedError: OOM when allocating tensor with shape[8,4]")
+    assert oom.stderr.startswith(
+        "Not recognised as a shape error. Understood: ResourceExhaustedError; about out of "
+        "memory, not the shape of data; shapes (8, 4)."
+    )
 
 
 def _real_messages(flavour: str) -> dict[str, str | None]:

@@ -44,15 +44,8 @@ def explain(
     spec = load_model(model) if model else None
     result = run_explain(text, spec, model, data)
     if result is None:
-        if format is ModelFormat.json:
-            typer.echo('{"recognised": false}')
-        else:
-            stderr().print(
-                "Not recognised: this does not look like a shape error lstmdiag "
-                "knows. Try: lstmdiag check MODEL DATA",
-                soft_wrap=True,
-            )
-        raise typer.Exit(1)
+        _declined(text, format)
+    assert result is not None
     if format is ModelFormat.json:
         import json
 
@@ -61,3 +54,27 @@ def explain(
     from ..render.table import explain_view
 
     stdout().print(explain_view(result), soft_wrap=True)
+
+
+def _declined(text: str, format: ModelFormat) -> None:
+    """It never guesses: it says what it read, and exits 1."""
+    from ..judge.error_text import understood, understood_line
+    from ..render.safe import literal
+
+    read = understood(text)
+    if format is ModelFormat.json:
+        import dataclasses
+        import json
+
+        typer.echo(json.dumps({"recognised": False, "understood": dataclasses.asdict(read)}))
+    else:
+        lead = (
+            "Not recognised as a shape error"
+            if read.topic
+            else "Not recognised: this does not look like a shape error lstmdiag knows"
+        )
+        stderr().print(
+            literal(f"{lead}. Understood: {understood_line(read)}. Try: lstmdiag check MODEL DATA"),
+            soft_wrap=True,
+        )
+    raise typer.Exit(1)

@@ -213,6 +213,10 @@ def layer_kind(name: str | None) -> str | None:
         return "conv"
     if base.startswith("embedding"):
         return "embedding"
+    if base.startswith(("flatten", "global_", "max_pooling1d", "average_pooling1d", "attention")):
+        return "sequence-head"  # layers that read (batch, timesteps, features)
+    if base.startswith("repeat_vector"):
+        return "repeat"
     return "other"
 
 
@@ -381,6 +385,16 @@ def _structure_fix(ev: Evidence, kind: str | None, want: int, got: int | None, l
         return (
             f"{layer} applies its layer at every timestep and needs (batch, timesteps, "
             "features): set return_sequences=True on the recurrent layer before it"
+        )
+    if kind == "sequence-head" and fewer:
+        return (
+            f"{layer} reads a time axis: set return_sequences=True on the recurrent layer "
+            "before it (without it the layer returns only its last step, (batch, units))"
+        )
+    if kind == "repeat" and more:
+        return (
+            f"{layer} repeats one vector per sample (batch, features): set "
+            "return_sequences=False on the encoder's last recurrent layer before it"
         )
     if kind == "embedding" and more:
         return (

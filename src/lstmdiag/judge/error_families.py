@@ -1034,6 +1034,26 @@ def _broadcast_at_loss(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     )
 
 
+def _list_not_array(m: re.Match[str], ctx: Context) -> Diagnosis:
+    """A Python list where an array is read (Keras 2 and user code take x.shape, x.ndim)."""
+    return Diagnosis(
+        "dtype",
+        "data",
+        "a Python list where a numpy array is expected",
+        f"the data is a Python list, which has no .{m.group(1)}: Keras (or the code that "
+        "prepares the data) reads it as an array.",
+        "x = np.asarray(x, dtype='float32')   # the same for y; samples must have one length",
+        alternatives=(
+            Alternative(
+                "ragged",
+                ctx.fixes.pad(None),
+                "if the samples are sequences of different lengths (np.asarray fails or "
+                "gives dtype object)",
+            ),
+        ),
+    )
+
+
 _S = r"[\(\[]([^()\[\]]*)[\)\]]"  # a shape in ( ) or [ ]
 
 
@@ -1283,6 +1303,7 @@ RECOGNISERS: list[Recogniser] = [
     ),
     (re.compile(r"TensorArray has size zero"), _zero_steps),
     (re.compile(r"required broadcastable shapes"), _broadcast_at_loss),
+    (re.compile(r"'list' object has no attribute '(shape|ndim|dtype|reshape)'"), _list_not_array),
     (
         re.compile(
             r"Negative dimension size caused by subtracting (\d+) from (\d+) for "

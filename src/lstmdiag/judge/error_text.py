@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..model.spec import ModelSpec, Shape
+from ..model.spec import ModelSpec, Shape, fmt_shape
 from ..text import strip_ansi
 from .diagnosis import Diagnosis, Fixes
 from .roles import time_axis
@@ -98,3 +98,73 @@ class Context:
 
 # -- families ---------------------------------------------------------------------------------
 Recogniser = tuple[re.Pattern[str], Callable[[re.Match[str], Context], Diagnosis | None]]
+
+
+# -- what a declined message was still understood to say --------------------------------------
+_NOT_SHAPE = (
+    ("out of memory", r"\bOOM\b|out of memory|Resource exhausted|MemoryError"),
+    ("a GPU/cuDNN library", r"cuDNN|CUDNN_STATUS|DNN library|CUDA_ERROR|libcud|GPU sync"),
+    ("an import or version", r"ImportError|ModuleNotFoundError|No module named|cannot import"),
+    ("saving or loading", r"load_model|save_model|Unknown layer|h5py|SavedModel|\.save\("),
+)
+_ERROR_NAME = re.compile(r"\b([A-Z]\w*(?:Error|Exception))\b")
+_LAYER = re.compile(
+    r"""layer (?:"([^"\n]{1,80})"|'([^'\n]{1,80})'|([\w/.-]+))|"""
+    r"""\b((?:lstm|gru|simple_rnn|bidirectional|dense|embedding|conv1d|conv_lstm2d|"""
+    r"""time_distributed|masking)(?:_\d+)?)\b""",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Understood:
+    """What a message says that lstmdiag read, when no family explains it."""
+
+    error: str | None  # the last exception class named
+    shapes: tuple[Shape, ...]  # every shape, in order, at most 6
+    layers: tuple[str, ...]  # layer names, as written, at most 6
+    phase: str | None  # "building the model" | "feeding data" | None
+    topic: str | None  # a non-shape topic it names (out of memory, cuDNN, ...)
+
+
+def understood(text: str) -> Understood:
+    flat = clean(text)
+    ctx = Context(None, Fixes(), strip_ansi(text))
+    errors = _ERROR_NAME.findall(flat)
+    shapes: list[Shape] = []
+    for raw in re.findall(
+        r"[\(\[]((?:\s*(?:None|\?|-?\d+)\s*,)+\s*(?:None|\?|-?\d+)?\s*)[\)\]]", flat
+    ):
+        shape = parse_shape(raw)
+        if shape and shape not in shapes:
+            shapes.append(shape)
+    layers: list[str] = []
+    for m in _LAYER.finditer(flat):
+        name = next(g for g in m.groups() if g)
+        if name not in layers:
+            layers.append(name)
+    phase = (
+        "building the model"
+        if ctx.building
+        else "feeding data"
+        if ctx.fitting
+        or re.search(r"\.predict\(|\.evaluate\(|predict_function|test_function", ctx.raw)
+        else None
+    )
+    topic = next((name for name, pat in _NOT_SHAPE if re.search(pat, flat, re.I)), None)
+    return Understood(errors[-1] if errors else None, tuple(shapes[:6]), tuple(layers[:6]),
+                      phase, topic)  # fmt: skip
+
+
+def understood_line(u: Understood) -> str:
+    """One sentence: what was read, or that nothing was."""
+    parts = [u.error] if u.error else []
+    if u.topic:
+        parts.append(f"about {u.topic}, not the shape of data")
+    if u.shapes:
+        parts.append("shapes " + ", ".join(fmt_shape(s) for s in u.shapes))
+    if u.layers:
+        parts.append("layers " + ", ".join(u.layers))
+    if u.phase:
+        parts.append(f"raised while {u.phase}")
+    return "; ".join(parts) if parts else "no exception, shape or layer"
