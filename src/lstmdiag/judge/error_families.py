@@ -1283,7 +1283,7 @@ RECOGNISERS: list[Recogniser] = [
         re.compile(
             r"Unexpected result of `?(?:train|predict|test)_function`? \(Empty (?:logs|"
             r"batch_outputs)\)|Expected input data to be non-empty|Asked to retrieve element "
-            r"0, but the Sequence has length 0"
+            r"0, but the Sequence has length 0|Expect x to be a non-empty array or dataset"
         ),
         _empty_logs,
     ),
@@ -1303,6 +1303,10 @@ RECOGNISERS: list[Recogniser] = [
     ),
     (re.compile(r"TensorArray has size zero"), _zero_steps),
     (re.compile(r"required broadcastable shapes"), _broadcast_at_loss),
+    (
+        re.compile(r"Found input variables with inconsistent numbers of samples: \[(\d+), (\d+)\]"),
+        lambda m, ctx: D.sizes_disagree([int(m.group(1))], [int(m.group(2))]),
+    ),
     (re.compile(r"'list' object has no attribute '(shape|ndim|dtype|reshape)'"), _list_not_array),
     (
         re.compile(
