@@ -1303,10 +1303,6 @@ RECOGNISERS: list[Recogniser] = [
     ),
     (re.compile(r"TensorArray has size zero"), _zero_steps),
     (re.compile(r"required broadcastable shapes"), _broadcast_at_loss),
-    (
-        re.compile(r"Found input variables with inconsistent numbers of samples: \[(\d+), (\d+)\]"),
-        lambda m, ctx: D.sizes_disagree([int(m.group(1))], [int(m.group(2))]),
-    ),
     (re.compile(r"'list' object has no attribute '(shape|ndim|dtype|reshape)'"), _list_not_array),
     (
         re.compile(
