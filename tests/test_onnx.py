@@ -171,12 +171,13 @@ def test_the_tf2onnx_verdicts_are_onnxruntimes_sentences() -> None:
     assert "Keras" not in f.message.split("onnxruntime")[1]
 
 
-def test_padded_sequences_feed_a_time_major_model_after_the_printed_transpose(
+def test_pad_writes_a_time_major_models_sequences_time_major(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A folder of sequences of several lengths into a model fixed at 10 steps, time-major:
-    check prints the pad command and the transpose; both applied as printed, onnxruntime runs
-    the batch, and the one sequence of exactly 10 steps gives the state it gives alone."""
+    check prints the pad command; applied as printed, each output is (10, 1, 4) with its
+    int32 sequence_lens; joined on axis 1 as the message says, onnxruntime runs the batch,
+    and the one sequence of exactly 10 steps gives the state it gives alone."""
     session = _session("gru_fixed_steps.onnx")
     model = ONNX / "gru_fixed_steps.onnx"
     data = tmp_path / "seqs"
@@ -188,21 +189,110 @@ def test_padded_sequences_feed_a_time_major_model_after_the_printed_transpose(
     assert {f.fix for f in report.findings} == {
         f"lstmdiag pad {data / f's{i}.npy'} --model {model} --out padded/" for i in range(4)
     }
-    assert all(
-        "then feed the stack as x = np.swapaxes(x, 0, 1)" in f.message for f in report.findings
-    )
+    assert all("join them on axis 1 (or pad with --stack" in f.message for f in report.findings)
     monkeypatch.chdir(tmp_path)
     printed = run_cli("check", model, data).stdout
     assert f"fix: lstmdiag pad {data} --model {model} --out padded/" in printed
     result = run_cli("pad", data, "--model", model, "--out", "padded/")
     assert result.exit_code == 0, result.output
-    assert "time-major" in result.output
-    x = np.concatenate([np.load(tmp_path / "padded" / f"s{i}.npy") for i in range(4)])
-    assert x.shape == (4, 10, 4)
-    x = np.swapaxes(x, 0, 1)  # the printed transpose
-    (y_h,) = session.run(None, {"x": x})
+    assert "is time-major: the outputs are written (time, batch, features)" in result.output
+    assert "takes no lengths (no sequence_lens): the model reads the padded" in result.output
+    outs = [np.load(tmp_path / "padded" / f"s{i}.npy") for i in range(4)]
+    assert {o.shape for o in outs} == {(10, 1, 4)}
+    lens = [np.load(tmp_path / "padded" / f"s{i}.sequence_lens.npy") for i in range(4)]
+    assert [(int(v[0]), v.dtype.name) for v in lens] == [(t, "int32") for t in (3, 7, 10, 10)]
+    (y_h,) = session.run(None, {"x": np.concatenate(outs, axis=1)})
     alone = session.run(None, {"x": np.load(data / "s2.npy")[:, None, :]})[0]
     np.testing.assert_allclose(y_h[0, 2], alone[0, 0], rtol=1e-5)
+
+
+def _ragged(tmp_path: Path, lengths: list[int], features: int = 8) -> Path:
+    data = tmp_path / "seqs"
+    data.mkdir()
+    rng = np.random.default_rng(2)
+    for i, t in enumerate(lengths):
+        np.save(data / f"s{i}.npy", rng.normal(size=(t, features)).astype("float32"))
+    return data
+
+
+@pytest.mark.parametrize("suffix", [".npy", ".h5"])
+def test_a_stack_for_sequence_lens_keeps_every_sequences_output(
+    tmp_path: Path, suffix: str
+) -> None:
+    """The model takes sequence_lens: pad pads after each sequence (post, said), writes
+    (time, batch, features) and int32 sequence_lens, and onnxruntime gives each sequence of
+    the padded batch exactly the state it gives that sequence alone."""
+    model, session = ONNX / "lstm_time_major.onnx", _session("lstm_time_major.onnx")
+    lengths = [3, 7, 10, 12, 1]
+    data = _ragged(tmp_path, lengths)
+    stack = tmp_path / f"st{suffix}"
+    result = run_cli(
+        "pad", "--input", f"x={data}", "--model", model, "--maxlen", "longest", "--stack", stack
+    )
+    assert result.exit_code == 0, result.output
+    assert "padding post: input 'x' is read through sequence_lens" in result.output
+    assert "padding post, truncating pre" in result.output
+    if suffix == ".npy":
+        x, lens = np.load(stack), np.load(tmp_path / "st.sequence_lens.npy")
+    else:
+        import h5py
+
+        with h5py.File(stack) as f:
+            x, lens = f["sequences"][()], f["sequence_lens"][()]
+    assert x.shape == (12, 5, 8) and lens.dtype == np.int32
+    assert lens.tolist() == lengths
+    (y_h,) = session.run(None, {"x": x, "sequence_lens": lens})
+    for i, t in enumerate(lengths):
+        seq = np.load(data / f"s{i}.npy")
+        np.testing.assert_array_equal(x[:t, i], seq)  # values kept, in place
+        assert not x[t:, i].any()
+        feed = {"x": seq[:, None, :], "sequence_lens": np.array([t], np.int32)}
+        np.testing.assert_allclose(y_h[0, i], session.run(None, feed)[0][0, 0], atol=1e-6)
+
+
+def test_pre_padding_against_sequence_lens_is_refused(tmp_path: Path) -> None:
+    data = _ragged(tmp_path, [3, 5])
+    model = ONNX / "lstm_time_major.onnx"
+    out = tmp_path / "o.npy"
+    args = ("pad", "--input", f"x={data}", "--model", model, "--maxlen", "4", "--stack", out)
+    result = run_cli(*args, "--padding", "pre")
+    assert result.exit_code == 2
+    assert "sequence_lens, which counts the first steps of each sequence as real" in (result.stderr)
+    masked = run_cli(*args, "--mask")
+    assert masked.exit_code == 2 and "takes sequence_lens, not a mask" in masked.stderr
+    assert not (tmp_path / "o.npy").exists()
+
+
+def test_a_time_major_pad_in_memory_returns_the_batch_and_its_lengths() -> None:
+    seqs = [np.ones((t, 8), "float32") for t in (2, 4)]
+    x, lens = lstmdiag.pad(seqs, model=ONNX / "lstm_time_major.onnx", maxlen="longest")
+    assert x.shape == (4, 2, 8) and lens.tolist() == [2, 4] and lens.dtype == np.int32
+    assert x[:2, 0].all() and not x[2:, 0].any()  # post: the padding after the steps
+
+
+@pytest.mark.parametrize("suffix", [".npy", ".h5"])
+def test_time_major_writing_equals_the_transpose_in_pieces_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
+) -> None:
+    """Blocks small enough that every row is written in spans: the time-major output is
+    exactly np.swapaxes of the batch-major one."""
+    from lstmdiag.transform import pad_blocks, padding
+
+    data = _ragged(tmp_path, [9, 2, 13, 5], features=4)
+    model = ONNX / "gru_fixed_steps.onnx"
+    monkeypatch.setattr(pad_blocks, "BLOCK_BYTES", 40)
+    monkeypatch.setattr(padding, "BLOCK_BYTES", 40)
+    lstmdiag.pad(data, stack=tmp_path / f"tm{suffix}", model=model, padding="post")
+    lstmdiag.pad(data, stack=tmp_path / f"bm{suffix}", maxlen=10, padding="post")
+    if suffix == ".npy":
+        tm, bm = np.load(tmp_path / "tm.npy"), np.load(tmp_path / "bm.npy")
+    else:
+        import h5py
+
+        with h5py.File(tmp_path / "tm.h5") as a, h5py.File(tmp_path / "bm.h5") as b:
+            tm, bm = a["sequences"][()], b["sequences"][()]
+    assert tm.shape == (10, 4, 4)
+    np.testing.assert_array_equal(tm, np.swapaxes(bm, 0, 1))
 
 
 @pytest.mark.parametrize("cut", [0, 1, 3, 10, 60, 200, -5])

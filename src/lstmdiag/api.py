@@ -21,7 +21,7 @@ from .judge.checks import check_arrays
 from .judge.findings import Kind, Report, Severity
 from .model import read_model
 from .model.spec import ModelSpec
-from .transform.pad_plan import PadOptions, PadResult, plan_pad, sidecar
+from .transform.pad_plan import LENS, PadOptions, PadResult, plan_pad, sidecar
 from .transform.padding import run_pad
 from .transform.remote_outputs import staged
 from .transform.window_plan import WindowOptions
@@ -297,7 +297,8 @@ def pad(
     written by the workers). Returns the PadResult.
 
     Given arrays (a batch array, a list of sequences) instead of paths, it returns the padded
-    array (and the mask, with ``mask=True``), made exactly as ``pad --stack`` makes it; a
+    array (and the mask, with ``mask=True``; for a time-major model, the array (time, batch,
+    ...) and its int32 sequence_lens), made exactly as ``pad --stack`` makes it; a
     warning says how many sequences were cut. Without ``maxlen`` or ``model`` it pads to the
     longest sequence, as ``keras.utils.pad_sequences`` does."""
     if _arrays(inputs):
@@ -315,6 +316,7 @@ def pad(
             out=out_path,
             stack=stack_path,
             value_set="value" in options,
+            padding_set="padding" in options,
             **options,
         )
         return run_pad(plan_pad(paths, _paths(paths, live), opts, spec), mapper=mapper(live))
@@ -385,6 +387,8 @@ def _in_memory(data: Any, command: str, model: Model | None, **options: Any) -> 
             arrays = [np.load(stack)]
             if options.get("mask"):
                 arrays.append(np.load(sidecar(stack, "mask")))
+            if sidecar(stack, LENS).exists():  # a time-major model: (x, sequence_lens)
+                arrays.append(np.load(sidecar(stack, LENS)))
         else:
             opts = WindowOptions(stack=stack, **options)
             plan_and_run(["x"], infos, opts, spec, mapper=mapper(None))
@@ -404,6 +408,7 @@ def _pad_memory(
         maxlen_longest=maxlen == "longest",
         stack=stack,
         value_set="value" in options,
+        padding_set="padding" in options,
         **options,
     )
     return run_pad(plan_pad(["x"], infos, opts, spec), mapper=mapper(None))

@@ -70,6 +70,18 @@ def parse_mapping(items: Sequence[str]) -> dict[str, str]:
     return mapping
 
 
+def with_mapped(paths: list[str], mapping: dict[str, str]) -> list[str]:
+    """The data of a run: the paths given, and the file of each ``--input NAME=PATH``."""
+    from .data.discover import file_part
+
+    out = list(paths)
+    for target in mapping:
+        base = file_part(target)
+        if base not in out:
+            out.append(base)
+    return out
+
+
 def _globs(given: Sequence[str] | None) -> tuple[str, ...]:
     """``--glob`` patterns for folders, else the default ones."""
     from .data.discover import DEFAULT_GLOBS
@@ -134,7 +146,6 @@ class CheckArgs:
 
 def resolve_check(settings: Settings, given: CheckArgs) -> CheckRun:
     """The command line over [tool.lstmdiag] over the defaults, for ``check``."""
-    from .data.discover import file_part
     from .judge.check_options import CheckOptions
 
     reach = resolve_remote(settings, given.storage_option, given.concurrency)
@@ -145,11 +156,7 @@ def resolve_check(settings: Settings, given: CheckArgs) -> CheckRun:
         )
     mapping = {path: name for name, path in settings.input_map.items()}
     mapping.update(parse_mapping(given.input_map or []))
-    paths = list(given.inputs or settings.inputs)
-    for target in mapping:
-        base = file_part(target)
-        if base not in paths:
-            paths.append(base)
+    paths = with_mapped(list(given.inputs or settings.inputs), mapping)
     if not paths:
         raise LstmdiagError("no data given: lstmdiag check MODEL INPUTS...")
     ignore = _known_kinds(list(given.ignore or settings.ignore))
@@ -191,10 +198,11 @@ def _paths(
     out: str | None,
     stack: str | None,
     command: str,
+    mapping: dict[str, str] | None = None,
 ) -> tuple[list[str], str | None, str | None]:
     """Inputs and outputs for ``pad`` or ``window``: the command line's, else the
     configuration's ([tool.lstmdiag] inputs, [tool.lstmdiag.COMMAND] out / stack)."""
-    paths = list(inputs or settings.inputs)
+    paths = with_mapped(list(inputs or settings.inputs), mapping or {})
     if not paths:
         raise LstmdiagError(
             f"no inputs: lstmdiag {command} INPUTS... (or set inputs in [tool.lstmdiag])"
@@ -268,7 +276,8 @@ def resolve_pad(settings: Settings, given: PadArgs) -> PadRun:
     model = given.model
     if model is None and given.inputs is None:  # a bare `lstmdiag pad`: the configured run
         model = settings.model
-    inputs, out, stack = _paths(settings, given.inputs, given.out, given.stack, "pad")
+    mapping = parse_mapping(given.input_map or [])
+    inputs, out, stack = _paths(settings, given.inputs, given.out, given.stack, "pad", mapping)
     maxlen = given.maxlen
     if maxlen is None and "maxlen" in conf:
         maxlen = str(conf["maxlen"])
@@ -281,6 +290,7 @@ def resolve_pad(settings: Settings, given: PadArgs) -> PadRun:
         maxlen_auto=maxlen == "auto",
         maxlen_longest=maxlen == "longest",
         padding=given.padding or conf.get("padding", "pre"),
+        padding_set=given.padding is not None or "padding" in conf,
         truncating=given.truncating or conf.get("truncating", "pre"),
         value=_pad_value(value),
         value_set=given.value is not None or "value" in conf,
@@ -290,7 +300,7 @@ def resolve_pad(settings: Settings, given: PadArgs) -> PadRun:
         force=given.force,
         time_axis=given.time_axis,
         exclude=tuple(given.exclude or settings.exclude),
-        mapping=parse_mapping(given.input_map or []),
+        mapping=mapping,
     )
     _dtype(options.dtype)
     globs = _globs(given.glob)

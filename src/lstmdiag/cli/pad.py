@@ -179,4 +179,4 @@ def _pad(
 
     options = replace(run.options, out=out, stack=stack)
     plan = plan_pad(list(run.inputs), infos, options, spec)
-    return run_pad(plan, progress, mapper(client)), options
+    return run_pad(plan, progress, mapper(client)), plan.options

@@ -29,7 +29,6 @@ from .findings import (
 )
 from .roles import Assignment, Role, classify, container, stem
 from .shape_findings import (
-    TRANSPOSE,
     any_length,
     check_dtype,
     check_shape,
@@ -147,7 +146,11 @@ def collection_findings(
         text, error = _collection_message(inp, lengths)
         original = model.input_named(name)
         if original is not None and original.time_major:
-            text += f"; the model is time-major: then feed the stack as {TRANSPOSE}"
+            text += (
+                "; the model is time-major: pad writes each output (time, batch, features) "
+                "with its int32 sequence_lens, so join them on axis 1 (or pad with --stack "
+                "FILE.npy)"
+            )
         kind = Kind.RAGGED if min(lengths) != max(lengths) else Kind.MISSING_BATCH
         for i in members:
             info = infos[i]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ..data.info import ArrayInfo
 from ..model.spec import InputSpec, ModelSpec, fmt_shape
+from .keras_says import on_missing_input
 from .roles import Assignment, Role
 
 
@@ -75,7 +76,7 @@ def _unfed(model: ModelSpec, name: str, shape: str, in_memory: bool) -> DatasetP
         name,
         (),
         f"model input '{name}' {shape} receives no data: no array is named after it or "
-        f'mapped to it, so Keras would raise "Missing data for input \\"{name}\\""',
+        f"mapped to it, so {on_missing_input(model, name)}",
         f"--input {name}=PATH (a file, a folder, or FILE.npz:member)",
     )
 

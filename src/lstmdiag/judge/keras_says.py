@@ -25,6 +25,14 @@ ONNXRUNTIME_DTYPE = (
 RUNTIME_RAISES = {"tflite": INTERPRETER_RAISES, "onnx": ONNXRUNTIME_RAISES}
 
 
+def on_missing_input(model: ModelSpec, name: str) -> str:
+    """What the runtime does with an input left out (onnxruntime 1.32's run(), verified in
+    tests/test_onnx.py)."""
+    if model.format == "onnx":
+        return f"onnxruntime raises \"Required inputs (['{name}']) are missing from input feed\""
+    return f'Keras would raise "Missing data for input \\"{name}\\""'
+
+
 def keras_on_wrong_timesteps(model: ModelSpec) -> tuple[bool, str]:
     """(silent, sentence) for data whose time axis differs from the model's fixed one.
 

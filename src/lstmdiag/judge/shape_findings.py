@@ -246,9 +246,24 @@ def _check_time_major(
     return [
         f
         if f.kind is Kind.DTYPE
-        else replace(f, expected=inp.shape, message=f.message + then, fix=_then_transpose(f.fix))
+        else replace(
+            f,
+            expected=inp.shape,
+            message=f.message + (PAD_WRITES_TIME_MAJOR if _pads(f.fix) else then),
+            fix=_then_transpose(f.fix),
+        )
         for f in found
     ]
+
+
+PAD_WRITES_TIME_MAJOR = (
+    " The model is time-major: lstmdiag pad writes its output (time, batch, features), with "
+    "the lengths beside it as int32 sequence_lens"
+)
+
+
+def _pads(fix: str | None) -> bool:
+    return fix is not None and fix.startswith("lstmdiag pad ")
 
 
 def _differing(found: Shape, expected: Shape) -> list[int] | None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import LstmdiagError
-from .spec import InputSpec, ModelSpec, Note, RecurrentLayer
+from .spec import SEQUENCE_LENS, InputSpec, MaskSpec, ModelSpec, Note, RecurrentLayer
 
 MAX_BYTES = 1 << 31
 # TensorProto.DataType -> numpy dtype name (onnx.proto)
@@ -227,7 +227,7 @@ def _spec(graph: _Graph, shown: str) -> ModelSpec:
     by_name = {i.name: i for i in graph.inputs}
     names = set(by_name)
     axes: dict[str, tuple[str, ...]] = {}
-    recurrent, notes = [], []
+    recurrent, notes, masks = [], [], []
     for node in graph.nodes:
         if node.op not in RECURRENT or not node.inputs:
             continue
@@ -241,6 +241,8 @@ def _spec(graph: _Graph, shown: str) -> ModelSpec:
         lens = node.inputs[4] if len(node.inputs) > 4 and node.inputs[4] else None
         if lens in by_name:
             axes.setdefault(lens, ("batch",))
+            if feeding is not None:  # steps past each length are skipped: a mask, by count
+                masks.append(MaskSpec(node.name or node.op, SEQUENCE_LENS, None, feeding, lens))
         recurrent.append(_layer(node, feeding, by_name.get(feeding or "")))
     inputs = tuple(
         InputSpec(i.name, i.shape, i.dtype, axes=_fitting(axes.get(i.name), i.shape))
@@ -256,7 +258,7 @@ def _spec(graph: _Graph, shown: str) -> ModelSpec:
         sequential=False,
         inputs=inputs,
         recurrent=tuple(recurrent),
-        masking=(),
+        masking=tuple(masks),
         notes=tuple(notes),
     )
 

@@ -56,6 +56,9 @@ class RecurrentLayer:
     inputs: tuple[str, ...] = ()  # every model input its call depends on (mask=, initial_state=)
 
 
+SEQUENCE_LENS = "sequence_lens"  # MaskSpec.class_name of ONNX's per-sequence lengths input
+
+
 @dataclass(frozen=True)
 class MaskSpec:
     """A layer that produces a mask: ``Masking(mask_value)``, ``Embedding(mask_zero=True)``,
@@ -117,6 +120,11 @@ class ModelSpec:
         """Whether padding in input ``name`` is skipped: a mask is computed from it, or it is
         itself a ``mask=`` input (then it must be padded on the same side as its data)."""
         return any(m.input == name or m.mask_input == name for m in self.masking)
+
+    def counts_lengths(self, name: str) -> bool:
+        """Input ``name`` is masked by a lengths input (ONNX sequence_lens), which counts its
+        first steps as each sequence: its padding must come after them."""
+        return any(m.input == name and m.class_name == SEQUENCE_LENS for m in self.masking)
 
     def mask_value(self, name: str) -> float | None:
         """The value input ``name``'s mask skips: Masking's mask_value, or token 0 under

@@ -12,7 +12,7 @@ from rich.text import Text
 
 from ..judge.diagnosis import Diagnosis
 from ..judge.findings import Finding, Report, Severity
-from ..model.spec import InputSpec, MaskSpec, ModelSpec, RecurrentLayer, fmt_shape
+from ..model.spec import SEQUENCE_LENS, InputSpec, MaskSpec, ModelSpec, RecurrentLayer, fmt_shape
 from ..text import human_bytes, plural, visible
 from .grouping import (
     EXAMPLES,
@@ -80,6 +80,11 @@ def _mask_text(m: MaskSpec) -> str:
         return f"Masking(mask_value={m.mask_value!r})"
     if m.class_name == "Embedding":
         return "Embedding(mask_zero=True): token id 0 is padding"
+    if m.class_name == SEQUENCE_LENS:
+        return (
+            f"sequence_lens from input '{m.mask_input}': the steps past each sequence's length "
+            "are skipped (pad after them: --padding post)"
+        )
     source = f"input '{m.mask_input}'" if m.mask_input else "a computed tensor"
     return f"mask= argument from {source}: steps where it is False are skipped"
 

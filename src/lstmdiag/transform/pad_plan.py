@@ -29,6 +29,7 @@ class PadOptions:
     maxlen_auto: bool = False
     maxlen_longest: bool = False  # the longest sequence: nothing is cut (pad_sequences' default)
     padding: str = "pre"
+    padding_set: bool = False  # --padding was given: else a lengths-masked model pads post
     truncating: str = "pre"
     value: float | None = 0.0  # None: pick a value absent from the data (--value auto)
     value_set: bool = False  # --value was given: else a masked model's mask value pads
@@ -91,6 +92,7 @@ class PadPlan:
     maxlens: dict[str, int] = field(default_factory=dict)
     unmasked: list[str] = field(default_factory=list)  # said when padding was added
     with_model: bool = False  # the model says what masks it: no mask layer is suggested
+    time_major: bool = False  # the model reads (time, batch, ...): written so, lengths int32
 
 
 def _inside(child: Path, parent: Path) -> bool:
@@ -206,11 +208,15 @@ def plan_pad(
             raise LstmdiagError(f"{info.label}: {info.problem}")
     axis = 0 if options.sequence_files else options.time_axis
     stacked = None if model is None else model.batch_major()
-    if model is not None and stacked is not model:
+    time_major = model is not None and stacked is not model
+    if time_major:
+        assert model is not None and stacked is not None
+        _refuse_time_major(model.path, paths, options)
+        options = _lengths_side(model, options, notes)
         notes.append(
-            f"{model.path} is time-major (time, batch, features): the outputs are written "
-            "(batch, time, features); feed each batch as np.swapaxes(x, 0, 1), and its "
-            "lengths (--stack writes them) as int32 sequence_lens where the model takes them"
+            f"{model.path} is time-major: the outputs are written (time, batch, features), "
+            "each with its sequences' lengths beside it as int32 sequence_lens (the ONNX "
+            "recurrent ops' input), not a mask"
         )
         model = stacked
     placed = place(infos, model, axis=axis, mapping=options.mapping)
@@ -233,9 +239,9 @@ def plan_pad(
     out_root = (options.out or options.stack or Path(".")).resolve()
     _refuse_input_tree(paths, out_root)
     if options.out is not None:
-        items, planned = _per_file_items(paths, placed, maxlens, options)
+        items, planned = _per_file_items(paths, placed, maxlens, options, time_major)
     else:
-        items, planned = _stack_items(placed, maxlens, options, notes)
+        items, planned = _stack_items(placed, maxlens, options, notes, time_major)
     _refuse_existing(paths, infos, planned, options.force)
     _check_room(items, options, out_root)
     notes.extend(_mask_use(model, [n for n in maxlens if n], maxlen, options))
@@ -249,7 +255,43 @@ def plan_pad(
         {n: m for n, (m, _) in maxlens.items() if n},
         _unmasked(model, [n for n in maxlens if n], options.value),
         model is not None,
+        time_major,
     )
+
+
+def _lengths_side(model: ModelSpec, options: PadOptions, notes: list[str]) -> PadOptions:
+    """ONNX's sequence_lens counts the first L steps of each sequence as real: the padding
+    goes after them (padding='post'), or the model reads it and drops the last real steps."""
+    counted = [i.name for i in model.inputs if model.counts_lengths(i.name)]
+    if not counted or options.padding == "post":
+        return options
+    if options.padding_set:
+        raise LstmdiagError(
+            f"--padding {options.padding}: {model.path} reads input '{counted[0]}' through "
+            "sequence_lens, which counts the first steps of each sequence as real; padding "
+            "before them would be read and the last real steps dropped: use --padding post"
+        )
+    notes.append(
+        f"padding post: input '{counted[0]}' is read through sequence_lens, which counts the "
+        "first steps of each sequence as real"
+    )
+    return replace(options, padding="post")
+
+
+def _refuse_time_major(model: str, paths: list[str], options: PadOptions) -> None:
+    """A time-major model takes sequence_lens, not a mask; its outputs are .npy or .h5
+    (a zip member cannot be written out of order)."""
+    if options.mask:
+        raise LstmdiagError(
+            f"--mask: {model} is time-major and takes sequence_lens, not a mask; pad writes "
+            "them beside each output without --mask"
+        )
+    npz = [p for p in paths if p.endswith(".npz")]
+    if npz:
+        raise LstmdiagError(
+            f"{npz[0]}: a time-major output cannot be written as .npz; save the data as .npy "
+            "or .h5, or use --stack FILE.npy"
+        )
 
 
 def _pad_value(model: ModelSpec | None, inputs: list[str], options: PadOptions) -> float | None:
@@ -293,6 +335,11 @@ def _unmasked(model: ModelSpec | None, inputs: list[str], value: float | None) -
                 f"input '{name}': token 0 pads it, but Embedding '{embedding.layer}' has "
                 "mask_zero=False, so the model reads the padding as token 0. Use "
                 "Embedding(..., mask_zero=True) with real ids from 1"
+            )
+        elif model.format == "onnx":  # no Keras layer to add: its nodes take lengths
+            out.append(
+                f"input '{name}' takes no lengths (no sequence_lens): the model reads the "
+                "padded timesteps as real data"
             )
         elif embedding is None:
             out.append(
@@ -356,6 +403,7 @@ def _per_file_items(
     placed: list[Placed],
     maxlens: dict[str, tuple[int, str]],
     options: PadOptions,
+    time_major: bool = False,
 ) -> tuple[list[PadItem], list[Path]]:
     assert options.out is not None
     infos = [p.info for p in placed]
@@ -376,6 +424,11 @@ def _per_file_items(
         for i in items
         if i.info.format == "npy" and options.mask and i.sequence
     ]
+    planned += [
+        lens_path(targets[i.info.path])
+        for i in items
+        if i.info.format == "npy" and time_major and i.sequence
+    ]
     by_target: dict[Path, str] = {}
     for info in infos:
         other = by_target.setdefault(targets[info.path], info.path)
@@ -391,6 +444,7 @@ def _stack_items(
     maxlens: dict[str, tuple[int, str]],
     options: PadOptions,
     notes: list[str],
+    time_major: bool = False,
 ) -> tuple[list[PadItem], list[Path]]:
     assert options.stack is not None
     if options.stack.suffix not in (".npy", ".h5", ".hdf5"):
@@ -414,7 +468,7 @@ def _stack_items(
         )
     planned = [options.stack]
     if options.stack.suffix == ".npy":
-        planned.append(sidecar(options.stack, "lengths"))
+        planned.append(sidecar(options.stack, LENS if time_major else "lengths"))
         if options.mask:
             planned.append(sidecar(options.stack, "mask"))
     return items, planned
@@ -472,6 +526,13 @@ def sidecar(path: Path, what: str) -> Path:
 
 def mask_path(path: Path) -> Path:
     return sidecar(path, "mask")
+
+
+LENS = "sequence_lens"  # a time-major model's lengths: int32, as ONNX's recurrent ops take them
+
+
+def lens_path(path: Path) -> Path:
+    return sidecar(path, LENS)
 
 
 # -- running --------------------------------------------------------------------------------

@@ -33,11 +33,13 @@ from .pad_blocks import (
     too_big,
 )
 from .pad_plan import (
+    LENS,
     PadItem,
     PadOutput,
     PadPlan,
     PadResult,
     choose_value,
+    lens_path,
     mask_path,
     out_dtype,
     sidecar,
@@ -282,16 +284,19 @@ def _run_stack(
     shape = (count, maxlen, *rest)
     mask_shape = (count, maxlen)
     h5 = o.stack.suffix != ".npy"
-    lengths_path, mask_path = sidecar(o.stack, "lengths"), sidecar(o.stack, "mask")
+    lens_name, lens_type = (
+        (LENS, np.dtype(np.int32)) if plan.time_major else ("lengths", np.dtype(np.int64))
+    )
+    lengths_path, mask_path = sidecar(o.stack, lens_name), sidecar(o.stack, "mask")
     with contextlib.ExitStack() as stack:
         box = stack.enter_context(Container(o.stack, "h5" if h5 else "npy"))
-        data = box.array("sequences", shape, dtype)
+        data = box.array("sequences", shape, dtype, time_major=plan.time_major)
         if h5:
-            lens = box.array("lengths", (count,), np.dtype(np.int64))
+            lens = box.array(lens_name, (count,), lens_type)
             masks = box.array("mask", mask_shape, np.dtype(bool)) if o.mask else None
         else:
             lens = stack.enter_context(Container(lengths_path, "npy")).array(
-                None, (count,), np.dtype(np.int64)
+                None, (count,), lens_type
             )
             masks = (
                 stack.enter_context(Container(mask_path, "npy")).array(
@@ -303,17 +308,18 @@ def _run_stack(
         for p in _padded_blocks(seqs, plan, maxlen, dtype, value):
             account(p)
             data.put(p.data, p.piece)
-            lens.write(np.minimum(p.lengths, maxlen))  # kept: each mask row's True count
+            lens.write(np.minimum(p.lengths, maxlen).astype(lens_type))  # kept steps
             if masks is not None:
                 masks.put(p.real, p.piece)
     shown = remote_outputs.shown(o.stack)
-    outputs.append(PadOutput(shown, "sequences" if h5 else None, shape, dtype.name, "stack"))
+    written = _as_written(shape, plan.time_major)
+    outputs.append(PadOutput(shown, "sequences" if h5 else None, written, dtype.name, "stack"))
     outputs.append(
         PadOutput(
             shown if h5 else remote_outputs.shown(lengths_path),
-            "lengths" if h5 else None,
+            lens_name if h5 else None,
             (count,),
-            "int64",
+            lens_type.name,
             "stack",
         )
     )
@@ -327,6 +333,10 @@ def _run_stack(
                 "stack",
             )
         )
+
+
+def _as_written(shape: tuple[int, ...], time_major: bool) -> tuple[int, ...]:
+    return (shape[1], shape[0], *shape[2:]) if time_major else shape
 
 
 def _groups(plan: PadPlan) -> dict[Path, list[PadItem]]:
@@ -410,7 +420,7 @@ def _pad_one(
     mask_shape = (rows, maxlen)
     all_lengths: list[np.ndarray] = []
     with contextlib.ExitStack() as stack:
-        sink = box.array(key, shape, dtype)
+        sink = box.array(key, shape, dtype, time_major=plan.time_major)
         mask_sink = None
         if o.mask and fmt == "h5":
             mask_sink = box.array(f"{key}_mask", mask_shape, np.dtype(bool))
@@ -424,8 +434,11 @@ def _pad_one(
                 mask_sink.put(p.real, p.piece)
             all_lengths.append(p.lengths)
         sink.close()
-    outputs.append(PadOutput(remote_outputs.shown(target), key, shape, dtype.name, info.label))
+    written = _as_written(shape, plan.time_major)
+    outputs.append(PadOutput(remote_outputs.shown(target), key, written, dtype.name, info.label))
     lengths = np.concatenate(all_lengths) if all_lengths else np.zeros(0, np.int64)
+    if plan.time_major:
+        outputs.append(_write_lens(box, target, key, np.minimum(lengths, maxlen), info.label))
     if info.ragged:
         box.copy(f"{key}_lengths", np.minimum(lengths, maxlen))  # kept, as the mask
     if o.mask and fmt == "npz":  # zip members cannot interleave: the mask, after the data
@@ -440,3 +453,17 @@ def _pad_one(
                 where, None if fmt == "npy" else f"{key}_mask", mask_shape, "bool", info.label
             )
         )
+
+
+def _write_lens(
+    box: Container, target: Path, key: str | None, kept: np.ndarray, source: str
+) -> PadOutput:
+    """A time-major output's lengths: int32 sequence_lens, beside it (npy) or in it (h5)."""
+    lens = kept.astype(np.int32)
+    if box.fmt == "npy":
+        with Container(lens_path(target), "npy") as side:
+            side.copy(LENS, lens)
+        return PadOutput(remote_outputs.shown(lens_path(target)), None, lens.shape, "int32", source)
+    name = f"{key}_{LENS}" if key else LENS
+    box.copy(name, lens)
+    return PadOutput(remote_outputs.shown(target), name, lens.shape, "int32", source)

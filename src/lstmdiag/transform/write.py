@@ -291,6 +291,43 @@ class _H5Sink(ArraySink):
         self.ds[self.rows, self.column : self.column + piece.shape[1]] = piece[0]
 
 
+class _TimeMajorFileSink(ArraySink):
+    """A ``.npy`` file written (time, batch, ...) from batch-major rows: each row's steps are
+    written where they go, so it needs a seekable file (not a zip member)."""
+
+    def __init__(self, fh: IO[bytes], shape: tuple[int, ...], dtype: np.dtype) -> None:
+        super().__init__(shape, dtype)
+        self.fh = fh
+        header = npy_header((shape[1], shape[0], *shape[2:]), dtype)
+        fh.write(header)
+        self.start = len(header)
+        self.step = int(np.prod(shape[2:], dtype=np.int64)) * dtype.itemsize  # one step's bytes
+
+    def _steps(self, block: np.ndarray, row: int, first: int) -> None:
+        """block is (rows, span, *rest): its steps first.. of the rows from ``row``."""
+        for t in range(block.shape[1]):
+            self.fh.seek(self.start + ((first + t) * self.shape[0] + row) * self.step)
+            self.fh.write(np.ascontiguousarray(block[:, t]).data)
+
+    def _write(self, block: np.ndarray) -> None:
+        self._steps(block, self.rows, 0)
+
+    def _write_piece(self, piece: np.ndarray) -> None:
+        self._steps(piece, self.rows, self.column)
+
+    def close(self) -> None:
+        super().close()
+        self.fh.seek(0, 2)
+
+
+class _H5TimeMajorSink(_H5Sink):
+    def _write(self, block: np.ndarray) -> None:
+        self.ds[:, self.rows : self.rows + block.shape[0]] = np.swapaxes(block, 0, 1)
+
+    def _write_piece(self, piece: np.ndarray) -> None:
+        self.ds[self.column : self.column + piece.shape[1], self.rows] = piece[0]
+
+
 class Container:
     """One output file holding one or more named arrays (npy: exactly one, unnamed)."""
 
@@ -328,9 +365,14 @@ class Container:
             self._open_member.close()
             self._open_member = None
 
-    def array(self, key: str | None, shape: tuple[int, ...], dtype: np.dtype) -> ArraySink:
-        """Start the next array; the previous one must be complete."""
+    def array(
+        self, key: str | None, shape: tuple[int, ...], dtype: np.dtype, time_major: bool = False
+    ) -> ArraySink:
+        """Start the next array; the previous one must be complete. Rows always come
+        batch-major; ``time_major`` writes them (time, batch, ...) (npy and h5)."""
         self._finish_member()
+        if time_major:
+            return self._time_major(key, shape, dtype)
         if self.fmt == "npy":
             return _StreamSink(self._handle, shape, dtype, drop_cache=True)
         if self.fmt == "npz":
@@ -342,6 +384,15 @@ class Container:
             key, shape=shape, dtype=dtype, chunks=(rows, *shape[1:]) if shape[0] else None
         )
         return _H5Sink(ds, shape, dtype)
+
+    def _time_major(self, key: str | None, shape: tuple[int, ...], dtype: np.dtype) -> ArraySink:
+        if self.fmt == "npy":
+            return _TimeMajorFileSink(self._handle, shape, dtype)
+        if self.fmt == "h5":
+            steps = (shape[1], shape[0], *shape[2:])
+            ds = self._handle.create_dataset(key, shape=steps, dtype=dtype)
+            return _H5TimeMajorSink(ds, shape, dtype)
+        raise LstmdiagError(f"cannot write {self.fmt} time-major: use .npy or .h5 outputs")
 
     def copy(self, key: str, array: np.ndarray) -> None:
         """Write a small array unchanged (labels and other non-sequence members)."""
