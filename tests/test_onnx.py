@@ -190,6 +190,10 @@ def test_pad_writes_a_time_major_models_sequences_time_major(
         f"lstmdiag pad {data / f's{i}.npy'} --model {model} --out padded/" for i in range(4)
     }
     assert all("join them on axis 1 (or pad with --stack" in f.message for f in report.findings)
+    assert {f.alternatives[0][1] for f in report.findings} == {
+        "export the model again with a free time axis (torch.onnx.export(..., dynamic_axes="
+        "{'x': {0: 'time'}}), or convert a Keras model built with Input(shape=(None, 4)))"
+    }
     monkeypatch.chdir(tmp_path)
     printed = run_cli("check", model, data).stdout
     assert f"fix: lstmdiag pad {data} --model {model} --out padded/" in printed

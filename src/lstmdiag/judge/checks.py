@@ -171,7 +171,9 @@ def collection_findings(
                     reading="--sequence-files",
                 ),
             )
-            alternatives = any_length(inp, inp.shape[1]) if kind is Kind.RAGGED else ()
+            alternatives = (
+                any_length(original or inp, inp.shape[1], model) if kind is Kind.RAGGED else ()
+            )
             out[i] = [replace(found, alternatives=alternatives), *check_dtype(model, info, inp)]
     return out
 

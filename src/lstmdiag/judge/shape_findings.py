@@ -380,20 +380,24 @@ def kept_in_all(lengths: Any, t: int | None) -> str:
     return text
 
 
-def any_length(inp: InputSpec, t: int | None) -> tuple[tuple[str, str, str], ...]:
-    """The model-side alternative for sequences of several lengths into a fixed T."""
+def any_length(
+    inp: InputSpec, t: int | None, model: ModelSpec | None = None
+) -> tuple[tuple[str, str, str], ...]:
+    """The model-side alternative for sequences of several lengths into a fixed T (an
+    exported model is exported again with a free time axis: it has no Input to rebuild)."""
     if t is None:
         return ()
     per_step = ", ".join(str(d) for d in inp.shape[2:])
     shape = f"(None, {per_step})" if per_step else "(None,)"
-    return (
-        (
-            "model-structure",
-            f"rebuild the model with Input(shape={shape}) to take every length, and train it "
-            "on them",
-            "if the model should take sequences of other lengths",
-        ),
+    rebuild = (
+        f"export the model again with a free time axis (torch.onnx.export(..., dynamic_axes="
+        f"{{'{inp.name}': {{{0 if inp.time_major else 1}: 'time'}}}}), or convert a Keras "
+        f"model built with Input(shape={shape}))"
+        if model is not None and model.format == "onnx"
+        else f"rebuild the model with Input(shape={shape}) to take every length, and train "
+        "it on them"
     )
+    return (("model-structure", rebuild, "if the model should take sequences of other lengths"),)
 
 
 def _check_ragged(
@@ -424,7 +428,7 @@ def _check_ragged(
             f"batch{kept_in_all(lengths, fixed)}"
         )
         found = finding(info, inp, Kind.RAGGED, severity, message, fix=fix)
-        out.append(replace(found, alternatives=any_length(inp, fixed)))
+        out.append(replace(found, alternatives=any_length(inp, fixed, model)))
     elif fixed is not None and lo != fixed:
         what = keras_on_wrong_timesteps(model)[1]
         out.append(
