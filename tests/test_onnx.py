@@ -352,3 +352,19 @@ def test_a_long_time_major_array_is_cut_as_said() -> None:
     (f,) = lstmdiag.check(ONNX / "lstm_fixed_batch.onnx", x).findings
     assert f.fix == "x = x[-12:]"
     assert "keeps the last 12 of 15 steps (80%)" in f.message
+
+
+def test_an_array_that_runs_either_way_is_said_to_be_read_time_major() -> None:
+    """Both axes free: onnxruntime runs (32, 10, 8) as 32 steps of 10 sequences, and would
+    run its transpose too; check passes it and says how it is read (info, not a verdict)."""
+    model = ONNX / "lstm_time_major.onnx"
+    x, lens = np.zeros((32, 10, 8), "float32"), np.full(10, 32, "int32")
+    assert _runs(_session("lstm_time_major.onnx"), {"x": x, "sequence_lens": lens})
+    (f,) = lstmdiag.check(model, {"x": x, "sequence_lens": lens}).findings
+    assert (f.kind.value, f.severity.value, f.fix) == ("layout", "info", None)
+    assert f.message == (
+        "<x> (32, 10, 8) is read time-major, as the runtime reads it: 32 timesteps of a batch "
+        "of 10. Input 'x' fixes neither axis, so a (batch, time, features) array runs too, "
+        "read wrong: if this one is, feed np.swapaxes(x, 0, 1)"
+    )
+    assert lstmdiag.check(model, {"x": x[:10], "sequence_lens": lens}).findings == ()

@@ -210,7 +210,7 @@ def _check_time_major(
     view's findings, each ending with the transpose still to do."""
     assert info.shape is not None
     if not info.ragged and _fits_exactly(info.shape, inp.shape):
-        return check_dtype(model, info, inp)
+        return _either_way(info, inp) + check_dtype(model, info, inp)
     view = replace(inp, shape=(inp.shape[1], inp.shape[0], *inp.shape[2:]), axes=None)
     as_given, swapped = _differing(info.shape, inp.shape), _differing(info.shape, view.shape)
     if not info.ragged and as_given and (swapped is None or len(as_given) <= len(swapped)):
@@ -264,6 +264,27 @@ PAD_WRITES_TIME_MAJOR = (
 
 def _pads(fix: str | None) -> bool:
     return fix is not None and fix.startswith("lstmdiag pad ")
+
+
+def _either_way(info: ArrayInfo, inp: InputSpec) -> list[Finding]:
+    """Both the time and the batch axis free: the array runs as given or swapped, so which
+    one it is cannot be checked; say how the runtime reads it."""
+    assert info.shape is not None
+    if inp.shape[:2] != (None, None) or len(info.shape) < 3 or info.shape[0] == info.shape[1]:
+        return []
+    steps, batch = info.shape[:2]
+    return [
+        finding(
+            info,
+            inp,
+            Kind.LAYOUT,
+            Severity.INFO,
+            f"{info.label} {fmt_shape(info.shape)} is read time-major, as the runtime reads "
+            f"it: {steps} timesteps of a batch of {batch}. Input '{inp.name}' fixes neither "
+            f"axis, so a (batch, time, features) array runs too, read wrong: if this one is, "
+            f"feed {TRANSPOSE.removeprefix('x = ')}",
+        )
+    ]
 
 
 def _differing(found: Shape, expected: Shape) -> list[int] | None:
