@@ -173,6 +173,30 @@ CASES = [
      "model", "global_average_pooling1d reads a time axis", (None, None, None)),
     ("ValueError: Expect x to be a non-empty array or dataset.", "empty", "data",
      "check len(x) and len(y)", None),
+    # numpy's reshape into (samples, T, F): one window from a series, or rows into windows
+    ("ValueError: cannot reshape array of size 9 into shape (1,10,1)", "timesteps", "data",
+     "give the window 10 steps (9 steps now: a longer history or date range), then x = "
+     "np.reshape(x, (-1, 1))[-10:].reshape(1, 10, 1)", (1, 10, 1)),
+    ("ValueError: cannot reshape array of size 3360 into shape (1,60,1)", "timesteps", "data",
+     "x = np.reshape(x, (-1, 1))[-60:].reshape(1, 60, 1)   # the last 60 of 3360 steps",
+     (1, 60, 1)),
+    ("    x = x.reshape(-1, 10, 1)\nValueError: cannot reshape array of size 1005 into shape "
+     "(10,1)", "timesteps", "data", "x = np.lib.stride_tricks.sliding_window_view(np.ravel(x), "
+     "10)[..., None].copy()   # (1005 - 10 + 1, 10, 1)", (None, 10, 1)),
+    ("----> 1 x_test = np.reshape(x_test, (x_test.shape[0], x_test.shape[1], 1))\n\nIndexError: "
+     "tuple index out of range", "empty", "data", "print(x_test.shape) after each step", None),
+    ("Exception: Input 0 is incompatible with layer dense_2: expected dtype=float32, found "
+     "dtype=float64", "dtype", "model", "pass plain Python numbers to the layers", None),
+    # (n, T, 1) against (n, T): the prediction comes first in a loss or metric
+    ("InvalidArgumentError: Incompatible shapes: [100,24,1] vs. [100,24]", "target", "data",
+     "y = y[..., np.newaxis]", None),
+    ("InvalidArgumentError: Incompatible shapes: [100,24] vs. [100,24,1]", "target", "data",
+     "y = np.squeeze(y, axis=-1)", None),
+    # a lookup in a loss's node is a label; in a traceback's code lines, 'loss' says nothing
+    ("InvalidArgumentError: indices[3,1] = 509 is not in [0, 500) [[{{node loss_6/dense_14_"
+     "loss/embedding_lookup}}]]", "target", "data", "give the output layer as many units", None),
+    ("InvalidArgumentError: indices[26,0] = 700 is not in [0, 500)\n---> 21     out = dec(x)\n"
+     "     23     loss += loss_function(y, out)", "vocab", "data", "use the tokenizer", None),
     ("AttributeError: 'list' object has no attribute 'shape'", "dtype", "data",
      "x = np.asarray(x, dtype='float32')", None),
     ("ValueError: logits and labels must have the same shape ((None, 1) vs (None, 10))",

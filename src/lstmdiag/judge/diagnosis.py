@@ -150,7 +150,7 @@ class Fixes:
     def window(self, t: int | None, f: int | None, one_d: bool = False) -> str:
         """Sliding windows of T rows: the `lstmdiag window` command for a file, else numpy."""
         if self.in_memory or self.data is None:
-            return _windows_fix(t, f, one_d)
+            return windows_fix(t, f, one_d)
         target = f"--model {self._q(self.model)}" if self.model else f"--timesteps {t or 'T'}"
         return f"lstmdiag window {self.data_arg} {target} --out {self.windows_out}"
 
@@ -234,7 +234,7 @@ def first_of_kind(layer: str | None) -> bool:
     return (layer or "").strip("\"'").lower() in _AUTO_NAMES
 
 
-def _windows_fix(t: int | None, f: int | None, one_d: bool = False) -> str:
+def windows_fix(t: int | None, f: int | None, one_d: bool = False) -> str:
     """Sliding windows over a (rows, features) series — or a 1-D series of one feature —
     exactly like keras.utils.timeseries_dataset_from_array(x, None, sequence_length=T)
     concatenated (which gives (windows, T) for 1-D data: the model's feature axis is added)."""

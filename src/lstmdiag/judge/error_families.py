@@ -440,8 +440,23 @@ def _indices(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     token, size = int(m.group(1)), int(m.group(2))
     if size == 0:
         return None  # an empty table is not a vocabulary problem (seen in detection code)
-    in_loss = bool(re.search(r"loss|SparseSoftmax|crossentropy", ctx.raw, re.IGNORECASE))
-    return D.vocab(token, size, in_loss, ctx.fixes)
+    return D.vocab(token, size, _in_loss(ctx), ctx.fixes)
+
+
+def _in_loss(ctx: Context) -> bool:
+    """The lookup is a loss's (a label), not an Embedding's: the op or node names a loss; a
+    traceback line of user code that mentions a loss says nothing of where it failed."""
+    node = ctx.node()
+    if node:
+        return bool(re.search(r"loss|SparseSoftmax|crossentropy", node, re.IGNORECASE))
+    where = "\n".join(
+        line
+        for line in ctx.raw.splitlines()
+        if not re.match(r"\s*(?:-+>\s*)?\d+\s|\s+File |\s{4}\S", line)
+    )
+    if re.search(r"embedding", where, re.IGNORECASE):
+        return False
+    return bool(re.search(r"loss|SparseSoftmax|crossentropy", where, re.IGNORECASE))
 
 
 def _object(m: re.Match[str], ctx: Context) -> Diagnosis:
@@ -1054,6 +1069,115 @@ def _list_not_array(m: re.Match[str], ctx: Context) -> Diagnosis:
     )
 
 
+def _numpy_reshape(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    """numpy: cannot reshape array of size N into shape (a, T, F) (numpy leaves a -1 out of
+    the shape it prints: the code line shows it). One window of T steps from a series that
+    is shorter or longer than T, or rows that are no multiple of T."""
+    size, shape = int(m.group(1)), parse_shape(m.group(2))
+    if shape is None:
+        return None
+    if len(shape) == 2 and re.search(r"reshape\(\s*\(?\s*-1\s*,", ctx.raw):
+        shape = (None, *shape)
+    if len(shape) != 3 or shape[1] is None or shape[2] is None or shape[1] < 2:
+        return None
+    samples = shape[0]
+    t, f = int(shape[1]), int(shape[2])
+    per = t * f
+    cause = f"x holds {size} values and ({', '.join(map(str, (samples or -1, t, f)))}) needs "
+    if size % f:
+        return None  # not even the features divide: nothing here says how x is laid out
+    last = f"x = np.reshape(x, (-1, {f}))[-{t}:].reshape(1, {t}, {f})"
+    if samples == 1:
+        steps = f"{size // f} steps"
+        more = size > per
+        fix = (
+            f"{last}   # the last {t} of {steps}"
+            if more
+            else f"give the window {t} steps ({steps} now: a longer history or date range), "
+            f"then {last}"
+        )
+        return Diagnosis(
+            "timesteps",
+            "data",
+            f"one window of {t} timesteps from {steps}",
+            cause
+            + f"{per}: one sample of {t} timesteps of {f} feature(s). The series is "
+            + ("longer than one window: keep its last one." if more else "shorter than it."),
+            fix,
+            (1, t, f),
+            None,
+            1,
+        )
+    if samples is not None and size % per == 0:
+        return None  # only the number of samples is off, or not even the features divide
+    rows = f"np.ravel(x), {t})[..., None]" if f == 1 else f"np.reshape(x, (-1, {f})), {t}, axis=0)"
+    windows = (
+        f"x = np.lib.stride_tricks.sliding_window_view({rows}"
+        + ("" if f == 1 else ".transpose(0, 2, 1)")
+        + f".copy()   # ({size // f} - {t} + 1, {t}, {f}): every window of {t} steps"
+    )
+    return Diagnosis(
+        "timesteps",
+        "data",
+        f"{size} values do not split into sequences of {t} timesteps",
+        cause + f"a multiple of {per} ({t} timesteps x {f} feature(s)): a series is not cut "
+        f"into sequences by reshape; slide windows of {t} steps over it.",
+        windows,
+        (None, t, f),
+        None,
+        1,
+    )
+
+
+def _shape_index(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    """IndexError: tuple index out of range on a line reading ``x.shape[k]``: x has at most
+    k axes; an empty windowing result (np.array([]) is (0,)) or a 1-D series."""
+    line = re.search(r"(\w+)\.shape\[(\d+)\]", ctx.raw)
+    if line is None:
+        return None
+    name, axis = line.group(1), int(line.group(2))
+    return Diagnosis(
+        "empty",
+        "data",
+        f"{name} has fewer than {axis + 1} axes: most often it is empty",
+        f"{name}.shape[{axis}] does not exist: {name} has {axis} or fewer axes. An empty result "
+        "of a windowing loop is np.array([]), shape (0,): the split left fewer rows than one "
+        "window.",
+        f"print({name}.shape) after each step that builds it; a test split needs at least "
+        "timesteps + 1 rows (take the window's history from the rows before the split)",
+        alternatives=(
+            Alternative(
+                "missing-axis",
+                f"{name} = {name}.reshape(len({name}), -1, 1)   # (samples, values, 1)",
+                f"if {name} is filled but 1-D or 2-D (print({name}.shape) shows no zero)",
+            ),
+        ),
+    )
+
+
+def _dtype_into_layer(m: re.Match[str], ctx: Context) -> Diagnosis:
+    """Keras 1: Input 0 is incompatible with layer X: expected dtype=float32, found
+    dtype=float64: raised as layers are connected, so the tensor is the model code's."""
+    layer, want, got = m.group(1) or m.group(2), m.group(3), m.group(4)
+    fed = D.layer_kind(layer) == "model"
+    return Diagnosis(
+        "dtype",
+        "data" if fed else "model",
+        f"a {got} tensor reaches {layer}, which computes in {want}",
+        f"Keras checks each layer's input dtype as the model is built: {layer} gets {got}"
+        + (
+            "."
+            if fed
+            else ", made by the model code (a numpy value, such as a size or a rate from a "
+            "numpy array or argparse, used in a layer)."
+        ),
+        f"x = x.astype('{want}')"
+        if fed
+        else f"pass plain Python numbers to the layers (int(units), float(rate)), or cast "
+        f"inside the model: layers.Lambda(lambda t: keras.backend.cast(t, '{want}'))",
+    )
+
+
 _S = r"[\(\[]([^()\[\]]*)[\)\]]"  # a shape in ( ) or [ ]
 
 
@@ -1303,6 +1427,15 @@ RECOGNISERS: list[Recogniser] = [
     ),
     (re.compile(r"TensorArray has size zero"), _zero_steps),
     (re.compile(r"required broadcastable shapes"), _broadcast_at_loss),
+    (re.compile(r"IndexError: tuple index out of range"), _shape_index),
+    (
+        re.compile(
+            r"Input \d+ (?:of layer [\"']?([^\"'\s:]+)[\"']? is incompatible with the layer|is "
+            r"incompatible with layer ([^\s:]+))\s*:?\s*expected dtype=(\w+), found dtype=(\w+)"
+        ),
+        _dtype_into_layer,
+    ),
+    (re.compile(r"cannot reshape array of size (\d+) into shape \(([\d, ]+)\)"), _numpy_reshape),
     (re.compile(r"'list' object has no attribute '(shape|ndim|dtype|reshape)'"), _list_not_array),
     (
         re.compile(

@@ -262,7 +262,28 @@ def steps_differ(a: Shape, b: Shape) -> Diagnosis | None:
             f"per-timestep targets (y {fmt_shape(hi)}): {_LAST_SEQUENCES_ON}; one target per "
             f"sequence (y {fmt_shape(lo)}): {_LAST_SEQUENCES_OFF}",
         )
+    if len(hi) == len(lo) + 1 and hi[-1] == 1 and tuple(hi[:-1]) == tuple(lo):
+        return _trailing_one(a, b)
     return None
+
+
+def _trailing_one(a: Shape, b: Shape) -> Diagnosis:
+    """(n, T, 1) against (n, T): they do not broadcast (T meets n). A loss or metric gets
+    the prediction first (y_pred - y_true), so the first is the model's output."""
+    if len(a) > len(b):  # the output keeps a size-1 axis that y lacks
+        return target(
+            f"y {fmt_shape(b)} lacks the size-1 last axis of the output {fmt_shape(a)}",
+            f"the output {fmt_shape(a)} (a TimeDistributed(Dense(1)) or Dense(1) head) meets y "
+            f"{fmt_shape(b)}: they do not broadcast.",
+            "y = y[..., np.newaxis]   # the targets shaped like the output (same for the "
+            "validation targets)",
+        )
+    return target(
+        f"y {fmt_shape(b)} has a size-1 last axis the output {fmt_shape(a)} lacks",
+        f"the output {fmt_shape(a)} meets y {fmt_shape(b)}: they do not broadcast.",
+        "y = np.squeeze(y, axis=-1)   # the targets shaped like the output (same for the "
+        "validation targets)",
+    )
 
 
 def binary_head(output: Shape, y: Shape) -> Diagnosis:
