@@ -197,6 +197,12 @@ CASES = [
      "loss/embedding_lookup}}]]", "target", "data", "give the output layer as many units", None),
     ("InvalidArgumentError: indices[26,0] = 700 is not in [0, 500)\n---> 21     out = dec(x)\n"
      "     23     loss += loss_function(y, out)", "vocab", "data", "use the tokenizer", None),
+    ("UnboundLocalError: local variable 'logs' referenced before assignment", "empty", "data",
+     "check len(x) and len(y)", None),
+    ("TypeError: Expected float32, got 'abc' of type 'str' instead.", "dtype", "data",
+     "clean the values before converting", None),
+    ("InvalidArgumentError: Incompatible shapes: [32,1] vs. [32,10]", "target", "model",
+     "end the model with Dense(10, activation='softmax')", None),
     ("AttributeError: 'list' object has no attribute 'shape'", "dtype", "data",
      "x = np.asarray(x, dtype='float32')", None),
     ("ValueError: logits and labels must have the same shape ((None, 1) vs (None, 10))",

@@ -399,6 +399,18 @@ def _incompatible_2d(m: re.Match[str], ctx: Context) -> Diagnosis:
         # where a loss meets the targets, the model's output (the state's batch) does.
         state, data = (a, c) if _LOSS_NODE.search(ctx.node()) else (c, a)
         return S.batch(state, data, None, None, fitting=ctx.fitting)
+    node = ctx.node()
+    if a == c and b != d and (not node or _LOSS_NODE.search(node)):
+        # one batch, two widths, where a loss or metric meets y (the prediction first)
+        target = T.output_vs_target((a, b), (c, d), m.group(0), binary=ctx.binary)
+        if node:
+            return target
+        cell = Alternative(
+            "features",
+            _features(d, b, ctx).fix,
+            "if it is raised inside a recurrent layer's step (its node names lstm, gru or while/)",
+        )
+        return replace(target, alternatives=(*target.alternatives, cell))  # fmt: skip
     return _features(d, b, ctx)
 
 
@@ -1379,7 +1391,10 @@ RECOGNISERS: list[Recogniser] = [
         lambda m, ctx: D.ragged(None, ctx.fixes),
     ),
     (
-        re.compile(r"could not convert string to float|Cast string to float is not supported"),
+        re.compile(
+            r"could not convert string to float|Cast string to float is not supported|"
+            r"Expected (?:float|int|double)\d*, got .{0,80}? of type 'str' instead"
+        ),
         _text_in_data,
     ),
     (
@@ -1407,7 +1422,8 @@ RECOGNISERS: list[Recogniser] = [
         re.compile(
             r"Unexpected result of `?(?:train|predict|test)_function`? \(Empty (?:logs|"
             r"batch_outputs)\)|Expected input data to be non-empty|Asked to retrieve element "
-            r"0, but the Sequence has length 0|Expect x to be a non-empty array or dataset"
+            r"0, but the Sequence has length 0|Expect x to be a non-empty array or dataset|local "
+            r"variable 'logs' referenced before assignment"
         ),
         _empty_logs,
     ),
