@@ -180,6 +180,8 @@ CASES = [
     ("ValueError: cannot reshape array of size 3360 into shape (1,60,1)", "timesteps", "data",
      "x = np.reshape(x, (-1, 1))[-60:].reshape(1, 60, 1)   # the last 60 of 3360 steps",
      (1, 60, 1)),
+    ("ValueError: cannot reshape array of size 9 into shape (1,10,10)", "timesteps", "data",
+     "give the window 10 steps of 10 features (9 values now", (1, 10, 10)),
     ("    x = x.reshape(-1, 10, 1)\nValueError: cannot reshape array of size 1005 into shape "
      "(10,1)", "timesteps", "data", "x = np.lib.stride_tricks.sliding_window_view(np.ravel(x), "
      "10)[..., None].copy()   # (1005 - 10 + 1, 10, 1)", (None, 10, 1)),

@@ -445,6 +445,16 @@ def vocab(token: int, size: int, in_loss: bool, fixes: Fixes) -> Diagnosis:
         "TensorFlow does not raise: the lookup silently returns zeros.",
         "use the tokenizer the model was trained with, or map unknown ids to an OOV id below "
         f"{size}; find every bad file with: {fixes.check()} --deep",
+        alternatives=()
+        if token < 0
+        else (
+            Alternative(
+                "vocab",
+                f"Embedding(input_dim=max_id + 1, ...) (at least {token + 1}), then retrain",
+                "if the data's vocabulary is the right one and the model's size was set by "
+                "hand (a vocab_size parameter)",
+            ),
+        ),
     )
 
 

@@ -1096,6 +1096,18 @@ def _numpy_reshape(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     t, f = int(shape[1]), int(shape[2])
     per = t * f
     cause = f"x holds {size} values and ({', '.join(map(str, (samples or -1, t, f)))}) needs "
+    if samples == 1 and size < per and size % f:
+        return Diagnosis(
+            "timesteps",
+            "data",
+            f"one window of {t} timesteps of {f} features from {size} values",
+            cause + f"{per}: the series is shorter than one window of the model's.",
+            f"give the window {t} steps of {f} features ({size} values now: a longer history "
+            "or date range), then reshape it",
+            (1, t, f),
+            None,
+            1,
+        )
     if size % f:
         return None  # not even the features divide: nothing here says how x is laid out
     last = f"x = np.reshape(x, (-1, {f}))[-{t}:].reshape(1, {t}, {f})"
