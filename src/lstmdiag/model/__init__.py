@@ -8,7 +8,7 @@ from typing import Any
 from ..data import remote
 from ..data.info import Location
 from ..errors import DAMAGED, READING, LstmdiagError, one_line
-from . import json_arch, keras_zip, onnx, savedmodel, tflite
+from . import json_arch, keras_zip, mlflow, onnx, savedmodel, tflite, triton
 from .spec import EmbeddingSpec, InputSpec, MaskSpec, ModelSpec, RecurrentLayer, Shape
 
 __all__ = [
@@ -33,6 +33,12 @@ def read_model(path: str | Path) -> ModelSpec:
     if remote.is_url(shown):
         return _read_remote(shown)
     p = Path(path)
+    if p.name in (mlflow.MLMODEL, triton.CONFIG) and p.is_file():
+        p = p.parent  # the MLmodel / config.pbtxt itself: its folder is the model
+    if p.is_dir() and (p / mlflow.MLMODEL).is_file():
+        return mlflow.read(p, shown, read_model)
+    if p.is_dir() and (p / triton.CONFIG).is_file():
+        return triton.read(p, shown, read_model)
     if p.is_dir():
         try:
             return savedmodel.read(p, shown)
@@ -65,7 +71,9 @@ def looks_like_model(path: str) -> bool:
     if remote.is_url(path):
         return path.endswith((".keras", ".json"))
     if p.is_dir():
-        return (p / "saved_model.pb").is_file()
+        return any((p / n).is_file() for n in ("saved_model.pb", mlflow.MLMODEL, triton.CONFIG))
+    if p.name in (mlflow.MLMODEL, triton.CONFIG):
+        return p.is_file()
     if p.suffix in (".keras", ".tflite", ".onnx"):
         return p.is_file()
     if p.suffix in (".h5", ".hdf5") and p.is_file():

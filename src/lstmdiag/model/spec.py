@@ -32,6 +32,8 @@ class InputSpec:
     # what each axis is, when the format says (ONNX: ("time", "batch", "features") for an
     # input its recurrent node reads time-major); None: Keras's (batch, ...) reading
     axes: tuple[str, ...] | None = None
+    # Triton: config.pbtxt's max_batch_size (> 0: the most samples one request may hold)
+    max_batch: int | None = None
 
     @property
     def time_major(self) -> bool:
@@ -95,7 +97,7 @@ class ModelSpec:
     """Everything the static reader found in one model file."""
 
     path: str
-    format: str  # "keras" | "h5" | "json" | "savedmodel"
+    format: str  # "keras" | "h5" | "json" | "savedmodel" | "tflite" | "mlflow" | "triton"
     keras_version: str | None
     model_class: str
     sequential: bool
@@ -110,6 +112,7 @@ class ModelSpec:
     notes: tuple[Note, ...] = ()  # config/weights disagreements, a subclassed root
     # A subclassed root: the functional/Sequential sub-models it owns, by attribute name.
     submodels: tuple[tuple[str, ModelSpec], ...] = ()
+    example_shape: Shape | None = None  # MLflow: the shape of the saved input example
 
     @property
     def keras_major(self) -> int | None:
@@ -161,7 +164,7 @@ class ModelSpec:
 
     def to_dict(self) -> dict[str, Any]:
         """The ``inspect --format json`` object."""
-        return {
+        out: dict[str, Any] = {
             "path": self.path,
             "format": self.format,
             "keras_version": self.keras_version,
@@ -203,6 +206,9 @@ class ModelSpec:
             "notes": [n.text for n in self.notes],
             "submodels": {name: [i.name for i in sub.inputs] for name, sub in self.submodels},
         }
+        if self.example_shape is not None:
+            out["input_example"] = list(self.example_shape)
+        return out
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> ModelSpec:
