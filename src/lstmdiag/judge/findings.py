@@ -41,6 +41,7 @@ class Kind(str, Enum):
     UNKNOWN_RANK = "unknown-rank"
     INPUT_COUNT = "input-count"
     LAYOUT = "layout"  # batch-major data into a time-major input (ONNX)
+    SIGNATURE = "signature"  # data the deployed signature refuses whole (an MLflow column spec)
 
 
 # Old kind names still accepted by --ignore and the configuration (for one release).

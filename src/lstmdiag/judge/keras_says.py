@@ -22,7 +22,42 @@ ONNXRUNTIME_RAISES = (
 ONNXRUNTIME_DTYPE = (
     "onnxruntime casts nothing: it raises InvalidArgument (Unexpected input data type)"
 )
-RUNTIME_RAISES = {"tflite": INTERPRETER_RAISES, "onnx": ONNXRUNTIME_RAISES}
+# Verified with mlflow-skinny 3.17.2's mlflow.models.utils._enforce_schema, which
+# PyFuncModel.predict runs before the model (tests/test_mlflow.py, tests/mlflow_child.py): a
+# tensor spec refuses another rank or a fixed dim that differs, and any other dtype.
+MLFLOW_RAISES = (
+    "MLflow refuses it before the model runs: predict raises MlflowException (Shape of input "
+    "... does not match expected shape ...)"
+)
+MLFLOW_DTYPE = (
+    "MLflow casts nothing: predict raises MlflowException (dtype of input ... does not match "
+    "expected dtype ...)"
+)
+# With mlflow-skinny 3.17.2: a column signature reads a bare array as pandas.DataFrame(x).
+MLFLOW_COLUMNS = (
+    "MLflow refuses it (MlflowException: ... missing inputs, for a 2-D array; pandas' "
+    "ValueError: Must pass 2-d input, for another rank)"
+)
+MLFLOW_UNSAFE_CAST = (
+    "MLflow casts a column only where no value changes: predict raises MlflowException "
+    "(Incompatible input types for column ... Can not safely convert ...)"
+)
+# Not run here (no Triton server): Triton core's checks of a request against config.pbtxt,
+# with its messages as its own tests quote them (docs/user_guide/model_configuration.md,
+# "Inputs and Outputs" and "Maximum Batch Size").
+TRITON_RAISES = "Triton refuses the request (INVALID_ARG: unexpected shape for input)"
+TRITON_DTYPE = "Triton casts nothing: it refuses the request (INVALID_ARG: unexpected datatype)"
+TRITON_BATCH = (
+    "Triton refuses the request (INVALID_ARG: inference request batch-size must be <= %d)"
+)
+RUNTIME_RAISES = {
+    "tflite": INTERPRETER_RAISES,
+    "onnx": ONNXRUNTIME_RAISES,
+    "mlflow": MLFLOW_RAISES,
+    "triton": TRITON_RAISES,
+}
+# the runtimes that take only the input's own dtype, and what they say on another
+RUNTIME_DTYPE = {"onnx": ONNXRUNTIME_DTYPE, "mlflow": MLFLOW_DTYPE, "triton": TRITON_DTYPE}
 
 
 def on_missing_input(model: ModelSpec, name: str) -> str:
@@ -68,6 +103,7 @@ def keras_adds_unit_axis(
         or len(found) != 2
         or expected[-1] != 1
         or model.signature is not None
+        or model.format in RUNTIME_RAISES  # a runtime checks the rank: it adds no axis
     ):
         return None, ""
     if kind == "missing-axis" and all(

@@ -309,3 +309,18 @@ def _fit_batch(
         found,
         0,
     )
+
+
+def request_batch(most: int, got: int, exp: Shape, found: Shape) -> Diagnosis:
+    """More samples than one Triton request may hold (config.pbtxt's max_batch_size): send
+    them in requests of at most ``most``."""
+    return Diagnosis(
+        "batch",
+        "data",
+        f"{got} samples in one request to a model that takes at most {most}",
+        f"config.pbtxt's max_batch_size is {most}: a request holds at most {most} samples",
+        f"requests = [x[i:i + {most}] for i in range(0, len(x), {most})]   # one request each",
+        exp,
+        found,
+        0,
+    )

@@ -22,13 +22,16 @@ from .findings import (
     Severity,
 )
 from .keras_says import (
-    ONNXRUNTIME_DTYPE,
+    MLFLOW_COLUMNS,
+    MLFLOW_UNSAFE_CAST,
+    RUNTIME_DTYPE,
+    TRITON_BATCH,
     keras_adds_unit_axis,
     keras_on_wrong_batch,
     keras_on_wrong_timesteps,
 )
 from .roles import stem, time_axis
-from .shape_diagnosis import batch, diagnose_shape, interpreter_batch
+from .shape_diagnosis import batch, diagnose_shape, interpreter_batch, request_batch
 
 
 def quoted(text: str) -> str:
@@ -157,20 +160,12 @@ def check_shape(
     assert info.shape is not None
     if inp.time_major:
         return _check_time_major(model, info, inp, options)
+    if inp.columns is not None:
+        return _check_columns(info, inp)
     if info.ragged:
         return _check_ragged(model, info, inp, options)
-    out: list[Finding] = []
     expected, found = inp.shape, info.shape
-    if len(found) == len(expected) and expected[0] not in (None, found[0]) and found[0] is not None:
-        what = keras_on_wrong_batch(model, found[0])[1]
-        d = batch(expected[0], found[0], expected, found)
-        stateful = " (stateful RNN)" if any(r.stateful for r in model.recurrent) else ""
-        multiple = found[0] % expected[0] == 0  # runs with batch_size=expected: a warning
-        level = Severity.WARNING if multiple else Severity.ERROR
-        if model.format == "tflite":  # no predict(batch_size=...): the interpreter refuses
-            d = interpreter_batch(expected[0], found[0], expected, found, bool(inp.batch_resizable))
-            level = Severity.ERROR
-        out.append(_from_diagnosis(info, inp, d, f"{stateful}. {what}", level))
+    out = _batch_findings(model, info, inp)
     fits = len(found) == len(expected) and all(
         e is None or e == f for e, f in zip(expected[1:], found[1:], strict=True)
     )
@@ -190,6 +185,64 @@ def check_shape(
             _from_diagnosis(info, inp, d, " Keras raises when it is given no samples.", level)
         )
     return out + check_dtype(model, info, inp)
+
+
+def _batch_findings(model: ModelSpec, info: ArrayInfo, inp: InputSpec) -> list[Finding]:
+    """A batch other than a fixed one, or more samples than one request may hold."""
+    expected, found = inp.shape, info.shape
+    assert found is not None
+    if len(found) != len(expected) or found[0] is None:
+        return []
+    if inp.max_batch is not None and found[0] > inp.max_batch:  # Triton's max_batch_size
+        d = request_batch(inp.max_batch, found[0], expected, found)
+        return [_from_diagnosis(info, inp, d, f". {TRITON_BATCH % inp.max_batch}")]
+    if expected[0] in (None, found[0]):
+        return []
+    what = keras_on_wrong_batch(model, found[0])[1]
+    d = batch(expected[0], found[0], expected, found)
+    stateful = " (stateful RNN)" if any(r.stateful for r in model.recurrent) else ""
+    multiple = found[0] % expected[0] == 0  # runs with batch_size=expected: a warning
+    level = Severity.WARNING if multiple else Severity.ERROR
+    if model.format == "tflite":  # no predict(batch_size=...): the interpreter refuses
+        d = interpreter_batch(expected[0], found[0], expected, found, bool(inp.batch_resizable))
+        level = Severity.ERROR
+    return [_from_diagnosis(info, inp, d, f"{stateful}. {what}", level)]
+
+
+def _check_columns(info: ArrayInfo, inp: InputSpec) -> list[Finding]:
+    """An array into an MLflow column signature: MLflow reads it as a pandas DataFrame; with
+    named columns no bare array passes (its columns are 0, 1, ...), unnamed ones take a
+    (rows, columns) array of as many columns."""
+    assert info.shape is not None and inp.columns is not None
+    if not any(inp.columns) and len(info.shape) == 2 and info.shape[1] == len(inp.columns):
+        if (
+            info.dtype is None
+            or inp.dtype == "mixed"
+            or np.can_cast(parsed_dtype(info.dtype), parsed_dtype(inp.dtype), "safe")
+        ):  # MLflow casts a column where no value changes
+            return []
+        message = f"dtype {info.dtype} into columns of {inp.dtype}: {MLFLOW_UNSAFE_CAST}"
+        cast = f"x = x.astype('{inp.dtype}')"
+        return [finding(info, inp, Kind.DTYPE, Severity.ERROR, message, cast)]
+    shown = ", ".join(inp.columns[:8]) + (", ..." if len(inp.columns) > 8 else "")
+    message = (
+        f"{info.label} {fmt_shape(info.shape)} is a bare array; the model's MLflow signature "
+        f"is a table of {len(inp.columns)} columns"
+        + (f" ({shown})" if any(inp.columns) else "")
+        + f": {MLFLOW_COLUMNS}"
+    )
+    fix = (
+        "log the model again with a tensor signature, signature=ModelSignature(Schema("
+        f"[TensorSpec(np.dtype('{info.dtype or 'float32'}'), "
+        f"{_spec_shape(info.shape)})])), so that MLflow takes the array as it is"
+    )
+    return [finding(info, inp, Kind.SIGNATURE, Severity.ERROR, message, fix, culprit="model")]
+
+
+def _spec_shape(shape: Shape) -> str:
+    """A shape as MLflow's TensorSpec takes it: -1 for a free dim, the batch free."""
+    dims = ["-1", *("-1" if d is None else str(d) for d in shape[1:])]
+    return "(" + ", ".join(dims) + ("," if len(dims) == 1 else "") + ")"
 
 
 def _fits_exactly(found: Shape, expected: Shape) -> bool:
@@ -363,8 +416,8 @@ def check_dtype(model: ModelSpec, info: ArrayInfo, inp: InputSpec) -> list[Findi
             f"{cast} only when every element is a number written as text)"
         )
         return [finding(info, inp, Kind.DTYPE, Severity.ERROR, message, fix if text else cast)]
-    if model.format == "onnx" and dtype.name != inp.dtype:
-        message = f"dtype {info.dtype} into a {inp.dtype} input: {ONNXRUNTIME_DTYPE}"
+    if model.format in RUNTIME_DTYPE and dtype.name != inp.dtype:
+        message = f"dtype {info.dtype} into a {inp.dtype} input: {RUNTIME_DTYPE[model.format]}"
         return [finding(info, inp, Kind.DTYPE, Severity.ERROR, message, cast)]
     if (
         dtype.kind == "f"

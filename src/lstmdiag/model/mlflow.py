@@ -40,17 +40,17 @@ def read(folder: Path, shown: str, read_model: ReadModel) -> ModelSpec:
     try:
         meta = _load(folder / MLMODEL)
         signature = _signature(meta)
+        inner, notes = _inner_keras(folder, meta, read_model)
+        if signature is None and inner is None:
+            raise LstmdiagError(
+                "no signature and no Keras model lstmdiag can read: log it with signature=... "
+                "or with the keras flavour"
+            )
+        inputs, sig_notes = _inputs(signature, inner)
     except LstmdiagError as exc:
         raise LstmdiagError(f"{shown}: not a readable MLflow model ({exc})") from None
     except DAMAGED as exc:
         raise LstmdiagError(f"{shown}: not a readable MLflow model ({one_line(exc)})") from None
-    inner, notes = _inner_keras(folder, meta, read_model)
-    if signature is None and inner is None:
-        raise LstmdiagError(
-            f"{shown}: an MLflow model with no signature and no Keras model lstmdiag can read "
-            "(log it with signature=... or with the keras flavour)"
-        )
-    inputs, sig_notes = _inputs(signature, inner)
     notes += sig_notes
     example, example_notes = _example(folder, meta, inputs)
     base = inner or _bare(shown, inputs)
@@ -141,7 +141,7 @@ def _tensor(spec: dict[str, Any], index: int, inner: ModelSpec | None) -> InputS
     dims: list[int | None] = []
     for d in shape:
         if not isinstance(d, int) or isinstance(d, bool) or d < -1 or d > 1 << 62:
-            raise LstmdiagError(f"input {index}: shape {shape!r} is not a list of sizes")
+            raise LstmdiagError(f"input {index}: shape {str(shape)[:60]} is not a list of sizes")
         dims.append(None if d == -1 else d)
     name = spec.get("name")
     if not isinstance(name, str) or not name:  # unnamed: MLflow feeds it the whole array
@@ -154,26 +154,29 @@ def _columns(
     specs: list[dict[str, Any]], inner: ModelSpec | None
 ) -> tuple[tuple[InputSpec, ...], list[Note]]:
     """A column signature: one (batch, n_columns) table of named columns."""
-    names, types = [], []
+    names: list[str] = []
+    types: list[str] = []
     for i, s in enumerate(specs):
-        kind = s.get("type")
-        if not isinstance(kind, str):
-            raise LstmdiagError(f"column {i} has no type")
-        names.append(str(s.get("name", i)))
-        types.append(COLUMN_TYPES.get(kind, kind))
+        kind, name = s.get("type"), s.get("name", "")
+        if not isinstance(kind, str) or not isinstance(name, str):
+            raise LstmdiagError(f"column {i} has no type or a name that is not a string")
+        names.append(name)
+        types.append(COLUMN_TYPES.get(kind, kind[:40]))
     dtype = types[0] if len(set(types)) == 1 else "mixed"
-    shown = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
     keras = inner.inputs[0] if inner is not None and inner.inputs else None
-    want = fmt_shape((-1, *keras.shape[1:])) if keras else "(-1, T, F)"
-    note = Note(
-        f"the signature is a table of {len(names)} named columns ({shown}): MLflow checks a "
-        "pandas DataFrame with those columns and refuses a numpy array (mlflow-skinny 3.17.2: "
-        "'Model is missing inputs'); a (batch, timesteps, features) sequence cannot pass it "
-        "to a recurrent layer",
-        "log the model with a tensor signature: signature=ModelSignature(Schema("
-        f"[TensorSpec(np.dtype('float32'), {want.replace('None', '-1')})]))",
+    want = (
+        "(" + ", ".join(["-1", *("-1" if d is None else str(d) for d in keras.shape[1:])]) + ")"
+        if keras
+        else "(-1, T, F)"
     )
-    return (InputSpec("columns", (None, len(names)), dtype),), [note]
+    note = Note(
+        f"the signature is a table of {len(names)} columns: MLflow gives the model a 2-D pandas "
+        "DataFrame, so no (batch, timesteps, features) sequence passes it",
+        "log the model with a tensor signature: signature=ModelSignature(Schema("
+        f"[TensorSpec(np.dtype('float32'), {want})]))",
+    )
+    columns = InputSpec("columns", (None, len(names)), dtype, columns=tuple(names))
+    return (columns,), [note]
 
 
 def _cross_check(inputs: tuple[InputSpec, ...], inner: ModelSpec | None) -> list[Note]:

@@ -34,6 +34,8 @@ class InputSpec:
     axes: tuple[str, ...] | None = None
     # Triton: config.pbtxt's max_batch_size (> 0: the most samples one request may hold)
     max_batch: int | None = None
+    # MLflow: a column signature's column names ("" for an unnamed column); None: a tensor
+    columns: tuple[str, ...] | None = None
 
     @property
     def time_major(self) -> bool:
@@ -173,6 +175,8 @@ class ModelSpec:
             "inputs": [
                 {"name": i.name, "shape": list(i.shape), "dtype": i.dtype}
                 | ({"axes": list(i.axes)} if i.axes is not None else {})
+                | ({"max_batch": i.max_batch} if i.max_batch is not None else {})
+                | ({"columns": list(i.columns)} if i.columns is not None else {})
                 for i in self.inputs
             ],
             "recurrent": [
@@ -238,6 +242,8 @@ class ModelSpec:
                     tuple(i["shape"]),
                     i["dtype"],
                     axes=None if i.get("axes") is None else tuple(i["axes"]),
+                    max_batch=i.get("max_batch"),
+                    columns=None if i.get("columns") is None else tuple(i["columns"]),
                 )
                 for i in d["inputs"]
             ),

@@ -37,6 +37,7 @@ RULES = {
     Kind.UNKNOWN_RANK: "The data's shape is not statically known.",
     Kind.INPUT_COUNT: "A list of arrays was read as several model inputs.",
     Kind.LAYOUT: "Batch-major data into a time-major (ONNX) input.",
+    Kind.SIGNATURE: "The deployed model's signature refuses the data whole (MLflow columns).",
 }
 
 

@@ -45,6 +45,15 @@ def accepts(spec: ModelSpec, inp: InputSpec) -> str:
         roles, shape, strict=True)]  # fmt: skip
     b = roles.index("batch") if "batch" in roles else 0
     batch = "any batch size" if not shape or shape[b] is None else f"exactly {shape[b]} per batch"
+    if inp.max_batch is not None:  # Triton
+        batch = f"at most {inp.max_batch} per request"
+    if inp.columns is not None:  # an MLflow column signature
+        named = ", ".join(visible(c) for c in inp.columns[:8] if c)
+        return (
+            f"{inp.name}: a pandas DataFrame of {len(inp.columns)} columns"
+            + (f" ({named}{', ...' if len(inp.columns) > 8 else ''})" if named else "")
+            + f", {inp.dtype}; no bare array."
+        )
     time = ""
     if "time" in roles:
         t = shape[roles.index("time")]
@@ -211,7 +220,9 @@ def _inspect_notes(spec: ModelSpec) -> list[RenderableType]:
         )
     for i in spec.inputs:
         parts.append(literal(accepts(spec, i)))
-    if spec.sequential and spec.keras_major == 3:
+    from ..judge.keras_says import keras_on_wrong_timesteps
+
+    if spec.keras_major == 3 and keras_on_wrong_timesteps(spec)[0]:  # not behind a runtime
         parts.append(
             Text(
                 "Note: Keras 3 Sequential models do not check the time axis at run "
