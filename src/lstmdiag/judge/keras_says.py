@@ -22,7 +22,7 @@ ONNXRUNTIME_RAISES = (
 ONNXRUNTIME_DTYPE = (
     "onnxruntime casts nothing: it raises InvalidArgument (Unexpected input data type)"
 )
-# Verified with mlflow-skinny 3.17.2's mlflow.models.utils._enforce_schema, which
+# Verified with mlflow-skinny 3.17.2 and 3.18.0: mlflow.models.utils._enforce_schema, which
 # PyFuncModel.predict runs before the model (tests/test_mlflow.py, tests/mlflow_child.py): a
 # tensor spec refuses another rank or a fixed dim that differs, and any other dtype.
 MLFLOW_RAISES = (

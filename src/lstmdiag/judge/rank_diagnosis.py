@@ -218,6 +218,20 @@ def one_more(ev: Evidence, found: Shape) -> Diagnosis:
             found,
             axis,
         )
+    rows, cols = found[1], found[2]
+    if len(exp) == 2 and rows is not None and cols is not None and exp[1] == rows * cols:
+        return Diagnosis(
+            "extra-axis",
+            "data",
+            f"one axis too many ({len(found)} axes instead of {len(exp)})",
+            f"the model takes {fmt(exp)}, samples of {exp[1]} values in a row, and the data "
+            f"is {fmt(found)}: {rows} x {cols} values per sample, the same values not yet "
+            "flattened.",
+            "x = x.reshape(len(x), -1)   # each sample flattened",
+            exp,
+            found,
+            None,
+        )
     return Diagnosis(
         "extra-axis",
         "data",

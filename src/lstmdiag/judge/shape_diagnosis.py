@@ -311,15 +311,29 @@ def _fit_batch(
     )
 
 
-def request_batch(most: int, got: int, exp: Shape, found: Shape) -> Diagnosis:
-    """More samples than one Triton request may hold (config.pbtxt's max_batch_size): send
-    them in requests of at most ``most``."""
+def request_batch(most: int, got: int, exp: Shape, found: Shape, exact: bool = False) -> Diagnosis:
+    """More samples than one Triton request may hold (max_batch_size), or, ``exact``, a batch
+    other than the one its dims fix (max_batch_size 0): send requests of ``most``."""
+    split = f"requests = [x[i:i + {most}] for i in range(0, len(x), {most})]   # one request each"
+    short = -got % most if exact else 0
+    if short:  # the last request would be short of a fixed batch: pad it, drop its outputs
+        split = (
+            f"x = np.concatenate([x, np.zeros(({short}, *x.shape[1:]), x.dtype)]); {split}; "
+            f"the last {short} outputs are padding"
+        )
+    cause = (
+        f"config.pbtxt's dims fix the batch at {most} (max_batch_size 0): a request holds "
+        f"exactly {most} samples"
+        if exact
+        else f"config.pbtxt's max_batch_size is {most}: a request holds at most {most} samples"
+    )
+    title = "exactly" if exact else "at most"
     return Diagnosis(
         "batch",
         "data",
-        f"{got} samples in one request to a model that takes at most {most}",
-        f"config.pbtxt's max_batch_size is {most}: a request holds at most {most} samples",
-        f"requests = [x[i:i + {most}] for i in range(0, len(x), {most})]   # one request each",
+        f"{got} samples in one request to a model that takes {title} {most}",
+        cause,
+        split,
         exp,
         found,
         0,

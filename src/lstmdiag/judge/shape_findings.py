@@ -198,6 +198,9 @@ def _batch_findings(model: ModelSpec, info: ArrayInfo, inp: InputSpec) -> list[F
         return [_from_diagnosis(info, inp, d, f". {TRITON_BATCH % inp.max_batch}")]
     if expected[0] in (None, found[0]):
         return []
+    if model.format == "triton":  # a fixed batch in dims (max_batch_size 0)
+        d = request_batch(expected[0], found[0], expected, found, exact=True)
+        return [_from_diagnosis(info, inp, d, f". {keras_on_wrong_batch(model, found[0])[1]}")]
     what = keras_on_wrong_batch(model, found[0])[1]
     d = batch(expected[0], found[0], expected, found)
     stateful = " (stateful RNN)" if any(r.stateful for r in model.recurrent) else ""

@@ -38,6 +38,8 @@ Message = dict[str, list[Any]]
 
 
 def read(folder: Path, shown: str, read_model: ReadModel) -> ModelSpec:
+    """The inputs as a request must send them (``dims``, batched by max_batch_size), and
+    the model of the latest version folder when lstmdiag can read it."""
     try:
         config = _load(folder / CONFIG)
         max_batch = _int(config, "max_batch_size", 0)
@@ -48,12 +50,12 @@ def read(folder: Path, shown: str, read_model: ReadModel) -> ModelSpec:
             raise LstmdiagError("it declares no input")
         inputs = tuple(_input(e, max_batch) for e in entries)
         shapes = tuple(_model_shape(e, i, max_batch) for e, i in zip(entries, inputs, strict=True))
-        filename = _str(config, "default_model_filename", "")
+        inner, notes = _inner(folder, _str(config, "default_model_filename", ""), read_model)
     except LstmdiagError as exc:
         raise LstmdiagError(f"{shown}: not a readable Triton model ({exc})") from None
     except DAMAGED as exc:
         raise LstmdiagError(f"{shown}: not a readable Triton model ({one_line(exc)})") from None
-    inner, notes = _inner(folder, filename, read_model)
+    notes += _reshaped(inputs, shapes)
     if inner is not None:
         notes += _cross_check(inputs, shapes, inner)
     base = inner or ModelSpec(
@@ -69,6 +71,23 @@ def read(folder: Path, shown: str, read_model: ReadModel) -> ModelSpec:
     return replace(
         base, path=shown, format="triton", inputs=inputs, notes=base.notes + tuple(notes)
     )
+
+
+def _reshaped(inputs: tuple[InputSpec, ...], shapes: tuple[Shape, ...]) -> list[Note]:
+    """Inputs whose ``reshape`` gives the model another shape than requests send."""
+    return [
+        Note(
+            f"config.pbtxt reshapes input {inp.name!r}: a request sends {fmt_shape(inp.shape)}, "
+            f"Triton gives the model {fmt_shape(shape)}; data is checked as the request sends "
+            "it",
+            f"send {inp.name!r} as {fmt_shape(inp.shape)} (x.reshape(len(x), -1) flattens "
+            "each sample)"
+            if len(inp.shape) == 2
+            else f"send {inp.name!r} as {fmt_shape(inp.shape)}",
+        )
+        for inp, shape in zip(inputs, shapes, strict=True)
+        if shape != inp.shape
+    ]
 
 
 def _load(path: Path) -> Message:
@@ -88,7 +107,9 @@ def _input(entry: Any, max_batch: int) -> InputSpec:
     name = _str(entry, "name", "")
     if not name:
         raise LstmdiagError("an input has no name")
-    dtype = _str(entry, "data_type", "TYPE_FP32")  # Triton's own default is TYPE_INVALID
+    dtype = _str(entry, "data_type", "")
+    if not dtype:  # Triton's default is TYPE_INVALID, which it refuses to load
+        raise LstmdiagError(f"input {name!r} has no data_type")
     if dtype not in TYPES:
         raise LstmdiagError(f"input {name!r}: an unknown data_type {dtype[:40]!r}")
     dims = _dims(entry.get("dims", []), name)
@@ -112,7 +133,7 @@ def _model_shape(entry: Message, inp: InputSpec, max_batch: int) -> Shape:
 def _dims(values: list[Any], name: str) -> Shape:
     out: list[int | None] = []
     for d in values:
-        if not isinstance(d, int) or d < -1 or d > MAX_DIM:
+        if not isinstance(d, int) or isinstance(d, bool) or d < -1 or d > MAX_DIM:
             raise LstmdiagError(f"input {name!r}: a dim {str(d)[:20]!r} is not a size or -1")
         out.append(None if d == -1 else d)
     return tuple(out)
@@ -123,7 +144,7 @@ def _int(message: Message, key: str, default: int) -> int:
     if not values:
         return default
     value = values[-1]
-    if not isinstance(value, int) or abs(value) > MAX_DIM:
+    if not isinstance(value, int) or isinstance(value, bool) or abs(value) > MAX_DIM:
         raise LstmdiagError(f"{key} {str(value)[:20]!r} is not a number lstmdiag reads")
     return value
 
@@ -142,7 +163,8 @@ def _inner(
     folder: Path, filename: str, read_model: ReadModel
 ) -> tuple[ModelSpec | None, list[Note]]:
     """The latest version's model (Triton's default version policy: the highest number)."""
-    versions = sorted((int(p.name), p) for p in folder.iterdir() if p.is_dir() and p.name.isdigit())
+    numbered = (p for p in folder.iterdir() if p.name.isascii() and p.name.isdigit())
+    versions = sorted((int(p.name), p) for p in numbered if p.is_dir())
     if not versions:
         return None, []
     version = versions[-1][1]
@@ -263,6 +285,8 @@ def _value(tokens: list[str], at: int, depth: int) -> tuple[list[Any], int]:
         message, at = _message(tokens, at + 1, depth + 1, "}" if token == "{" else ">")
         return [message], at
     if token == "[":
+        if depth > MAX_DEPTH:
+            raise LstmdiagError(f"nested more than {MAX_DEPTH} levels")
         values: list[Any] = []
         at += 1
         while at < len(tokens) and tokens[at] != "]":
