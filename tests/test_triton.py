@@ -16,7 +16,7 @@ import pytest
 import lstmdiag
 from lstmdiag.judge.keras_says import TRITON_BATCH, TRITON_DTYPE, TRITON_RAISES
 
-from .conftest import MODELS, run_cli
+from .conftest import DATA, MODELS, run_cli
 
 TRITON = MODELS / "triton"
 EXPORT = MODELS / "k3" / "two_input_export"  # a real Keras 3 model.export()
@@ -27,6 +27,7 @@ INSPECT = {
     "lstm_unbatched": [("x", [None, 10, 3], "float32", None)],
     "lstm_fixed_batch": [("x", [4, 10, 3], "float32", None)],
     "lstm_reshape": [("x", [None, 30], "float32", 4)],
+    "seq_fixed": [("x", [None, 10, 8], "float32", 2)],
     "two_input": [("audio", [None, 10, 8], "float32", 16), ("video", [None, 5, 3], "float32", 16)],
     "two_input_wrong": [
         ("audio", [None, 12, 8], "float32", 16),
@@ -129,6 +130,21 @@ def test_the_cli_exit_codes(tmp_path: Path) -> None:
     assert run_cli("check", TRITON / "lstm_batched", tmp_path / "ok.npy").exit_code == 0
     result = run_cli("check", TRITON / "lstm_batched", tmp_path / "big.npy")
     assert result.exit_code == 1 and "requests = [x[i:i + 8]" in result.stdout
+
+
+def test_the_data_fixtures_as_requests_to_a_max_batch_size_of_2() -> None:
+    report = lstmdiag.check(TRITON / "seq_fixed", DATA)
+    kinds = sorted((Path(f.path).name, f.kind.value) for f in report.findings)
+    assert kinds == [
+        ("extra_axis.npy", "extra-axis"),
+        ("float64.npy", "dtype"),
+        ("long.npy", "timesteps"),
+        ("no_batch.npy", "missing-batch"),
+        ("ok.npy", "batch"),  # 3 samples
+        ("short.npy", "timesteps"),
+        ("wrong_features.npy", "features"),
+    ]
+    assert all(f.severity.value == "error" for f in report.findings)
 
 
 # -- the SavedModel in the version folder ------------------------------------------------------
