@@ -188,6 +188,8 @@ HOSTILE = {
     "anchor": "signature: &a\n  inputs: *a\n",
     "tabs": "signature:\n\tinputs: x\n",
     "bad_escape": 'signature: "\\q"\n',
+    # the fuzzer's flip of -1 to -0: a fixed batch of 0 (check divided by it)
+    "zero_dim": REAL.replace("[-1, 10,", "[-0, 10,"),
     "no_signature_no_model": "flavors: {}\n",
     "keras_flavour_no_file": "flavors:\n  keras:\n    data: ../../..\n",
 }
@@ -211,6 +213,24 @@ def test_a_huge_mlmodel_is_refused_without_reading_it(tmp_path: Path) -> None:
     result = run_cli("inspect", folder)
     assert result.exit_code == 2
     assert "larger than lstmdiag reads" in result.output and result.output.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "".join(f"k{i}:\n- a\n" for i in range(200_000)),  # a sequence per key
+        "".join(f'k{i}: "a b"\n' for i in range(200_000)),  # a quoted scalar per key
+    ],
+    ids=["sequences", "quoted"],
+)
+def test_a_large_mlmodel_is_read_in_linear_time(tmp_path: Path, text: str) -> None:
+    import time
+
+    (tmp_path / "MLmodel").write_text(text)  # 2.5 MB: was more than a minute (quadratic)
+    start = time.perf_counter()
+    result = run_cli("inspect", tmp_path)
+    assert result.exit_code == 2 and "no signature" in result.output
+    assert time.perf_counter() - start < 15
 
 
 def test_a_damaged_keras_model_inside_leaves_the_signature_checked(tmp_path: Path) -> None:

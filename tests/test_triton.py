@@ -203,6 +203,7 @@ HOSTILE = {
     "bool_dims": 'input { name: "x" data_type: TYPE_FP32 dims: [ true ] }',
     "huge_dims": 'input { name: "x" data_type: TYPE_FP32 dims: [ 99999999999999999999999 ] }',
     "float_dims": 'input { name: "x" data_type: TYPE_FP32 dims: [ 1.5 ] }',
+    "zero_dims": 'input { name: "x" data_type: TYPE_FP32 dims: [ 0, 3 ] }',
     "no_dims": 'input { name: "x" data_type: TYPE_FP32 }',
     "no_type": 'input { name: "x" dims: [ 3 ] }',
     "unknown_type": 'input { name: "x" data_type: TYPE_QUATERNION dims: [ 3 ] }',

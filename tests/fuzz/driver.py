@@ -50,7 +50,11 @@ def _alarm(signum: int, frame: FrameType | None) -> None:
 class Seed:
     name: str  # the file name the copy gets (its suffix picks the reader)
     data: bytes
-    kind: str  # "model" | "data" | "savedmodel"
+    kind: str  # "model" | "data" | "savedmodel" | "folder"
+    # kind "folder": the fixture folder copied whole, with the mutated bytes as this file in it
+    # (an MLflow model's MLmodel, a Triton model's config.pbtxt)
+    folder: Path | None = None
+    file: str = ""
 
 
 def _generated() -> list[Seed]:
@@ -88,6 +92,12 @@ def seeds() -> list[Seed]:
         out.append(Seed(path.name, path.read_bytes(), "model"))
     for path in sorted((FIXTURES / "models/onnx").glob("*.onnx")):
         out.append(Seed(path.name, path.read_bytes(), "model"))
+    for folder in sorted((FIXTURES / "models/mlflow").glob("*/")) + sorted(
+        (FIXTURES / "models/triton").glob("*/")
+    ):
+        file = "MLmodel" if (folder / "MLmodel").is_file() else "config.pbtxt"
+        name = f"{folder.parent.name}_{folder.name}_{file}"
+        out.append(Seed(name, (folder / file).read_bytes(), "folder", folder, file))
     pb = FIXTURES / "models/k3/two_input_export/saved_model.pb"
     out.append(Seed("saved_model.pb", pb.read_bytes(), "savedmodel"))
     for meta in sorted(CORPUS.glob("*/keras_metadata.pb")) if CORPUS.is_dir() else []:
@@ -106,6 +116,10 @@ def _tree(folder: Path) -> dict[str, str]:
 
 def _place(seed: Seed, data: bytes, where: Path) -> str:
     """Write the mutated seed as a user would have it; the path to give the commands."""
+    if seed.kind == "folder" and seed.folder is not None:
+        shutil.copytree(seed.folder, where / "model")
+        (where / "model" / seed.file).write_bytes(data)
+        return str(where / "model")
     if seed.kind == "savedmodel":
         src = FIXTURES / "models/k3/two_input_export"
         shutil.copytree(src, where / "model")

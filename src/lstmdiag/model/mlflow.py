@@ -23,7 +23,7 @@ from .spec import InputSpec, ModelSpec, Note, Shape, fmt_shape
 
 MLMODEL = "MLmodel"
 MAX_MLMODEL_BYTES = 4 << 20
-MAX_EXAMPLE_BYTES = 64 << 20
+MAX_EXAMPLE_BYTES = 8 << 20  # an example is a slice of the data: larger ones are not read
 MAX_DEPTH = 64
 # MLflow's column types (mlflow.types.DataType) as numpy names
 COLUMN_TYPES = {
@@ -140,7 +140,7 @@ def _tensor(spec: dict[str, Any], index: int, inner: ModelSpec | None) -> InputS
         raise LstmdiagError(f"input {index}: a tensor-spec needs a dtype and a shape")
     dims: list[int | None] = []
     for d in shape:
-        if not isinstance(d, int) or isinstance(d, bool) or d < -1 or d > 1 << 62:
+        if not isinstance(d, int) or isinstance(d, bool) or not (d == -1 or 0 < d <= 1 << 62):
             raise LstmdiagError(f"input {index}: shape {str(shape)[:60]} is not a list of sizes")
         dims.append(None if d == -1 else d)
     name = spec.get("name")
@@ -336,7 +336,8 @@ def _node(lines: list[str], i: int, indent: int, depth: int) -> tuple[Any, int]:
 
 def _sequence(lines: list[str], i: int, indent: int, depth: int) -> tuple[list[Any], int]:
     out: list[Any] = []
-    lines = list(lines)  # an item's "- " is read as indentation: edit a copy
+    # an item's "- key: value" is rewritten in place as "  key: value" (the parser owns
+    # ``lines`` and never reads a line twice): a copy per sequence is quadratic
     while i < len(lines) and _indent(lines[i]) == indent:
         body = lines[i].lstrip()
         if not (body.startswith(("- ", "-\t")) or body == "-"):
@@ -449,8 +450,22 @@ _HEX = {"x": 2, "u": 4, "U": 8}
 
 def _quoted(lines: list[str], i: int, column: int) -> tuple[str, int]:
     """A quoted scalar, unfolded: one line break is a space, n empty lines n newlines, and
-    (double quotes) a backslash before the break joins the lines."""
-    text = "\n".join(lines[i:])
+    (double quotes) a backslash before the break joins the lines. Read from a window of
+    lines that doubles until the quote closes: linear in the scalar, not in the file."""
+    span = 4
+    while True:
+        end = min(len(lines), i + span)
+        found = _unquoted("\n".join(lines[i:end]), i, column)
+        if found is not None:
+            return found
+        if end == len(lines):
+            raise LstmdiagError(f"line {i + 1}: a quoted scalar that is never closed")
+        span *= 2
+
+
+def _unquoted(text: str, i: int, column: int) -> tuple[str, int] | None:
+    """The scalar quoted at ``text[column]`` and the line after it; None if ``text`` ends
+    first."""
     quote, at, out = text[column], column + 1, []
     while at < len(text):
         ch = text[at]
@@ -458,11 +473,14 @@ def _quoted(lines: list[str], i: int, column: int) -> tuple[str, int]:
             out.append("'")
             at += 2
         elif ch == quote:
-            tail = text[at + 1 :].split("\n", 1)[0]
-            if tail.strip() and not tail.strip().startswith("#"):
+            eol = text.find("\n", at)
+            tail = text[at + 1 : len(text) if eol < 0 else eol].strip()
+            if tail and not tail.startswith("#"):
                 raise LstmdiagError(f"line {i + 1}: text after a closing quote")
             return "".join(out), i + text.count("\n", 0, at) + 1
         elif ch == "\\" and quote == '"':
+            if at + 1 == len(text):  # an escaped line break at the window's end
+                return None
             at = _escape(text, at, out)
         elif ch == "\n":
             breaks, at = _fold(text, at)
@@ -472,7 +490,7 @@ def _quoted(lines: list[str], i: int, column: int) -> tuple[str, int]:
         else:
             out.append(ch)
             at += 1
-    raise LstmdiagError(f"line {i + 1}: a quoted scalar that is never closed")
+    return None
 
 
 def _fold(text: str, at: int) -> tuple[int, int]:

@@ -133,7 +133,7 @@ def _model_shape(entry: Message, inp: InputSpec, max_batch: int) -> Shape:
 def _dims(values: list[Any], name: str) -> Shape:
     out: list[int | None] = []
     for d in values:
-        if not isinstance(d, int) or isinstance(d, bool) or d < -1 or d > MAX_DIM:
+        if not isinstance(d, int) or isinstance(d, bool) or not (d == -1 or 0 < d <= MAX_DIM):
             raise LstmdiagError(f"input {name!r}: a dim {str(d)[:20]!r} is not a size or -1")
         out.append(None if d == -1 else d)
     return tuple(out)
