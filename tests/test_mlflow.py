@@ -67,6 +67,21 @@ def test_a_signature_looser_than_the_keras_model_is_said() -> None:
     ]
 
 
+def test_with_no_signature_the_keras_model_judges(tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "model"
+    shutil.copytree(MLFLOW / "lstm_tensor", folder)
+    meta = (folder / "MLmodel").read_text()
+    start, end = meta.index("signature:"), meta.index("type_hint_from_example:")
+    (folder / "MLmodel").write_text(meta[:start] + meta[end:])  # as a model logged without one
+    spec = lstmdiag.inspect_model(folder)
+    assert spec.format == "keras"  # no schema: MLflow passes the data on as it is
+    assert spec.notes[-1].text.startswith("the MLmodel has no signature: MLflow has no schema")
+    (f, _) = lstmdiag.check(folder, np.zeros((2, 8, 3), "float32")).findings
+    assert "MLflow" not in f.message and "Keras 3 runs a Sequential model on it" in f.message
+
+
 def test_the_cli_checks_data_files_against_the_signature(tmp_path: Path) -> None:
     model = MLFLOW / "lstm_tensor"
     np.save(tmp_path / "right.npy", np.zeros((3, 10, 3), "float32"))

@@ -180,6 +180,17 @@ def test_a_config_that_disagrees_with_its_savedmodel_is_said(tmp_path: Path) -> 
     ]
 
 
+def test_input_names_the_model_does_not_have_are_said(tmp_path: Path) -> None:
+    folder = _repository(tmp_path, "two_input")
+    config = folder / "config.pbtxt"
+    config.write_text(config.read_text().replace('"audio"', '"sound"'))
+    spec = lstmdiag.inspect_model(folder)
+    assert spec.notes[0].text == (
+        "config.pbtxt names the inputs ['sound', 'video'], the model ['audio', 'video']: Triton "
+        "requires an input's name to be the model's"
+    )
+
+
 def test_a_damaged_model_in_the_version_folder_leaves_the_config_checked(tmp_path: Path) -> None:
     folder = _repository(tmp_path, "two_input")
     (folder / "1" / "model.savedmodel" / "saved_model.pb").write_bytes(b"\xff" * 40)

@@ -88,9 +88,10 @@ def looks_like_model(path: str) -> bool:
 
 
 def looks_like_data(path: str) -> bool:
-    """A data file by its name or its .npy magic, or a data folder (no SavedModel in it)."""
+    """A data file by its name or its .npy magic, or a data folder (no SavedModel, MLmodel or
+    config.pbtxt in it)."""
     p = Path(path)
-    if path.endswith(DATA_SUFFIXES) or (p.is_dir() and not (p / "saved_model.pb").is_file()):
+    if path.endswith(DATA_SUFFIXES) or (p.is_dir() and not looks_like_model(path)):
         return True
     if p.suffix in (".h5", ".hdf5"):
         return p.is_file() and not looks_like_model(path)

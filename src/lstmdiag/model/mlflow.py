@@ -57,7 +57,8 @@ def read(folder: Path, shown: str, read_model: ReadModel) -> ModelSpec:
     return replace(
         base,
         path=shown,
-        format="mlflow",
+        # who judges the data: MLflow's schema when there is one, else the Keras model alone
+        format="mlflow" if signature is not None else base.format,
         inputs=inputs,
         notes=base.notes + tuple(notes) + tuple(example_notes),
         example_shape=example,
@@ -117,8 +118,8 @@ def _inputs(
         assert inner is not None
         return inner.inputs, [
             Note(
-                "the MLmodel has no signature: MLflow checks nothing at serving time, the "
-                "inputs shown are the Keras model's",
+                "the MLmodel has no signature: MLflow has no schema to check data against, "
+                "so data is checked against its Keras model (data/), as Keras takes it",
                 "log the model with signature=ModelSignature(...) so that MLflow refuses "
                 "data of the wrong shape before the model sees it",
             )

@@ -188,6 +188,15 @@ def _cross_check(
     inputs: tuple[InputSpec, ...], shapes: tuple[Shape, ...], inner: ModelSpec
 ) -> list[Note]:
     notes = []
+    names, model_names = [i.name for i in inputs], [m.name for m in inner.inputs]
+    if sorted(names) != sorted(model_names):
+        notes.append(
+            Note(
+                f"config.pbtxt names the inputs {names}, the model {model_names}: Triton "
+                "requires an input's name to be the model's",
+                "name each input in config.pbtxt as the model does",
+            )
+        )
     if len(inner.inputs) != len(inputs):
         notes.append(
             Note(
