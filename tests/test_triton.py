@@ -243,3 +243,12 @@ def test_a_huge_config_is_refused_without_reading_it(tmp_path: Path) -> None:
     (folder / "config.pbtxt").write_bytes(b"# nothing\n" * (1 << 19))
     result = run_cli("inspect", folder)
     assert result.exit_code == 2 and "larger than lstmdiag reads" in result.output
+
+
+def test_a_bf16_input_gets_no_numpy_cast_it_cannot_run(tmp_path: Path) -> None:
+    (tmp_path / "config.pbtxt").write_text(
+        'max_batch_size: 4 input { name: "x" data_type: TYPE_BF16 dims: [ 10, 3 ] }'
+    )
+    (f,) = lstmdiag.check(tmp_path, np.zeros((2, 10, 3), "float32")).findings
+    assert (f.kind.value, f.severity.value, f.fix) == ("dtype", "error", None)
+    assert f.message == f"dtype float32 into a bfloat16 input: {TRITON_DTYPE}"

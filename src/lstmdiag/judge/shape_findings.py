@@ -421,7 +421,8 @@ def check_dtype(model: ModelSpec, info: ArrayInfo, inp: InputSpec) -> list[Findi
         return [finding(info, inp, Kind.DTYPE, Severity.ERROR, message, fix if text else cast)]
     if model.format in RUNTIME_DTYPE and dtype.name != inp.dtype:
         message = f"dtype {info.dtype} into a {inp.dtype} input: {RUNTIME_DTYPE[model.format]}"
-        return [finding(info, inp, Kind.DTYPE, Severity.ERROR, message, cast)]
+        castable = parsed_dtype(inp.dtype).kind != "O"  # Triton's TYPE_BF16: no numpy dtype
+        return [finding(info, inp, Kind.DTYPE, Severity.ERROR, message, cast if castable else None)]
     if (
         dtype.kind == "f"
         and dtype.itemsize == 8
