@@ -95,6 +95,19 @@ def test_the_cli_checks_data_files_against_the_signature(tmp_path: Path) -> None
     assert "do not check the time axis" not in inspected  # MLflow checks it before Keras
 
 
+def test_the_printed_pad_command_gives_data_the_signature_takes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = MLFLOW / "lstm_tensor"
+    np.save(tmp_path / "short.npy", np.ones((4, 8, 3), "float32"))
+    monkeypatch.chdir(tmp_path)
+    (f,) = lstmdiag.check(model, "short.npy").findings
+    assert f.fix == f"lstmdiag pad short.npy --model {model} --out padded/"
+    assert run_cli(*f.fix.split()[1:]).exit_code == 0
+    assert np.load(tmp_path / "padded" / "short.npy").shape == (4, 10, 3)
+    assert lstmdiag.check(model, "padded").ok
+
+
 # -- check agrees with MLflow ------------------------------------------------------------------
 KINDS = {
     ("lstm_tensor", "short"): ["timesteps"],
