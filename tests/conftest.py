@@ -45,6 +45,17 @@ def run_cli(*args: str) -> Any:
     return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
 
 
+def inspect_refuses(folder: Path, name: str, text: str) -> str:
+    """A model folder holding only ``name`` (bytes of ``text``): inspect's one line, exit 2."""
+    folder.mkdir()
+    (folder / name).write_bytes(text.encode("utf-8", "surrogateescape"))
+    result = run_cli("inspect", folder)
+    assert result.exit_code == 2, result.output
+    assert result.output.count("\n") == 1 and str(folder) in result.output, result.output
+    assert "Traceback" not in result.output
+    return str(result.output)
+
+
 @pytest.fixture
 def corpus() -> Path:
     if not (CORPUS / "expected.json").is_file():
