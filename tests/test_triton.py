@@ -1,11 +1,14 @@
 """Triton model folders (issue #26): config.pbtxt read statically as Triton's
-model_configuration.md defines it (no Triton server here): a request's shape is [-1] + dims
-with max_batch_size > 0 and dims with 0; -1 is free; ``reshape`` is what the model sees, the
-data is checked as the client sends it; a request holds at most max_batch_size samples."""
+model_configuration.md defines it, and held to what a real Triton server did with the same
+requests (server_truth.json, recorded by fixtures/triton_server.py): a request's shape is
+[-1] + dims with max_batch_size > 0 and dims with 0; -1 is free; ``reshape`` is what the model
+sees, the data is checked as the client sends it; a request holds at most max_batch_size
+samples."""
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -247,3 +250,30 @@ def test_a_bf16_input_gets_no_numpy_cast_it_cannot_run(tmp_path: Path) -> None:
     (f,) = lstmdiag.check(tmp_path, np.zeros((2, 10, 3), "float32")).findings
     assert (f.kind.value, f.severity.value, f.fix) == ("dtype", "error", None)
     assert f.message == f"dtype float32 into a bfloat16 input: {TRITON_DTYPE}"
+
+
+# -- a real Triton server's verdicts ----------------------------------------------------------
+SERVER = json.loads((TRITON / "server_truth.json").read_text())
+QUOTED = re.compile(r"Triton (?:casts nothing: it )?refuses the request \(INVALID_ARG: ([^)]*)\)")
+
+
+@pytest.mark.parametrize("case", sorted(SERVER["cases"]))
+def test_check_agrees_with_a_real_triton_server(case: str) -> None:
+    """fixtures/triton_server.py sent every case of the matrix, and every code fix check
+    printed for it, to a real Triton server (2.51, nvidia-pytriton's, serving each config as
+    it is): check refuses exactly what the server refused, quotes what it said, and every code
+    fix it prints now is one the server took."""
+    want = SERVER["cases"][case]
+    x = np.random.default_rng(0).normal(size=want["shape"]).astype(want["dtype"])
+    errors = _errors(case.split("/")[0], x)
+    assert (not errors) == want["accepted"], [f.message for f in errors]
+    printed = {
+        f.fix
+        for f in errors
+        if (f.fix or "").startswith(("x = ", "requests = ")) and "keras" not in (f.fix or "")
+    }
+    assert printed == set(want["fixes"]) and all(want["fixes"].values())
+    for f in errors:
+        for quote in QUOTED.findall(f.message):
+            said = "data-type" if "data-type" in quote else quote
+            assert said in want["message"], (quote, want["message"])

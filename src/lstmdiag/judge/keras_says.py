@@ -42,11 +42,16 @@ MLFLOW_UNSAFE_CAST = (
     "MLflow casts a column only where no value changes: predict raises MlflowException "
     "(Incompatible input types for column ... Can not safely convert ...)"
 )
-# Not run here (no Triton server): Triton core's checks of a request against config.pbtxt,
-# with its messages as its own tests quote them (docs/user_guide/model_configuration.md,
-# "Inputs and Outputs" and "Maximum Batch Size").
+# Triton core's checks of a request against config.pbtxt (docs/user_guide/
+# model_configuration.md, "Inputs and Outputs" and "Maximum Batch Size"), verified against a
+# real Triton 2.51 server (nvidia-pytriton's): fixtures/triton_server.py records what it did
+# with each case and each printed fix (server_truth.json), and tests/test_triton.py holds
+# check to it.
 TRITON_RAISES = "Triton refuses the request (INVALID_ARG: unexpected shape for input)"
-TRITON_DTYPE = "Triton casts nothing: it refuses the request (INVALID_ARG: unexpected datatype)"
+TRITON_DTYPE = (
+    "Triton casts nothing: it refuses the request (INVALID_ARG: inference input data-type "
+    "is not the one the model expects)"
+)
 TRITON_BATCH = (
     "Triton refuses the request (INVALID_ARG: inference request batch-size must be <= %d)"
 )
