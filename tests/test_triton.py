@@ -277,3 +277,15 @@ def test_check_agrees_with_a_real_triton_server(case: str) -> None:
         for quote in QUOTED.findall(f.message):
             said = "data-type" if "data-type" in quote else quote
             assert said in want["message"], (quote, want["message"])
+
+
+@pytest.mark.parametrize("name", sorted(SERVER["inputs"]))
+def test_inspect_reports_the_inputs_a_real_triton_server_reports(name: str) -> None:
+    """The server's model metadata (name, datatype, shape with -1 free) is inspect's."""
+    data = json.loads(run_cli("inspect", TRITON / name, "--format", "json").stdout)
+    triton_type = {"float32": "FP32", "float16": "FP16", "float64": "FP64", "int32": "INT32"}
+    got = [
+        [i["name"], triton_type[i["dtype"]], [-1 if d is None else d for d in i["shape"]]]
+        for i in data["inputs"]
+    ]
+    assert got == SERVER["inputs"][name]
