@@ -67,16 +67,7 @@ def read(folder: Path, shown: str, read_model: ReadModel) -> ModelSpec:
 
 
 def _bare(shown: str, inputs: tuple[InputSpec, ...]) -> ModelSpec:
-    return ModelSpec(
-        path=shown,
-        format="mlflow",
-        keras_version=None,
-        model_class="MLflow model",
-        sequential=False,
-        inputs=inputs,
-        recurrent=(),
-        masking=(),
-    )
+    return ModelSpec.of_inputs(shown, "mlflow", "MLflow model", inputs)
 
 
 def _load(path: Path) -> dict[str, Any]:

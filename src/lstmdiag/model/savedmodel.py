@@ -73,14 +73,4 @@ def _from_signature(pb: Path, shown: str) -> ModelSpec:
     except OSError as exc:
         raise LstmdiagError(f"{shown}: cannot read {pb.name}: {exc.strerror}") from None
     name, inputs = serving_inputs(data, shown)
-    return ModelSpec(
-        path=shown,
-        format="savedmodel",
-        keras_version=None,
-        model_class="SavedModel (exported)",
-        sequential=False,
-        inputs=inputs,
-        recurrent=(),
-        masking=(),
-        signature=name,
-    )
+    return ModelSpec.of_inputs(shown, "savedmodel", "SavedModel (exported)", inputs, signature=name)

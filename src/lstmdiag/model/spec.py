@@ -116,6 +116,14 @@ class ModelSpec:
     submodels: tuple[tuple[str, ModelSpec], ...] = ()
     example_shape: Shape | None = None  # MLflow: the shape of the saved input example
 
+    @classmethod
+    def of_inputs(
+        cls, path: str, format: str, model_class: str, inputs: tuple[InputSpec, ...], **more: Any
+    ) -> ModelSpec:
+        """A model known only by its inputs (a serving signature, an MLflow or Triton
+        config): no layers, no masks."""
+        return cls(path, format, None, model_class, False, inputs, (), (), **more)
+
     @property
     def keras_major(self) -> int | None:
         """2 for Keras 1/2 and tf.keras, 3 for Keras 3; ``None`` when nothing says."""

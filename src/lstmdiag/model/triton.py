@@ -58,16 +58,7 @@ def read(folder: Path, shown: str, read_model: ReadModel) -> ModelSpec:
     notes += _reshaped(inputs, shapes)
     if inner is not None:
         notes += _cross_check(inputs, shapes, inner)
-    base = inner or ModelSpec(
-        path=shown,
-        format="triton",
-        keras_version=None,
-        model_class="Triton model",
-        sequential=False,
-        inputs=inputs,
-        recurrent=(),
-        masking=(),
-    )
+    base = inner or ModelSpec.of_inputs(shown, "triton", "Triton model", inputs)
     return replace(
         base, path=shown, format="triton", inputs=inputs, notes=base.notes + tuple(notes)
     )
