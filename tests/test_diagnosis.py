@@ -269,16 +269,63 @@ def test_the_first_lstm_offers_the_models_reading_too() -> None:
 
 def test_an_id_equal_to_input_dim_first_gives_the_embedding_one_more_row() -> None:
     """id == input_dim is the off-by-one of input_dim = len(word_index) (ids from 1); the
-    other tokenizer is the alternative. An id beyond it is the data's."""
+    other tokenizer is the alternative."""
     result = explain("InvalidArgumentError: indices[4,0] = 10000 is not in [0, 10000)")
     assert result is not None
     d = result.diagnosis
-    assert (d.kind, d.culprit) == ("vocab", "model")
+    assert (d.kind, d.culprit, d.decided) == ("vocab", "model", True)
     assert d.fix.startswith("Embedding(input_dim=10001, ...)")
     (alt,) = d.alternatives
     assert alt.fix.startswith("use the tokenizer the model was trained with")
-    other = explain("InvalidArgumentError: indices[4,0] = 12000 is not in [0, 10000)")
-    assert other is not None
-    assert other.diagnosis.culprit == "data"
-    (bigger,) = other.diagnosis.alternatives  # the model's size set by hand: the second reading
-    assert bigger.fix == "Embedding(input_dim=max_id + 1, ...) (at least 12001), then retrain"
+
+
+def test_an_id_one_past_a_round_vocabulary_plus_one_is_a_token_numbered_after_the_cut() -> None:
+    """input_dim=5001 already counts the padding id (num_words + 1): id 5001 is a token
+    numbered after the cut (word_index[oov] = top_k + 1), so the data is first."""
+    result = explain("InvalidArgumentError: indices[37,0] = 5001 is not in [0, 5001)")
+    assert result is not None
+    d = result.diagnosis
+    assert (d.kind, d.culprit, d.decided) == ("vocab", "data", True)
+    assert "Tokenizer(num_words=5000, oov_token=...) numbers the OOV token 1" in d.fix
+    (alt,) = d.alternatives
+    assert alt.fix == "Embedding(input_dim=5002, ...) (one more row), then retrain"
+
+
+BEYOND = "InvalidArgumentError: indices[4,0] = 12000 is not in [0, 10000)"
+DATA_FIX = "use the tokenizer the model was trained with"
+MODEL_FIX = "Embedding(input_dim=int(x.max()) + 1, ...) (at least 12001), then retrain"
+
+
+@pytest.mark.parametrize(
+    ("frames", "first", "second", "decided"),
+    [
+        ("", DATA_FIX, MODEL_FIX, False),  # nothing says which: both, and what decides
+        ("\n---> 12 model.fit(x, y)", MODEL_FIX, DATA_FIX, False),  # training: still free
+        ("\n---> 12 model.predict(x)", DATA_FIX, MODEL_FIX, True),  # a trained vocabulary
+        (" [[{{node gradients/embedding/embedding_lookup_grad}}]]", MODEL_FIX, DATA_FIX, False),
+    ],
+)
+def test_an_id_beyond_input_dim_names_both_readings_unless_the_call_decides(
+    frames: str, first: str, second: str, decided: bool
+) -> None:
+    """An id far beyond input_dim: the data's larger vocabulary or a vocab_size set by hand
+    too small. Held-out threads confirm each as often as the other, so without a predict
+    call the answer is undecided: both fixes, and what decides."""
+    result = explain(BEYOND + frames)
+    assert result is not None
+    d = result.diagnosis
+    (alt,) = d.alternatives
+    assert (d.kind, d.decided) == ("vocab", decided)
+    assert d.fix.startswith(first) and alt.fix.startswith(second)
+    assert d.culprit == ("data" if first == DATA_FIX else "model")
+    if not decided:
+        assert d.when.startswith("if the") and d.decides.startswith("where the ids come from")
+    else:
+        assert (d.when, d.decides) == ("", "")
+
+
+def test_a_negative_id_is_the_datas_alone() -> None:
+    result = explain("InvalidArgumentError: indices[0,3] = -1 is not in [0, 2000)")
+    assert result is not None
+    d = result.diagnosis
+    assert (d.kind, d.culprit, d.decided, d.alternatives) == ("vocab", "data", True, ())

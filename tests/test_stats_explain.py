@@ -202,3 +202,27 @@ def test_explain_uses_the_model_for_the_fix() -> None:
     result = run_cli("explain", text, "--model", model, "--data", "d.npy", "-f", "json")
     data = json.loads(result.stdout)
     assert data["fix"].startswith(f"lstmdiag pad d.npy --model {model} --padding post")
+
+
+def test_explain_says_when_the_evidence_cannot_decide_between_data_and_model() -> None:
+    """An id far beyond input_dim, with no call that decides: both readings, each with its
+    condition, and what decides; the JSON says decided false and keeps both fixes."""
+    text = "InvalidArgumentError: indices[4,0] = 12000 is not in [0, 10000)"
+    shown = run_cli("explain", text)
+    assert shown.exit_code == 0
+    out = " ".join(shown.stdout.split())
+    assert "Cause (the data or the model: the evidence cannot say which):" in out
+    assert "Fix, if the model's vocabulary is the right one" in out
+    assert (
+        "Or, if the data's vocabulary is the right one and input_dim was set too small: "
+        "Embedding(input_dim=int(x.max()) + 1, ...) (at least 12001), then retrain" in out
+    )
+    assert "What decides: where the ids come from: compare max(x) + 1" in out
+    data = json.loads(run_cli("explain", text, "-f", "json").stdout)
+    assert (data["kind"], data["culprit"], data["decided"]) == ("vocab", "data", False)
+    assert data["when"].startswith("if the model's vocabulary") and data["decides"]
+    assert [a["kind"] for a in data["alternatives"]] == ["vocab"]
+    decided = json.loads(
+        run_cli("explain", text + "\n---> 3 model.predict(x)", "-f", "json").stdout
+    )
+    assert (decided["decided"], decided["when"], decided["decides"]) == (True, None, None)

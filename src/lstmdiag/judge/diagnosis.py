@@ -61,7 +61,7 @@ class Alternative:
 @dataclass(frozen=True)
 class Diagnosis:
     kind: str
-    culprit: str  # "data" | "model"
+    culprit: str  # "data" | "model": what the first fix changes
     title: str
     cause: str
     fix: str
@@ -69,8 +69,17 @@ class Diagnosis:
     found: Shape | None = None
     axis: int | None = None
     alternatives: tuple[Alternative, ...] = ()
+    # When the evidence cannot decide between the readings: what would decide, and when the
+    # first one (this fix) is the right one. Empty when the first reading is the likely one.
+    decides: str = ""
+    when: str = ""
     # explain_exception: the check of the arrays the failing call was given
     findings: tuple[Finding, ...] = field(default=(), compare=False)
+
+    @property
+    def decided(self) -> bool:
+        """The first reading is the likely one (not one of two the evidence cannot order)."""
+        return not self.decides
 
     def _repr_html_(self) -> str | None:
         """Jupyter's view: title, cause, fix and alternatives (None: the repr)."""
@@ -425,7 +434,11 @@ def stateful_needs_batch(detail: str = "") -> Diagnosis:
     )
 
 
-def vocab(token: int, size: int, in_loss: bool, fixes: Fixes) -> Diagnosis:
+def vocab(
+    token: int, size: int, in_loss: bool, fixes: Fixes, phase: str | None = None
+) -> Diagnosis:
+    """An id outside the Embedding's ``[0, size)``. ``phase`` is "fit" or "predict" when the
+    traceback shows which: a trained model that predicts keeps its vocabulary."""
     if in_loss:
         return target(
             f"a label {token} is outside [0, {size})",
@@ -434,25 +447,79 @@ def vocab(token: int, size: int, in_loss: bool, fixes: Fixes) -> Diagnosis:
             f"give the output layer as many units as classes (Dense({token + 1}) at least), or "
             "re-encode the labels to 0..n_classes-1",
         )
+    if token == size and _round(size - 1):
+        return _vocab_past_the_cut(size, fixes)
     if token == size:
         return _vocab_one_short(size, fixes)
+    return _vocab_beyond(token, size, fixes, phase)
+
+
+def _vocab_beyond(token: int, size: int, fixes: Fixes, phase: str | None) -> Diagnosis:
+    """An id beyond input_dim: the data's larger vocabulary, or a vocab_size set too small.
+    Threads confirm each as often as the other; only a predicting (trained) model decides."""
+    title = f"token id {token} is outside the Embedding's vocabulary [0, {size})"
+    cause = (
+        f"the Embedding has input_dim={size}: every token id must be in 0..{size - 1}. On GPU "
+        "TensorFlow does not raise: the lookup silently returns zeros."
+    )
+    data = Alternative(
+        "vocab",
+        "use the tokenizer the model was trained with, or map unknown ids to an OOV id below "
+        f"{size}; find every bad file with: {fixes.check()} --deep",
+        "if the model's vocabulary is the right one (the data was tokenized with another)",
+    )
+    if token < 0:
+        negative = " A negative id is never valid: padding or a shift used -1."
+        return Diagnosis("vocab", "data", title, cause + negative, data.fix)
+    model = Alternative(
+        "vocab",
+        f"Embedding(input_dim=int(x.max()) + 1, ...) (at least {token + 1}), then retrain",
+        "if the data's vocabulary is the right one and input_dim was set too small",
+    )
+    if phase == "predict":
+        fixed = " The model is predicting, so its vocabulary is fixed: the data was tokenized "
+        return Diagnosis("vocab", "data", title, cause + fixed + "with another one.", data.fix,
+                         alternatives=(model,))  # fmt: skip
+    first, second = (model, data) if phase == "fit" else (data, model)  # fit: still free
+    return Diagnosis(
+        "vocab",
+        "model" if first is model else "data",
+        title,
+        cause + " Either the data holds ids from a larger vocabulary, or the model's "
+        "vocabulary was set too small.",
+        first.fix,
+        alternatives=(second,),
+        when=first.why,
+        decides="where the ids come from: compare max(x) + 1 with the vocabulary size the "
+        "model was built for (len(word_index) + 1, or the num_words the tokenizer cut at)",
+    )
+
+
+def _round(n: int) -> bool:
+    """A size someone chose (num_words=5000, top_k=20000), not one counted from a tokenizer."""
+    return n >= 1000 and n % 1000 == 0
+
+
+def _vocab_past_the_cut(size: int, fixes: Fixes) -> Diagnosis:
+    """input_dim is a round vocabulary plus one (num_words + 1: the padding id 0 is already
+    counted), and an id equals it: a token given an id after the cut (an OOV, start or end
+    token numbered num_words + 1), not a model one short."""
     return Diagnosis(
         "vocab",
         "data",
-        f"token id {token} is outside the Embedding's vocabulary [0, {size})",
-        f"the Embedding has input_dim={size}: every token id must be in 0..{size - 1}. The data "
-        "was tokenized with another vocabulary, ids were shifted, or padding used -1. On GPU "
+        f"token id {size} is one past the Embedding's vocabulary [0, {size})",
+        f"input_dim={size} reads as a vocabulary of {size - 1} words plus the padding id 0, so ids "
+        f"must be 0..{size - 1}. An id of {size} is a token numbered after that cut: an OOV, "
+        "start or end token given num_words + 1 (as word_index[oov] = top_k + 1 does). On GPU "
         "TensorFlow does not raise: the lookup silently returns zeros.",
-        "use the tokenizer the model was trained with, or map unknown ids to an OOV id below "
+        f"give that token an id inside the vocabulary (Tokenizer(num_words={size - 1}, "
+        "oov_token=...) numbers the OOV token 1), or drop the line that numbers it "
         f"{size}; find every bad file with: {fixes.check()} --deep",
-        alternatives=()
-        if token < 0
-        else (
+        alternatives=(
             Alternative(
                 "vocab",
-                f"Embedding(input_dim=max_id + 1, ...) (at least {token + 1}), then retrain",
-                "if the data's vocabulary is the right one and the model's size was set by "
-                "hand (a vocab_size parameter)",
+                f"Embedding(input_dim={size + 1}, ...) (one more row), then retrain",
+                f"to keep the token numbered {size}",
             ),
         ),
     )

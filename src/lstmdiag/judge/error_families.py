@@ -452,7 +452,7 @@ def _indices(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     token, size = int(m.group(1)), int(m.group(2))
     if size == 0:
         return None  # an empty table is not a vocabulary problem (seen in detection code)
-    return D.vocab(token, size, _in_loss(ctx), ctx.fixes)
+    return D.vocab(token, size, _in_loss(ctx), ctx.fixes, ctx.call)
 
 
 def _in_loss(ctx: Context) -> bool:

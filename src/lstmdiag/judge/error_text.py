@@ -71,6 +71,16 @@ class Context:
         )
 
     @property
+    def call(self) -> str | None:
+        """The call that raised, "fit" or "predict", when the traceback (or the name of a
+        training op) shows it."""
+        if self.fitting or re.search(r"OptimizeLoss|\bgradients/", self.raw):
+            return "fit"
+        if re.search(r"\.predict\(|predict_function|predict_on_batch|\bin predict\b", self.raw):
+            return "predict"
+        return None
+
+    @property
     def binary(self) -> bool:
         """The loss is a binary crossentropy (its frames, or the model's compiled loss)."""
         return bool(

@@ -55,6 +55,9 @@ def to_dict(e: Explanation) -> dict[str, object]:
     return {
         "kind": d.kind,
         "culprit": d.culprit,
+        "decided": d.decided,
+        "when": d.when or None,
+        "decides": d.decides or None,
         "title": d.title,
         "cause": d.cause,
         "fix": d.fix,

@@ -206,3 +206,10 @@ def shapes_said(d: Diagnosis) -> str | None:
         return None
     text = ", ".join(said) + axis
     return text[0].upper() + text[1:]
+
+
+def culprit_said(d: Diagnosis) -> str:
+    """Who is at fault, as the Cause line says it: the data, the model, or either."""
+    if d.decides:
+        return "the data or the model: the evidence cannot say which"
+    return "the model" if d.culprit == "model" else "the data"

@@ -12,7 +12,7 @@ from ..judge.diagnosis import Diagnosis
 from ..judge.findings import Finding, Report, Severity
 from ..model.spec import Shape, fmt_shape
 from ..text import visible
-from .grouping import checked_line, shapes_said
+from .grouping import checked_line, culprit_said, shapes_said
 
 MANY_ROWS = 20  # past this many arrays only those with a problem are listed (as in the CLI)
 MAX_ROWS = 200  # a notebook cell holds no more rows than this
@@ -97,19 +97,21 @@ def _fix_cell(f: Finding) -> str:
 def diagnosis_html(d: Diagnosis) -> str:
     """Title, cause, what the shapes were, the fix (a code block), and each alternative with
     when it is the one."""
-    culprit = "the model" if d.culprit == "model" else "the data"
     parts = [
         '<div class="lstmdiag-diagnosis">',
         f'<p><strong>lstmdiag: <span style="color:red">{shown(d.title)}</span></strong>'
         f" <small>({shown(d.kind)})</small></p>",
-        f"<p>Cause ({culprit}): {shown(d.cause)}</p>",
+        f"<p>Cause ({shown(culprit_said(d))}): {shown(d.cause)}</p>",
     ]
     said = shapes_said(d)
     if said is not None:
         parts.append(f"<p>{shown(said)}</p>")
-    parts.append(f"<p>Fix:</p>\n<pre><code>{shown(d.fix)}</code></pre>")
+    first = f"Fix, {shown(d.when)}:" if d.when else "Fix:"
+    parts.append(f"<p>{first}</p>\n<pre><code>{shown(d.fix)}</code></pre>")
     for alt in d.alternatives:
         when = f"Or, {shown(alt.why)}:" if alt.why else "Or:"
         parts.append(f"<p>{when}</p>\n<pre><code>{shown(alt.fix)}</code></pre>")
+    if d.decides:
+        parts.append(f"<p>What decides: {shown(d.decides)}</p>")
     parts.append("</div>")
     return "\n".join(parts)

@@ -19,6 +19,7 @@ from .grouping import (
     FindingGroup,
     checked_line,
     common_base,
+    culprit_said,
     group_findings,
     relative,
     shapes_said,
@@ -486,14 +487,15 @@ def diagnosis_panel(d: Diagnosis) -> RenderableType:
 
 
 def _diagnosis_lines(d: Diagnosis) -> list[RenderableType]:
-    culprit = "the model" if d.culprit == "model" else "the data"
-    rows: list[RenderableType] = [literal(f"Cause ({culprit}): {d.cause}")]
+    rows: list[RenderableType] = [literal(f"Cause ({culprit_said(d)}): {d.cause}")]
     said = shapes_said(d)
     if said is not None:
         rows.append(Text(said))
-    rows.append(literal(f"Fix: {d.fix}", style="cyan"))
+    rows.append(literal(f"Fix{', ' + d.when if d.when else ''}: {d.fix}", style="cyan"))
     for alt in d.alternatives:
         rows.append(literal(f"Or, {alt.why}: {alt.fix}", style="cyan"))
+    if d.decides:
+        rows.append(literal(f"What decides: {d.decides}"))
     return rows
 
 
