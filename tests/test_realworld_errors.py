@@ -193,3 +193,44 @@ def test_only_an_id_beyond_input_dim_is_answered_undecided() -> None:
         "g004": ("model", "vocab"),
         "g011": ("model", "vocab"),
     }
+
+
+def _as_pasted() -> dict[str, Any]:
+    """What pasting does to a message: a quoted reply, a code fence, a forum's typography
+    (curly quotes, no-break spaces, HTML entities), CRLF, reflowed lines, a question around
+    it, Python 2's u'' reprs."""
+    import textwrap
+
+    def wrap(text: str) -> str:
+        return "\n".join(
+            textwrap.fill(line, 60, break_long_words=False, break_on_hyphens=False)
+            for line in text.splitlines()
+        )
+
+    return {
+        "quoted": lambda t: "\n".join("> " + line for line in t.splitlines()),
+        "fenced": lambda t: "```\n" + t + "\n```",
+        "reflowed": wrap,
+        "crlf": lambda t: t.replace("\n", "\r\n"),
+        "asked": lambda t: "I get this error when I run my model:\n\n" + t + "\n\nAny idea?",
+        "typeset": lambda t: (
+            t.replace("'", "\u2019").replace('"', "\u201d").replace(", ", ",\u00a0")
+        ),
+        "html": lambda t: t.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;"),
+        "python2": lambda t: re.sub(r"(?<=[\s(\[=,])'(?=[\w/])", "u'", t),
+        "indented": lambda t: "\n".join("    " + line for line in t.splitlines()),
+    }
+
+
+@pytest.mark.parametrize("how", list(_as_pasted()))
+def test_every_real_message_is_answered_the_same_however_it_was_pasted(how: str) -> None:
+    change = _as_pasted()[how]
+
+    def answer(text: str) -> tuple[str, str, str] | None:
+        result = explain(text)
+        d = None if result is None else result.diagnosis
+        return None if d is None else (d.kind, d.culprit, d.fix)
+
+    entries = ERRORS + HELD_OUT + [e for n in LATER for e in SETS[n]]
+    changed = [e["id"] for e in entries if answer(change(e["text"])) != answer(e["text"])]
+    assert changed == []

@@ -1583,7 +1583,7 @@ RECOGNISERS: list[Recogniser] = [
     (
         re.compile(
             r"Input \d+ (?:of layer [\"']?([^\"'\s:]+)[\"']? is incompatible with the layer|is "
-            r"incompatible with layer ([^\s:]+))\s*:?\s*$"
+            r"incompatible with layer ([^\s:]+))\s*:?\.?\s*(?:$|(?=[A-Z][a-z]+ (?!shape)))"
         ),
         _bare_incompatible,
     ),

@@ -3,6 +3,7 @@ cleaned, shapes parsed as Keras prints them, and what else is known (the model, 
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,10 +13,31 @@ from ..text import strip_ansi
 from .diagnosis import Diagnosis, Fixes
 from .roles import time_axis
 
+_TYPOGRAPHY = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
+        "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u3000": " ", "\u2007": " ",
+        "\u200b": "", "\ufeff": "", "\u2060": "",
+        "\u2212": "-",
+    }
+)  # fmt: skip
+
+
+def pasted(text: str) -> str:
+    """The text as the program printed it, from what a paste made of it: colour codes, the
+    quotes and spaces a blog or forum typeset (curly quotes, no-break spaces, a minus sign),
+    HTML entities, CRLF, Python 2's u'' prefix and the "> " of a quoted reply, removed."""
+    text = strip_ansi(text).translate(_TYPOGRAPHY).replace("\r\n", "\n").replace("\r", "\n")
+    if re.search(r"&(?:gt|lt|amp|quot|apos|#\d+|#x[0-9a-fA-F]+);", text):
+        text = html.unescape(text)
+    text = re.sub(r"(?<![\w'\"])u(?=['\"])", "", text)  # Python 2 reprs: u'lstm_1'
+    return re.sub(r"(?m)^[ \t]*(?:>[ \t]?)+(?!>)", "", text)
+
 
 def clean(text: str) -> str:
     """One line of plain text: colours, markdown and line wrapping removed."""
-    text = strip_ansi(text)
+    text = pasted(text)
     text = re.sub(r"(?m)^[ \t]*#+[ \t]?", "", text)  # pasted as code comments or headings
     text = text.replace("\uff0c", ",").replace("**", "").replace("`", "")  # full-width comma
     text = re.sub(r"(\d)L\b", r"\1", text)  # Python 2 longs: (10L, 39L)
@@ -139,7 +161,7 @@ class Understood:
 
 def understood(text: str) -> Understood:
     flat = clean(text)
-    ctx = Context(None, Fixes(), strip_ansi(text))
+    ctx = Context(None, Fixes(), pasted(text))
     errors = _ERROR_NAME.findall(flat)
     shapes: list[Shape] = []
     for raw in re.findall(

@@ -13,10 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model.spec import ModelSpec
-from ..text import strip_ansi
 from .diagnosis import Diagnosis, Fixes
 from .error_families import RECOGNISERS
-from .error_text import Context, clean
+from .error_text import Context, clean, pasted
 
 
 @dataclass(frozen=True)
@@ -39,7 +38,7 @@ def explain(
         model=model_arg,
         masked=bool(model and model.masking),
     )
-    ctx = Context(model, fixes, strip_ansi(text))
+    ctx = Context(model, fixes, pasted(text))
     for pattern, build in RECOGNISERS:
         match = pattern.search(flat)
         if match:
