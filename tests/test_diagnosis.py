@@ -171,12 +171,12 @@ FAMILIES = [  # (message as users posted it, kind, culprit, the start of the fix
     (
         "ValueError: Error when checking target: expected dense_3 to have shape (3,) but got "
         "array with shape (1,)",
-        "target", "data", "y = keras.utils.to_categorical(y, 3); or keep the ids",
+        "target", "data", "y = keras.utils.to_categorical(y, 3)",
     ),
     (
         "Error when checking target: expected dense_1 to have shape (None, 3) but got array with "
         "shape (658118, 4)",
-        "target", "data", "y = keras.utils.to_categorical(y - 1, 3) (ids from 0)",
+        "target", "data", "y = keras.utils.to_categorical(y - 1, 3)   # ids 1..3 become 0..2",
     ),
     (
         "ValueError: Arguments `target` and `output` must have the same rank (ndim). Received: "

@@ -237,7 +237,7 @@ def test_a_column_into_a_sequence_model_reads_first_as_unpadded_sequences() -> N
     d = result.diagnosis
     assert (d.kind, d.fix) == (
         "ragged",
-        "x = keras.utils.pad_sequences(list(x), maxlen=None, dtype='float32')",
+        "x = keras.utils.pad_sequences(list(x), maxlen=model.input_shape[1], dtype='float32')",
     )
     assert d.alternatives[0].kind == "missing-axis"
     assert d.alternatives[0].why == "if x is one numeric series (x.dtype is a number)"

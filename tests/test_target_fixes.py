@@ -82,7 +82,8 @@ def test_each_printed_target_fix_makes_fit_run(flavour: str) -> None:
         ("InvalidArgumentError: Incompatible shapes: [1,15,127] vs. [1,30,127]", "target", "data",
          "give y one target per input step"),
         ("ValueError: You are passing a target array of shape (453, 1) while using as loss "
-         "`categorical_crossentropy`.", "target", "data", "y = keras.utils.to_categorical(y, "),
+         "`categorical_crossentropy`.", "target", "data",
+         "one-hot the labels: y = keras.utils.to_categorical(y, n_classes)"),
     ],
 )  # fmt: skip
 def test_output_against_target(text: str, kind: str, culprit: str, fix: str) -> None:

@@ -105,6 +105,7 @@ class Fixes:
     input_label: str | None = None  # the data's own path:key for --input
     checking: bool = False  # phrased for `check` itself (no "run check" advice)
     windows_out: str = "windows/"
+    fitting: bool = False  # explain: the error was raised in fit, with one target per row
 
     def _q(self, text: str) -> str:
         return shlex.quote(text)
@@ -128,8 +129,8 @@ class Fixes:
             seqs = "[x]" if one else "list(x)"
             post = ", padding='post'" if self.masked else ""
             value = f", value={self.value:g}" if self.value else ""
-            return (  # maxlen=None is Keras's own default: the longest sequence
-                f"x = keras.utils.pad_sequences({seqs}, maxlen={maxlen}, "
+            return (
+                f"x = keras.utils.pad_sequences({seqs}, maxlen={self.maxlen(maxlen)}, "
                 f"dtype='{dtype}'{post}{value})"
             )
         parts = ["lstmdiag pad", self.data_arg]
@@ -156,10 +157,16 @@ class Fixes:
         parts.append(f"--out {self.out}")
         return " ".join(parts)
 
+    def maxlen(self, maxlen: int | None) -> str:
+        """pad_sequences' maxlen in printed Python. A pasted message may not say the model's
+        timesteps; the model does (its None, for any length, is Keras's own default: the
+        longest sequence)."""
+        return "model.input_shape[1]" if maxlen is None and not self.in_memory else str(maxlen)
+
     def window(self, t: int | None, f: int | None, one_d: bool = False) -> str:
         """Sliding windows of T rows: the `lstmdiag window` command for a file, else numpy."""
         if self.in_memory or self.data is None:
-            return windows_fix(t, f, one_d)
+            return windows_fix(t, f, one_d, targets=self.fitting)
         target = f"--model {self._q(self.model)}" if self.model else f"--timesteps {t or 'T'}"
         return f"lstmdiag window {self.data_arg} {target} --out {self.windows_out}"
 
@@ -181,6 +188,9 @@ class Evidence:
     building: bool = False  # raised while the model was being built (traceback, wording)
     declared_input: bool = False  # the failing line declares input_shape / input_dim
     fixes: Fixes = field(default_factory=Fixes)
+    # the failing layer got the model's own input (Keras 3 shows the call's arguments with
+    # the shape found): the data, even in an inner layer with a numbered name
+    fed: bool = False
     dtype: str = "float32"
 
 
@@ -243,22 +253,30 @@ def first_of_kind(layer: str | None) -> bool:
     return (layer or "").strip("\"'").lower() in _AUTO_NAMES
 
 
-def windows_fix(t: int | None, f: int | None, one_d: bool = False) -> str:
+def windows_fix(t: int | None, f: int | None, one_d: bool = False, targets: bool = False) -> str:
     """Sliding windows over a (rows, features) series — or a 1-D series of one feature —
     exactly like keras.utils.timeseries_dataset_from_array(x, None, sequence_length=T)
-    concatenated (which gives (windows, T) for 1-D data: the model's feature axis is added)."""
+    concatenated (which gives (windows, T) for 1-D data: the model's feature axis is added).
+    ``targets``: fit was given one target per row, so y is cut to one per window, the
+    target of its last row (as ``lstmdiag window --target`` with no horizon)."""
     steps = t if t is not None else "T"
-    if one_d:
-        return (
-            f"x = np.lib.stride_tricks.sliding_window_view(x, {steps})[..., None].copy()  "
-            f"# (values - {steps} + 1, {steps}, 1)"
-        )
-    return (
-        f"x = np.lib.stride_tricks.sliding_window_view(x, {steps}, axis=0)"
-        ".transpose(0, 2, 1).copy()  "
-        f"# (rows - {steps} + 1, {steps}, features); or keras.utils."
-        f"timeseries_dataset_from_array(x, None, sequence_length={steps}) to stream them"
+    arg = t if t is not None else "model.input_shape[1]"  # a message that does not say T
+    view = (
+        f"np.lib.stride_tricks.sliding_window_view(x, {arg})[..., None].copy()"
+        if one_d
+        else f"np.lib.stride_tricks.sliding_window_view(x, {arg}, axis=0).transpose(0, 2, 1).copy()"
     )
+    shape = f"(values - {steps} + 1, {steps}, 1)" if one_d else (
+        f"(rows - {steps} + 1, {steps}, features)")  # fmt: skip
+    if targets:
+        return f"x, y = {view}, y[{steps} - 1:]  # {shape}; each window's target is its last row's"
+    stream = (
+        ""
+        if one_d
+        else f"; or keras.utils.timeseries_dataset_from_array(x, None, sequence_length={arg}) "
+        "to stream them"
+    )
+    return f"x = {view}  # {shape}{stream}"
 
 
 def fmt(shape: Shape | None) -> str:
@@ -549,8 +567,10 @@ def _vocab_one_short(size: int, fixes: Fixes) -> Diagnosis:
     )
 
 
-def target(title: str, cause: str, fix: str) -> Diagnosis:
-    return Diagnosis("target", "data", title, cause, fix)
+def target(
+    title: str, cause: str, fix: str, alternatives: tuple[Alternative, ...] = ()
+) -> Diagnosis:
+    return Diagnosis("target", "data", title, cause, fix, alternatives=alternatives)
 
 
 def output_without_head(output: Shape, target: Shape) -> Diagnosis:
@@ -603,7 +623,7 @@ def sizes_disagree(x_sizes: list[int], y_sizes: list[int]) -> Diagnosis:
             f"a list of {len(x_sizes)} arrays was read as {len(x_sizes)} model inputs",
             "a Python list passed as x is one array per model input; a list of samples is "
             "not one input.",
-            "x = np.stack(samples)   # one array (pad first if lengths differ)",
+            "x = np.stack(x)   # one array (pad first if lengths differ)",
         )
     if len(set(x_sizes)) > 1:
         return Diagnosis(

@@ -32,6 +32,7 @@ def _evidence(
         building=ctx.building if building is None else building,
         declared_input=ctx.declared_input,
         fixes=ctx.fixes,
+        fed=found is not None and ctx.called_with() == (found,),
     )
 
 
@@ -151,7 +152,27 @@ def _keras3_input(m: re.Match[str], ctx: Context) -> Diagnosis | None:
             expected,
             found,
         )
+    called = ctx.called_with()
+    if len(called) >= 2 and set(called) == {found}:
+        return _samples_as_inputs(len(called), found, expected, ctx)
     return S.diagnose_shape(_evidence(ctx, expected, found, None, building=False))
+
+
+def _samples_as_inputs(n: int, each: Shape, expected: Shape, ctx: Context) -> Diagnosis:
+    """Keras 3 reads a Python list as one tensor per model input: a list of n samples (each
+    ``each``) reached a one-input model as n inputs, the first of which failed."""
+    return Diagnosis(
+        "input-count",
+        "data",
+        f"a list of {n} arrays {fmt_shape(each)} was read as {n} model inputs",
+        f"Keras reads a Python list as one array per model input, so the model was called with "
+        f"{n} tensors of {fmt_shape(each)} (its call's arguments show them) and takes one "
+        f"{fmt_shape(expected)}: the list holds samples.",
+        "stack the list into one array: x = np.stack(x) (pad first if lengths differ: "
+        f"{ctx.fixes.pad(None)})",
+        expected,
+        each,
+    )
 
 
 def _incompatible_layer(m: re.Match[str], ctx: Context) -> Diagnosis | None:
@@ -180,8 +201,11 @@ def _incompatible_layer(m: re.Match[str], ctx: Context) -> Diagnosis | None:
         expected = tuple(value if a == axis % len(found) else None for a in range(len(found)))
     if re.match(r"time_?distributed", layer.lower()) and len(found) < len(expected):
         building = True  # fed by a layer: the data never reaches a TimeDistributed first
+    called = ctx.called_with()
+    if len(called) == 1 and len(called[0]) == 1 and len(found) == 2 and len(expected) == 3:
+        return _one_sequence_of_ids(called[0], found, layer)
     d = S.diagnose_shape(_evidence(ctx, expected, found, layer, building))
-    if d.kind == "model-structure" and not building and _fed_the_model(ctx, found):
+    if d.kind == "model-structure" and not building and called == (found,):
         # the model was called on exactly this tensor: the data reached the layer itself
         data = S.diagnose_shape(_evidence(ctx, expected, found, None, building))
         more = Alternative("model-structure", d.fix, f"if a layer before {layer} feeds it")
@@ -189,15 +213,20 @@ def _incompatible_layer(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     return d
 
 
-def _fed_the_model(ctx: Context, found: Shape) -> bool:
-    """Keras 2.7+ and 3 say what the model was called with: ``Call arguments received by
-    layer "sequential_29" ... inputs=tf.Tensor(shape=(None,), ...)``."""
-    call = re.search(
-        r"Call arguments received by layer [\"']?(?:sequential|functional|model)\w*[\"']?"
-        r"[^\n]*?(?:\n[^\n]*?)*?inputs=tf\.Tensor\(shape=(\([^)]*\))",
-        ctx.raw,
+def _one_sequence_of_ids(called: Shape, found: Shape, layer: str) -> Diagnosis:
+    """The model was called on a 1-D array, which an Embedding turned into 2-D (batch,
+    vectors) before the recurrent layer: one sequence of token ids without its batch axis."""
+    return Diagnosis(
+        "missing-batch",
+        "data",
+        "one sequence of token ids was given without its batch axis",
+        f"the model was called on a 1-D array {fmt_shape(called)} (its call's arguments show "
+        f"it): each id was read as a sample, so the Embedding gave {fmt_shape(found)}, one "
+        f"vector per id, with no time axis for {layer}.",
+        "x = np.expand_dims(x, 0)   # (1, timesteps): one sequence; many: np.stack(sequences)",
+        None,
+        called,
     )
-    return call is not None and parse_shape(call.group(1)) == found
 
 
 def _constructed(m: re.Match[str], ctx: Context) -> Diagnosis | None:
@@ -328,8 +357,15 @@ def _ids_for_categorical(m: re.Match[str], ctx: Context) -> Diagnosis:
         f"integer class ids {m.group(1)} where categorical_crossentropy expects one-hot labels",
         "categorical_crossentropy takes one-hot targets (samples, classes); y holds one class "
         "id per sample.",
-        "y = keras.utils.to_categorical(y, n_classes) (n_classes = the output layer's units); "
-        "or keep the ids and compile with loss='sparse_categorical_crossentropy'",
+        "one-hot the labels: y = keras.utils.to_categorical(y, n_classes), n_classes being the "
+        "output layer's units",
+        alternatives=(
+            Alternative(
+                "target",
+                "compile with loss='sparse_categorical_crossentropy' and keep y as it is",
+                "to keep the integer ids",
+            ),
+        ),
     )
 
 
@@ -497,6 +533,21 @@ def _structure(m: re.Match[str], ctx: Context) -> Diagnosis:
 
 def _input_count(m: re.Match[str], ctx: Context) -> Diagnosis:
     want, got = int(m.group(1)), int(m.group(2))
+    received = re.match(
+        r"\. Inputs received: \[<tf\.Tensor[^>]*?shape=\(([^)]*)\)", m.string[m.end() :]
+    )
+    if want > got:
+        return Diagnosis(
+            "input-count",
+            "data",
+            f"{got} array{'s' if got > 1 else ''} given to a model with {want} inputs",
+            f"the model takes {want} inputs and was called with {got}: every input needs its "
+            "array (an inference decoder takes its states too: [tokens, state_h, state_c]).",
+            "pass one array per input, in the model's input order (or a dict keyed by input "
+            "name): model.predict([x1, x2, ...]); model.inputs lists them",
+            ctx.model_input(None)[0],
+            parse_shape(received.group(1)) if received and got == 1 else None,
+        )
     return Diagnosis(
         "input-count",
         "data",
@@ -599,7 +650,113 @@ def _shared_cell(m: re.Match[str], ctx: Context) -> Diagnosis:
     )
 
 
+def _shared_variable(m: re.Match[str], ctx: Context) -> Diagnosis:
+    """TF1: a second RNN (or a second MultiRNNCell layer) finds the first one's weights under
+    the same variable name and another shape: one cell object, or one scope, for both."""
+    name, wanted, made = m.group(1), m.group(2), m.group(3)
+    stacked = "multi_rnn_cell" in name
+    return Diagnosis(
+        "model-structure",
+        "model",
+        "one RNN cell's weights are shared with a layer of another input size"
+        if stacked
+        else "two RNNs are built in one variable scope",
+        f"TF1 found {name} already made with shape {made} and now needs {wanted}: "
+        + (
+            "MultiRNNCell([cell] * n) reuses one cell, built for the first layer's input, "
+            "for every layer."
+            if stacked
+            else "a second dynamic_rnn in the same scope reuses the first one's weights."
+        ),
+        "make a new cell per layer: tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.LSTMCell(n) "
+        "for _ in range(layers)])"
+        if stacked
+        else "build each RNN in its own scope (with tf.variable_scope('encoder'): ...) and "
+        "with its own cell object",
+    )
+
+
+def _not_connected(m: re.Match[str], ctx: Context) -> Diagnosis:
+    return Diagnosis(
+        "model-structure",
+        "model",
+        "the first layer does not know its input shape",
+        "Keras 0.x's Sequential model reads the input shape from its first layer; a first "
+        "layer without input_shape has nothing to connect to (the old LSTM(input_dim, "
+        "output_dim) form no longer declares it).",
+        "give the first layer the shape of one sample: LSTM(units, input_shape=(timesteps, "
+        "features))",
+    )
+
+
+def _not_an_input(m: re.Match[str], ctx: Context) -> Diagnosis:
+    layer = m.group(1)
+    return Diagnosis(
+        "model-structure",
+        "model",
+        f"Model(inputs=...) was given a tensor made by {layer}, not a keras.Input",
+        f"a functional model's inputs must be keras.Input tensors; one of them was made by the "
+        f"layer {layer}, typically because a name that held an Input was rebound to a layer's "
+        "output (a0, c0 = lstm(x, initial_state=[a0, c0]) in a loop).",
+        "keep each keras.Input in its own name and pass those to Model(inputs=[...]); give "
+        "the layers' outputs other names (a, c = lstm(x, initial_state=[a, c]) after a = a0)",
+    )
+
+
+def _tflearn_list(m: re.Match[str], ctx: Context) -> Diagnosis:
+    return Diagnosis(
+        "model-structure",
+        "model",
+        "a recurrent layer's list of per-step outputs reached fully_connected",
+        "tflearn's lstm/gru(..., return_seq=True) returns a Python list with one tensor per "
+        "timestep; fully_connected takes one tensor of at least 2 axes.",
+        "set return_seq=False on the last recurrent layer before fully_connected (keep "
+        "return_seq=True only between stacked recurrent layers)",
+        alternatives=(
+            Alternative(
+                "missing-axis",
+                "give the layer before it a 2-D (batch, features) output",
+                "if no recurrent layer returns sequences there: its input is 1-D",
+            ),
+        ),
+    )
+
+
+def _mask_in_rnn(m: re.Match[str], ctx: Context) -> Diagnosis:
+    layer = m.group(3)
+    return Diagnosis(
+        "model-structure",
+        "model",
+        f"a mask of another shape reached {layer}",
+        f"the shapes [?,{m.group(1)}] and [?,{m.group(2)}] meet in the Select of {layer}'s "
+        "time loop: that is where a recurrent layer applies its mask, so the mask it received "
+        "does not fit its steps. A layer before it (a custom layer, an attention layer, "
+        "TimeDistributed) passes on the mask of its input, not of its output.",
+        "give that layer compute_mask(self, inputs, mask=None) returning None (or the mask "
+        "of its own output), or remove mask_zero=True / Masking if nothing needs it",
+    )
+
+
 def _text_in_data(m: re.Match[str], ctx: Context) -> Diagnosis:
+    if re.match(r"Invalid dtype|Cast string to (?!float)", m.group(0)):
+        return Diagnosis(  # a string array reached the model whole
+            "dtype",
+            "data",
+            "the array holds strings, not numbers",
+            "the data is a string array (numpy dtype str, or objects that are str): Keras "
+            "converts numbers only, so it stops before any layer runs.",
+            "x = x.astype('float32')",
+            alternatives=(
+                Alternative(
+                    "dtype",
+                    "encode the words as token ids first: keras.layers.TextVectorization "
+                    "(adapt it on the texts), or a Tokenizer's texts_to_sequences, then pad",
+                    "if the strings are words",
+                ),
+            ),
+            when="if the strings are numbers written as text (a CSV read as str)",
+            decides="what the strings hold: print(x.flat[0])",
+        )
     return Diagnosis(
         "dtype",
         "data",
@@ -1356,7 +1513,7 @@ RECOGNISERS: list[Recogniser] = [
     (
         re.compile(
             r"Cannot take the length of shape with unknown rank|as_list\(\) is not "
-            r"defined on an unknown TensorShape"
+            r"defined on an? unknown TensorShape"
         ),
         _unknown_rank,
     ),
@@ -1397,6 +1554,29 @@ RECOGNISERS: list[Recogniser] = [
     ),
     (
         re.compile(
+            r"Trying to share variable (\S*cell\S*), but specified shape (\([\d, ]+\)) and "
+            r"found shape (\([\d, ]+\))"
+        ),
+        _shared_variable,
+    ),
+    (re.compile(r"Layer is not connected\. Did you forget to set \"?input_shape"), _not_connected),
+    (
+        re.compile(
+            r"(?:Model|Functional) (?:model )?inputs must come from `?(?:tf\.keras|keras)\.Input`?"
+            r"[^\n]*?generated by layer ([\w/.-]+?)_?\."
+        ),
+        _not_an_input,
+    ),
+    (re.compile(r"Incoming Tensor shape must be at least 2-D"), _tflearn_list),
+    (
+        re.compile(
+            r"Dimension \d+ in both shapes must be equal, but are (\d+) and (\d+)\. Shapes are "
+            r"[^\n]*? for '([\w-]*?(?:lstm|gru|rnn|bidirectional)[\w-]*)[\w/-]*?/while/Select"
+        ),
+        _mask_in_rnn,
+    ),
+    (
+        re.compile(
             r"setting an array element with a sequence|could not broadcast input array from "
             r"shape \([\d, ]+\) into shape \([\d, ]*\)"
         ),
@@ -1404,7 +1584,8 @@ RECOGNISERS: list[Recogniser] = [
     ),
     (
         re.compile(
-            r"could not convert string to float|Cast string to float is not supported|"
+            r"could not convert string to float|Cast string to \w+ is not supported|"
+            r"Invalid dtype: (?:str\d*|<U\d+|bytes\d*|\|S\d+)\b|"
             r"Expected (?:float|int|double)\d*, got .{0,80}? of type 'str' instead"
         ),
         _text_in_data,

@@ -102,6 +102,23 @@ class Context:
             return "predict"
         return None
 
+    def called_with(self) -> tuple[Shape, ...]:
+        """The shapes Keras 3 says the model was called with ("Arguments received by
+        Sequential.call(): inputs=tf.Tensor(shape=(None, 10, 5), ...)"): one per tensor; a
+        tuple of several is a list read as several inputs."""
+        found = re.search(
+            r"(?:Arguments\s+received\s+by\s+(?:Sequential|Functional|Model)\.call\(\)|Call\s+"
+            r"arguments\s+received\s+by\s+layer\s+[\"']?[^\"'\n]*[\"']?\s+\(type\s+"
+            r"(?:Sequential|Functional|Model)\)):\s*\W*\s*"
+            r"inputs=(\(?'?tf\.Tensor\(shape=.*?)(?:\n\s*\W\s*(?:training|mask)=|$)",
+            self.raw,
+            re.S,
+        )
+        if found is None:
+            return ()
+        shapes = re.findall(r"tf\.Tensor\(shape=\(([^)]*)\)", found.group(1))
+        return tuple(s for s in map(parse_shape, shapes) if s is not None)
+
     @property
     def binary(self) -> bool:
         """The loss is a binary crossentropy (its frames, or the model's compiled loss)."""

@@ -32,13 +32,14 @@ def explain(
 ) -> Explanation | None:
     """The cause of the first recognised error in ``text`` (most specific family first),
     or None when it is not an input/target shape error lstmdiag knows."""
-    flat = clean(text)
+    flat, raw = clean(text), pasted(text)
     fixes = Fixes(
         data=data[0] if data and len(data) == 1 else None,
         model=model_arg,
         masked=bool(model and model.masking),
+        fitting=Context(model, Fixes(), raw).fitting,
     )
-    ctx = Context(model, fixes, pasted(text))
+    ctx = Context(model, fixes, raw)
     for pattern, build in RECOGNISERS:
         match = pattern.search(flat)
         if match:

@@ -306,7 +306,10 @@ def _column_of_sequences(ev: Evidence, found: Shape, table: Diagnosis) -> Diagno
         return table
     steps = ev.expected[1]
     tail = "[..., np.newaxis]" if ev.expected[-1] == 1 else ""
-    pad = f"x = keras.utils.pad_sequences(list(x[:, 0]), maxlen={steps}, dtype='float32'){tail}"
+    pad = (
+        f"x = keras.utils.pad_sequences(list(x[:, 0]), maxlen={ev.fixes.maxlen(steps)}, "
+        f"dtype='float32'){tail}"
+    )
     why = (
         "if x.dtype == object: each row holds a whole sequence (a column of lists); "
         f"{ev.fixes.check()} reads it"

@@ -27,7 +27,9 @@ from .rank_diagnosis import one_fewer, one_more, other_rank
 def diagnose_shape(ev: Evidence) -> Diagnosis:
     """The most likely cause of ``found`` not fitting ``expected``, with alternatives."""
     kind = layer_kind(ev.layer)
-    if kind not in (None, "model") and ev.building:
+    if ev.found is not None and _only_the_batch_is_fixed(ev.expected, ev.found):
+        return _fixed_batch_meets_free(ev.expected, ev.found)
+    if kind not in (None, "model") and ev.building and not ev.fed:
         return model_structure(ev, kind)
     found = ev.found
     if found is None:
@@ -41,7 +43,7 @@ def diagnose_shape(ev: Evidence) -> Diagnosis:
         result = one_more(ev, found)
     else:
         result = other_rank(ev, found)
-    if kind not in (None, "model") and found and found[0] is None:
+    if kind not in (None, "model") and found and found[0] is None and not ev.fed:
         # A symbolic tensor (batch None) reached an inner layer: the model is built wrong;
         # unless it is the first layer of its kind (no _1 suffix), which in a Sequential
         # model takes the data itself: then the data's reading comes first.
@@ -141,6 +143,36 @@ def _transposed(exp: Shape, found: Shape) -> bool:
         and exp[1] != exp[2]
         and found[1] == exp[2]
         and found[2] == exp[1]
+    )
+
+
+def _only_the_batch_is_fixed(exp: Shape, found: Shape) -> bool:
+    """The model fixes its batch, and a tensor with a free batch meets it: every other axis
+    agrees (or is free)."""
+    return (
+        len(exp) == len(found) >= 2
+        and exp[0] is not None
+        and found[0] is None
+        and all(e is None or f is None or e == f for e, f in zip(exp[1:], found[1:], strict=True))
+    )
+
+
+def _fixed_batch_meets_free(exp: Shape, found: Shape) -> Diagnosis:
+    """A layer built with batch_input_shape=(B, ...) called on Input(shape=...) (batch None):
+    a symbolic tensor, so the fix is in how the model is built, not in the data."""
+    return Diagnosis(
+        "batch",
+        "model",
+        f"a layer built for batches of exactly {exp[0]} is called on a tensor with a free batch",
+        f"the layer was built with a fixed batch {fmt(exp)} (batch_input_shape, or a stateful "
+        f"model), and the tensor it is called on has batch None {fmt(found)}: an Input "
+        "declared with shape=..., which leaves the batch free.",
+        f"declare that Input with the same batch: keras.Input(batch_shape={fmt(exp)}); or "
+        "build the first model without a fixed batch (input_shape=... instead of "
+        "batch_input_shape=...) unless it is stateful",
+        exp,
+        found,
+        0,
     )
 
 

@@ -165,8 +165,14 @@ def _classes(output: Shape, y: Shape, d: Diagnosis) -> Diagnosis:
             title=f"integer class ids where the model's {k} output units expect one-hot labels",
             cause=f"y holds one class id per sample ({fmt_shape(y)}); a {k}-unit output "
             f"trained with a categorical loss takes one-hot labels ({fmt_shape(output)}).",
-            fix=f"y = keras.utils.to_categorical(y, {k}); or keep the ids and compile with "
-            "loss='sparse_categorical_crossentropy'",
+            fix=f"y = keras.utils.to_categorical(y, {k})",
+            alternatives=(
+                Alternative(
+                    "target",
+                    "compile with loss='sparse_categorical_crossentropy' and keep y as it is",
+                    "to keep the integer ids",
+                ),
+            ),
         )
     if got == k + 1:
         return replace(
@@ -174,8 +180,12 @@ def _classes(output: Shape, y: Shape, d: Diagnosis) -> Diagnosis:
             title=f"one-hot labels with {got} columns for {k} output units",
             cause=f"to_categorical counts classes from 0: ids 1..{k} give {got} columns, the "
             "first never used.",
-            fix=f"y = keras.utils.to_categorical(y - 1, {k}) (ids from 0); or Dense({got}) if "
-            f"there are {got} classes",
+            fix=f"y = keras.utils.to_categorical(y - 1, {k})   # ids 1..{k} become 0..{k - 1}",
+            alternatives=(
+                Alternative(
+                    "target", f"end the model with Dense({got})", f"if there are {got} classes"
+                ),
+            ),
         )
     if got is not None and got != k and len(y) == len(output):
         return replace(
