@@ -737,6 +737,137 @@ def _mask_in_rnn(m: re.Match[str], ctx: Context) -> Diagnosis:
     )
 
 
+def _variable_exists(m: re.Match[str], ctx: Context) -> Diagnosis:
+    """TF1: a second RNN asks for the first one's variables by name."""
+    return Diagnosis(
+        "model-structure",
+        "model",
+        f"the variables {m.group(1)} already exist in this graph",
+        "TF1 names an RNN's weights after its variable scope; a second RNN built in the same "
+        "scope (an encoder and a decoder, two directions, or a notebook cell run twice into "
+        "the same default graph) asks for the same names.",
+        "build each RNN in its own scope: with tf.variable_scope('encoder'): ... (and "
+        "tf.reset_default_graph() before building again in a notebook)",
+        alternatives=(
+            Alternative(
+                "model-structure",
+                "with tf.variable_scope(scope, reuse=True) around the second use",
+                "if the two RNNs should share their weights",
+            ),
+        ),
+    )
+
+
+def _static_rnn_list(m: re.Match[str], ctx: Context) -> Diagnosis:
+    return Diagnosis(
+        "model-structure",
+        "model",
+        "static_rnn takes a list of timesteps, not one tensor",
+        "tf.nn.static_rnn (rnn.static_rnn, TF1's rnn.rnn) takes a Python list with one "
+        "(batch, features) tensor per timestep; it was given one (batch, timesteps, "
+        "features) tensor.",
+        "inputs = tf.unstack(x, num=timesteps, axis=1) before static_rnn; or use "
+        "tf.nn.dynamic_rnn(cell, x, dtype=tf.float32), which takes the 3-D tensor",
+    )
+
+
+def _cell_matmul(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    """TF1: a cell's MatMul of [batch, inputs + units] by a kernel built for another input
+    width: one cell object used on a second input (the usual cause), or other features."""
+    fed, built = int(m.group(1)), int(m.group(3))
+    if m.group(2) is None or fed == built:
+        return None
+    return Diagnosis(
+        "model-structure",
+        "model",
+        "an RNN cell built for one input width is fed another",
+        f"a TF1 cell multiplies [its input, its state] ({fed} wide here) by a kernel it made on "
+        f"its first call ({built} rows): the same cell object was used again on an input of "
+        "another width (MultiRNNCell([cell] * n), one cell for both directions or for the "
+        "encoder and decoder).",
+        "make a new cell for every layer and every RNN: tf.nn.rnn_cell.MultiRNNCell("
+        "[tf.nn.rnn_cell.LSTMCell(n) for _ in range(layers)])",
+        alternatives=(
+            Alternative(
+                "features",
+                "feed the data with the feature count the graph was built for",
+                f"if the cell is used once: the data has {fed - built} features more than when "
+                "the graph was built (a restored checkpoint, another preprocessing)",
+            ),
+        ),
+    )
+
+
+def _state_batch(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    """TF1: an LSTM cell concatenates the input [B, F] with a state [b, units] made for
+    another batch (cell.zero_state(batch_size) with a fixed batch_size)."""
+    data, state = int(m.group(1)), int(m.group(3))
+    if data == state or not re.search(r"rnn|lstm|gru|cell", ctx.raw, re.IGNORECASE):
+        return None
+    return Diagnosis(
+        "batch",
+        "model",
+        f"an RNN state made for batches of {state} meets a batch of {data}",
+        f"the cell joins each input step [{data}, {m.group(2)}] with its state "
+        f"[{state}, {m.group(4)}]: the initial state was made for a fixed batch size "
+        "(cell.zero_state(batch_size, ...)), and this batch (often the last, smaller one) "
+        "has another.",
+        "make the state from the batch itself: cell.zero_state(tf.shape(x)[0], tf.float32), "
+        "or leave initial_state out and pass dtype=tf.float32",
+        alternatives=(
+            Alternative(
+                "batch",
+                "drop the last partial batch (tf.data: .batch(batch_size, drop_remainder=True))",
+                "if the batch size must stay fixed",
+            ),
+        ),
+    )
+
+
+def _logits_size(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    """TF1's softmax_cross_entropy: logits_size=[a,k] labels_size=[b,k]."""
+    (a, k), (b, j) = (int(m.group(1)), int(m.group(2))), (int(m.group(3)), int(m.group(4)))
+    if k != j or a == b:
+        return None
+    many, few = (a, b) if a > b else (b, a)
+    per = f" ({many // few} per sequence)" if many % few == 0 else ""
+    return D.target(
+        f"{a} rows of logits and {b} rows of labels",
+        f"the loss pairs each row of logits with a row of labels; one side has {many} rows"
+        f"{per}, the other {few}: predictions per timestep (outputs reshaped to [-1, units]) "
+        "against one label per sequence, or the other way round.",
+        "one label per sequence: take the last step's output (outputs[:, -1, :]) before the "
+        "final layer; labels per timestep: reshape them the same way as the outputs "
+        f"(tf.reshape(y, [-1, {k}]))",
+    )
+
+
+def _layer_on_numpy(m: re.Match[str], ctx: Context) -> Diagnosis:
+    return Diagnosis(
+        "model-structure",
+        "model",
+        f"the layer {m.group(1)} was called on a numpy array",
+        "layers are called on tensors while a model is built (keras.Input, or another layer's "
+        "output); data goes through the built model.",
+        "build the model from keras.Input(shape=(timesteps, features)) and run the data "
+        "through it: model.predict(x)",
+    )
+
+
+def _dense_of_none(m: re.Match[str], ctx: Context) -> Diagnosis:
+    return Diagnosis(
+        "model-structure",
+        "model",
+        "a Dense layer gets a last axis of unknown size",
+        "a Dense layer needs to know how many values each input has; Flatten over a sequence "
+        "of free length (input_shape=(None, features)), or a Reshape with -1 there, leaves "
+        "that size unknown.",
+        "end the sequence part with a fixed-size output: LSTM(units) (return_sequences=False) "
+        "or GlobalAveragePooling1D() before Dense; or give the input a fixed number of "
+        "timesteps",
+    )
+
+
 def _text_in_data(m: re.Match[str], ctx: Context) -> Diagnosis:
     if re.match(r"Invalid dtype|Cast string to (?!float)", m.group(0)):
         return Diagnosis(  # a string array reached the model whole
@@ -1406,7 +1537,7 @@ RECOGNISERS: list[Recogniser] = [
         re.compile(
             r"If a RNN is stateful, (?:it needs to know its batch size|a complete "
             r"input_shape must be provided)|When using stateful=True in a RNN, the batch "
-            r"size must be static"
+            r"size must be static|When using a stateful RNN, batch_input_shape must be provided"
         ),
         _stateful,
     ),
@@ -1560,6 +1691,46 @@ RECOGNISERS: list[Recogniser] = [
         _shared_variable,
     ),
     (re.compile(r"Layer is not connected\. Did you forget to set \"?input_shape"), _not_connected),
+    (
+        re.compile(r"Variable (\S+) already exists, disallowed\. Did you mean to set reuse"),
+        _variable_exists,
+    ),
+    (re.compile(r"TypeError: inputs must be a sequence"), _static_rnn_list),
+    (
+        re.compile(
+            r"Dimensions must be equal, but are (\d+) and (\d+) for '[^']*?(?:lstm|gru|rnn)_cell"
+            r"[^']*?/(?:MatMul|mul)[^']*' \(op: 'MatMul'\) with input shapes: \[\?,\d+\], "
+            r"\[(\d+),\d+\]"
+        ),
+        _cell_matmul,
+    ),
+    (
+        re.compile(
+            r"ConcatOp ?: Dimensions of inputs should match: shape\[0\] = \[(\d+),(\d+)\] vs\. "
+            r"shape\[1\] = \[(\d+),(\d+)\]"
+        ),
+        _state_batch,
+    ),
+    (
+        re.compile(
+            r"logits and labels must be (?:the )?same size: logits_size=\[(\d+),(\d+)\] "
+            r"labels_size=\[(\d+),(\d+)\]"
+        ),
+        _logits_size,
+    ),
+    (
+        re.compile(
+            r"Layer (\S+) was called with an input that isn't a symbolic tensor\. Received "
+            r"type: <class 'numpy\.ndarray'>"
+        ),
+        _layer_on_numpy,
+    ),
+    (
+        re.compile(
+            r"The last dimension of the inputs to `?Dense`? should be defined\. Found `?None"
+        ),
+        _dense_of_none,
+    ),
     (
         re.compile(
             r"(?:Model|Functional) (?:model )?inputs must come from `?(?:tf\.keras|keras)\.Input`?"

@@ -44,6 +44,18 @@ def one_fewer(ev: Evidence, found: Shape) -> Diagnosis:
         )
     if fits((None, *found), exp):
         return missing_batch(ev, found)
+    if exp[-1] == 1 and fits((*found, 1), exp) and not fits((None, *found), exp):
+        return Diagnosis(  # only a size-1 last axis is missing (a channel, one feature)
+            "missing-axis",
+            "data",
+            f"the last axis of size 1 is missing ({len(found)} axes instead of {len(exp)})",
+            f"the model takes {fmt(exp)}, whose last axis holds one value (one channel or "
+            f"feature); the data {fmt(found)} has every other axis but not that one.",
+            "x = np.expand_dims(x, -1)",
+            exp,
+            found,
+            len(exp) - 1,
+        )
     if len(exp) >= 4 and found[1:] == exp[2:] and all(d is not None for d in exp[2:]):
         return Diagnosis(
             "missing-axis",
