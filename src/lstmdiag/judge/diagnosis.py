@@ -567,6 +567,13 @@ def _vocab_one_short(size: int, fixes: Fixes) -> Diagnosis:
     )
 
 
+def structural(
+    title: str, cause: str, fix: str, alternatives: tuple[Alternative, ...] = ()
+) -> Diagnosis:
+    """The model's layers (or graph) do not fit together: the fix is in the model."""
+    return Diagnosis("model-structure", "model", title, cause, fix, alternatives=alternatives)
+
+
 def target(
     title: str, cause: str, fix: str, alternatives: tuple[Alternative, ...] = ()
 ) -> Diagnosis:

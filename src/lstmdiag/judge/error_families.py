@@ -655,9 +655,7 @@ def _shared_variable(m: re.Match[str], ctx: Context) -> Diagnosis:
     the same variable name and another shape: one cell object, or one scope, for both."""
     name, wanted, made = m.group(1), m.group(2), m.group(3)
     stacked = "multi_rnn_cell" in name
-    return Diagnosis(
-        "model-structure",
-        "model",
+    return D.structural(
         "one RNN cell's weights are shared with a layer of another input size"
         if stacked
         else "two RNNs are built in one variable scope",
@@ -677,9 +675,7 @@ def _shared_variable(m: re.Match[str], ctx: Context) -> Diagnosis:
 
 
 def _not_connected(m: re.Match[str], ctx: Context) -> Diagnosis:
-    return Diagnosis(
-        "model-structure",
-        "model",
+    return D.structural(
         "the first layer does not know its input shape",
         "Keras 0.x's Sequential model reads the input shape from its first layer; a first "
         "layer without input_shape has nothing to connect to (the old LSTM(input_dim, "
@@ -691,9 +687,7 @@ def _not_connected(m: re.Match[str], ctx: Context) -> Diagnosis:
 
 def _not_an_input(m: re.Match[str], ctx: Context) -> Diagnosis:
     layer = m.group(1)
-    return Diagnosis(
-        "model-structure",
-        "model",
+    return D.structural(
         f"Model(inputs=...) was given a tensor made by {layer}, not a keras.Input",
         f"a functional model's inputs must be keras.Input tensors; one of them was made by the "
         f"layer {layer}, typically because a name that held an Input was rebound to a layer's "
@@ -704,9 +698,7 @@ def _not_an_input(m: re.Match[str], ctx: Context) -> Diagnosis:
 
 
 def _tflearn_list(m: re.Match[str], ctx: Context) -> Diagnosis:
-    return Diagnosis(
-        "model-structure",
-        "model",
+    return D.structural(
         "a recurrent layer's list of per-step outputs reached fully_connected",
         "tflearn's lstm/gru(..., return_seq=True) returns a Python list with one tensor per "
         "timestep; fully_connected takes one tensor of at least 2 axes.",
@@ -724,9 +716,7 @@ def _tflearn_list(m: re.Match[str], ctx: Context) -> Diagnosis:
 
 def _mask_in_rnn(m: re.Match[str], ctx: Context) -> Diagnosis:
     layer = m.group(3)
-    return Diagnosis(
-        "model-structure",
-        "model",
+    return D.structural(
         f"a mask of another shape reached {layer}",
         f"the shapes [?,{m.group(1)}] and [?,{m.group(2)}] meet in the Select of {layer}'s "
         "time loop: that is where a recurrent layer applies its mask, so the mask it received "
@@ -739,9 +729,7 @@ def _mask_in_rnn(m: re.Match[str], ctx: Context) -> Diagnosis:
 
 def _variable_exists(m: re.Match[str], ctx: Context) -> Diagnosis:
     """TF1: a second RNN asks for the first one's variables by name."""
-    return Diagnosis(
-        "model-structure",
-        "model",
+    return D.structural(
         f"the variables {m.group(1)} already exist in this graph",
         "TF1 names an RNN's weights after its variable scope; a second RNN built in the same "
         "scope (an encoder and a decoder, two directions, or a notebook cell run twice into "
@@ -759,9 +747,7 @@ def _variable_exists(m: re.Match[str], ctx: Context) -> Diagnosis:
 
 
 def _static_rnn_list(m: re.Match[str], ctx: Context) -> Diagnosis:
-    return Diagnosis(
-        "model-structure",
-        "model",
+    return D.structural(
         "static_rnn takes a list of timesteps, not one tensor",
         "tf.nn.static_rnn (rnn.static_rnn, TF1's rnn.rnn) takes a Python list with one "
         "(batch, features) tensor per timestep; it was given one (batch, timesteps, "
@@ -777,9 +763,7 @@ def _cell_matmul(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     fed, built = int(m.group(1)), int(m.group(3))
     if m.group(2) is None or fed == built:
         return None
-    return Diagnosis(
-        "model-structure",
-        "model",
+    return D.structural(
         "an RNN cell built for one input width is fed another",
         f"a TF1 cell multiplies [its input, its state] ({fed} wide here) by a kernel it made on "
         f"its first call ({built} rows): the same cell object was used again on an input of "
@@ -843,9 +827,7 @@ def _logits_size(m: re.Match[str], ctx: Context) -> Diagnosis | None:
 
 
 def _layer_on_numpy(m: re.Match[str], ctx: Context) -> Diagnosis:
-    return Diagnosis(
-        "model-structure",
-        "model",
+    return D.structural(
         f"the layer {m.group(1)} was called on a numpy array",
         "layers are called on tensors while a model is built (keras.Input, or another layer's "
         "output); data goes through the built model.",
@@ -855,9 +837,7 @@ def _layer_on_numpy(m: re.Match[str], ctx: Context) -> Diagnosis:
 
 
 def _dense_of_none(m: re.Match[str], ctx: Context) -> Diagnosis:
-    return Diagnosis(
-        "model-structure",
-        "model",
+    return D.structural(
         "a Dense layer gets a last axis of unknown size",
         "a Dense layer needs to know how many values each input has; Flatten over a sequence "
         "of free length (input_shape=(None, features)), or a Reshape with -1 there, leaves "
