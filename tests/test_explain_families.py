@@ -241,6 +241,11 @@ def test_a_column_into_a_sequence_model_reads_first_as_unpadded_sequences() -> N
     )
     assert d.alternatives[0].kind == "missing-axis"
     assert d.alternatives[0].why == "if x is one numeric series (x.dtype is a number)"
+    assert (d.decided, d.when) == (
+        False,
+        "if x.dtype == object (a list of sequences of different lengths)",
+    )
+    assert d.decides.startswith("x.dtype: object holds sequences to pad")
 
 
 def test_keras_3_keeps_a_column_a_column() -> None:
@@ -314,6 +319,16 @@ def test_gemm_with_one_batch_is_no_batch_problem() -> None:
          "model", "give the batch size"),
         ("<unknown> shape of Tensor, as_list() is not defined on a unknown TensorShape",
          "unknown-rank", "data", "declare the shape"),
+        ("ValueError: could not broadcast input array from shape (4794,1) into shape (0,1)",
+         "empty", "data", "compute the slice from the arrays themselves"),
+        ("ValueError: could not broadcast input array from shape (10,8) into shape (10,)",
+         "ragged", "data", "x = keras.utils.pad_sequences(list(x), maxlen=model.input_shape[1]"),
+        ("ValueError: Only input tensors may be passed as positional arguments. The following "
+         "argument value should be passed as a keyword argument: <GRU name=gru_6, built=False>",
+         "model-structure", "model", "call each layer on the previous one's output"),
+        ("ValueError: Cannot feed value of shape (20, 4) for Tensor u'chaincrf_1_target:0', "
+         "which has shape '(?, ?, ?)'", "target", "data",
+         "one-hot the per-timestep ids: y = keras.utils.to_categorical(y, model.output_shape[-1])"),
     ],
 )  # fmt: skip
 def test_families_read_from_what_they_state(text: str, kind: str, culprit: str, fix: str) -> None:
@@ -344,3 +359,26 @@ def test_strings_in_the_data_name_both_readings_and_what_decides() -> None:
     assert d.decides == "what the strings hold: print(x.flat[0])"
     (words,) = d.alternatives
     assert words.why == "if the strings are words" and "TextVectorization" in words.fix
+
+
+def test_an_assignment_into_a_slice_of_other_rows_is_declined() -> None:
+    """a[i:j] = b with other rows: an index computed wrong, no shape to fix."""
+    text = "ValueError: could not broadcast input array from shape (4794,1) into shape (4790,1)"
+    assert explain(text) is None
+
+
+def test_a_loss_names_the_output_first() -> None:
+    result = explain("Incompatible shapes: [32,3,3] vs. [32,3]")
+    assert result is not None
+    d = result.diagnosis
+    assert (d.kind, d.expected, d.found) == ("model-structure", (32, 3, 3), (32, 3))
+
+
+def test_a_reshape_says_the_shape_it_was_asked_for() -> None:
+    result = explain("ValueError: cannot reshape array of size 446208 into shape (3984,90,112)")
+    assert result is not None
+    d = result.diagnosis
+    assert (d.kind, d.expected) == ("timesteps", (3984, 90, 112))
+    assert d.fix.startswith(
+        "x = np.lib.stride_tricks.sliding_window_view(np.reshape(x, (-1, 112)), 90"
+    )

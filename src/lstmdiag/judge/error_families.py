@@ -66,8 +66,8 @@ def _checking_input(m: re.Match[str], ctx: Context) -> Diagnosis | None:
 
 def _one_d(d: Diagnosis, found: Shape) -> Diagnosis:
     """Keras 1/2 expand a 1-D array (N,) to (N, 1) before this check: into a sequence model,
-    that is most often an object array of N sequences of different lengths (the held-out
-    threads: 5 of 6), else a 1-D series. The ragged reading goes first, the table's after."""
+    that is an object array of N sequences of different lengths (the held-out threads: 5
+    of 7) or a 1-D series, and only x.dtype decides: both readings, the ragged one first."""
     ragged = [a for a in d.alternatives if a.kind == "ragged"]
     if d.kind != "missing-axis" or len(found) != 2 or found[-1] != 1 or not ragged:
         return d
@@ -82,10 +82,13 @@ def _one_d(d: Diagnosis, found: Shape) -> Diagnosis:
     return replace(
         d,
         kind="ragged",
-        title=f"{found[0]} sequences of different lengths, not padded",
+        title=f"x was 1-D: {found[0]} sequences of different lengths, or one series",
         cause=cause,
         fix=first.fix.replace("list(x[:, 0])", "list(x)"),
         alternatives=(table, *rest),
+        when="if x.dtype == object (a list of sequences of different lengths)",
+        decides="x.dtype: object holds sequences to pad, a number is one series to window; "
+        "lstmdiag check MODEL DATA reads it",
     )
 
 
@@ -242,11 +245,26 @@ def _feed(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     if found is None or expected is None:
         return None
     if re.search(r"target|label|/Y:|_y:|TargetsData", tensor, re.IGNORECASE):
-        return D.target(
-            f"the targets {found} do not fit the placeholder {expected}",
-            f"'{tensor}' holds the targets (labels); the array fed to it has another shape.",
-            "shape the labels like the model's output (one-hot vs integer ids, one label per "
-            "sample or per timestep)",
+        per_step = len(expected) == len(found) + 1 == 3
+        return replace(
+            D.target(
+                f"the targets {found} do not fit the placeholder {expected}",
+                f"'{tensor}' holds the targets (labels); the array fed to it has another shape"
+                + (
+                    f": {len(expected)} axes, (samples, timesteps, classes), for labels given "
+                    "as (samples, timesteps) ids."
+                    if per_step
+                    else "."
+                ),
+                "one-hot the per-timestep ids: y = keras.utils.to_categorical(y, "
+                "model.output_shape[-1])  # (samples, timesteps, classes); sparse labels take "
+                "y[..., np.newaxis] instead"
+                if per_step
+                else "shape the labels like the model's output (one-hot vs integer ids, one "
+                "label per sample or per timestep)",
+            ),
+            expected=expected,
+            found=found,
         )
     ev = _evidence(ctx, expected, found, None, building=False)
     if len(expected) == len(found) == 2 and ev.time_axis is None:
@@ -848,6 +866,46 @@ def _dense_of_none(m: re.Match[str], ctx: Context) -> Diagnosis:
     )
 
 
+def _broadcast_into(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    """numpy filling an array: np.array(list) of sequences whose shapes differ (the slot has
+    fewer axes than the item: ragged), or an assignment a[i:j] = b into a slice of other
+    rows (the same number of axes: its bounds, not the data's shape)."""
+    if m.group(1) is None:
+        return D.ragged(None, ctx.fixes)
+    item, slot = parse_shape(m.group(1)), parse_shape(m.group(2))
+    if item is None or slot is None:
+        return None
+    if len(slot) < len(item):
+        return D.ragged(None, ctx.fixes)
+    if 0 in slot:
+        return Diagnosis(
+            "empty",
+            "data",
+            f"{fmt_shape(item)} assigned into an empty slice {fmt_shape(slot)}",
+            "an assignment a[start:stop] = b selected no rows: start is at or past stop (a "
+            "split or look_back offset computed for another length), so nothing can take the "
+            f"{item[0]} rows.",
+            "compute the slice from the arrays themselves: a[start:start + len(b)] = b, with "
+            "start = the number of rows before b (for example len(train_predict) + look_back)",
+            slot,
+            item,
+        )
+    return None  # a slice of other rows: an index computed wrong, not a shape to fix
+
+
+def _layer_as_argument(m: re.Match[str], ctx: Context) -> Diagnosis:
+    """Keras 3: a layer object given to another layer's call, next to its input tensor."""
+    cls, name = m.group(1), m.group(2)
+    return D.structural(
+        f"the layer {cls} ({name}) was passed into another layer's call",
+        f"a layer is called on the tensor the layer before it returned; here the {cls} layer "
+        "object itself was given as a second argument of a call (layer(x, GRU(64))), where "
+        "only tensors may go.",
+        f"call each layer on the previous one's output, one at a time: x = embedding(inputs), "
+        f"then x = layers.{cls}(...)(x)",
+    )
+
+
 def _text_in_data(m: re.Match[str], ctx: Context) -> Diagnosis:
     if re.match(r"Invalid dtype|Cast string to (?!float)", m.group(0)):
         return Diagnosis(  # a string array reached the model whole
@@ -1415,7 +1473,7 @@ def _numpy_reshape(m: re.Match[str], ctx: Context) -> Diagnosis | None:
         cause + f"a multiple of {per} ({t} timesteps x {f} feature(s)): a series is not cut "
         f"into sequences by reshape; slide windows of {t} steps over it.",
         windows,
-        (None, t, f),
+        shape,  # the shape asked for, as numpy printed it
         None,
         1,
     )
@@ -1678,6 +1736,13 @@ RECOGNISERS: list[Recogniser] = [
     (re.compile(r"TypeError: inputs must be a sequence"), _static_rnn_list),
     (
         re.compile(
+            r"Only input tensors may be passed as positional arguments\. The following argument "
+            r"value should be passed as a keyword argument: <(\w+) name=([\w.-]+)"
+        ),
+        _layer_as_argument,
+    ),
+    (
+        re.compile(
             r"Dimensions must be equal, but are (\d+) and (\d+) for '[^']*?(?:lstm|gru|rnn)_cell"
             r"[^']*?/(?:MatMul|mul)[^']*' \(op: 'MatMul'\) with input shapes: \[\?,\d+\], "
             r"\[(\d+),\d+\]"
@@ -1729,9 +1794,9 @@ RECOGNISERS: list[Recogniser] = [
     (
         re.compile(
             r"setting an array element with a sequence|could not broadcast input array from "
-            r"shape \([\d, ]+\) into shape \([\d, ]*\)"
+            r"shape \(([\d, ]+)\) into shape \(([\d, ]*)\)"
         ),
-        lambda m, ctx: D.ragged(None, ctx.fixes),
+        _broadcast_into,
     ),
     (
         re.compile(

@@ -271,6 +271,8 @@ def steps_differ(a: Shape, b: Shape) -> Diagnosis | None:
             "layer's return_sequences does not match the targets.",
             f"per-timestep targets (y {fmt_shape(hi)}): {_LAST_SEQUENCES_ON}; one target per "
             f"sequence (y {fmt_shape(lo)}): {_LAST_SEQUENCES_OFF}",
+            a,  # a loss gets the prediction first (see _trailing_one): a is the output
+            b,
         )
     if len(hi) == len(lo) + 1 and hi[-1] == 1 and tuple(hi[:-1]) == tuple(lo):
         return _trailing_one(a, b)
