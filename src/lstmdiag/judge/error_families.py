@@ -371,8 +371,12 @@ def _loss_shapes(m: re.Match[str], ctx: Context) -> Diagnosis | None:
 def _ids_for_categorical(m: re.Match[str], ctx: Context) -> Diagnosis:
     """Keras 2: You are passing a target array of shape (n, 1) while using as loss
     categorical_crossentropy."""
+    return replace(_ids_target(m.group(1)), found=parse_shape(m.group(1)))
+
+
+def _ids_target(shape: str) -> Diagnosis:
     return D.target(
-        f"integer class ids {m.group(1)} where categorical_crossentropy expects one-hot labels",
+        f"integer class ids {shape} where categorical_crossentropy expects one-hot labels",
         "categorical_crossentropy takes one-hot targets (samples, classes); y holds one class "
         "id per sample.",
         "one-hot the labels: y = keras.utils.to_categorical(y, n_classes), n_classes being the "
@@ -392,12 +396,16 @@ def _logits(m: re.Match[str], ctx: Context) -> Diagnosis:
     rows, k = logits if logits is not None and len(logits) == 2 else (None, None)
     if rows and k and labels and len(labels) == 1 and labels[0] == rows * k:
         return T.onehot_into_sparse(labels, logits)  # a row of k values per sample, flattened
-    return D.target(
-        f"logits {m.group(1)} and labels {m.group(2)} disagree",
-        "the sparse loss gets one label per row of logits; here the counts differ (labels per "
-        "timestep against one prediction per sequence, or the other way round).",
-        "per-timestep labels need return_sequences=True (and TimeDistributed(Dense)) on the "
-        "output; one label per sequence needs y shaped (samples,)",
+    return replace(
+        D.target(
+            f"logits {m.group(1)} and labels {m.group(2)} disagree",
+            "the sparse loss gets one label per row of logits; here the counts differ (labels "
+            "per timestep against one prediction per sequence, or the other way round).",
+            "per-timestep labels need return_sequences=True (and TimeDistributed(Dense)) on the "
+            "output; one label per sequence needs y shaped (samples,)",
+        ),
+        expected=logits,
+        found=labels,
     )
 
 
@@ -470,7 +478,10 @@ def _incompatible_2d(m: re.Match[str], ctx: Context) -> Diagnosis:
 
 def _incompatible_steps(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     a, b = parse_shape(m.group(1)), parse_shape(m.group(2))
-    return None if a is None or b is None else T.steps_differ(a, b)
+    d = None if a is None or b is None else T.steps_differ(a, b)
+    if d is None or d.expected is not None:
+        return d
+    return replace(d, expected=a, found=b)  # a loss gets the prediction first: a is the output
 
 
 def _unroll(m: re.Match[str], ctx: Context) -> Diagnosis:
@@ -833,14 +844,18 @@ def _logits_size(m: re.Match[str], ctx: Context) -> Diagnosis | None:
         return None
     many, few = (a, b) if a > b else (b, a)
     per = f" ({many // few} per sequence)" if many % few == 0 else ""
-    return D.target(
-        f"{a} rows of logits and {b} rows of labels",
-        f"the loss pairs each row of logits with a row of labels; one side has {many} rows"
-        f"{per}, the other {few}: predictions per timestep (outputs reshaped to [-1, units]) "
-        "against one label per sequence, or the other way round.",
-        "one label per sequence: take the last step's output (outputs[:, -1, :]) before the "
-        "final layer; labels per timestep: reshape them the same way as the outputs "
-        f"(tf.reshape(y, [-1, {k}]))",
+    return replace(
+        D.target(
+            f"{a} rows of logits and {b} rows of labels",
+            f"the loss pairs each row of logits with a row of labels; one side has {many} rows"
+            f"{per}, the other {few}: predictions per timestep (outputs reshaped to [-1, units]) "
+            "against one label per sequence, or the other way round.",
+            "one label per sequence: take the last step's output (outputs[:, -1, :]) before the "
+            "final layer; labels per timestep: reshape them the same way as the outputs "
+            f"(tf.reshape(y, [-1, {k}]))",
+        ),
+        expected=(a, k),
+        found=(b, j),
     )
 
 
