@@ -460,7 +460,7 @@ def _incompatible_2d(m: re.Match[str], ctx: Context) -> Diagnosis:
         # Inside the cell's step (while/add, lstm_cell/Add) the data's batch comes first;
         # where a loss meets the targets, the model's output (the state's batch) does.
         state, data = (a, c) if _LOSS_NODE.search(ctx.node()) else (c, a)
-        return S.batch(state, data, None, None, fitting=ctx.fitting)
+        return S.batch(state, data, (state, b), (data, b), fitting=ctx.fitting)
     node = ctx.node()
     if a == c and b != d and (not node or _LOSS_NODE.search(node)):
         # one batch, two widths, where a loss or metric meets y (the prediction first)
@@ -1970,9 +1970,16 @@ RECOGNISERS: list[Recogniser] = [
     ),
     (
         re.compile(
-            r"Specified a list with shape \[(\d+),[\d,]*\] from a tensor with shape \[(\d+),"
+            r"Specified a list with shape \[((\d+)[\d,]*)\] from a tensor with shape "
+            r"\[((\d+)[\d,]*)\]"
         ),
-        lambda m, ctx: S.batch(int(m.group(1)), int(m.group(2)), None, None, ctx.fitting),
+        lambda m, ctx: S.batch(
+            int(m.group(2)),
+            int(m.group(4)),
+            parse_shape(m.group(1)),
+            parse_shape(m.group(3)),
+            ctx.fitting,
+        ),
     ),
     (
         re.compile(r"Tensor conversion requested dtype (\w+) for Tensor with dtype (\w+)"),
