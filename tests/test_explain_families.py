@@ -326,6 +326,23 @@ def test_gemm_with_one_batch_is_no_batch_problem() -> None:
         ("ValueError: Only input tensors may be passed as positional arguments. The following "
          "argument value should be passed as a keyword argument: <GRU name=gru_6, built=False>",
          "model-structure", "model", "call each layer on the previous one's output"),
+        ("ValueError: The last dimension of the input shape must be equal to output shape. Use "
+         "a linear layer if needed.", "model-structure", "model",
+         "put a linear layer with one unit per tag before the CRF"),
+        ("AssertionError: LSTMDecoder requires 2D  input, not 3D.", "model-structure", "model",
+         "set return_sequences=False on the recurrent layer before it"),
+        ("Error when checking target: expected lstm_1 to have 2 dimensions, but got array with "
+         "shape (1, 316, 1)", "model-structure", "model", "end the model with a per-step head"),
+        ("  File \"t.py\", line 3, in pretrain\n    self.autoencoder.fit(X, X, batch_size=32)\n"
+         "ValueError: Error when checking target: expected output_seq to have shape (6400, 1) but "
+         "got array with shape (128, 1)", "model-structure", "model", "make the decoder end in the "
+         "input's shape"),
+        ("ValueError: Input 0 is incompatible with layer AE: expected shape=(None, 5210, 6), "
+         "found shape=(None, 6)", "missing-axis", "data",
+         "x = np.lib.stride_tricks.sliding_window_view(x, 5210, axis=0)"),
+        ("InvalidArgumentError (see above for traceback): indices[2,5] = 1716 is not in [0, 1681)"
+         "\n\t [[Node: crf/Gather_1 = Gather[Tindices=DT_INT32]]]", "target", "data",
+         "give the output layer as many units as classes"),
         ("ValueError: Cannot feed value of shape (20, 4) for Tensor u'chaincrf_1_target:0', "
          "which has shape '(?, ?, ?)'", "target", "data",
          "one-hot the per-timestep ids: y = keras.utils.to_categorical(y, model.output_shape[-1])"),

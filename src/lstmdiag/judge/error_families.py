@@ -183,7 +183,9 @@ def _incompatible_layer(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     layer X (Keras <= 2.3: raised only when a layer is called on a tensor: building)."""
     layer = (m.group("new") or m.group("old") or "").strip("\"'")
     old_wording = m.group("old") is not None
-    building = ctx.building or (old_wording and D.layer_kind(layer) != "model")
+    building = ctx.building or (
+        old_wording and D.layer_kind(layer) != "model" and not S.named_by_hand(layer)
+    )
     if m.group("exp") is not None:
         expected, found = parse_shape(m.group("exp")), parse_shape(m.group("fnd"))
         if expected is None or found is None:
@@ -298,6 +300,27 @@ _TARGET_SHAPES = re.compile(
 
 def _checking_target(m: re.Match[str], ctx: Context) -> Diagnosis:
     """Keras 1/2: Error when checking (model) target: expected X to have ..."""
+    d = _target_checked(m, ctx)
+    if ctx.autoencoder and d.kind == "target":
+        return _output_not_the_input(d)
+    return d
+
+
+def _output_not_the_input(d: Diagnosis) -> Diagnosis:
+    """fit(X, X): the targets are the inputs, so the output must take their shape."""
+    structure = D.structural(
+        "an autoencoder's output does not have its input's shape",
+        f"the model is fit to reproduce its input (fit(X, X)), so y is x {fmt_shape(d.found)}; "
+        f"the output is {fmt_shape(d.expected)}: the decoder's upsampling, Reshape or "
+        "RepeatVector gives another number of steps or features than the input has.",
+        "make the decoder end in the input's shape: check each decoder layer's output with "
+        "model.summary() (RepeatVector(timesteps), TimeDistributed(Dense(features)), "
+        "Conv1DTranspose/UpSampling1D sizes)",
+    )
+    return replace(structure, expected=d.expected, found=d.found)
+
+
+def _target_checked(m: re.Match[str], ctx: Context) -> Diagnosis:
     shapes = _TARGET_SHAPES.search(m.string, m.start())
     found = parse_shape(shapes.group("got")) if shapes else None
     if shapes is None or found is None:
@@ -533,7 +556,8 @@ def _in_loss(ctx: Context) -> bool:
     )
     if re.search(r"embedding", where, re.IGNORECASE):
         return False
-    return bool(re.search(r"loss|SparseSoftmax|crossentropy", where, re.IGNORECASE))
+    # a CRF's own ops (crf/Gather: the tags' scores) look up tag ids: labels too
+    return bool(re.search(r"loss|SparseSoftmax|crossentropy|\bcrf/", where, re.IGNORECASE))
 
 
 def _object(m: re.Match[str], ctx: Context) -> Diagnosis:
@@ -918,6 +942,33 @@ def _layer_as_argument(m: re.Match[str], ctx: Context) -> Diagnosis:
         "only tensors may go.",
         f"call each layer on the previous one's output, one at a time: x = embedding(inputs), "
         f"then x = layers.{cls}(...)(x)",
+    )
+
+
+def _crf_needs_tags(m: re.Match[str], ctx: Context) -> Diagnosis:
+    return D.structural(
+        "the CRF's input must have one value per tag",
+        "this CRF layer reads its input's last axis as the tags' scores, so that axis must "
+        "equal the number of tags; the layer before it (a BiLSTM) gives another width.",
+        "put a linear layer with one unit per tag before the CRF: "
+        "TimeDistributed(Dense(n_tags)) (or Dense(n_tags)), then the CRF",
+    )
+
+
+def _layer_needs_rank(m: re.Match[str], ctx: Context) -> Diagnosis:
+    """A library layer's own check: X requires ND input, not MD."""
+    layer, want, got = m.group(1), int(m.group(2)), int(m.group(3))
+    more = got > want
+    return D.structural(
+        f"{layer} takes {want}-D input and got {got}-D",
+        f"{layer} takes {'one vector per sample' if want == 2 else f'{want}-D tensors'}; the "
+        f"layer before it gives {got}-D"
+        + (": it returns a sequence (return_sequences=True)." if more else "."),
+        "set return_sequences=False on the recurrent layer before it (it then returns its "
+        "last step)"
+        if more and want == 2
+        else f"give {layer} the {want}-D input it takes: check the layer before it with "
+        "model.summary()",
     )
 
 
@@ -1749,6 +1800,11 @@ RECOGNISERS: list[Recogniser] = [
         _variable_exists,
     ),
     (re.compile(r"TypeError: inputs must be a sequence"), _static_rnn_list),
+    (
+        re.compile(r"The last dimension of the input shape must be equal to output shape"),
+        _crf_needs_tags,
+    ),
+    (re.compile(r"(\w+) requires (\d)D\s+input, not (\d)D"), _layer_needs_rank),
     (
         re.compile(
             r"Only input tensors may be passed as positional arguments\. The following argument "

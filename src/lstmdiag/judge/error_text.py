@@ -120,6 +120,12 @@ class Context:
         return tuple(s for s in map(parse_shape, shapes) if s is not None)
 
     @property
+    def autoencoder(self) -> bool:
+        """The model is fit to give back its input (fit(X, X)): y is x, so a target that
+        does not fit the output says the output is wrong."""
+        return bool(re.search(r"\.fit\(\s*(\w+)\s*,\s*\1\s*[,)]", self.raw))
+
+    @property
     def binary(self) -> bool:
         """The loss is a binary crossentropy (its frames, or the model's compiled loss)."""
         return bool(

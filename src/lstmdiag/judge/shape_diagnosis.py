@@ -48,12 +48,18 @@ def diagnose_shape(ev: Evidence) -> Diagnosis:
         # unless it is the first layer of its kind (no _1 suffix), which in a Sequential
         # model takes the data itself: then the data's reading comes first.
         structure = model_structure(ev, kind)
-        if first_of_kind(ev.layer) and result.culprit == "data":
+        if (first_of_kind(ev.layer) or named_by_hand(ev.layer)) and result.culprit == "data":
             when = f"if a layer before {ev.layer} feeds it (model.summary() shows it)"
             more = Alternative("model-structure", structure.fix, when)
             return replace(result, alternatives=(*result.alternatives, more))
         return structure
     return result
+
+
+def named_by_hand(layer: str | None) -> bool:
+    """A name Keras never gives (it names layers in lower snake case: lstm_2): one a user
+    chose, as often the model's own (Model(..., name="AE")) as a custom layer's."""
+    return bool(layer) and any(c.isupper() for c in layer or "")
 
 
 def _rank_only(ev: Evidence) -> Diagnosis:

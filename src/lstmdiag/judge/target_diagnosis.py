@@ -57,7 +57,7 @@ def output_vs_target(
     if ro > len(y):
         return _output_has_time(full, y, d)
     if ro < len(y):
-        return _target_has_time(full, y, d, output is not None)
+        return _target_has_time(full, y, d, output is not None, layer)
     if binary and len(y) == ro and y[-1] == 1 and full[-1] not in (None, 1):
         return binary_head(full, y)
     return _same_rank(full, y, d, layer)
@@ -100,10 +100,28 @@ def _output_has_time(output: Shape, y: Shape, d: Diagnosis) -> Diagnosis:
     )
 
 
-def _target_has_time(output: Shape, y: Shape, d: Diagnosis, known: bool) -> Diagnosis:
+def _target_has_time(
+    output: Shape, y: Shape, d: Diagnosis, known: bool, layer: str | None = None
+) -> Diagnosis:
     """(samples, k) out, (samples, T, k) in: a size-1 axis too many, or per-step targets
     for a model that predicts once per sequence."""
     ones = [a for a in range(1, len(y)) if y[a] == 1 and _fits(y[:a] + y[a + 1 :], output)]
+    if layer_kind(layer) == "recurrent" and len(y) == 3 and y[1] not in (None, 1):
+        squeeze = f"y = np.squeeze(y, axis={ones[0]})" if ones else "y = y[:, -1]"
+        return Diagnosis(  # the model ends at a recurrent layer: its last step only
+            "model-structure",
+            "model",
+            f"the model ends at {layer}, which returns one step, and y has {y[1]} per sample",
+            f"the output layer is the recurrent layer {layer} (return_sequences=False): it "
+            f"gives one vector per sequence, and y {fmt_shape(y)} holds a target per "
+            "timestep (an autoencoder's or a tagger's). The model being fit may be the "
+            "encoder alone, not the whole model.",
+            f"end the model with a per-step head: {_LAST_SEQUENCES_ON}; for an autoencoder, "
+            "fit the model whose output is the decoder's, not the encoder",
+            output,
+            y,
+            alternatives=(Alternative("target", squeeze, "if one target per sequence is meant"),),
+        )
     if len(y) == len(output) + 1 and ones:
         return replace(
             d,
