@@ -309,7 +309,7 @@ def test_an_id_beyond_input_dim_names_both_readings_unless_the_call_decides(
     frames: str, first: str, second: str, decided: bool
 ) -> None:
     """An id far beyond input_dim: the data's larger vocabulary or a vocab_size set by hand
-    too small. Held-out threads confirm both (five the data, two the model), so without a
+    too small. Held-out threads confirm both (five the data, three the model), so without a
     predict call the answer is undecided: both fixes, and what decides."""
     result = explain(BEYOND + frames)
     assert result is not None

@@ -474,7 +474,7 @@ def vocab(
 
 def _vocab_beyond(token: int, size: int, fixes: Fixes, phase: str | None) -> Diagnosis:
     """An id beyond input_dim: the data's larger vocabulary, or a vocab_size set too small.
-    Threads confirm both (five the data, two the model); only a predicting model decides."""
+    Threads confirm both (five the data, three the model); only a predicting model decides."""
     title = f"token id {token} is outside the Embedding's vocabulary [0, {size})"
     cause = (
         f"the Embedding has input_dim={size}: every token id must be in 0..{size - 1}. On GPU "

@@ -66,8 +66,8 @@ def _checking_input(m: re.Match[str], ctx: Context) -> Diagnosis | None:
 
 def _one_d(d: Diagnosis, found: Shape) -> Diagnosis:
     """Keras 1/2 expand a 1-D array (N,) to (N, 1) before this check: into a sequence model,
-    that is an object array of N sequences of different lengths (the held-out threads: 5
-    of 7) or a 1-D series, and only x.dtype decides: both readings, the ragged one first."""
+    that is an object array of N sequences of different lengths (the held-out threads: 6
+    of 8) or a 1-D series, and only x.dtype decides: both readings, the ragged one first."""
     ragged = [a for a in d.alternatives if a.kind == "ragged"]
     if d.kind != "missing-axis" or len(found) != 2 or found[-1] != 1 or not ragged:
         return d
