@@ -343,6 +343,18 @@ def test_gemm_with_one_batch_is_no_batch_problem() -> None:
         ("InvalidArgumentError (see above for traceback): indices[2,5] = 1716 is not in [0, 1681)"
          "\n\t [[Node: crf/Gather_1 = Gather[Tindices=DT_INT32]]]", "target", "data",
          "give the output layer as many units as classes"),
+        ("ValueError: When passing validation_data, it must contain 2 (x_val, y_val) or 3 "
+         "(x_val, y_val, val_sample_weights) items, however it contains 30732 items",
+         "input-count", "data", "validation_data=(x_val, y_val)"),
+        ("Exception: When using TensorFlow, you should define explicitly the number of timesteps "
+         "of your sequences. Found input shape at layer lstm_1: (None, None, 39)",
+         "model-structure", "model", "give the first layer the whole sample shape"),
+        ("Input dimension mis-match. Input 1 (indices start at 0) has shape[0] == 3, but the "
+         "output's size on that axis is 4.", "batch", "data",
+         "feed batches of the model's size: model.predict(x, batch_size=4)"),
+        ("ValueError: Can not squeeze dim[2], expected a dimension of 1, got 5 for "
+         "'encode_features/Squeeze' (op: 'Squeeze') with input shapes: [?,98,5,512].",
+         "extra-axis", "data", "resize the inputs to the height the convolutions reduce to 1"),
         ("ValueError: Cannot feed value of shape (20, 4) for Tensor u'chaincrf_1_target:0', "
          "which has shape '(?, ?, ?)'", "target", "data",
          "one-hot the per-timestep ids: y = keras.utils.to_categorical(y, model.output_shape[-1])"),
@@ -399,3 +411,24 @@ def test_a_reshape_says_the_shape_it_was_asked_for() -> None:
     assert d.fix.startswith(
         "x = np.lib.stride_tricks.sliding_window_view(np.reshape(x, (-1, 112)), 90"
     )
+
+
+def test_longer_sequences_than_the_models_name_the_cut_and_the_rebuild() -> None:
+    """300 steps into a placeholder of 200: cutting keeps 67% of every sequence, and a model
+    still being built can declare 300; the text cannot say whether it is trained."""
+    result = explain(
+        "ValueError: Cannot feed value of shape (436, 300, 40, 3) for Tensor 'Placeholder:0', "
+        "which has shape '(?, 200, 40, 3)'"
+    )
+    assert result is not None
+    d = result.diagnosis
+    assert (d.kind, d.decided) == ("timesteps", False)
+    assert d.when == "if the model is trained and stays as it is (the cut keeps 67%)"
+    assert d.alternatives[0].fix.startswith("rebuild the model with Input(shape=(None, 40, 3))")
+
+
+def test_a_graph_tensor_of_rank_2_into_an_rnn_is_the_data_or_the_wiring() -> None:
+    result = explain("ValueError: Shape (48, ?) must have rank at least 3")
+    assert result is not None
+    d = result.diagnosis
+    assert (d.kind, d.decided, d.alternatives[0].kind) == ("missing-axis", False, "model-structure")

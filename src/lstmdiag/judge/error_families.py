@@ -136,7 +136,35 @@ def _rank_only_any(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     found = parse_shape(shape)
     if found is None or want is None:
         return None
-    return S.diagnose_shape(_evidence(ctx, (None,) * int(want), found, None, building=False))
+    d = S.diagnose_shape(_evidence(ctx, (None,) * int(want), found, None, building=False))
+    if _inside_a_graph(found) and d.culprit == "data":
+        return _fed_or_wired(d, found, int(want))
+    return d
+
+
+def _inside_a_graph(shape: Shape) -> bool:
+    """A fixed batch with a free axis after it, (48, ?): no array fed as it is (all fixed)
+    and no placeholder (free batch first), but a tensor a graph built."""
+    return len(shape) >= 2 and shape[0] is not None and None in shape[1:]
+
+
+def _fed_or_wired(d: Diagnosis, found: Shape, want: int) -> Diagnosis:
+    """(48, ?) into an RNN: the data fed, or a tensor the graph wired to the RNN: threads
+    confirm both, and only the code says which."""
+    wired = Alternative(
+        "model-structure",
+        f"pass the RNN the {want}-D input tensor ([batch, time, features]), not the 2-D one "
+        "the graph made (print(tensor.get_shape()) before the RNN call)",
+        "if the code wires a 2-D tensor to the RNN",
+    )
+    return replace(
+        d,
+        alternatives=(wired, *d.alternatives),
+        when="if the 2-D tensor is the data as fed",
+        decides=f"what reaches the RNN: the tensor {fmt_shape(found)} is either the data "
+        "(its batch fixed) or one the graph built; print its name and shape where the RNN "
+        "is called",
+    )
 
 
 def _keras3_input(m: re.Match[str], ctx: Context) -> Diagnosis | None:
@@ -972,6 +1000,62 @@ def _layer_needs_rank(m: re.Match[str], ctx: Context) -> Diagnosis:
     )
 
 
+def _validation_items(m: re.Match[str], ctx: Context) -> Diagnosis:
+    return Diagnosis(
+        "input-count",
+        "data",
+        f"validation_data holds {m.group(1)} items, not (x_val, y_val)",
+        "validation_data is read as a tuple (x_val, y_val) or (x_val, y_val, weights); it was "
+        "given something else that Keras counted item by item: one array, or (in R) "
+        "c(x_val, y_val), which joins both into one vector.",
+        "validation_data=(x_val, y_val)   # R: validation_data = list(x_val, y_val)",
+    )
+
+
+def _tf_needs_timesteps(m: re.Match[str], ctx: Context) -> Diagnosis:
+    shape = re.search(r"Found input shape at layer [\w-]+: \(([^)]*)\)", m.string)
+    return replace(_tf_timesteps(), found=parse_shape(shape.group(1)) if shape else None)
+
+
+def _tf_timesteps() -> Diagnosis:
+    return D.structural(
+        "the first layer must declare the number of timesteps (Keras 1 on TensorFlow)",
+        "Keras 1 builds a TensorFlow graph that needs the time axis's length; the first layer "
+        "declares only the features (input_dim), which Theano allowed.",
+        "give the first layer the whole sample shape: LSTM(units, input_shape=(timesteps, "
+        "features)); after an Embedding: Embedding(..., input_length=timesteps)",
+    )
+
+
+def _squeeze_height(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    """TF: Squeeze of an axis that is not 1: a CNN's feature map squeezed into an RNN's
+    sequence (CRNN) is more than one high, because the input image is taller."""
+    axis, size, shape = int(m.group(1)), int(m.group(2)), parse_shape(m.group(3))
+    if shape is None or axis >= len(shape):
+        return None
+    return Diagnosis(
+        "extra-axis",
+        "data",
+        f"axis {axis} is {size} where the model squeezes it away (it must be 1)",
+        f"the tensor {fmt_shape(shape)} reaches a Squeeze of axis {axis}, which must be 1: a "
+        "CNN's feature map turned into a sequence for the RNN is only 1 high when the input "
+        "images have the height the network was built for.",
+        "resize the inputs to the height the convolutions reduce to 1 (the one the model was "
+        "written for)",
+        None,
+        shape,
+        axis,
+        alternatives=(
+            Alternative(
+                "model-structure",
+                f"replace the Squeeze with a Reshape that keeps axis {axis}: "
+                "layers.Reshape((steps, -1)) (height x channels become the features)",
+                "if the model should take taller inputs",
+            ),
+        ),
+    )
+
+
 def _text_in_data(m: re.Match[str], ctx: Context) -> Diagnosis:
     if re.match(r"Invalid dtype|Cast string to (?!float)", m.group(0)):
         return Diagnosis(  # a string array reached the model whole
@@ -1801,6 +1885,24 @@ RECOGNISERS: list[Recogniser] = [
     ),
     (re.compile(r"TypeError: inputs must be a sequence"), _static_rnn_list),
     (
+        re.compile(
+            r"When passing validation_data, it must contain 2 \(x_val, y_val\) or 3 .{0,80}?"
+            r"however it contains (\d+) items"
+        ),
+        _validation_items,
+    ),
+    (
+        re.compile(r"When using TensorFlow, you should define explicitly the number of timesteps"),
+        _tf_needs_timesteps,
+    ),
+    (
+        re.compile(
+            r"Can not squeeze dim\[(\d+)\], expected a dimension of 1, got (\d+)[^\n]*?input "
+            r"shapes: \[([^\]]*)\]"
+        ),
+        _squeeze_height,
+    ),
+    (
         re.compile(r"The last dimension of the input shape must be equal to output shape"),
         _crf_needs_tags,
     ),
@@ -1967,6 +2069,13 @@ RECOGNISERS: list[Recogniser] = [
         re.compile(
             r"Input dimension mis-match\. \(input\[0\]\.shape\[0\] = (\d+), "
             r"input\[1\]\.shape\[0\] = (\d+)\)"
+        ),
+        _elemwise_batches,
+    ),
+    (
+        re.compile(
+            r"Input dimension mis-match\. Input \d+ \(indices start at 0\) has shape\[0\] == "
+            r"(\d+), but the output's size on that axis is (\d+)"
         ),
         _elemwise_batches,
     ),

@@ -232,7 +232,7 @@ def timesteps(ev: Evidence, found: Shape) -> Diagnosis:
             "if the model should take other lengths",
         )
     )
-    return Diagnosis(
+    d = Diagnosis(
         "timesteps",
         "data",
         f"wrong number of timesteps: {n} instead of {t}",
@@ -243,6 +243,16 @@ def timesteps(ev: Evidence, found: Shape) -> Diagnosis:
         1,
         tuple(alternatives),
     )
+    if n > t and len(alternatives) == 1 and not (ev.fixes.checking or ev.fixes.in_memory):
+        # A pasted message: longer data than the model's steps is cut (losing some of every
+        # sequence) or the model declared for them; only whether it is trained decides.
+        return replace(
+            d,
+            when=f"if the model is trained and stays as it is (the cut keeps {t / n:.0%})",
+            decides=f"whether the model is already trained: a trained one keeps its {t} "
+            f"steps; one still being built can declare {n} (or None, any length)",
+        )
+    return d
 
 
 def batch(
