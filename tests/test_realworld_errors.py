@@ -135,6 +135,7 @@ LATER = (
     "heldout_f",
     "heldout_g",
     "heldout_h",
+    "heldout_i",
 )
 SETS: dict[str, list[dict[str, Any]]] = {
     name: json.loads((HERE / "realworld" / f"{name}.json").read_text("utf-8")) for name in LATER
@@ -256,6 +257,7 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         "h072": ("data", "timesteps"),
         "c013": ("data", "timesteps"),
         "s023": ("model", "timesteps"),
+        "t008": ("data", "timesteps"),  # set I: labels (?, 4) read as inputs; scored wrong
         # a graph tensor (batch fixed, an axis free) of rank 2 into an RNN: the data fed, or a
         # tensor the code wired (tflearn: one thread each, two a library bug)
         "e116": ("data", "missing-axis"),
