@@ -568,16 +568,31 @@ def _vocab_one_short(size: int, fixes: Fixes) -> Diagnosis:
 
 
 def structural(
-    title: str, cause: str, fix: str, alternatives: tuple[Alternative, ...] = ()
+    title: str,
+    cause: str,
+    fix: str,
+    alternatives: tuple[Alternative, ...] = (),
+    expected: Shape | None = None,
+    found: Shape | None = None,
 ) -> Diagnosis:
     """The model's layers (or graph) do not fit together: the fix is in the model."""
-    return Diagnosis("model-structure", "model", title, cause, fix, alternatives=alternatives)
+    return Diagnosis(
+        "model-structure", "model", title, cause, fix, expected, found, alternatives=alternatives
+    )
 
 
 def target(
-    title: str, cause: str, fix: str, alternatives: tuple[Alternative, ...] = ()
+    title: str,
+    cause: str,
+    fix: str,
+    alternatives: tuple[Alternative, ...] = (),
+    expected: Shape | None = None,
+    found: Shape | None = None,
 ) -> Diagnosis:
-    return Diagnosis("target", "data", title, cause, fix, alternatives=alternatives)
+    """The targets do not fit the model's output (``expected``) or its loss."""
+    return Diagnosis(
+        "target", "data", title, cause, fix, expected, found, alternatives=alternatives
+    )
 
 
 def output_without_head(output: Shape, target: Shape) -> Diagnosis:

@@ -276,23 +276,21 @@ def _feed(m: re.Match[str], ctx: Context) -> Diagnosis | None:
         return None
     if re.search(r"target|label|/Y:|_y:|TargetsData", tensor, re.IGNORECASE):
         per_step = len(expected) == len(found) + 1 == 3
-        return replace(
-            D.target(
-                f"the targets {found} do not fit the placeholder {expected}",
-                f"'{tensor}' holds the targets (labels); the array fed to it has another shape"
-                + (
-                    f": {len(expected)} axes, (samples, timesteps, classes), for labels given "
-                    "as (samples, timesteps) ids."
-                    if per_step
-                    else "."
-                ),
-                "one-hot the per-timestep ids: y = keras.utils.to_categorical(y, "
-                "model.output_shape[-1])  # (samples, timesteps, classes); sparse labels take "
-                "y[..., np.newaxis] instead"
+        return D.target(
+            f"the targets {found} do not fit the placeholder {expected}",
+            f"'{tensor}' holds the targets (labels); the array fed to it has another shape"
+            + (
+                f": {len(expected)} axes, (samples, timesteps, classes), for labels given "
+                "as (samples, timesteps) ids."
                 if per_step
-                else "shape the labels like the model's output (one-hot vs integer ids, one "
-                "label per sample or per timestep)",
+                else "."
             ),
+            "one-hot the per-timestep ids: y = keras.utils.to_categorical(y, "
+            "model.output_shape[-1])  # (samples, timesteps, classes); sparse labels take "
+            "y[..., np.newaxis] instead"
+            if per_step
+            else "shape the labels like the model's output (one-hot vs integer ids, one "
+            "label per sample or per timestep)",
             expected=expected,
             found=found,
         )
@@ -336,7 +334,7 @@ def _checking_target(m: re.Match[str], ctx: Context) -> Diagnosis:
 
 def _output_not_the_input(d: Diagnosis) -> Diagnosis:
     """fit(X, X): the targets are the inputs, so the output must take their shape."""
-    structure = D.structural(
+    return D.structural(
         "an autoencoder's output does not have its input's shape",
         f"the model is fit to reproduce its input (fit(X, X)), so y is x {fmt_shape(d.found)}; "
         f"the output is {fmt_shape(d.expected)}: the decoder's upsampling, Reshape or "
@@ -344,8 +342,9 @@ def _output_not_the_input(d: Diagnosis) -> Diagnosis:
         "make the decoder end in the input's shape: check each decoder layer's output with "
         "model.summary() (RepeatVector(timesteps), TimeDistributed(Dense(features)), "
         "Conv1DTranspose/UpSampling1D sizes)",
+        expected=d.expected,
+        found=d.found,
     )
-    return replace(structure, expected=d.expected, found=d.found)
 
 
 def _target_checked(m: re.Match[str], ctx: Context) -> Diagnosis:
@@ -422,23 +421,14 @@ def _loss_shapes(m: re.Match[str], ctx: Context) -> Diagnosis | None:
 def _ids_for_categorical(m: re.Match[str], ctx: Context) -> Diagnosis:
     """Keras 2: You are passing a target array of shape (n, 1) while using as loss
     categorical_crossentropy."""
-    return replace(_ids_target(m.group(1)), found=parse_shape(m.group(1)))
-
-
-def _ids_target(shape: str) -> Diagnosis:
     return D.target(
-        f"integer class ids {shape} where categorical_crossentropy expects one-hot labels",
+        f"integer class ids {m.group(1)} where categorical_crossentropy expects one-hot labels",
         "categorical_crossentropy takes one-hot targets (samples, classes); y holds one class "
         "id per sample.",
         "one-hot the labels: y = keras.utils.to_categorical(y, n_classes), n_classes being the "
         "output layer's units",
-        alternatives=(
-            Alternative(
-                "target",
-                "compile with loss='sparse_categorical_crossentropy' and keep y as it is",
-                "to keep the integer ids",
-            ),
-        ),
+        (T.KEEP_THE_IDS,),
+        found=parse_shape(m.group(1)),
     )
 
 
@@ -447,14 +437,12 @@ def _logits(m: re.Match[str], ctx: Context) -> Diagnosis:
     rows, k = logits if logits is not None and len(logits) == 2 else (None, None)
     if rows and k and labels and len(labels) == 1 and labels[0] == rows * k:
         return T.onehot_into_sparse(labels, logits)  # a row of k values per sample, flattened
-    return replace(
-        D.target(
-            f"logits {m.group(1)} and labels {m.group(2)} disagree",
-            "the sparse loss gets one label per row of logits; here the counts differ (labels "
-            "per timestep against one prediction per sequence, or the other way round).",
-            "per-timestep labels need return_sequences=True (and TimeDistributed(Dense)) on the "
-            "output; one label per sequence needs y shaped (samples,)",
-        ),
+    return D.target(
+        f"logits {m.group(1)} and labels {m.group(2)} disagree",
+        "the sparse loss gets one label per row of logits; here the counts differ (labels "
+        "per timestep against one prediction per sequence, or the other way round).",
+        "per-timestep labels need return_sequences=True (and TimeDistributed(Dense)) on the "
+        "output; one label per sequence needs y shaped (samples,)",
         expected=logits,
         found=labels,
     )
@@ -718,6 +706,13 @@ def _no_masking(m: re.Match[str], ctx: Context) -> Diagnosis:
     )
 
 
+# TF1's MultiRNNCell([cell] * n) shares one cell object with every layer
+NEW_CELL_PER_LAYER = (
+    "make a new cell per layer: tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.LSTMCell(n) "
+    "for _ in range(layers)])"
+)
+
+
 def _shared_cell(m: re.Match[str], ctx: Context) -> Diagnosis:
     return Diagnosis(
         "model-structure",
@@ -726,8 +721,7 @@ def _shared_cell(m: re.Match[str], ctx: Context) -> Diagnosis:
         "TF1's MultiRNNCell([cell] * n) shares one cell, built for the first layer's input "
         f"size, with every layer: the next layer's input ({m.group(1)} wide) meets weights "
         f"made for {m.group(2)}.",
-        "make a new cell per layer: tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.LSTMCell(n) "
-        "for _ in range(layers)])",
+        NEW_CELL_PER_LAYER,
     )
 
 
@@ -747,8 +741,7 @@ def _shared_variable(m: re.Match[str], ctx: Context) -> Diagnosis:
             if stacked
             else "a second dynamic_rnn in the same scope reuses the first one's weights."
         ),
-        "make a new cell per layer: tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.LSTMCell(n) "
-        "for _ in range(layers)])"
+        NEW_CELL_PER_LAYER
         if stacked
         else "build each RNN in its own scope (with tf.variable_scope('encoder'): ...) and "
         "with its own cell object",
@@ -896,16 +889,14 @@ def _logits_size(m: re.Match[str], ctx: Context) -> Diagnosis | None:
         return None
     many, few = (a, b) if a > b else (b, a)
     per = f" ({many // few} per sequence)" if many % few == 0 else ""
-    return replace(
-        D.target(
-            f"{a} rows of logits and {b} rows of labels",
-            f"the loss pairs each row of logits with a row of labels; one side has {many} rows"
-            f"{per}, the other {few}: predictions per timestep (outputs reshaped to [-1, units]) "
-            "against one label per sequence, or the other way round.",
-            "one label per sequence: take the last step's output (outputs[:, -1, :]) before the "
-            "final layer; labels per timestep: reshape them the same way as the outputs "
-            f"(tf.reshape(y, [-1, {k}]))",
-        ),
+    return D.target(
+        f"{a} rows of logits and {b} rows of labels",
+        f"the loss pairs each row of logits with a row of labels; one side has {many} rows"
+        f"{per}, the other {few}: predictions per timestep (outputs reshaped to [-1, units]) "
+        "against one label per sequence, or the other way round.",
+        "one label per sequence: take the last step's output (outputs[:, -1, :]) before the "
+        "final layer; labels per timestep: reshape them the same way as the outputs "
+        f"(tf.reshape(y, [-1, {k}]))",
         expected=(a, k),
         found=(b, j),
     )
@@ -1014,16 +1005,13 @@ def _validation_items(m: re.Match[str], ctx: Context) -> Diagnosis:
 
 def _tf_needs_timesteps(m: re.Match[str], ctx: Context) -> Diagnosis:
     shape = re.search(r"Found input shape at layer [\w-]+: \(([^)]*)\)", m.string)
-    return replace(_tf_timesteps(), found=parse_shape(shape.group(1)) if shape else None)
-
-
-def _tf_timesteps() -> Diagnosis:
     return D.structural(
         "the first layer must declare the number of timesteps (Keras 1 on TensorFlow)",
         "Keras 1 builds a TensorFlow graph that needs the time axis's length; the first layer "
         "declares only the features (input_dim), which Theano allowed.",
         "give the first layer the whole sample shape: LSTM(units, input_shape=(timesteps, "
         "features)); after an Embedding: Embedding(..., input_length=timesteps)",
+        found=parse_shape(shape.group(1)) if shape else None,
     )
 
 

@@ -60,6 +60,15 @@ def parse_shape(text: str | None) -> Shape | None:
     return tuple(dims)
 
 
+def raised_in_fit(raw: str) -> bool:
+    """The traceback shows training (fit, its train function, gradients)."""
+    return bool(
+        re.search(
+            r"\.fit\(|\bin fit\b|train_function|fit_generator|train_on_batch|gradient_tape", raw
+        )
+    )
+
+
 @dataclass(frozen=True)
 class Context:
     model: ModelSpec | None
@@ -85,12 +94,7 @@ class Context:
     def fitting(self) -> bool:
         """The error was raised while training (gradients, fit's train function): a fix may
         not add samples to the data."""
-        return bool(
-            re.search(
-                r"\.fit\(|\bin fit\b|train_function|fit_generator|train_on_batch|gradient_tape",
-                self.raw,
-            )
-        )
+        return raised_in_fit(self.raw)
 
     @property
     def call(self) -> str | None:

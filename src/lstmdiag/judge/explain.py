@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ..model.spec import ModelSpec
 from .diagnosis import Diagnosis, Fixes
 from .error_families import RECOGNISERS
-from .error_text import Context, clean, pasted
+from .error_text import Context, clean, pasted, raised_in_fit
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def explain(
         data=data[0] if data and len(data) == 1 else None,
         model=model_arg,
         masked=bool(model and model.masking),
-        fitting=Context(model, Fixes(), raw).fitting,
+        fitting=raised_in_fit(raw),
     )
     ctx = Context(model, fixes, raw)
     for pattern, build in RECOGNISERS:

@@ -27,6 +27,14 @@ _LAST_SEQUENCES_ON = (
 )
 
 
+# integer class ids where one-hot labels are expected: the loss can take them as they are
+KEEP_THE_IDS = Alternative(
+    "target",
+    "compile with loss='sparse_categorical_crossentropy' and keep y as it is",
+    "to keep the integer ids",
+)
+
+
 def generic(quote: str) -> Diagnosis:
     return target(
         "the targets do not fit the model's output",
@@ -184,13 +192,7 @@ def _classes(output: Shape, y: Shape, d: Diagnosis) -> Diagnosis:
             cause=f"y holds one class id per sample ({fmt_shape(y)}); a {k}-unit output "
             f"trained with a categorical loss takes one-hot labels ({fmt_shape(output)}).",
             fix=f"y = keras.utils.to_categorical(y, {k})",
-            alternatives=(
-                Alternative(
-                    "target",
-                    "compile with loss='sparse_categorical_crossentropy' and keep y as it is",
-                    "to keep the integer ids",
-                ),
-            ),
+            alternatives=(KEEP_THE_IDS,),
         )
     if got == k + 1:
         return replace(
