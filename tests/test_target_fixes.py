@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from lstmdiag.judge.explain import explain
@@ -101,3 +102,44 @@ def test_shapes_incompatible_outside_a_loss_is_no_target() -> None:
         "ValueError: Shapes (128, 512) and (256, 512) are incompatible"
     )
     assert explain(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "found", "first", "fix"),
+    [
+        ("ValueError: Error when checking model target: expected activation_1 to have shape "
+         "(None, 16, 1) but got array with shape (32, 16, 7881)", (None, 16, 1), (32, 16, 7881),
+         "data", "y = np.argmax(y, axis=-1)[..., np.newaxis]"),
+        ("ValueError: Error when checking target: expected dense_1 to have shape (1,) but got "
+         "array with shape (10,)", (None, 1), (None, 10), "model",
+         "end the model with Dense(10, activation='softmax')"),
+    ],
+)  # fmt: skip
+def test_a_last_axis_of_1_in_keras_2s_target_check_is_a_sparse_loss_or_one_unit(
+    text: str, expected: tuple[int | None, ...], found: tuple[int, ...], first: str, fix: str
+) -> None:
+    """Keras 1/2 check a sparse loss's y against ``output_shape[:-1] + (1,)``: the 1 is a
+    one-unit layer or the sparse loss; model.output_shape[-1] decides. Per-step targets of
+    vocabulary width are one-hot labels first. The shapes are the message's, whole."""
+    result = explain(text)
+    assert result is not None
+    d = result.diagnosis
+    assert (d.kind, d.culprit, d.expected, d.found, d.decided) == (
+        "target",
+        first,
+        expected,
+        found,
+        False,
+    )
+    assert d.fix.startswith(fix), d.fix
+    assert {a.kind for a in d.alternatives} == {"target"}
+    assert d.decides.startswith("model.output_shape[-1]")
+    sparse = next(f for f in (d.fix, *(a.fix for a in d.alternatives)) if "argmax" in f)
+    y = np.eye(found[-1], dtype="float32")[np.arange(4 * 16) % found[-1]]
+    y = y.reshape((4, 16, found[-1]) if len(found) == 3 else (64, found[-1]))
+    ids = y.argmax(-1)
+    scope = {"np": np, "y": y}
+    exec(sparse.split("#")[0], scope)  # the fix as printed
+    # per-step ids keep an axis of 1; Keras 1/2 add it themselves to a 1-D y
+    assert scope["y"].shape == ((4, 16, 1) if len(found) == 3 else (64,))
+    assert (scope["y"].reshape(ids.shape) == ids).all()

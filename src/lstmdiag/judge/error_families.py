@@ -360,7 +360,7 @@ def _target_checked(m: re.Match[str], ctx: Context) -> Diagnosis:
         return T.generic(quote)
     if (not expected or expected[0] is not None) and not _whole_shapes(ctx):
         expected, found = (None, *expected), (None, *found)  # Keras 2.1+: without the batch
-    return T.output_vs_target(expected, found, quote, layer=layer, binary=ctx.binary)
+    return T.output_vs_target(expected, found, quote, layer=layer, binary=ctx.binary, checked=True)
 
 
 def _whole_shapes(ctx: Context) -> bool:

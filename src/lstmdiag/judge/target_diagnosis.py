@@ -50,9 +50,11 @@ def output_vs_target(
     rank: int | None = None,
     layer: str | None = None,
     binary: bool = False,
+    checked: bool = False,
 ) -> Diagnosis:
     """What the difference between the model's output and y says, most likely first
-    (``binary``: the loss is a binary crossentropy)."""
+    (``binary``: the loss is a binary crossentropy; ``checked``: Keras 1/2's target check,
+    which shows a sparse loss's output with a last axis of 1)."""
     ro = len(output) if output is not None else rank
     d = replace(generic(quote), expected=output, found=y)
     if ro is None:
@@ -68,7 +70,7 @@ def output_vs_target(
         return _target_has_time(full, y, d, output is not None, layer)
     if binary and len(y) == ro and y[-1] == 1 and full[-1] not in (None, 1):
         return binary_head(full, y)
-    return _same_rank(full, y, d, layer)
+    return _same_rank(full, y, d, layer, checked)
 
 
 def _output_has_time(output: Shape, y: Shape, d: Diagnosis) -> Diagnosis:
@@ -162,7 +164,9 @@ def _fits(a: Shape, b: Shape) -> bool:
     )
 
 
-def _same_rank(output: Shape, y: Shape, d: Diagnosis, layer: str | None) -> Diagnosis:
+def _same_rank(
+    output: Shape, y: Shape, d: Diagnosis, layer: str | None, checked: bool = False
+) -> Diagnosis:
     k, got = output[-1], y[-1]
     if layer_kind(layer) == "recurrent":
         return _no_head(output, y, layer or "", _classes(output, y, d))
@@ -175,7 +179,8 @@ def _same_rank(output: Shape, y: Shape, d: Diagnosis, layer: str | None) -> Diag
             "padded to the same maxlen)",
         )
     if k == 1 and got not in (None, 1):
-        return _one_unit(y, got, d)
+        one = _one_unit(output, y, got, d)
+        return _sparse_or_one_unit(output, y, got, one) if checked and y[0] != 1 else one
     return _classes(output, y, d)
 
 
@@ -237,7 +242,7 @@ def _no_head(output: Shape, y: Shape, layer: str, data: Diagnosis) -> Diagnosis:
     )
 
 
-def _one_unit(y: Shape, got: int, d: Diagnosis) -> Diagnosis:
+def _one_unit(output: Shape, y: Shape, got: int, d: Diagnosis) -> Diagnosis:
     """A one-unit output and y with ``got`` columns."""
     if y[0] == 1:  # one row: the targets lie along it
         return replace(
@@ -262,8 +267,50 @@ def _one_unit(y: Shape, got: int, d: Diagnosis) -> Diagnosis:
         "the model's last layer has a single unit.",
         f"end the model with Dense({got}, activation='softmax') and categorical_crossentropy "
         f"for {got} one-hot classes (Dense({got}) for {got} regression targets)",
-        (None, 1),
+        output,
         y,
+    )
+
+
+def _sparse_or_one_unit(output: Shape, y: Shape, got: int, one: Diagnosis) -> Diagnosis:
+    """Keras 1/2 check a sparse loss's targets against the output with its last axis made 1
+    (``output_shape[:-1] + (1,)``): a last axis of 1 is a one-unit layer or a sparse loss,
+    and y with ``got`` columns is then one-hot labels the sparse loss cannot take."""
+    per_step = len(y) == 3
+    ids = "y = np.argmax(y, axis=-1)" + ("[..., np.newaxis]" if per_step else "")
+    sparse = Diagnosis(
+        "target",
+        "data",
+        f"y has {got} columns where the model wants 1: one-hot labels for a sparse loss, "
+        "or a one-unit output",
+        f"Keras 1/2 check y {fmt_shape(y)} against the output with its last axis shown as "
+        f"1 {fmt_shape(output)} when the loss is sparse_categorical_crossentropy, which takes "
+        f"one class id per {'timestep' if per_step else 'sample'}; with any other loss the "
+        "last layer has a single unit.",
+        f"{ids}   # one-hot rows become class ids, for the sparse loss",
+        output,
+        y,
+        alternatives=(
+            Alternative(
+                "target",
+                "compile with loss='categorical_crossentropy' and keep the one-hot y",
+                f"if the last layer has {got} units",
+            ),
+            Alternative("target", one.fix, "if the last layer has a single unit"),
+        ),
+        decides=f"model.output_shape[-1]: {got} units means a sparse loss met one-hot "
+        "labels, 1 means the model has one output unit",
+        when="if the loss is sparse_categorical_crossentropy",
+    )
+    return (
+        sparse
+        if per_step
+        else replace(
+            one,
+            alternatives=(Alternative("target", sparse.fix, sparse.when), *one.alternatives),
+            decides=sparse.decides,
+            when="if the last layer has a single unit",
+        )
     )
 
 
