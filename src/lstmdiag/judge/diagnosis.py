@@ -588,10 +588,21 @@ def target(
     alternatives: tuple[Alternative, ...] = (),
     expected: Shape | None = None,
     found: Shape | None = None,
+    decides: str = "",
+    when: str = "",
 ) -> Diagnosis:
     """The targets do not fit the model's output (``expected``) or its loss."""
     return Diagnosis(
-        "target", "data", title, cause, fix, expected, found, alternatives=alternatives
+        "target",
+        "data",
+        title,
+        cause,
+        fix,
+        expected,
+        found,
+        alternatives=alternatives,
+        decides=decides,
+        when=when,
     )
 
 

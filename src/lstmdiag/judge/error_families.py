@@ -296,8 +296,38 @@ def _feed(m: re.Match[str], ctx: Context) -> Diagnosis | None:
         )
     ev = _evidence(ctx, expected, found, None, building=False)
     if len(expected) == len(found) == 2 and ev.time_axis is None:
-        return _ids_or_features(ev, found)
+        read = _ids_or_features(ev, found)
+        later = re.match(r"Placeholder_\d+:", tensor)  # not the first placeholder made
+        return _labels_or_inputs(tensor, expected, found, read) if later else read
     return S.diagnose_shape(ev)
+
+
+def _labels_or_inputs(tensor: str, expected: Shape, found: Shape, read: Diagnosis) -> Diagnosis:
+    """An unnamed 2-D placeholder made after the first: TF1 scripts make x first and the
+    labels next, so 'Placeholder_1' is often the labels; the name cannot say which."""
+    name = tensor.split(":")[0]
+    k, got = expected[-1], found[-1]
+    if k is None or got is None:
+        return read
+    cut = f" (maxlen keeps {k} of each row's {got} values)" if got > k else ""
+    return D.target(
+        f"the array fed to '{tensor}' {fmt_shape(found)} does not fit its {fmt_shape(expected)}: "
+        f"labels with {got} classes for {k}, or inputs of another length",
+        f"TF1 names unnamed placeholders in the order they are made ('Placeholder', then "
+        f"'{name}'); a later 2-D one is often the labels, one-hot with {k} columns, and the "
+        f"labels fed have {got}. The message does not say which placeholder it is.",
+        f"build the labels with the model's {k} classes (one-hot with {k} columns: the label "
+        f"set fed has {got}, e.g. classes that never occur, or another n_classes)",
+        alternatives=(
+            Alternative(read.kind, read.fix, f"if '{name}' is an input, not the labels{cut}"),
+            Alternative("target", f"build the model for {got} classes (n_classes = {got})",
+                        f"if the labels are right and there are {got} classes"),
+        ),
+        expected=expected,
+        found=found,
+        decides=f"which tensor '{name}' is: print the .name of the labels' placeholder",
+        when=f"if '{name}' holds the labels",
+    )  # fmt: skip
 
 
 def _ids_or_features(ev: Evidence, found: Shape) -> Diagnosis:
