@@ -33,7 +33,7 @@ EXPECT = {
     "target_fit": "model-structure",  # y does not fit the output: the model returns sequences
     "dtype": "dtype",
     "empty": "empty",
-    "cardinality": "target",  # x fits; 4 samples and 3 targets, from the message
+    "cardinality": "cardinality",  # x fits; 4 samples and 3 targets, from the message
 }
 NO_FIX = "build the features the model was trained with (the same preprocessing)"
 APPLIED = {"missing_batch", "extra_axis", "ragged", "timesteps", "batch", "missing_axis"}

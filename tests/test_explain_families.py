@@ -69,7 +69,8 @@ CASES = [
      "concatenation axis. Received: input_shape=[(None, 6, 4), (None, 4)]", "model-structure",
      "model", "give the branches the same shape", None),
     ("ValueError: Input arrays should have the same number of samples as target arrays. Found "
-     "100 input samples and 90 target samples.", "target", "data", "give x and y the same", None),
+     "100 input samples and 90 target samples.", "cardinality", "data", "give x and y the same",
+     None),
     ("ValueError: could not broadcast input array from shape (10,8) into shape (10,)", "ragged",
      "data", "x = keras.utils.pad_sequences(", None),
     # only the title, for a stacked recurrent layer (its input came from the one before)

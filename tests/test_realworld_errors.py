@@ -145,7 +145,13 @@ SETS: dict[str, list[dict[str, Any]]] = {
 # Sets P, Q, R: messages collected for practice after set G (28, 24, 24), each scored once
 # before any change made knowing it; changes were then made knowing them. No change may lower
 # a recorded score.
-PRACTICE_SETS = {"practice_p": 28, "practice_q": 24, "practice_r": 24}
+PRACTICE_SETS = {
+    "practice_p": 28,
+    "practice_q": 24,
+    "practice_r": 24,
+    "practice_s": 24,
+    "practice_t": 24,
+}
 PRACTICED: dict[str, list[dict[str, Any]]] = {
     name: json.loads((HERE / "realworld" / f"{name}.json").read_text("utf-8"))
     for name in PRACTICE_SETS
@@ -261,6 +267,7 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         # k columns is one-hot labels for the sparse loss, or the model has one unit
         "c023": ("data", "target"),
         "t005": ("data", "target"),  # set I: scored wrong before (a one-unit output only)
+        "v002": ("model", "target"),
         # TF1's unnamed 2-D 'Placeholder_1', made after the first: often the labels (one-hot
         # with another class count), or an input of another length
         "t008": ("data", "target"),  # set I: scored wrong before (read as input timesteps)

@@ -658,16 +658,53 @@ def sizes_disagree(x_sizes: list[int], y_sizes: list[int]) -> Diagnosis:
             "not one input.",
             "x = np.stack(x)   # one array (pad first if lengths differ)",
         )
+    if len(y_sizes) > 2 and len(set(y_sizes)) == 1:
+        return Diagnosis(
+            "input-count",
+            "data",
+            f"a list of {len(y_sizes)} targets was read as {len(y_sizes)} model outputs",
+            "a Python list passed as y is one array per model output; a list of per-sample "
+            "labels is not one target array.",
+            "y = np.asarray(y)   # one array (samples, ...) for a single-output model",
+        )
     if len(set(x_sizes)) > 1:
         return Diagnosis(
-            "batch",
+            "cardinality",
             "data",
             f"the inputs disagree on the number of samples ({', '.join(map(str, x_sizes))})",
             "every input array must hold the same samples, in the same order.",
             "give every input the same number of samples (check the split and the brackets "
             "around the inputs)",
         )
-    return target(
+    if x_sizes == [0] and any(y_sizes):
+        return Diagnosis(
+            "empty",
+            "data",
+            f"x holds no samples, y {', '.join(map(str, y_sizes))}",
+            "the input array is empty (a filter, a split or a file read that kept nothing); "
+            "the targets are not.",
+            "check len(x) where x is built: print(x.shape) before fit",
+        )
+    if x_sizes == [1] and y_sizes and min(y_sizes) > 1:
+        return Diagnosis(
+            "cardinality",
+            "data",
+            f"x is one sample and y {', '.join(map(str, y_sizes))}",
+            "x was reshaped into a single sample (x.reshape(1, ...)): its first axis is 1, "
+            f"while y has a target for each of {y_sizes[0]} samples.",
+            f"make the first axes agree: x with {y_sizes[0]} samples, x.reshape({y_sizes[0]}, "
+            "timesteps, features), if each row of y belongs to one window",
+            alternatives=(
+                Alternative(
+                    "cardinality",
+                    "y = y.reshape(1, -1)",
+                    "if x really is one sequence and y its per-step targets",
+                ),
+            ),
+        )
+    return Diagnosis(
+        "cardinality",
+        "data",
         f"{x_sizes[0] if x_sizes else '?'} input samples but "
         f"{', '.join(map(str, y_sizes)) or '?'} targets",
         "the inputs and the targets hold different numbers of samples (a mixed-up train/test "
