@@ -36,7 +36,7 @@ ACCEPT = {
     "missing_batch": {"missing-batch", "missing-axis"},  # tf-keras batches (T, F) as rows
     "extra_axis": {"extra-axis"},
     "table": {"missing-axis", "missing-batch"},
-    "cardinality": {"target", "batch"},
+    "cardinality": {"cardinality"},
     "ragged": {"ragged", "dtype"},
     "list_of_samples": {"input-count"},
     "strings": {"dtype"},
