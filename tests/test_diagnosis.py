@@ -268,15 +268,23 @@ def test_the_first_lstm_offers_the_models_reading_too() -> None:
 
 
 def test_an_id_equal_to_input_dim_first_gives_the_embedding_one_more_row() -> None:
-    """id == input_dim is the off-by-one of input_dim = len(word_index) (ids from 1); the
-    other tokenizer is the alternative."""
+    """id == input_dim is the off-by-one of input_dim = len(word_index) (ids from 1), or an
+    unknown token numbered input_dim: held-out threads split (four and six), so the answer
+    gives both and what decides; a predicting model keeps its vocabulary."""
     result = explain("InvalidArgumentError: indices[4,0] = 10000 is not in [0, 10000)")
     assert result is not None
     d = result.diagnosis
-    assert (d.kind, d.culprit, d.decided) == ("vocab", "model", True)
+    assert (d.kind, d.culprit, d.decided) == ("vocab", "model", False)
     assert d.fix.startswith("Embedding(input_dim=10001, ...)")
+    assert d.decides.startswith("where id 10000 comes from: len(word_index) == 10000")
     (alt,) = d.alternatives
     assert alt.fix.startswith("use the tokenizer the model was trained with")
+    predicting = explain(
+        "InvalidArgumentError: indices[4,0] = 10000 is not in [0, 10000)\n"
+        '  File "x.py", line 3, in <module>\n    model.predict(x)'
+    )
+    assert predicting is not None
+    assert (predicting.diagnosis.culprit, predicting.diagnosis.decided) == ("data", True)
 
 
 def test_an_id_one_past_a_round_vocabulary_plus_one_is_a_token_numbered_after_the_cut() -> None:

@@ -37,8 +37,11 @@ CASES = [
      "pass one array per input", None),
     # the loss's own checks, as real Keras words them (provoked in keras_target_child.py)
     ("InvalidArgumentError: Received a label value of 5 which is outside the valid range of "
-     "[0, 5).  Label values: 2 1 2 1 3 4 0 5", "target", "data", "y = y - 1 (if the ids count "
-     "from 1)", None),
+     "[0, 5).  Label values: 2 1 2 1 3 4 0 5", "target", "model", "Dense(6, ...) for the "
+     "output layer", None),
+    # the same label with no 0 among the values shown: 1-based class ids
+    ("InvalidArgumentError: Received a label value of 5 which is outside the valid range of "
+     "[0, 5).  Label values: 2 1 2 1 3 4 5 5", "target", "data", "y = y - 1", None),
     ("InvalidArgumentError: Received a label value of 9 which is outside the valid range of "
      "[0, 5).", "target", "model", "give the output layer one unit per class: Dense(10)", None),
     ("InvalidArgumentError: Received a label value of -1 which is outside the valid range of "

@@ -468,7 +468,7 @@ def vocab(
     if token == size and _round(size - 1):
         return _vocab_past_the_cut(size, fixes)
     if token == size:
-        return _vocab_one_short(size, fixes)
+        return _vocab_one_short(size, fixes, phase)
     return _vocab_beyond(token, size, fixes, phase)
 
 
@@ -543,27 +543,44 @@ def _vocab_past_the_cut(size: int, fixes: Fixes) -> Diagnosis:
     )
 
 
-def _vocab_one_short(size: int, fixes: Fixes) -> Diagnosis:
-    """The id is input_dim itself: the classic input_dim = vocabulary size for ids that
-    start at 1 (Tokenizer's word_index), one short of the largest id + 1."""
+def _vocab_one_short(size: int, fixes: Fixes, phase: str | None) -> Diagnosis:
+    """The id is input_dim itself: input_dim = vocabulary size for ids that start at 1
+    (Tokenizer's word_index), or an id from outside the model's vocabulary (an unknown
+    token numbered size). Threads confirm both about equally; a predicting model keeps its
+    vocabulary, so there the data is at fault."""
+    title = f"token id {size} is input_dim itself: one past the Embedding's [0, {size})"
+    cause = (
+        f"Embedding input_dim is the largest id + 1; an id of {size} needs {size + 1} rows. "
+        "Tokenizer's word_index counts from 1, so input_dim must be len(word_index) + 1; an "
+        f"unknown token numbered {size} gives the same error. On GPU TensorFlow does not raise: "
+        "the lookup silently returns zeros."
+    )
+    model = Alternative(
+        "vocab",
+        f"Embedding(input_dim={size + 1}, ...) (len(word_index) + 1), then retrain",
+        f"if the ids are the model's own vocabulary counted from 1 (1..{size})",
+    )
+    data = Alternative(
+        "vocab",
+        "use the tokenizer the model was trained with, or map unknown ids to an OOV id "
+        f"below {size}; find every bad file with: {fixes.check()} --deep",
+        f"if the model is right (it was trained with {size} ids, 0..{size - 1}): the data "
+        "holds a token from outside its vocabulary",
+    )
+    if phase == "predict":
+        fixed = " The model is predicting, so its vocabulary is fixed."
+        return Diagnosis("vocab", "data", title, cause + fixed, data.fix, alternatives=(model,))
     return Diagnosis(
         "vocab",
         "model",
-        f"the Embedding's input_dim={size} is one short: token id {size} is input_dim itself",
-        f"Embedding input_dim is the largest id + 1; ids here reach {size}, so the table "
-        f"needs {size + 1} rows. Tokenizer's word_index counts from 1, so input_dim must be "
-        "len(word_index) + 1. On GPU TensorFlow does not raise: the lookup silently returns "
-        "zeros.",
-        f"Embedding(input_dim={size + 1}, ...) (len(word_index) + 1), then retrain",
-        alternatives=(
-            Alternative(
-                "vocab",
-                "use the tokenizer the model was trained with, or map unknown ids to an OOV id "
-                f"below {size}; find every bad file with: {fixes.check()} --deep",
-                f"if the model is right (it was trained with {size} ids, 0..{size - 1}): the "
-                "data was tokenized with another vocabulary",
-            ),
-        ),
+        title,
+        cause,
+        model.fix,
+        alternatives=(data,),
+        when=model.why,
+        decides=f"where id {size} comes from: len(word_index) == {size} (ids counted from 1) "
+        "needs the larger table; an unknown or added token numbered "
+        f"{size} needs an id below {size}",
     )
 
 

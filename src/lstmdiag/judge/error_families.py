@@ -518,6 +518,23 @@ def _features(want: int, got: int, ctx: Context) -> Diagnosis:
     )
 
 
+def _matrix_size(m: re.Match[str], ctx: Context) -> Diagnosis:
+    """A MatMul's [rows, width] x [width', units]: where its node says it ran, a loss (the
+    targets), a Dense fed by the data (2-D features), else a recurrent cell's kernel."""
+    rows, got, want, _ = (int(g) for g in m.groups())
+    node = ctx.node()
+    if _LOSS_NODE.search(node):
+        return T.loss_matmul(node, (rows, got), want, m.group(0))
+    if _DENSE_NODE.search(node) and not _RNN_NODE.search(node):
+        ev = Evidence((None, want), (rows, got), fixes=ctx.fixes)
+        return replace(D.features(ev, ev.found, 1), axis=-1)
+    return _features(want, got, ctx)
+
+
+_DENSE_NODE = re.compile(r"(?:^|/)dense(?:_\d+)?/", re.I)
+_RNN_NODE = re.compile(r"lstm|gru|rnn|while|cell|bidirectional|time_?distributed", re.I)
+
+
 # Nodes where a loss meets its targets: [predictions, y], the predictions with the batch of
 # the model's stored state (tf-keras: gradient_tape/mean_squared_error/BroadcastGradientArgs).
 _LOSS_NODE = re.compile(r"loss|_error|crossentropy|hinge|huber|poisson|divergence", re.I)
@@ -1173,7 +1190,9 @@ def _gemm(a: int, b: int) -> Diagnosis:
 
 
 def _label_range(m: re.Match[str], ctx: Context) -> Diagnosis:
-    return T.label_out_of_range(int(m.group(1)), int(m.group(2)))
+    shown = re.search(r"Label values: ([\d ]+)", ctx.raw)
+    values = [int(v) for v in shown.group(1).split()] if shown else None
+    return T.label_out_of_range(int(m.group(1)), int(m.group(2)), values)
 
 
 def _sparse_shapes(m: re.Match[str], ctx: Context) -> Diagnosis:
@@ -1838,7 +1857,7 @@ RECOGNISERS: list[Recogniser] = [
     ),
     (
         re.compile(r"Matrix size-incompatible: In\[0\]: \[(\d+),(\d+)\], In\[1\]: \[(\d+),(\d+)\]"),
-        lambda m, ctx: _features(int(m.group(3)), int(m.group(2)), ctx),
+        _matrix_size,
     ),
     (
         re.compile(

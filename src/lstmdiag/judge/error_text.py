@@ -138,8 +138,8 @@ class Context:
 
     def node(self) -> str:
         """The graph node TensorFlow names (``{{node while/add}}``), or ''."""
-        found = re.search(r"\{\{node ([^}]+)\}\}", self.raw)
-        return found.group(1) if found else ""
+        found = re.search(r"\{\{node ([^}]+)\}\}|\[\[node ([^\s\]]+)", self.raw)
+        return (found.group(1) or found.group(2)) if found else ""
 
     @property
     def declared_input(self) -> bool:

@@ -170,6 +170,8 @@ def _same_rank(
     k, got = output[-1], y[-1]
     if layer_kind(layer) == "recurrent":
         return _no_head(output, y, layer or "", _classes(output, y, d))
+    if len(y) == 3 and y[1] == 1 and output[1] not in (None, 1) and y[2] == output[2]:
+        return _one_step_for_many(output, y)
     if len(y) == 3 and y[0] == output[0] and y[2] == output[2] and y[1] != output[1]:
         return replace(
             d,
@@ -410,7 +412,7 @@ def onehot_into_sparse(labels: Shape | None, logits: Shape | None) -> Diagnosis:
     )
 
 
-def label_out_of_range(label: int, classes: int) -> Diagnosis:
+def label_out_of_range(label: int, classes: int, values: list[int] | None = None) -> Diagnosis:
     """A sparse loss met a class id at or beyond the output's units (or a negative one)."""
     if label < 0:
         return target(
@@ -420,16 +422,92 @@ def label_out_of_range(label: int, classes: int) -> Diagnosis:
             "remove or re-map the negative labels (y[y < 0] = ..., or drop those samples); "
             "for masked per-step labels, give them sample_weight 0",
         )
-    one_short = label == classes
+    if label == classes:
+        one_based = values is not None and 0 not in values
+        d = _label_one_short(classes)
+        return _swap(d) if one_based else d
     return Diagnosis(
         "target",
-        "data" if one_short else "model",
+        "model",
         f"class id {label} for an output of {classes} units",
         f"sparse labels must be 0..{classes - 1} for {classes} output units; a label {label} "
-        "reached the loss" + (" (ids counted from 1 give exactly this)." if one_short else "."),
-        f"y = y - 1 (if the ids count from 1); or Dense({label + 1}) if there are "
-        f"{label + 1} classes"
-        if one_short
-        else f"give the output layer one unit per class: Dense({label + 1}) at least (check "
-        "the number of classes in y)",
+        "reached the loss.",
+        f"give the output layer one unit per class: Dense({label + 1}) at least (check the "
+        "number of classes in y)",
     )
+
+
+def _label_one_short(classes: int) -> Diagnosis:
+    """A label equal to the output's units: token ids counted from 1 (a tokenizer's) for an
+    output of one unit per id. Both held-out threads were next-word models one unit short;
+    1-based class ids give the same message, so shifting them is the alternative."""
+    return Diagnosis(
+        "target",
+        "model",
+        f"class id {classes} for an output of {classes} units",
+        f"sparse labels must be 0..{classes - 1} for {classes} output units; a label {classes} "
+        "reached the loss. Ids counted from 1 (Tokenizer's word_index, 1-based classes) give "
+        "exactly this.",
+        f"Dense({classes + 1}, ...) for the output layer (one unit per id, 0 included), then "
+        "retrain",
+        alternatives=(
+            Alternative(
+                "target",
+                "y = y - 1 (shift 1-based class ids to 0-based)",
+                f"if there are exactly {classes} classes, numbered 1..{classes}",
+            ),
+        ),
+    )
+
+
+def loss_matmul(node: str, labels: Shape, width: int, quote: str) -> Diagnosis:
+    """A loss's matrix multiply met labels [rows, k] that do not fit its [width, ...]
+    operand: a CRF's transitions take one-hot tags, integer tags have a last axis of 1."""
+    if "crf" in node.lower() and labels[-1] == 1:
+        return Diagnosis(
+            "target",
+            "model",
+            f"integer tags where the CRF loss expects one-hot tags over {width} classes",
+            f"the CRF's loss multiplies the labels {fmt_shape(labels)} (one tag id per step) "
+            f"by its {width}x{width} transitions: the layer was built for one-hot targets "
+            "(keras-contrib's CRF defaults to sparse_target=False).",
+            "build the layer with CRF(..., sparse_target=True) and keep the integer tags",
+            alternatives=(
+                Alternative(
+                    "target",
+                    f"y = keras.utils.to_categorical(y, {width})   # (samples, T, {width})",
+                    "to keep the layer as it is",
+                ),
+            ),
+        )
+    return replace(generic(quote), found=labels)
+
+
+def _one_step_for_many(output: Shape, y: Shape) -> Diagnosis:
+    """(samples, T, k) out, (samples, 1, k) in: one target per sequence kept on a time axis
+    of 1, for a model that predicts at every step."""
+    return Diagnosis(
+        "model-structure",
+        "model",
+        f"the model predicts at each of {output[1]} timesteps {fmt_shape(output)} and y has one "
+        f"target per sequence {fmt_shape(y)}",
+        "the model's output keeps its time axis (the last recurrent layer returns sequences, "
+        "or the head is TimeDistributed), and y holds a single step.",
+        f"{_LAST_SEQUENCES_OFF}; then give y as (samples, k): y = y[:, 0]",
+        output,
+        y,
+        alternatives=(
+            Alternative(
+                "target",
+                f"give y a target per timestep: shape (samples, {output[1]}, {output[2]})",
+                "if the targets are really per timestep",
+            ),
+        ),
+    )
+
+
+def _swap(d: Diagnosis) -> Diagnosis:
+    """The first alternative as the answer, the answer as its alternative (decided)."""
+    first, *rest = d.alternatives
+    was = Alternative(d.kind, d.fix, "if 0 is a label too (the values shown may be a part)")
+    return replace(d, culprit="data", fix=first.fix, alternatives=(was, *rest))
