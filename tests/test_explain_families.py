@@ -39,6 +39,32 @@ CASES = [
     ("InvalidArgumentError: Received a label value of 5 which is outside the valid range of "
      "[0, 5).  Label values: 2 1 2 1 3 4 0 5", "target", "model", "Dense(6, ...) for the "
      "output layer", None),
+    # a CTC sample with no label (its transcription empty or unparsed)
+    ("InvalidArgumentError: Labels length is zero in batch 25 [[{{node CTCLoss}}]]", "empty",
+     "data", "drop the samples whose label is empty", None),
+    # Keras 1: a first layer that builds its weights from the time length it was not given
+    ("Exception: Layer timedistributeddense_1 requires to know the length of its input, but "
+     "it could not be inferred automatically.", "model-structure", "model",
+     "declare the time length on the first layer: input_length=T", None),
+    # a page that lowercased Keras's text: 'none' is still a free axis
+    ("expected shape=(none, 833, 1), found shape=(none, 12, 1)", "timesteps", "data", "",
+     (None, 833, 1)),
+    # the sparse loss flattens per-step logits: rows a multiple of the labels (32 x 2000)
+    ("logits and labels must have the same first dimension, got logits shape [64000,4] and "
+     "labels shape [32]", "model-structure", "model", "reduce the time axis before the output",
+     None),
+    # a matrix multiply in keras-contrib's CRF loss: integer tags for a one-hot CRF
+    ("InvalidArgumentError: Matrix size-incompatible: In[0]: [1408,1], In[1]: [5,5] "
+     "[[{{node loss/crf_1_loss/MatMul_1}}]]", "target", "model", "build the layer with "
+     "CRF(..., sparse_target=True)", None),
+    # a Dense fed by the data: its 2-D features
+    ("InvalidArgumentError:  Matrix size-incompatible: In[0]: [47,1000], In[1]: [4096,256]\n"
+     "\t [[node model/dense/Relu (defined at x.py:9) ]]", "features", "data", "build the "
+     "features", (None, 4096)),
+    # a rank-only target check: the output's rank is what is known
+    ("ValueError: Error when checking target: expected dense_1 to have 3 dimensions, but got "
+     "array with shape (100, 148)", "target", "data", "y = y[..., np.newaxis]",
+     (None, None, None)),
     # the same label with no 0 among the values shown: 1-based class ids
     ("InvalidArgumentError: Received a label value of 5 which is outside the valid range of "
      "[0, 5).  Label values: 2 1 2 1 3 4 5 5", "target", "data", "y = y - 1", None),

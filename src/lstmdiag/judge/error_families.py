@@ -467,6 +467,10 @@ def _logits(m: re.Match[str], ctx: Context) -> Diagnosis:
     rows, k = logits if logits is not None and len(logits) == 2 else (None, None)
     if rows and k and labels and len(labels) == 1 and labels[0] == rows * k:
         return T.onehot_into_sparse(labels, logits)  # a row of k values per sample, flattened
+    if rows and labels and len(labels) == 1 and labels[0] and rows != labels[0]:
+        many, few = max(rows, labels[0]), min(rows, labels[0])
+        if many % few == 0:
+            return T.steps_against_sequences(rows, labels[0], many // few)
     return D.target(
         f"logits {m.group(1)} and labels {m.group(2)} disagree",
         "the sparse loss gets one label per row of logits; here the counts differ (labels "
@@ -580,6 +584,28 @@ def _unroll(m: re.Match[str], ctx: Context) -> Diagnosis:
         "give the Input a fixed time axis (keras.Input(shape=(T, features))) and pad the data "
         f"to T ({ctx.fixes.pad(None)}), or set unroll=False",
         axis=1,
+    )
+
+
+def _ctc_empty_labels(m: re.Match[str], ctx: Context) -> Diagnosis:
+    return Diagnosis(
+        "empty",
+        "data",
+        f"an empty label sequence reached the CTC loss (sample {m.group(1)} of its batch)",
+        "CTC needs at least one label per sample: a sample's label_length is 0 (its "
+        "transcription is empty, or the loader did not parse it).",
+        "drop the samples whose label is empty (label_length == 0) before training, and "
+        "check that the loader reads every transcription",
+    )
+
+
+def _needs_length(m: re.Match[str], ctx: Context) -> Diagnosis:
+    return D.structural(
+        f"{m.group(1)} needs the length of its time axis",
+        "Keras 1 builds this layer's weights from the input's length, and the first layer "
+        "declares no time length.",
+        "declare the time length on the first layer: input_length=T (or input_shape=(T, "
+        "features)), with every sequence padded to T",
     )
 
 
@@ -1858,6 +1884,14 @@ RECOGNISERS: list[Recogniser] = [
     (
         re.compile(r"Matrix size-incompatible: In\[0\]: \[(\d+),(\d+)\], In\[1\]: \[(\d+),(\d+)\]"),
         _matrix_size,
+    ),
+    (re.compile(r"Labels length is zero in batch (\d+)"), _ctc_empty_labels),
+    (
+        re.compile(
+            r"Layer (\S+) requires to know the length of its input, but it could not be "
+            r"inferred automatically"
+        ),
+        _needs_length,
     ),
     (
         re.compile(

@@ -51,7 +51,7 @@ def parse_shape(text: str | None) -> Shape | None:
     for part in re.split(r"[,\s]+", text.strip().strip("()[]")):
         if not part:
             continue
-        if part in ("None", "?", "-1"):
+        if part in ("None", "none", "?", "-1"):
             dims.append(None)
         elif re.fullmatch(r"-?\d+", part):
             dims.append(int(part))

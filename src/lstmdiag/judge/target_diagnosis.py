@@ -10,7 +10,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..model.spec import Shape, fmt_shape
-from .diagnosis import Alternative, Diagnosis, layer_kind, output_without_head, target
+from .diagnosis import (
+    Alternative,
+    Diagnosis,
+    layer_kind,
+    output_without_head,
+    structural,
+    target,
+)
 
 GENERIC_FIX = (
     "shape y like the model's output: (samples, classes) one-hot with categorical_"
@@ -60,6 +67,7 @@ def output_vs_target(
     if ro is None:
         return d
     full = output if output is not None else (None,) * ro
+    d = replace(d, expected=full)
     if ro >= 3 and (len(y) == 1 or (ro >= 4 and len(y) < ro)):
         return output_without_head(full, y)
     if ro == 2 and len(y) == 1:
@@ -511,3 +519,34 @@ def _swap(d: Diagnosis) -> Diagnosis:
     first, *rest = d.alternatives
     was = Alternative(d.kind, d.fix, "if 0 is a label too (the values shown may be a part)")
     return replace(d, culprit="data", fix=first.fix, alternatives=(was, *rest))
+
+
+def steps_against_sequences(rows: int, labels: int, steps: int) -> Diagnosis:
+    """A sparse loss flattens (batch, T, k) logits to (batch * T, k): rows a multiple of the
+    labels are an output per step for a label per sequence, and the other way round."""
+    if rows > labels:
+        return structural(
+            f"the logits have {steps} rows per label: the model predicts at every one of "
+            f"{steps} steps, y once per sequence",
+            f"the sparse loss flattened per-step logits to {rows} rows ({labels} sequences x "
+            f"{steps} steps): the output keeps its time axis (a Dense applied to the sequence, "
+            "or return_sequences=True on the last recurrent layer).",
+            "reduce the time axis before the output layer: return_sequences=False on the last "
+            "recurrent layer, or GlobalAveragePooling1D() (or Flatten()) after an Embedding",
+            alternatives=(
+                Alternative(
+                    "target",
+                    f"give y one label per step: shape (samples, {steps})",
+                    "if the labels are really per step (a tagger)",
+                ),
+            ),
+        )
+    return target(
+        f"y has {steps} labels per row of logits: a label per step, a prediction per sequence",
+        f"the sparse loss flattened per-step labels to {labels} ({rows} sequences x {steps} "
+        "steps), while the model gives one prediction per sequence.",
+        "give y one label per sequence: shape (samples,) (y = y[:, -1] for the last step's)",
+        alternatives=(
+            Alternative("model-structure", _LAST_SEQUENCES_ON, "if the labels are really per step"),
+        ),
+    )
