@@ -431,9 +431,7 @@ def label_out_of_range(label: int, classes: int, values: list[int] | None = None
             "for masked per-step labels, give them sample_weight 0",
         )
     if label == classes:
-        one_based = values is not None and 0 not in values
-        d = _label_one_short(classes)
-        return _swap(d) if one_based else d
+        return _label_one_short(classes, one_based=values is not None and 0 not in values)
     return Diagnosis(
         "target",
         "model",
@@ -445,26 +443,32 @@ def label_out_of_range(label: int, classes: int, values: list[int] | None = None
     )
 
 
-def _label_one_short(classes: int) -> Diagnosis:
+def _label_one_short(classes: int, one_based: bool) -> Diagnosis:
     """A label equal to the output's units: token ids counted from 1 (a tokenizer's) for an
     output of one unit per id. Both held-out threads were next-word models one unit short;
-    1-based class ids give the same message, so shifting them is the alternative."""
+    1-based class ids give the same message, so shifting them is the alternative, and the
+    answer when the label values shown have no 0."""
+    wider = Alternative(
+        "target",
+        f"Dense({classes + 1}, ...) for the output layer (one unit per id, 0 included), then "
+        "retrain",
+        "if 0 is a label too (the values shown may be a part)",
+    )
+    shift = Alternative(
+        "target",
+        "y = y - 1 (shift 1-based class ids to 0-based)",
+        f"if there are exactly {classes} classes, numbered 1..{classes}",
+    )
+    first, second = (shift, wider) if one_based else (wider, shift)
     return Diagnosis(
         "target",
-        "model",
+        "data" if one_based else "model",
         f"class id {classes} for an output of {classes} units",
         f"sparse labels must be 0..{classes - 1} for {classes} output units; a label {classes} "
         "reached the loss. Ids counted from 1 (Tokenizer's word_index, 1-based classes) give "
         "exactly this.",
-        f"Dense({classes + 1}, ...) for the output layer (one unit per id, 0 included), then "
-        "retrain",
-        alternatives=(
-            Alternative(
-                "target",
-                "y = y - 1 (shift 1-based class ids to 0-based)",
-                f"if there are exactly {classes} classes, numbered 1..{classes}",
-            ),
-        ),
+        first.fix,
+        alternatives=(second,),
     )
 
 
@@ -512,13 +516,6 @@ def _one_step_for_many(output: Shape, y: Shape) -> Diagnosis:
             ),
         ),
     )
-
-
-def _swap(d: Diagnosis) -> Diagnosis:
-    """The first alternative as the answer, the answer as its alternative (decided)."""
-    first, *rest = d.alternatives
-    was = Alternative(d.kind, d.fix, "if 0 is a label too (the values shown may be a part)")
-    return replace(d, culprit="data", fix=first.fix, alternatives=(was, *rest))
 
 
 def steps_against_sequences(rows: int, labels: int, steps: int) -> Diagnosis:
