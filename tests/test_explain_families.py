@@ -61,6 +61,11 @@ CASES = [
     ("InvalidArgumentError:  Matrix size-incompatible: In[0]: [47,1000], In[1]: [4096,256]\n"
      "\t [[node model/dense/Relu (defined at x.py:9) ]]", "features", "data", "build the "
      "features", (None, 4096)),
+    # real tf-keras: a Flatten over 5 of the 10 trained steps, then Dense (40 = 5 x 8 wide
+    # where the kernel wants 80): features first, a flattened time axis the alternative
+    ("InvalidArgumentError: Matrix size-incompatible: In[0]: [2,40], In[1]: [80,1]\n"
+     "\t [[{{node model/dense/BiasAdd}}]]", "features", "data", "build the features",
+     (None, 80)),
     # a rank-only target check: the output's rank is what is known
     ("ValueError: Error when checking target: expected dense_1 to have 3 dimensions, but got "
      "array with shape (100, 148)", "target", "data", "y = y[..., np.newaxis]",
@@ -253,6 +258,22 @@ def test_each_family(
     assert d.fix.startswith(fix), d.fix
     if expected is not None:
         assert d.expected == expected
+
+
+def test_a_dense_width_may_be_a_flattened_time_axis() -> None:
+    """A Dense fed another width: its features (u015, confirmed), or a Flatten over another
+    number of steps (real tf-keras, 5 of 10 steps: 40 against 80), the alternative."""
+    flat = explain("Matrix size-incompatible: In[0]: [2,40], In[1]: [80,1] [[{{node "
+                   "model/dense/BiasAdd}}]]")  # fmt: skip
+    assert flat is not None and flat.diagnosis.decided
+    assert "or a Flatten before it folds a time axis" in flat.diagnosis.cause
+    assert [a.kind for a in flat.diagnosis.alternatives] == ["timesteps"]
+    assert flat.diagnosis.alternatives[0].fix.endswith("maxlen=model.input_shape[1], "
+                                                       "dtype='float32')")  # fmt: skip
+    wide = explain("Matrix size-incompatible: In[0]: [47,1000], In[1]: [4096,256] [[node "
+                   "model/dense/Relu (defined at x.py:9) ]]")  # fmt: skip
+    assert wide is not None and wide.diagnosis.decided
+    assert (wide.diagnosis.kind, wide.diagnosis.expected) == ("features", (None, 4096))
 
 
 def test_a_column_into_a_sequence_model_reads_first_as_unpadded_sequences() -> None:

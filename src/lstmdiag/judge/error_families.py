@@ -530,9 +530,30 @@ def _matrix_size(m: re.Match[str], ctx: Context) -> Diagnosis:
     if _LOSS_NODE.search(node):
         return T.loss_matmul(node, (rows, got), want, m.group(0))
     if _DENSE_NODE.search(node) and not _RNN_NODE.search(node):
-        ev = Evidence((None, want), (rows, got), fixes=ctx.fixes)
-        return replace(D.features(ev, ev.found, 1), axis=-1)
+        return _dense_width(rows, got, want, ctx)
     return _features(want, got, ctx)
+
+
+def _dense_width(rows: int, got: int, want: int, ctx: Context) -> Diagnosis:
+    """A Dense's kernel met another width: the data feeds it directly (its features, as
+    the held-out thread confirmed), or a Flatten before it folds a time axis of another
+    length (real tf-keras, 5 of 10 steps: In[0]: [2,40], In[1]: [80,1] at model/dense)."""
+    ev = Evidence((None, want), (rows, got), fixes=ctx.fixes)
+    return replace(
+        D.features(ev, ev.found, 1),
+        cause=f"this Dense's kernel takes {want} values per sample and got {got}: the data "
+        "feeding it has other features than the model was trained on, or a Flatten before "
+        "it folds a time axis of another length.",
+        axis=-1,
+        alternatives=(
+            Alternative(
+                "timesteps",
+                f"give every sequence the model's timesteps: {ctx.fixes.pad(None)}",
+                "if a Flatten before this Dense folds the time axis (its width is timesteps "
+                "x features)",
+            ),
+        ),
+    )
 
 
 _DENSE_NODE = re.compile(r"(?:^|/)dense(?:_\d+)?/", re.I)
@@ -591,7 +612,8 @@ def _ctc_empty_labels(m: re.Match[str], ctx: Context) -> Diagnosis:
     return Diagnosis(
         "empty",
         "data",
-        f"an empty label sequence reached the CTC loss (sample {m.group(1)} of its batch)",
+        f"an empty label sequence reached the CTC loss (index {m.group(1)} in its batch, "
+        "counted from 0)",
         "CTC needs at least one label per sample: a sample's label_length is 0 (its "
         "transcription is empty, or the loader did not parse it).",
         "drop the samples whose label is empty (label_length == 0) before training, and "
