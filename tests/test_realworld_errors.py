@@ -137,6 +137,7 @@ LATER = (
     "heldout_h",
     "heldout_i",
     "heldout_j",
+    "heldout_k",
 )
 SETS: dict[str, list[dict[str, Any]]] = {
     name: json.loads((HERE / "realworld" / f"{name}.json").read_text("utf-8")) for name in LATER
