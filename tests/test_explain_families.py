@@ -16,7 +16,8 @@ CASES = [
      "with shape (96, 1)", "target", "data", "y = keras.utils.to_categorical(y, 96)",
      (None, 96, 96)),
     ("ValueError: Error when checking model input: expected input_1 to have shape (32, 10, 8) "
-     "but got array with shape (1, 10, 8)", "batch", "data", "x = np.concatenate(",
+     "but got array with shape (1, 10, 8)", "batch", "model",
+     "build the same layers with batch_input_shape=(1, 10, 8)",
      (32, 10, 8)),
     # Theano's matrix product in the recurrent step: two batch sizes
     ("ValueError: dimension mismatch in args to gemm (2000,64)x(64,64)->(5,64)", "batch",

@@ -571,7 +571,7 @@ def _incompatible_2d(m: re.Match[str], ctx: Context) -> Diagnosis:
         # Inside the cell's step (while/add, lstm_cell/Add) the data's batch comes first;
         # where a loss meets the targets, the model's output (the state's batch) does.
         state, data = (a, c) if _LOSS_NODE.search(ctx.node()) else (c, a)
-        return S.batch(state, data, (state, b), (data, b), fitting=ctx.fitting)
+        return S.batch(state, data, (state, b), (data, b), ctx.fitting, pasted=True)
     node = ctx.node()
     if a == c and b != d and (not node or _LOSS_NODE.search(node)):
         # one batch, two widths, where a loss or metric meets y (the prediction first)
@@ -1401,7 +1401,7 @@ def _stateful_samples(m: re.Match[str], ctx: Context) -> Diagnosis:
     n = int(m.group(1)) if m.group(1) else None
     b = int(m.group(2)) if m.group(2) else None
     if b is not None and n is not None and not ctx.fitting:
-        return S.batch(b, n, None, None)
+        return S.batch(b, n, None, None, pasted=True)
     size = str(b) if b is not None else "B"
     left = f"the last {n % b} of {n}" if b and n else f"the last len(x) % {size}"
     return Diagnosis(
@@ -1890,7 +1890,9 @@ RECOGNISERS: list[Recogniser] = [
     ),
     (
         re.compile(r"Expected batch size: (\d+)\s*-?\s*Received batch size: (\d+)"),
-        lambda m, ctx: S.batch(int(m.group(1)), int(m.group(2)), None, None, ctx.fitting),
+        lambda m, ctx: S.batch(
+            int(m.group(1)), int(m.group(2)), None, None, ctx.fitting, pasted=True
+        ),
     ),
     (re.compile(r"Incompatible shapes: \[(\d+)\] vs\. \[(\d+)\]"), _loss_batches),
     (re.compile(r"Incompatible shapes: \[(\d+),(\d+)\] vs\. \[(\d+),(\d+)\]"), _incompatible_2d),
@@ -2237,6 +2239,7 @@ RECOGNISERS: list[Recogniser] = [
             parse_shape(m.group(1)),
             parse_shape(m.group(3)),
             ctx.fitting,
+            pasted=True,
         ),
     ),
     (

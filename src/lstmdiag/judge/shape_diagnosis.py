@@ -87,7 +87,8 @@ def _same_rank(ev: Evidence, found: Shape) -> Diagnosis:
     if _shifted(exp, found):
         return _declared_without_batch(exp, found)
     if differing[0] == 0:
-        return batch(exp[0], found[0], exp, found)
+        pasted = not (ev.fixes.checking or ev.fixes.in_memory)
+        return batch(exp[0], found[0], exp, found, pasted=pasted)
     if len(exp) >= 3 and _transposed(exp, found):
         return Diagnosis(
             "features",
@@ -261,11 +262,13 @@ def batch(
     exp: Shape | None,
     found: Shape | None,
     fitting: bool = False,
+    pasted: bool = False,
 ) -> Diagnosis:
     """A batch other than the model's fixed one. A multiple of it runs when fed ``want`` at a
     time; anything else needs the batch padded to a multiple, as one literal snippet (for
     ``predict``), or the last partial batch left out (``fitting``: zero samples would be
-    trained on)."""
+    trained on). A ``pasted`` message of one sample is a prediction one at a time: a copy of
+    the model built for batches of 1 first (the threads' fix), the padding second."""
     rebuild = Alternative(
         "model-structure",
         "rebuild the inference model with stateful=False and batch_size=None, then load "
@@ -290,6 +293,20 @@ def batch(
             0,
             (rebuild,),
         )
+    padded = _padded_batch(want, got, cause, exp, found, rebuild)
+    if pasted and got == 1 and want and want > 1:
+        return _one_at_a_time(want, exp, found, padded)
+    return padded
+
+
+def _padded_batch(
+    want: int | None,
+    got: int | None,
+    cause: str,
+    exp: Shape | None,
+    found: Shape | None,
+    rebuild: Alternative,
+) -> Diagnosis:
     add = f"{-got % want}" if want and got else f"-len(x) % {want}"
     more = (
         f" {got} -> {got + -got % want} samples, the last {-got % want} zeros:"
@@ -309,6 +326,32 @@ def batch(
         0,
         (rebuild,),
     )
+
+
+def _one_at_a_time(
+    want: int, exp: Shape | None, found: Shape | None, padded: Diagnosis
+) -> Diagnosis:
+    """One sample for a model fixed to batches of ``want``: predicting one at a time, which a
+    copy built for batches of 1 does; its weights are the same (they do not depend on the
+    batch size)."""
+    shape = fmt((1, *exp[1:])) if exp else "(1, timesteps, features)"
+    return Diagnosis(
+        "batch",
+        "model",
+        f"one sample for a model fixed to batches of {want}: build a copy for batches of 1",
+        f"the model fixes its batch size (a stateful RNN, or batch_input_shape); every batch "
+        f"must hold exactly {want} sequences, and one sample is predicted at a time. A copy of "
+        "the same layers built for batches of 1 takes it: the weights do not depend on the "
+        "batch size.",
+        f"build the same layers with batch_input_shape={shape} (keras.Input(batch_shape="
+        f"{shape}); keep stateful=True if it is stateful), then new_model.set_weights("
+        "model.get_weights()) and new_model.predict(x)",
+        exp,
+        found,
+        0,
+        (Alternative("batch", padded.fix, f"to keep this model: {want - 1} zero samples "
+                     "padded in, their predictions dropped"),),
+    )  # fmt: skip
 
 
 def interpreter_batch(
