@@ -484,3 +484,26 @@ def test_a_graph_tensor_of_rank_2_into_an_rnn_is_the_data_or_the_wiring() -> Non
     assert result is not None
     d = result.diagnosis
     assert (d.kind, d.decided, d.alternatives[0].kind) == ("missing-axis", False, "model-structure")
+
+
+def test_y_one_axis_short_of_an_output_known_by_its_rank_names_both_readings() -> None:
+    """Keras 2 gives only the output's rank: y (N, n) is ids per step without the class axis
+    (seven held-out threads) or one target per sequence (four). A TimeDistributed or CRF
+    head predicts per step by design: the ids then."""
+    text = "Error when checking target: expected {} to have 3 dimensions, but got array with shape (163717, 60)"
+    open_ = explain(text.format("activation_1"))
+    assert open_ is not None
+    d = open_.diagnosis
+    assert (d.kind, d.decided, d.expected, d.found) == ("target", False, (None,) * 3, (163717, 60))
+    assert d.fix.startswith("y = y[..., np.newaxis]   # (samples, T, 1)")
+    assert d.when == "if y holds one id per timestep"
+    assert [a.kind for a in d.alternatives] == ["model-structure"]
+    assert d.alternatives[0].fix.startswith("set return_sequences=False on the last recurrent")
+    assert d.decides == (
+        "model.output_shape: 60 as its timesteps (axis 1) means ids per step; 60 as its last "
+        "axis means one target per sequence"
+    )
+    for head in ("time_distributed_1", "crf_1"):
+        tagged = explain(text.format(head))
+        assert tagged is not None and tagged.diagnosis.decided
+        assert (tagged.diagnosis.kind, tagged.diagnosis.culprit) == ("target", "data")

@@ -7,6 +7,7 @@ Shapes are whole, batch first. The output may be known only by its rank."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from ..model.spec import Shape, fmt_shape
@@ -73,7 +74,7 @@ def output_vs_target(
     if ro == 2 and len(y) == 1:
         return _classes(full, (*y, 1), d)
     if ro > len(y):
-        return _output_has_time(full, y, d)
+        return _output_has_time(full, y, d, layer)
     if ro < len(y):
         return _target_has_time(full, y, d, output is not None, layer)
     if binary and len(y) == ro and y[-1] == 1 and full[-1] not in (None, 1):
@@ -81,7 +82,7 @@ def output_vs_target(
     return _same_rank(full, y, d, layer, checked)
 
 
-def _output_has_time(output: Shape, y: Shape, d: Diagnosis) -> Diagnosis:
+def _output_has_time(output: Shape, y: Shape, d: Diagnosis, layer: str | None = None) -> Diagnosis:
     """(samples, T, k) out, (samples, k) in: one target per sequence, unless y's last axis
     is the timesteps of per-step ids that lack their class axis."""
     last, k = y[-1], output[-1]
@@ -105,7 +106,7 @@ def _output_has_time(output: Shape, y: Shape, d: Diagnosis) -> Diagnosis:
             ),
         )
     onehot = f"y = keras.utils.to_categorical(y, {k})" if k else "keras.utils.to_categorical(y)"
-    return replace(
+    ids = replace(
         d,
         title=f"per-timestep ids {fmt_shape(y)} without the class axis the output has",
         cause=f"the output {fmt_shape(output)} has a time axis and a class axis; y has "
@@ -115,6 +116,34 @@ def _output_has_time(output: Shape, y: Shape, d: Diagnosis) -> Diagnosis:
         alternatives=(
             Alternative("model-structure", _LAST_SEQUENCES_OFF, "if y is one target per sequence"),
         ),
+    )
+    if k is None and len(output) == 3 and output[1] is None and not _per_step_head(layer):
+        return _ids_or_one_per_sequence(output, y, ids)
+    return ids
+
+
+def _per_step_head(layer: str | None) -> bool:
+    """A head that predicts at every step by design: TimeDistributed, or a CRF tagger."""
+    return bool(layer) and bool(
+        re.search(r"time_?distributed|crf|conditional_random", layer or "", re.I)
+    )
+
+
+def _ids_or_one_per_sequence(output: Shape, y: Shape, ids: Diagnosis) -> Diagnosis:
+    """Only the output's rank is known: y's axis 1 is its timesteps (ids without a class
+    axis) or its last axis (one target per sequence). Held-out threads went 9 to 3."""
+    n = y[-1]
+    return replace(
+        ids,
+        title=f"y {fmt_shape(y)} lacks an axis of the 3-D output: a class axis, or its time axis",
+        cause=f"the output {fmt_shape(output)} is (samples, timesteps, k) and y {fmt_shape(y)} "
+        f"has one axis fewer: {n} ids per sample, one per timestep, without the class axis; "
+        f"or one target of {n} values per sequence, for a model that predicts at every "
+        "timestep (return_sequences=True on the last recurrent layer, or a TimeDistributed "
+        "head).",
+        decides=f"model.output_shape: {n} as its timesteps (axis 1) means ids per step; {n} "
+        "as its last axis means one target per sequence",
+        when="if y holds one id per timestep",
     )
 
 
