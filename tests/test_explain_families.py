@@ -507,3 +507,20 @@ def test_y_one_axis_short_of_an_output_known_by_its_rank_names_both_readings() -
         tagged = explain(text.format(head))
         assert tagged is not None and tagged.diagnosis.decided
         assert (tagged.diagnosis.kind, tagged.diagnosis.culprit) == ("target", "data")
+
+
+def test_y_with_a_size_1_last_axis_for_a_2d_output_of_unknown_width() -> None:
+    """(476, 400, 1) for an output known by its rank: 400 values to squeeze (Dense(400)), or
+    a target per step for a model that predicts once (Dense(1)); only the width decides."""
+    result = explain("ValueError: Error when checking target: expected dense_15 to have 2 "
+                     "dimensions, but got array with shape (476, 400, 1).")  # fmt: skip
+    assert result is not None
+    d = result.diagnosis
+    assert (d.kind, d.decided, d.fix) == ("target", False, "y = np.squeeze(y, axis=2)")
+    assert d.when == "if the output has 400 units"
+    assert [a.kind for a in d.alternatives] == ["model-structure"]
+    assert d.decides.startswith("model.output_shape[-1]: 400 units takes the 400 values")
+    known = explain("ValueError: Error when checking target: expected dense_1 to have shape "
+                    "(None, 400) but got array with shape (476, 400, 1)")  # fmt: skip
+    assert known is not None and known.diagnosis.decided
+    assert known.diagnosis.fix == "y = np.squeeze(y, axis=2)"

@@ -306,6 +306,10 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         "g003": ("model", "target"),
         "k009": ("model", "target"),  # set K: scored wrong before (ids per step only)
         "u017": ("model", "target"),  # practice S: scored wrong before
+        # y (N, T, 1) for a 2-D output of unknown width: T values to squeeze, or targets per
+        # step for a model that predicts once (one thread each)
+        "e025": ("data", "target"),
+        "j015": ("model", "target"),  # set J: scored wrong before (the squeeze only)
     }
 
 

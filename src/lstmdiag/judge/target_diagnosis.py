@@ -169,13 +169,16 @@ def _target_has_time(
             y,
             alternatives=(Alternative("target", squeeze, "if one target per sequence is meant"),),
         )
+    per_step = Alternative("model-structure", _LAST_SEQUENCES_ON, "if y is one target per step")
     if len(y) == len(output) + 1 and ones:
-        return replace(
+        squeezed = replace(
             d,
             title=f"y {fmt_shape(y)} has a size-1 axis the output {fmt_shape(output)} lacks",
             fix=f"y = np.squeeze(y, axis={ones[0]})",
         )
-    per_step = Alternative("model-structure", _LAST_SEQUENCES_ON, "if y is one target per step")
+        if len(y) == 3 and ones == [2] and y[1] not in (None, 1) and output[-1] is None:
+            return _squeeze_or_per_step(output, y, squeezed, per_step)
+        return squeezed
     if known and output[-1] is not None and output[-1] == y[-1] and y[1] not in (None, 1):
         return Diagnosis(
             "model-structure",
@@ -193,6 +196,26 @@ def _target_has_time(
             ),
         )  # fmt: skip
     return replace(d, alternatives=(per_step,))
+
+
+def _squeeze_or_per_step(
+    output: Shape, y: Shape, squeezed: Diagnosis, per_step: Alternative
+) -> Diagnosis:
+    """y (N, T, 1) for a 2-D output of unknown width: T values per sample (an output of T
+    units: squeeze), or one target per step for a model that predicts once (1 unit)."""
+    t = y[1]
+    return replace(
+        squeezed,
+        title=f"y {fmt_shape(y)} has an axis more than the 2-D output: a size-1 axis, or "
+        "a time axis",
+        cause=f"the output {fmt_shape(output)} is (samples, units) and y {fmt_shape(y)} has "
+        f"an axis more: {t} values per sample with a size-1 axis after them, or one target "
+        f"per timestep ({t} steps) for a model that predicts once per sequence.",
+        alternatives=(per_step,),
+        decides=f"model.output_shape[-1]: {t} units takes the {t} values (squeeze); 1 "
+        "unit predicts once per sequence, for targets per step",
+        when=f"if the output has {t} units",
+    )
 
 
 def _fits(a: Shape, b: Shape) -> bool:
