@@ -278,6 +278,7 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         "h072": ("data", "timesteps"),
         "c013": ("data", "timesteps"),
         "s023": ("model", "timesteps"),
+        "t013": ("data", "timesteps"),  # set I: scored wrong before (read as features)
         # Keras 1/2's target check shows a sparse loss's output with a last axis of 1: y with
         # k columns is one-hot labels for the sparse loss, or the model has one unit
         "c023": ("data", "target"),

@@ -1461,6 +1461,9 @@ def _loss_batches(m: re.Match[str], ctx: Context) -> Diagnosis | None:
         + (", and fit's default batch_size is 32." if data == 32 else "."),
         "declare one sample's shape without the batch: input_shape=(timesteps, features) "
         "(keras.Input(shape=(timesteps, features))) instead of batch_input_shape",
+        (model,),  # the loss's values, one per sample: the batches themselves
+        (data,),
+        0,
         alternatives=(
             Alternative(
                 "batch",

@@ -148,11 +148,17 @@ class Context:
     def model_input(self, rank: int | None) -> tuple[Shape | None, bool | None]:
         """The model's own input shape and time axis, when the message concerns its input."""
         if self.model is None or len(self.model.inputs) != 1:
-            return None, None
+            return None, (True if _TOKEN_CODE.search(self.raw) else None)
         inp = self.model.inputs[0]
         if rank is not None and len(inp.shape) != rank:
             return None, None
         return inp.shape, time_axis(self.model, inp) is not None
+
+
+# A traceback's code lines that pad or tokenize what is fed: its axis 1 is token positions.
+_TOKEN_CODE = re.compile(
+    r"^\s+.*\b(?:pad_sequences|padded_seq\w*|texts_to_sequences|tokenizer)\b.*$", re.M
+)
 
 
 # -- families ---------------------------------------------------------------------------------
