@@ -3,9 +3,13 @@ kind, culprit and fix the evidence supports."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from lstmdiag.judge.explain import explain
+
+TEXTS = Path(__file__).resolve().parent / "texts"
 
 CASES = [
     # Keras 1 and 2.0 print whole shapes, the batch first; Keras 2.1+ without it
@@ -490,7 +494,8 @@ def test_y_one_axis_short_of_an_output_known_by_its_rank_names_both_readings() -
     """Keras 2 gives only the output's rank: y (N, n) is ids per step without the class axis
     (seven held-out threads) or one target per sequence (four). A TimeDistributed or CRF
     head predicts per step by design: the ids then."""
-    text = "Error when checking target: expected {} to have 3 dimensions, but got array with shape (163717, 60)"
+    text = ("Error when checking target: expected {} to have 3 dimensions, but got array with "
+            "shape (163717, 60)")  # fmt: skip
     open_ = explain(text.format("activation_1"))
     assert open_ is not None
     d = open_.diagnosis
@@ -524,3 +529,20 @@ def test_y_with_a_size_1_last_axis_for_a_2d_output_of_unknown_width() -> None:
                     "(None, 400) but got array with shape (476, 400, 1)")  # fmt: skip
     assert known is not None and known.diagnosis.decided
     assert known.diagnosis.fix == "y = np.squeeze(y, axis=2)"
+
+
+@pytest.mark.parametrize("flavour", ["tf_keras", "keras3"])
+def test_one_hot_sequences_into_an_embedding(flavour: str) -> None:
+    """Real Keras (texts/make_onehot_embedding.py, which also runs the fix): (8, 100, 500)
+    one-hot fit to Embedding(500, 16) -> SimpleRNN. tf-keras names the RNN's 4-D input and
+    the call's 3-D one; Keras 3 the model's (None, 100). Either way: argmax to ids, or the
+    model without its Embedding; not a merge of the leading axes."""
+    result = explain((TEXTS / f"onehot_embedding_{flavour}.txt").read_text())
+    assert result is not None
+    d = result.diagnosis
+    assert (d.kind, d.culprit, d.decided) == ("extra-axis", "data", False)
+    assert (d.expected, d.found, d.axis) == ((None, 100), (None, 100, 500), 2)
+    assert d.fix == "x = np.argmax(x, axis=-1)   # one-hot (None, 100, 500) -> ids (None, 100)"
+    assert d.when == "if each step of x is one-hot"
+    assert [a.kind for a in d.alternatives] == ["model-structure"]
+    assert "remove the Embedding" in d.alternatives[0].fix

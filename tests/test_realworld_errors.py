@@ -310,6 +310,9 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         # y (N, T, 1) for a 2-D output of unknown width: T values to squeeze, or targets per
         # step for a model that predicts once (one thread each)
         "e025": ("data", "target"),
+        # an Embedding fed (samples, T, n): one-hot ids to argmax, or features for a model
+        # without the Embedding (one thread, the ids)
+        "v018": ("data", "extra-axis"),  # practice T: scored wrong before (merge the axes)
         "j015": ("model", "target"),  # set J: scored wrong before (the squeeze only)
     }
 

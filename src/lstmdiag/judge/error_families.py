@@ -237,6 +237,8 @@ def _incompatible_layer(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     called = ctx.called_with()
     if len(called) == 1 and len(called[0]) == 1 and len(found) == 2 and len(expected) == 3:
         return _one_sequence_of_ids(called[0], found, layer)
+    if len(called) == 1 and _one_axis_appended(called[0], found) and len(found) > len(expected):
+        return _vectors_into_embedding(called[0], found, layer)
     d = S.diagnose_shape(_evidence(ctx, expected, found, layer, building))
     if d.kind == "model-structure" and not building and called == (found,):
         # the model was called on exactly this tensor: the data reached the layer itself
@@ -244,6 +246,43 @@ def _incompatible_layer(m: re.Match[str], ctx: Context) -> Diagnosis | None:
         more = Alternative("model-structure", d.fix, f"if a layer before {layer} feeds it")
         return replace(data, alternatives=(*data.alternatives, more))
     return d
+
+
+def _one_axis_appended(called: Shape, found: Shape) -> bool:
+    """``found`` is ``called`` with one axis more at the end: what an Embedding does."""
+    return len(found) == len(called) + 1 >= 4 and all(
+        c is None or f is None or c == f for c, f in zip(called, found, strict=False)
+    )
+
+
+def _vectors_into_embedding(called: Shape, found: Shape, layer: str) -> Diagnosis:
+    """The model was called on (samples, T, n), and a layer before ``layer`` added an axis
+    at the end (an Embedding: its vectors): an Embedding takes ids (samples, T), and the
+    data holds n values per step, one-hot ids or features."""
+    ids, n, width = called[:-1], called[-1], found[-1]
+    return Diagnosis(
+        "extra-axis",
+        "data",
+        f"the data has {n} values per step where an Embedding takes one id",
+        f"the model was called on {fmt_shape(called)} (its call's arguments show it), and "
+        f"{layer} got {fmt_shape(found)}: a layer before it added an axis of {width}, as an "
+        f"Embedding gives each id a vector. An Embedding takes integer ids {fmt_shape(ids)}; "
+        f"the data has {n} values at each step instead.",
+        f"x = np.argmax(x, axis=-1)   # one-hot {fmt_shape(called)} -> ids {fmt_shape(ids)}",
+        ids,
+        called,
+        len(called) - 1,
+        (
+            Alternative(
+                "model-structure",
+                f"remove the Embedding: {layer} takes the {n} features of each step as they are",
+                "if each step holds real-valued features, not a one-hot id",
+            ),
+        ),
+        decides="what a step of x holds: a single 1 among zeros (x.sum(axis=-1) all 1) is "
+        "a one-hot id; other values are features",
+        when="if each step of x is one-hot",
+    )
 
 
 def _one_sequence_of_ids(called: Shape, found: Shape, layer: str) -> Diagnosis:

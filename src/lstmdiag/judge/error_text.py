@@ -108,12 +108,14 @@ class Context:
 
     def called_with(self) -> tuple[Shape, ...]:
         """The shapes Keras 3 says the model was called with ("Arguments received by
-        Sequential.call(): inputs=tf.Tensor(shape=(None, 10, 5), ...)"): one per tensor; a
-        tuple of several is a list read as several inputs."""
+        Sequential.call(): inputs=tf.Tensor(shape=(None, 10, 5), ...)"; tf-keras 2.x: "calling
+        layer "sequential" (type Sequential) ... Call arguments received: inputs=..."): one
+        per tensor; a tuple of several is a list read as several inputs."""
         found = re.search(
             r"(?:Arguments\s+received\s+by\s+(?:Sequential|Functional|Model)\.call\(\)|Call\s+"
             r"arguments\s+received\s+by\s+layer\s+[\"']?[^\"'\n]*[\"']?\s+\(type\s+"
-            r"(?:Sequential|Functional|Model)\)):\s*\W*\s*"
+            r"(?:Sequential|Functional|Model)\)|(?<=\(type )(?:Sequential|Functional|Model)\)"
+            r"\.(?:(?!Call\s+arguments)[\s\S]){0,2000}Call\s+arguments\s+received):\s*\W*\s*"
             r"inputs=(\(?'?tf\.Tensor\(shape=.*?)(?:\n\s*\W\s*(?:training|mask)=|$)",
             self.raw,
             re.S,

@@ -244,6 +244,10 @@ def one_more(ev: Evidence, found: Shape) -> Diagnosis:
             found,
             None,
         )
+    if len(exp) == 2 and exp[1] is not None and fits(found[:-1], exp):
+        return _values_per_position(exp, found)
+    if not fits(found[:1] + found[2:], exp):  # merging the leading axes would not fit
+        return other_rank(ev, found)
     return Diagnosis(
         "extra-axis",
         "data",
@@ -261,6 +265,36 @@ def one_more(ev: Evidence, found: Shape) -> Diagnosis:
                 "if each sample really is a sequence of 2-D frames",
             ),
         ),
+    )
+
+
+def _values_per_position(exp: Shape, found: Shape) -> Diagnosis:
+    """(samples, T, k) into a model that takes (samples, T): k values at each position where
+    it takes one, as an Embedding does (one id per step): one-hot ids, or k features for a
+    model declared without them."""
+    t, k = exp[1], found[-1]
+    return Diagnosis(
+        "extra-axis",
+        "data",
+        f"the data has {k} values at each of {t} positions where the model takes one",
+        f"the model takes {fmt(exp)}, one value (an id, for an Embedding) at each of {t} "
+        f"positions, and the data is {fmt(found)}: {k} values at each, one-hot ids or "
+        "features.",
+        f"x = np.argmax(x, axis=-1)   # one-hot {fmt(found)} -> ids {fmt(found[:-1])}",
+        exp,
+        found,
+        len(found) - 1,
+        (
+            Alternative(
+                "model-structure",
+                f"declare the input as keras.Input(shape=({t}, {k})) and remove the Embedding "
+                "(an LSTM takes the features of each step as they are)",
+                "if each step holds real-valued features, not a one-hot id",
+            ),
+        ),
+        decides="what a step of x holds: a single 1 among zeros (x.sum(axis=-1) all 1) is "
+        "a one-hot id; other values are features",
+        when="if each step of x is one-hot",
     )
 
 
