@@ -546,3 +546,24 @@ def test_one_hot_sequences_into_an_embedding(flavour: str) -> None:
     assert d.when == "if each step of x is one-hot"
     assert [a.kind for a in d.alternatives] == ["model-structure"]
     assert "remove the Embedding" in d.alternatives[0].fix
+
+
+def test_x_and_y_in_one_list_are_read_as_two_inputs() -> None:
+    """validation_data=[x_val, y_val] (four held-out threads, three confirmed: a tuple fixes
+    it): two tensors of one batch, the second shaped like labels. Two alike are samples."""
+    text = (
+        "ValueError: Layer sequential expects 1 inputs, but it received 2 input tensors. "
+        "Inputs received: [<tf.Tensor 'IteratorGetNext:0' shape=(None, 30, 4) "
+        "dtype=float32>, <tf.Tensor 'IteratorGetNext:1' shape=(None, 1) dtype={}>]"
+    )
+    result = explain(text.format("float32"))
+    assert result is not None
+    d = result.diagnosis
+    assert (d.kind, d.culprit, d.found) == ("input-count", "data", (None, 30, 4))
+    assert d.title == "[x, y] given as one list: y (None, 1) was read as a second input"
+    assert d.fix == (
+        "pass x and y apart: model.fit(x, y), and validation_data=(x_val, y_val) as a tuple, "
+        "not a list"
+    )
+    alike = explain(text.replace("(None, 1) dtype={}", "(None, 30, 4) dtype=float32"))
+    assert alike is not None and alike.diagnosis.fix.startswith("stack the list into one array")

@@ -751,6 +751,9 @@ def _input_count(m: re.Match[str], ctx: Context) -> Diagnosis:
             ctx.model_input(None)[0],
             parse_shape(received.group(1)) if received and got == 1 else None,
         )
+    tensors = _received(m.string[m.end() :])
+    if want == 1 and got == 2 and len(tensors) == 2 and _x_and_y(*tensors):
+        return _x_and_y_as_inputs(*tensors)
     return Diagnosis(
         "input-count",
         "data",
@@ -762,6 +765,38 @@ def _input_count(m: re.Match[str], ctx: Context) -> Diagnosis:
         if want == 1
         else "pass one array per input, in the model's input order (or a dict keyed by input name)",
         ctx.model_input(None)[0],
+    )
+
+
+def _received(rest: str) -> list[tuple[Shape, str]]:
+    """The tensors Keras says it received ("Inputs received: [<tf.Tensor ... shape=(8, 128)
+    dtype=float32>, ...]"): each one's shape and dtype."""
+    listed = re.match(r"\. Inputs received: \[([^\n]*)\]", rest)
+    if listed is None:
+        return []
+    found = re.findall(r"shape=\(([^)]*)\),? dtype=(\w+)", listed.group(1))
+    return [(s, dtype) for text, dtype in found if (s := parse_shape(text)) is not None]
+
+
+def _x_and_y(first: tuple[Shape, str], second: tuple[Shape, str]) -> bool:
+    """Two tensors of one batch whose shapes or dtypes differ: inputs and labels, not two
+    samples or batches of one input."""
+    (a, da), (b, db) = first, second
+    return bool(a) and bool(b) and a[0] == b[0] and (a != b or da != db)
+
+
+def _x_and_y_as_inputs(x: tuple[Shape, str], y: tuple[Shape, str]) -> Diagnosis:
+    return Diagnosis(
+        "input-count",
+        "data",
+        f"[x, y] given as one list: y {fmt_shape(y[0])} was read as a second input",
+        f"a Python list is read as one array per model input, and this one holds the inputs "
+        f"{fmt_shape(x[0])} ({x[1]}) and what looks like their labels {fmt_shape(y[0])} "
+        f"({y[1]}), with the same batch: a one-input model got both as inputs.",
+        "pass x and y apart: model.fit(x, y), and validation_data=(x_val, y_val) as a tuple, "
+        "not a list",
+        None,
+        x[0],
     )
 
 
@@ -1985,7 +2020,8 @@ RECOGNISERS: list[Recogniser] = [
     (re.compile(r"The structure of inputs doesn't match the expected structure"), _structure),
     (
         re.compile(
-            r"expects (\d+) (?:named )?input\(s\)[^\n]*?but it received (\d+) input tensors"
+            r"expects (\d+) (?:named )?inputs?(?:\(s\))?[^\n]*?but it received (\d+) input "
+            r"tensors"
         ),
         _input_count,
     ),
