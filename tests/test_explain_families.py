@@ -139,6 +139,11 @@ CASES = [
     ("ValueError: `validation_split` is only supported for Tensors or NumPy arrays, found "
      "following types in the input: [<class 'list'>]", "dtype", "data", "x = np.asarray(x)",
      None),
+    # TF1's dynamic_rnn on a placeholder [None, None, None] (checked in TF 2.21's compat.v1)
+    ("ValueError: Input size (depth of inputs) must be accessible via shape inference, but saw "
+     "value None for input=Tensor(\"rnn/transpose:0\", shape=(None, None, None))",
+     "unknown-rank", "data", "give the inputs their feature size before the RNN: "
+     "inputs.set_shape([None, None, features])", (None, None, None)),
     # Keras 2's stateful check: in fit the batch is not printed, in predict it is
     ("ValueError: In a stateful network, you should only pass inputs with a number of samples "
      "that can be divided by the batch size. Found: 1000 samples", "batch", "data",

@@ -686,6 +686,24 @@ def _unknown_rank(m: re.Match[str], ctx: Context) -> Diagnosis:
     )
 
 
+def _depth_unknown(m: re.Match[str], ctx: Context) -> Diagnosis:
+    """TF1's dynamic_rnn (and bidirectional_dynamic_rnn) sizes its kernel from the inputs'
+    last axis, which must be known when the graph is built."""
+    return Diagnosis(
+        "unknown-rank",
+        "data",
+        "the RNN's inputs have no known feature size",
+        "tf.nn.dynamic_rnn builds its kernel from the size of the inputs' last axis (the "
+        "features per step), and the tensor it was given has None there: it came from a "
+        "pipeline or a reshape (tf.data, tf.py_func, a placeholder of shape [None, None, None]) "
+        "that does not carry it.",
+        "give the inputs their feature size before the RNN: inputs.set_shape([None, None, "
+        "features]) (or tf.reshape(inputs, [batch, -1, features]), or a placeholder declared "
+        "with it)",
+        (None, None, None),
+    )
+
+
 def _indices(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     token, size = int(m.group(1)), int(m.group(2))
     if size == 0:
@@ -2121,6 +2139,10 @@ RECOGNISERS: list[Recogniser] = [
             r"The last dimension of the inputs to `?Dense`? should be defined\. Found `?None"
         ),
         _dense_of_none,
+    ),
+    (
+        re.compile(r"Input size \(depth of inputs\) must be accessible via shape inference"),
+        _depth_unknown,
     ),
     (
         re.compile(
