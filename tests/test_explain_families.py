@@ -139,6 +139,10 @@ CASES = [
     ("ValueError: `validation_split` is only supported for Tensors or NumPy arrays, found "
      "following types in the input: [<class 'list'>]", "dtype", "data", "x = np.asarray(x)",
      None),
+    # tf-keras and Keras 3 build TimeDistributed on LSTM(8) without return_sequences
+    ("ValueError: `TimeDistributed` Layer should be passed an `input_shape ` with at least 3 "
+     "dimensions, received: (None, 8)", "model-structure", "model",
+     "set return_sequences=True on the layer before TimeDistributed", (None, None, None)),
     # TF1's dynamic_rnn on a placeholder [None, None, None] (checked in TF 2.21's compat.v1)
     ("ValueError: Input size (depth of inputs) must be accessible via shape inference, but saw "
      "value None for input=Tensor(\"rnn/transpose:0\", shape=(None, None, None))",

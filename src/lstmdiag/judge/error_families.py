@@ -686,6 +686,30 @@ def _unknown_rank(m: re.Match[str], ctx: Context) -> Diagnosis:
     )
 
 
+def _time_distributed_2d(m: re.Match[str], ctx: Context) -> Diagnosis:
+    """TimeDistributed applies its layer to each step of axis 1 and was built on a 2-D
+    input: the layer before it gives one vector per sequence."""
+    found = parse_shape(m.group(1))
+    return D.structural(
+        "TimeDistributed got one vector per sequence, no time axis",
+        f"TimeDistributed applies its layer at every timestep of (batch, timesteps, ...), and "
+        f"its input is {fmt_shape(found) if found else '2-D'}: the layer before it returns "
+        "one vector per sequence (a recurrent layer without return_sequences=True, or a "
+        "pooling or Flatten).",
+        "set return_sequences=True on the layer before TimeDistributed (an encoder-decoder: "
+        "RepeatVector(timesteps) between them)",
+        (
+            Alternative(
+                "model-structure",
+                "declare the input as input_shape=(timesteps, features)",
+                "if TimeDistributed is the first layer",
+            ),
+        ),
+        (None, None, None),
+        found,
+    )
+
+
 def _depth_unknown(m: re.Match[str], ctx: Context) -> Diagnosis:
     """TF1's dynamic_rnn (and bidirectional_dynamic_rnn) sizes its kernel from the inputs'
     last axis, which must be known when the graph is built."""
@@ -2139,6 +2163,13 @@ RECOGNISERS: list[Recogniser] = [
             r"The last dimension of the inputs to `?Dense`? should be defined\. Found `?None"
         ),
         _dense_of_none,
+    ),
+    (
+        re.compile(
+            r"TimeDistributed`? [Ll]ayer should be passed an `?input_shape ?`? with at least 3 "
+            r"dimensions, received: \(([^)]*)\)"
+        ),
+        _time_distributed_2d,
     ),
     (
         re.compile(r"Input size \(depth of inputs\) must be accessible via shape inference"),
