@@ -576,3 +576,13 @@ def test_x_and_y_in_one_list_are_read_as_two_inputs() -> None:
     )
     alike = explain(text.replace("(None, 1) dtype={}", "(None, 30, 4) dtype=float32"))
     assert alike is not None and alike.diagnosis.fix.startswith("stack the list into one array")
+
+
+def test_an_embedding_bound_whose_parenthesis_was_lost_in_the_paste() -> None:
+    """ "is not in [0, 55 | Errors may have originated..." (a practice thread): the bound is
+    whole. One at the very end of the text may be cut short: declined."""
+    lost = explain("InvalidArgumentError: indices[22,2] = 4109 is not in [0, 55 | Errors may "
+                   "have originated from an input operation.")  # fmt: skip
+    assert lost is not None and lost.diagnosis.kind == "vocab"
+    assert "[0, 55)" in lost.diagnosis.title
+    assert explain("InvalidArgumentError: indices[22,2] = 4109 is not in [0, 55") is None

@@ -249,6 +249,7 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         "q020": ("data", "vocab"),
         "r005": ("data", "vocab"),
         "s010": ("model", "vocab"),
+        "v005": ("model", "vocab"),  # practice T: declined before (the bound's ")" lost)
         # an id equal to input_dim: ids counted from 1 (the model one short: four threads) or
         # an unknown token numbered input_dim (the data: six)
         "d009": ("model", "vocab"),

@@ -2050,7 +2050,15 @@ RECOGNISERS: list[Recogniser] = [
         ),
         _unknown_rank,
     ),
-    (re.compile(r"indices\[[^\]]*\] = (-?\d+) is not in \[0, (\d+)\)"), _indices),
+    # the bound's ")" may be lost in a paste where TF's own text follows; a bound at the end
+    # of what was pasted may be cut short
+    (
+        re.compile(
+            r"indices\[[^\]]*\] = (-?\d+) is not in \[0, (\d+)"
+            r"(?:\)|(?=[\s|]*(?:Errors may have originated|\[\[)))"
+        ),
+        _indices,
+    ),
     (
         re.compile(
             r"Failed to convert a NumPy array to a Tensor \(Unsupported object type "
