@@ -143,6 +143,11 @@ CASES = [
     ("ValueError: `TimeDistributed` Layer should be passed an `input_shape ` with at least 3 "
      "dimensions, received: (None, 8)", "model-structure", "model",
      "set return_sequences=True on the layer before TimeDistributed", (None, None, None)),
+    # an attention score: every step (3-D) against the last hidden state (2-D), both batched
+    ("ValueError: Shape must be rank 2 but is rank 3 for 'attention_score/MatMul' (op: "
+     "'MatMul') with input shapes: [?,20,32], [?,32].", "model-structure", "model",
+     "give the 2-D one a trailing axis before the product: keras.layers.Reshape((32, 1))",
+     (None, 32, 1)),
     # TF1's dynamic_rnn on a placeholder [None, None, None] (checked in TF 2.21's compat.v1)
     ("ValueError: Input size (depth of inputs) must be accessible via shape inference, but saw "
      "value None for input=Tensor(\"rnn/transpose:0\", shape=(None, None, None))",

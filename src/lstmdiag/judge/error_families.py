@@ -1714,8 +1714,32 @@ def _rank_at_node(m: re.Match[str], ctx: Context) -> Diagnosis | None:
         return None
     layer = node.split("/")[0]
     if D.layer_kind(layer) not in ("recurrent", "model", "dense", "conv"):
-        return None
+        return _matmul_of_activations(m, node)
     return S.diagnose_shape(_evidence(ctx, (None,) * want, found, layer, ctx.building))
+
+
+def _matmul_of_activations(m: re.Match[str], node: str) -> Diagnosis | None:
+    """A MatMul of code written around the layers (an attention score) whose two operands
+    both have a free batch: two of the model's own tensors, of ranks 3 and 2."""
+    pair = re.match(r"\[([^\]]*)\], \[([^\]]*)\]", m.string[m.start(4) - 1 :])
+    if not re.search(r"MatMul$", node) or _RNN_NODE.search(node) or pair is None:
+        return None
+    a, b = parse_shape(pair.group(1)), parse_shape(pair.group(2))
+    if not a or not b or a[0] is not None or b[0] is not None or (len(a), len(b)) != (3, 2):
+        return None
+    scope = node.rsplit("/", 1)[0]
+    return D.structural(
+        f"'{scope}' multiplies a 3-D tensor {fmt_shape(a)} by a 2-D one {fmt_shape(b)}",
+        f"both operands of the MatMul in '{scope}' have a free batch axis: they are two of "
+        "the model's own tensors (an attention score of every step against one vector, such "
+        "as the last hidden state), not the data. MatMul multiplies two 2-D matrices; a "
+        "product per sample needs both operands 3-D (a batched matmul).",
+        f"give the 2-D one a trailing axis before the product: keras.layers.Reshape(({b[1]}, "
+        f"1)) gives {fmt_shape((None, b[1], 1))}, and the product {fmt_shape((*a[:2], 1))} "
+        "(or keras.layers.Dot(axes=(2, 1)) on the two tensors as they are)",
+        expected=(None, b[1], 1),
+        found=b,
+    )
 
 
 def _broadcast_at_loss(m: re.Match[str], ctx: Context) -> Diagnosis | None:
