@@ -1959,8 +1959,8 @@ RECOGNISERS: list[Recogniser] = [
     ),
     (
         re.compile(
-            r"(?:Error when checking (?:model )?input: )?(?:expected )?(?P<name>\S+(?: input)?) "
-            r"to have "
+            r"(?:Error when checking (?:model )?input: )?(?:expected )?"
+            r"(?<!\S)(?P<name>\S{1,200}(?: input)?) to have "
             r"(?:(?P<rank>\d+) dimension(?:s|\(s\))?|shape \((?P<shape>[^)]*)\))[.,]? ?but "
             r"got array with shape:? \(?(?P<got>[\d, ]*)\)?"
         ),
@@ -2078,7 +2078,7 @@ RECOGNISERS: list[Recogniser] = [
     # of what was pasted may be cut short
     (
         re.compile(
-            r"indices\[[^\]]*\] = (-?\d+) is not in \[0, (\d+)"
+            r"indices\[[^\]\n]{0,100}\] = (-?\d+) is not in \[0, (\d+)"
             r"(?:\)|(?=[\s|]*(?:Errors may have originated|\[\[)))"
         ),
         _indices,
@@ -2153,7 +2153,7 @@ RECOGNISERS: list[Recogniser] = [
         re.compile(r"The last dimension of the input shape must be equal to output shape"),
         _crf_needs_tags,
     ),
-    (re.compile(r"(\w+) requires (\d)D\s+input, not (\d)D"), _layer_needs_rank),
+    (re.compile(r"\b(\w{1,100}) requires (\d)D\s+input, not (\d)D"), _layer_needs_rank),
     (
         re.compile(
             r"Only input tensors may be passed as positional arguments\. The following argument "
