@@ -107,3 +107,19 @@ def test_explain_knows_whole_dataset_errors() -> None:
         "json",
     )
     assert json.loads(ragged.stdout)["kind"] == "input-count"
+
+
+def test_explain_reads_an_error_log_given_by_its_path(tmp_path: Path) -> None:
+    """`lstmdiag explain error.log` explains what the file holds (its end, undecodable bytes
+    replaced), as piping it in does; a text that names no file is the message itself."""
+    line = ('ValueError: Input 0 of layer "sequential" is incompatible with the layer: expected '
+            "shape=(None, 10, 8), found shape=(None, 4, 8)")  # fmt: skip
+    log = tmp_path / "error.log"
+    log.write_bytes(b"Epoch 1/10\n\xff\xfe junk\n" + b"x" * (2 << 20) + b"\n" + line.encode())
+    from_file = run_cli("explain", str(log), "-f", "json")
+    piped = run_cli("explain", line, "-f", "json")
+    assert from_file.exit_code == 0, from_file.output
+    assert json.loads(from_file.stdout) == json.loads(piped.stdout)
+    assert json.loads(from_file.stdout)["kind"] == "timesteps"
+    missing = run_cli("explain", str(tmp_path / "no.log"))
+    assert missing.exit_code == 1 and "Not recognised" in missing.stderr

@@ -14,6 +14,7 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .data import remote
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from .transform.window_plan import WindowOptions
 
 _SHARD = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
+LOG_TAIL = 1 << 20  # the part of an error log explain reads: its end, where the error is
 
 
 @dataclass(frozen=True)
@@ -407,3 +409,25 @@ def resolve_stats(
 def check_buckets(buckets: tuple[int, ...]) -> None:
     if any(b < 1 for b in buckets):
         raise LstmdiagError("--buckets takes whole numbers >= 1")
+
+
+def explain_text(given: str) -> str:
+    """``lstmdiag explain TEXT``: the text itself, or, when TEXT is the path of an existing
+    file (error.log, a saved traceback), that file's text: its last MiB, where the error is,
+    decoded as UTF-8 with undecodable bytes replaced."""
+    if "\n" in given or len(given) > 4096:
+        return given
+    try:
+        path = Path(given)
+        if not path.is_file():
+            return given
+    except (OSError, ValueError):  # not a path this system can hold: a message
+        return given
+    try:
+        with path.open("rb") as f:
+            size = f.seek(0, os.SEEK_END)
+            f.seek(max(0, size - LOG_TAIL))
+            data = f.read()
+    except OSError as exc:
+        raise LstmdiagError(f"{given}: cannot read it: {exc.strerror or exc}") from None
+    return data.decode("utf-8", errors="replace")

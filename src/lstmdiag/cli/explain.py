@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from ..errors import LstmdiagError
+from ..settings import explain_text
 from .options import FormatOption, ModelFormat
 from .steps import fail, load_model, stderr, stdout
 
@@ -14,7 +16,10 @@ from .steps import fail, load_model, stderr, stdout
 def explain(
     text: Annotated[
         str | None,
-        typer.Argument(metavar="TEXT", help="The error message (default: read from stdin)."),
+        typer.Argument(
+            metavar="TEXT",
+            help="The error message, or a file that holds it (default: read from stdin).",
+        ),
     ] = None,
     model: Annotated[
         str | None,
@@ -33,6 +38,7 @@ def explain(
     Exit 0 when recognised, 1 when not (it never guesses).
 
     Example: python train.py 2>&1 | lstmdiag explain --model model.keras
+    (or: python train.py 2> error.log; lstmdiag explain error.log)
     """
     from ..judge.explain import explain as run_explain
     from ..judge.explain import to_dict
@@ -41,6 +47,11 @@ def explain(
         if sys.stdin.isatty():
             fail("paste the error message as an argument, or pipe it in")
         text = sys.stdin.read()
+    else:
+        try:
+            text = explain_text(text)
+        except LstmdiagError as exc:
+            fail(str(exc))
     spec = load_model(model) if model else None
     result = run_explain(text, spec, model, data)
     if result is None:
