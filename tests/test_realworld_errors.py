@@ -153,6 +153,7 @@ PRACTICE_SETS = {
     "practice_r": 24,
     "practice_s": 24,
     "practice_t": 24,
+    "practice_m": 24,
 }
 PRACTICED: dict[str, list[dict[str, Any]]] = {
     name: json.loads((HERE / "realworld" / f"{name}.json").read_text("utf-8"))
