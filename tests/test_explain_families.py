@@ -200,7 +200,7 @@ CASES = [
      "kernel_size/pool_size (at most 1)", None),
     # cuDNN prints the state given, then the one the batch needs
     ("InvalidArgumentError: Invalid input_h shape: [1,33,16] [1,32,16]", "batch", "data",
-     "make every batch 33 sequences (tf.data: dataset.batch(33, drop_remainder=True)", None),
+     "n = len(x) // 33 * 33; model.fit(x[:n], y[:n], batch_size=33)", None),
     ("ValueError: Shape must be rank 3 but is rank 2 for '{{node lstm/transpose}} = Transpose"
      "[T=DT_FLOAT, Tperm=DT_INT32](lstm/Cast, lstm/transpose/perm)' with input shapes: [?,10],"
      " [3].", "missing-axis", "data", "x = np.lib.stride_tricks.sliding_window_view(",
@@ -591,3 +591,22 @@ def test_an_embedding_bound_whose_parenthesis_was_lost_in_the_paste() -> None:
     assert lost is not None and lost.diagnosis.kind == "vocab"
     assert "[0, 55)" in lost.diagnosis.title
     assert explain("InvalidArgumentError: indices[22,2] = 4109 is not in [0, 55") is None
+
+
+def test_the_constructed_with_warning_and_an_error_cut_off_after_it() -> None:
+    """tf-keras warns, goes on and fails; when the paste cuts the error's own message, the
+    warning does not say what failed: declined. With the error shown, the warning's shapes
+    are read, and an input named for its Embedding reads axis 1 as token positions."""
+    warning = (
+        "WARNING:tensorflow:Model was constructed with shape (None, 5) for input "
+        "KerasTensor(type_spec=TensorSpec(shape=(None, 5), dtype=tf.float32, name='{}'), "
+        "name='{}'), but it was called on an input with incompatible shape (None, 10).\n"
+    )
+    cut = "\nValueError: in user code:\n\n    training.py:805 train_function  *\n        return x\n"
+    shown = cut + "\n    ValueError: Input 0 of layer dense is incompatible with the layer\n"
+    assert explain(warning.format("input_1", "input_1") + cut) is None
+    read = explain(warning.format("input_1", "input_1") + shown)
+    assert read is not None and read.diagnosis.kind == "features"
+    ids = explain(warning.format("embedding_input", "embedding_input"))
+    assert ids is not None
+    assert (ids.diagnosis.kind, ids.diagnosis.axis) == ("timesteps", 1)

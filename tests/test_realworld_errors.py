@@ -251,6 +251,10 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         "r005": ("data", "vocab"),
         "s010": ("model", "vocab"),
         "v005": ("model", "vocab"),  # practice T: declined before (the bound's ")" lost)
+        # cuDNN's input_h of a fixed batch against another: a stateful model keeps its batch
+        # (fit with it), any other drops it (one thread each)
+        "d021": ("data", "batch"),
+        "m004": ("model", "batch"),  # practice M: scored wrong before (the data only)
         # an id equal to input_dim: ids counted from 1 (the model one short: four threads) or
         # an unknown token numbered input_dim (the data: six)
         "d009": ("model", "vocab"),
@@ -273,6 +277,7 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         "c024": ("data", "ragged"),
         "q010": ("data", "ragged"),
         "s004": ("data", "ragged"),
+        "m014": ("data", "ragged"),
         # sequences longer than the model's steps: cut them, or declare the model for them
         # (four threads cut the data, one declared the model)
         "e102": ("data", "timesteps"),
@@ -281,11 +286,13 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         "c013": ("data", "timesteps"),
         "s023": ("model", "timesteps"),
         "t013": ("data", "timesteps"),  # set I: scored wrong before (read as features)
+        "m003": ("data", "timesteps"),  # practice M: scored wrong before (read as features)
         # Keras 1/2's target check shows a sparse loss's output with a last axis of 1: y with
         # k columns is one-hot labels for the sparse loss, or the model has one unit
         "c023": ("data", "target"),
         "t005": ("data", "target"),  # set I: scored wrong before (a one-unit output only)
         "v002": ("model", "target"),
+        "m010": (None, "target"),
         # TF1's unnamed 2-D 'Placeholder_1', made after the first: often the labels (one-hot
         # with another class count), or an input of another length
         "t008": ("data", "target"),  # set I: scored wrong before (read as input timesteps)

@@ -303,9 +303,19 @@ def _one_sequence_of_ids(called: Shape, found: Shape, layer: str) -> Diagnosis:
 
 def _constructed(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     expected, found = parse_shape(m.group(1)), parse_shape(m.group(2))
-    if expected is None or found is None:
+    if expected is None or found is None or _error_cut_after_warning(ctx.raw):
         return None
     return S.diagnose_shape(_evidence(ctx, expected, found, None, building=False))
+
+
+def _error_cut_after_warning(raw: str) -> bool:
+    """The warning is followed by an error whose own message the paste cut off ("ValueError:
+    in user code:" and frames only): the warning alone does not say what failed, since Keras
+    goes on after it and may fail on something else."""
+    cut = re.search(r"\b\w+(?:Error|Exception): in user code:\s*$", raw, re.M)
+    return cut is not None and not re.search(
+        r"^\s+\w+(?:Error|Exception): \S", raw[cut.end() :], re.M
+    )
 
 
 def _feed(m: re.Match[str], ctx: Context) -> Diagnosis | None:
@@ -1689,20 +1699,26 @@ def _initial_state_batch(m: re.Match[str], ctx: Context) -> Diagnosis | None:
         "batch",
         "data",
         f"a recurrent state for {state} sequences meets a batch of {data}",
-        f"the recurrent layer's initial (or carried, stateful) state holds {state} sequences "
-        f"and the batch {data}: the last batch of the data is smaller, or the state was made "
-        "for another batch size.",
-        f"make every batch {state} sequences (tf.data: dataset.batch({state}, "
-        f"drop_remainder=True); arrays: n = len(x) // {state} * {state}, then x[:n], y[:n]), "
-        "which leaves out the last partial batch",
+        f"the recurrent layer's state holds {state} sequences and the batch {data}: the model "
+        f"fixes its batch at {state} (a stateful layer, or Input(batch_size={state})), and it "
+        f"was fed batches of {data} (fit's default is 32), or its last batch is smaller.",
+        S.batch(state, data, None, None).fix
+        if ctx.call == "predict"
+        else f"n = len(x) // {state} * {state}; model.fit(x[:n], y[:n], batch_size={state})   "
+        f"# leaves out the last len(x) % {state} samples (tf.data: dataset.batch({state}, "
+        "drop_remainder=True))",
         alternatives=(
             Alternative(
-                "model-structure",
-                "build the initial state from the batch itself: tf.zeros((tf.shape(x)[0], "
-                "units)) instead of a fixed batch size",
-                "if the model passes initial_state=",
+                "batch",
+                f"declare the inputs without a fixed batch: keras.Input(shape=...) without "
+                f"batch_size={state} (input_shape=..., not batch_input_shape); an initial "
+                "state built from the batch: tf.zeros((tf.shape(x)[0], units))",
+                "if no layer is stateful",
             ),
         ),
+        decides="whether a recurrent layer is stateful=True: a stateful model keeps its batch "
+        f"of {state}; any other one can drop the fixed batch",
+        when="if the model is stateful",
     )
 
 

@@ -157,9 +157,12 @@ class Context:
         return inp.shape, time_axis(self.model, inp) is not None
 
 
-# A traceback's code lines that pad or tokenize what is fed: its axis 1 is token positions.
+# A traceback's code lines that pad or tokenize what is fed, or an input named for the
+# Embedding it feeds: axis 1 is token positions.
 _TOKEN_CODE = re.compile(
-    r"^\s+.*\b(?:pad_sequences|padded_seq\w*|texts_to_sequences|tokenizer)\b.*$", re.M
+    r"^\s+.*\b(?:pad_sequences|padded_seq\w*|texts_to_sequences|tokenizer)\b.*$"
+    r"|\bembedding(?:_\d+)?_input\b",  # the model's input is an Embedding's: token ids
+    re.M,
 )
 
 
