@@ -148,6 +148,9 @@ CASES = [
      "'MatMul') with input shapes: [?,20,32], [?,32].", "model-structure", "model",
      "give the 2-D one a trailing axis before the product: keras.layers.Reshape((32, 1))",
      (None, 32, 1)),
+    # a square 2-D array into a 3-D model: one sample's (T, F), four stacked states of four
+    ("ValueError: Error when checking input: expected input_1 to have 3 dimensions, but got "
+     "array with shape (4, 4)", "missing-batch", "data", "x = np.expand_dims(x, 0)", None),
     # TF1's dynamic_rnn on a placeholder [None, None, None] (checked in TF 2.21's compat.v1)
     ("ValueError: Input size (depth of inputs) must be accessible via shape inference, but saw "
      "value None for input=Tensor(\"rnn/transpose:0\", shape=(None, None, None))",

@@ -101,6 +101,19 @@ def _table_into_sequences(ev: Evidence, found: Shape) -> Diagnosis:
         )
     if a is not None and t is not None and a < t:
         return _short_sequence(ev, found)
+    if t is None and f is None and a is not None and a == b and a > 1:
+        # square: as many rows as columns is one sample's (T, F) (stacked frames, an image),
+        # rarely a table with as many samples as features
+        return replace(
+            missing_batch(ev, found),
+            alternatives=(
+                Alternative(
+                    "missing-axis",
+                    "x = x[:, None, :]   # (samples, 1, features): one timestep per sample",
+                    f"if the {a} rows are {a} samples",
+                ),
+            ),
+        )
     if t is None and f is not None:  # variable-length sequences: most likely one of them
         return replace(
             missing_batch(ev, found),
