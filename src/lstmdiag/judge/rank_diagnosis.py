@@ -101,7 +101,7 @@ def _table_into_sequences(ev: Evidence, found: Shape) -> Diagnosis:
         )
     if a is not None and t is not None and a < t:
         return _short_sequence(ev, found)
-    if t is None and f is None and a is not None and a == b and a > 1:
+    if t is None and f is None and a is not None and a == b and a > 1 and not ev.fixes.checking:
         # square: as many rows as columns is one sample's (T, F) (stacked frames, an image),
         # rarely a table with as many samples as features
         return replace(
