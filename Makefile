@@ -55,6 +55,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_window.py
 	$(PY) benchmarks/bench_remote.py
 	$(PY) benchmarks/bench_dask.py
+	$(PY) benchmarks/bench_explain.py
 
 # The README's table of what Keras does, from what the fix oracle observes.
 keras-table: $(STAMP)
