@@ -613,3 +613,23 @@ def test_the_constructed_with_warning_and_an_error_cut_off_after_it() -> None:
     ids = explain(warning.format("embedding_input", "embedding_input"))
     assert ids is not None
     assert (ids.diagnosis.kind, ids.diagnosis.axis) == ("timesteps", 1)
+
+
+def test_keras3_rows_without_a_time_axis_name_both_data_readings() -> None:
+    """(None, 31) into (None, 25, 31): a table to window or one sequence without its batch
+    (held-out threads two and two); len(x) decides, and both readings change the data."""
+    text = ('ValueError: Input 0 of layer "sequential" is incompatible with the layer: expected '
+            "shape=(None, 25, 31), found shape=(None, 31)")  # fmt: skip
+    result = explain(text)
+    assert result is not None
+    d = result.diagnosis
+    assert (d.kind, d.culprit, d.decided) == ("missing-axis", "data", False)
+    assert d.fix.startswith("x = np.lib.stride_tricks.sliding_window_view(x, 25, axis=0)")
+    assert (d.alternatives[0].kind, d.alternatives[0].fix) == (
+        "missing-batch",
+        "x = np.expand_dims(x, 0)",
+    )
+    assert d.decides.startswith("len(x): 25 rows is one sequence")
+    from lstmdiag.render.grouping import culprit_said
+
+    assert culprit_said(d) == "the data, in one of two ways: the evidence cannot say which"

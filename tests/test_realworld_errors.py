@@ -303,6 +303,12 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         "s019": ("model", "missing-axis"),
         "q009": (None, "missing-axis"),
         "r018": (None, "missing-axis"),
+        # Keras 3's (None, F) into (None, T, F): a table of rows to window, or one sequence
+        # without its batch axis; only len(x) decides (two threads each way)
+        "h043": ("data", "missing-axis"),
+        "l023": ("data", "missing-axis"),
+        "r010": ("data", "missing-axis"),
+        "l018": ("data", "missing-axis"),  # set L: scored wrong (the table only)
         # y (N, n) for an output known only to be 3-D: ids per step without the class axis,
         # or one target per sequence for a model that predicts at every step (eight threads
         # were ids, four one target per sequence; a TimeDistributed or CRF head decides)

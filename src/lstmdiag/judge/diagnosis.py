@@ -56,6 +56,7 @@ class Alternative:
     kind: str
     fix: str
     why: str = ""
+    culprit: str = ""  # what this reading changes, when known ("data" | "model")
 
 
 @dataclass(frozen=True)

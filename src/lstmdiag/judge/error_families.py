@@ -77,7 +77,9 @@ def _one_d(d: Diagnosis, found: Shape) -> Diagnosis:
         "sequences of different lengths in an object array (np.array(list_of_sequences)), "
         "which must be padded; or one series of values, which must be windowed."
     )
-    table = Alternative(d.kind, d.fix, "if x is one numeric series (x.dtype is a number)")
+    table = Alternative(
+        d.kind, d.fix, "if x is one numeric series (x.dtype is a number)", culprit="data"
+    )
     rest = tuple(a for a in d.alternatives if a is not first)
     return replace(
         d,

@@ -208,7 +208,7 @@ def _table(ev: Evidence, found: Shape, one: Alternative) -> Diagnosis:
                 "if every row is an independent sample",
             ),
         )
-    return Diagnosis(
+    table = Diagnosis(
         "missing-axis",
         "data",
         "a 2-D table was fed to a sequence model",
@@ -221,6 +221,20 @@ def _table(ev: Evidence, found: Shape, one: Alternative) -> Diagnosis:
         1,
         tuple(alts),
     )
+    if a is None and t not in (None, 1) and not ev.fixes.checking:
+        # a pasted (None, F): the rows are not shown, and only their number decides
+        return replace(
+            table,
+            title="a 2-D array was fed to a sequence model: a table of rows, or one sequence",
+            cause=f"{fmt(found)} has rows of {b} features and no time axis: a table of rows "
+            f"to cut into windows of {t}, or one sequence of {t} steps given without its "
+            "batch axis (its steps read as samples).",
+            alternatives=tuple(replace(alt, culprit="data") for alt in table.alternatives),
+            decides=f"len(x): {t} rows is one sequence (add the batch axis); more rows are a "
+            f"series to cut into windows of {t}",
+            when=f"if x has more rows than {t}",
+        )
+    return table
 
 
 def one_more(ev: Evidence, found: Shape) -> Diagnosis:

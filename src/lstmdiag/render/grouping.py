@@ -210,6 +210,8 @@ def shapes_said(d: Diagnosis) -> str | None:
 
 def culprit_said(d: Diagnosis) -> str:
     """Who is at fault, as the Cause line says it: the data, the model, or either."""
+    if d.decides and d.alternatives and d.alternatives[0].culprit == d.culprit:
+        return f"the {d.culprit}, in one of two ways: the evidence cannot say which"
     if d.decides:
         return "the data or the model: the evidence cannot say which"
     return "the model" if d.culprit == "model" else "the data"
