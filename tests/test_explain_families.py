@@ -633,3 +633,18 @@ def test_keras3_rows_without_a_time_axis_name_both_data_readings() -> None:
     from lstmdiag.render.grouping import culprit_said
 
     assert culprit_said(d) == "the data, in one of two ways: the evidence cannot say which"
+
+
+def test_far_shorter_sequences_name_the_padding_and_the_model_declared_for_them() -> None:
+    """12 steps for a model of 843: padding would be 99% of every sequence, or the model was
+    declared for other data (held-out threads four and three); 4 of 10 stays the padding."""
+    text = ('Input 0 of layer "model_2" is incompatible with the layer: expected shape=(None, {}, '
+            "15), found shape=(None, {}, 15)")  # fmt: skip
+    far = explain(text.format(843, 12))
+    assert far is not None
+    d = far.diagnosis
+    assert (d.kind, d.decided) == ("timesteps", False)
+    assert d.when == "if the model is trained and stays as it is (padding makes 99% of it)"
+    assert [a.kind for a in d.alternatives] == ["model-structure"]
+    near = explain(text.format(10, 4))
+    assert near is not None and near.diagnosis.decided
