@@ -251,12 +251,12 @@ def timesteps(ev: Evidence, found: Shape) -> Diagnosis:
     if (n > t or n * MOSTLY_PADDING < t) and len(alternatives) == 1 and pasted:
         # A pasted message: longer data than the model's steps is cut (losing some of every
         # sequence), and far shorter data is mostly padding, or the model is declared for
-        # them; only whether it is trained decides (held-out threads: three and three for a
+        # them; only whether it is trained decides (held-out threads: four and three for a
         # tenth of the steps or less).
-        kept = f"the cut keeps {t / n:.0%}" if n > t else f"padding makes {1 - n / t:.0%} of it"
+        share = f"the cut keeps {t / n:.0%}" if n > t else f"padding makes {1 - n / t:.0%} of it"
         return replace(
             d,
-            when=f"if the model is trained and stays as it is ({kept})",
+            when=f"if the model is trained and stays as it is ({share})",
             decides=f"whether the model is already trained: a trained one keeps its {t} "
             f"steps; one still being built can declare {n} (or None, any length)",
         )
