@@ -104,27 +104,9 @@ def _table_into_sequences(ev: Evidence, found: Shape) -> Diagnosis:
     if t is None and f is None and a is not None and a == b and a > 1 and not ev.fixes.checking:
         # square: as many rows as columns is one sample's (T, F) (stacked frames, an image),
         # rarely a table with as many samples as features
-        return replace(
-            missing_batch(ev, found),
-            alternatives=(
-                Alternative(
-                    "missing-axis",
-                    "x = x[:, None, :]   # (samples, 1, features): one timestep per sample",
-                    f"if the {a} rows are {a} samples",
-                ),
-            ),
-        )
+        return _one_sample_or_rows(ev, found, f"if the {a} rows are {a} samples")
     if t is None and f is not None:  # variable-length sequences: most likely one of them
-        return replace(
-            missing_batch(ev, found),
-            alternatives=(
-                Alternative(
-                    "missing-axis",
-                    "x = x[:, None, :]   # (samples, 1, features): one timestep per sample",
-                    "if every row is an independent sample",
-                ),
-            ),
-        )
+        return _one_sample_or_rows(ev, found, "if every row is an independent sample")
     one = Alternative(
         "missing-batch",
         "x = np.expand_dims(x, 0)",
@@ -137,6 +119,14 @@ def _table_into_sequences(ev: Evidence, found: Shape) -> Diagnosis:
             f"if it is ONE sequence of {a} timesteps (this keeps {t} of them, {t / a:.0%})",
         )
     return _table(ev, found, one)
+
+
+def _one_sample_or_rows(ev: Evidence, found: Shape, why: str) -> Diagnosis:
+    """One sample without its batch axis; its rows as samples of one timestep second."""
+    rows = Alternative(
+        "missing-axis", "x = x[:, None, :]   # (samples, 1, features): one timestep per sample", why
+    )
+    return replace(missing_batch(ev, found), alternatives=(rows,))
 
 
 def _other_width(ev: Evidence, found: Shape) -> Diagnosis:
