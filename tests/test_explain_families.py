@@ -648,3 +648,81 @@ def test_far_shorter_sequences_name_the_padding_and_the_model_declared_for_them(
     assert [a.kind for a in d.alternatives] == ["model-structure"]
     near = explain(text.format(10, 4))
     assert near is not None and near.diagnosis.decided
+
+
+def test_an_object_array_of_arrays_names_padding_and_stacked_inputs() -> None:
+    """ "Unsupported object type numpy.ndarray" (held-out threads: sequences of different
+    lengths, or two inputs' arrays stacked with np.array([a, b])): len(x) decides. NumPy's
+    ragged warning in the paste decides for padding."""
+    line = (
+        "ValueError: Failed to convert a NumPy array to a Tensor(Unsupported object type "
+        "numpy.ndarray)."
+    )
+    result = explain(line)
+    assert result is not None
+    d = result.diagnosis
+    assert (d.kind, d.culprit, d.decided) == ("ragged", "data", False)
+    assert d.fix.startswith("x = keras.utils.pad_sequences(list(x)")
+    assert [(a.kind, a.culprit) for a in d.alternatives] == [("input-count", "data")]
+    assert d.alternatives[0].fix.startswith("pass one array per model input, as a list")
+    warned = explain("VisibleDeprecationWarning: Creating an ndarray from ragged nested "
+                     "sequences\n" + line)  # fmt: skip
+    assert warned is not None and warned.diagnosis.decided
+    assert warned.diagnosis.kind == "ragged" and warned.diagnosis.alternatives == ()
+
+
+def test_a_keras3_cell_matmul_whose_node_name_was_cut() -> None:
+    """Keras 3 in a graph: LSTMCell.call's input x kernel, [batch, 1] by [180, 4 x 50], with
+    the node name elided to "...": the data has 1 feature where the kernel takes 180."""
+    result = explain(
+        "Exception encountered when calling LSTMCell.call(). Dimensions must be equal, but "
+        "are 1 and 180 for ... with input shapes: [64,1], [180,200]."
+    )
+    assert result is not None
+    d = result.diagnosis
+    assert (d.kind, d.culprit, d.axis) == ("features", "data", -1)
+    assert (d.expected, d.found) == ((None, None, 180), (None, None, 1))
+    # the same numbers without a cell's call are not read as a recurrent kernel
+    assert explain("Dimensions must be equal, but are 1 and 180 for ... with input shapes: "
+                   "[64,1], [180,200].") is None  # fmt: skip
+
+
+def test_theano_embedding_lookup_out_of_bound() -> None:
+    """Theano's row lookup in an Embedding's weights (rows = input_dim) out of bound: the
+    vocabulary, size from the weights' shape; which id is not said."""
+    text = (
+        "IndexError: One of the index value is out of bound. Error code: 65535.\n"
+        "Apply node that caused the error: AdvancedSubtensor1(embedding_2_W, "
+        "Elemwise{Cast{int64}}.0)\n"
+        "Toposort index: 57\n"
+        "Inputs types: [TensorType(float32, matrix), TensorType(int64, vector)]\n"
+        "Inputs shapes: [(5000, 64), (640,)]\n"
+    )
+    result = explain(text)
+    assert result is not None
+    d = result.diagnosis
+    assert (d.kind, d.title) == (
+        "vocab",
+        "a token id is outside the Embedding's vocabulary [0, 5000)",
+    )
+    assert [a.fix for a in d.alternatives] == [
+        "Embedding(input_dim=int(x.max()) + 1, ...), then retrain"
+    ]
+    # a lookup in another table says nothing about a vocabulary
+    assert explain(text.replace("embedding_2_W", "W_out")) is None
+
+
+def test_an_rnn_reading_its_mask_past_the_end() -> None:
+    """What Keras 3 and tf-keras raise for LSTM(...)(x, mask=m) with a 6-step x and a
+    5-step mask (run in both): the mask needs the input's timesteps."""
+    text = ("OutOfRangeError: Exception encountered when calling LSTM.call().\n\nTried to read "
+            "from index 5 but array size is: 5\n\nArguments received by LSTM.call():\n  • "
+            "sequences=tf.Tensor(shape=(4, 6, 4), dtype=float32)\n  • initial_state=None\n  • "
+            "mask=tf.Tensor(shape=(4, 5), dtype=bool)\n  • training=False")  # fmt: skip
+    result = explain(text)
+    assert result is not None
+    d = result.diagnosis
+    assert (d.kind, d.culprit, d.axis) == ("timesteps", "data", 1)
+    assert d.fix.startswith("give the mask the input's timesteps: mask = tf.sequence_mask(")
+    assert explain("OutOfRangeError: Tried to read from index 5 but array size is: 5 "
+                   "[[{{node decoder/while/TensorArrayV2Read}}]]") is None  # fmt: skip

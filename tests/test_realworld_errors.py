@@ -340,6 +340,13 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         # without the Embedding (one thread, the ids)
         "v018": ("data", "extra-axis"),  # practice T: scored wrong before (merge the axes)
         "j015": ("model", "target"),  # set J: scored wrong before (the squeeze only)
+        # an Embedding's lookup out of range that names no id (Theano): as for an id beyond
+        # input_dim, the data's vocabulary or the model's
+        "l005": (None, "vocab"),  # set L: unanswered before
+        # an object array of arrays: sequences of different lengths (h079, q016) or two
+        # inputs' arrays stacked with np.array([a, b]) (l017)
+        "l017": ("data", "ragged"),  # set L: unanswered before
+        "q016": ("data", "ragged"),
     }
 
 

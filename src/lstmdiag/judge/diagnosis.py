@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 import shlex
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..model.spec import Shape, fmt_shape
@@ -473,10 +473,13 @@ def vocab(
     return _vocab_beyond(token, size, fixes, phase)
 
 
-def _vocab_beyond(token: int, size: int, fixes: Fixes, phase: str | None) -> Diagnosis:
+def _vocab_beyond(token: int | None, size: int, fixes: Fixes, phase: str | None) -> Diagnosis:
     """An id beyond input_dim: the data's larger vocabulary, or a vocab_size set too small.
-    Threads confirm both (five the data, three the model); only a predicting model decides."""
-    title = f"token id {token} is outside the Embedding's vocabulary [0, {size})"
+    Threads confirm both (five the data, three the model); only a predicting model decides.
+    ``token`` is None when the message does not say which id (Theano's "index value is out
+    of bound")."""
+    which = "a token id" if token is None else f"token id {token}"
+    title = f"{which} is outside the Embedding's vocabulary [0, {size})"
     cause = (
         f"the Embedding has input_dim={size}: every token id must be in 0..{size - 1}. On GPU "
         "TensorFlow does not raise: the lookup silently returns zeros."
@@ -487,12 +490,14 @@ def _vocab_beyond(token: int, size: int, fixes: Fixes, phase: str | None) -> Dia
         f"{size}; find every bad file with: {fixes.check()} --deep",
         "if the model's vocabulary is the right one (the data was tokenized with another)",
     )
-    if token < 0:
+    if token is not None and token < 0:
         negative = " A negative id is never valid: padding or a shift used -1."
         return Diagnosis("vocab", "data", title, cause + negative, data.fix)
     model = Alternative(
         "vocab",
-        f"Embedding(input_dim=int(x.max()) + 1, ...) (at least {token + 1}), then retrain",
+        "Embedding(input_dim=int(x.max()) + 1, ...)"
+        + ("" if token is None else f" (at least {token + 1})")
+        + ", then retrain",
         "if the data's vocabulary is the right one and input_dim was set too small",
     )
     if phase == "predict":
@@ -512,6 +517,11 @@ def _vocab_beyond(token: int, size: int, fixes: Fixes, phase: str | None) -> Dia
         decides="where the ids come from: compare max(x) + 1 with the vocabulary size the "
         "model was built for (len(word_index) + 1, or the num_words the tokenizer cut at)",
     )
+
+
+def vocab_unnamed(size: int, fixes: Fixes, phase: str | None = None) -> Diagnosis:
+    """An Embedding's lookup out of its ``[0, size)`` where the message names no id."""
+    return _vocab_beyond(None, size, fixes, phase)
 
 
 def _round(n: int) -> bool:
@@ -662,6 +672,29 @@ def ragged(maxlen: int | None, fixes: Fixes) -> Diagnosis:
         None,
         None,
         1,
+    )
+
+
+def object_of_arrays(ragged: Diagnosis) -> Diagnosis:
+    """An object array whose elements are arrays: sequences of different lengths (the
+    threads' usual case), or the arrays of several model inputs stacked into one with
+    np.array([x1, x2]). Only the array's length decides, so both readings are given."""
+    stacked = Alternative(
+        "input-count",
+        "pass one array per model input, as a list: model.fit([x1, x2], y), not np.array([x1, x2])",
+        "if len(x) is the model's number of inputs (np.array([x1, x2]) of arrays of other shapes)",
+        culprit="data",
+    )
+    return replace(
+        ragged,
+        title="an object array of arrays: sequences of different lengths, or stacked inputs",
+        cause="x is an object array whose elements are arrays, which Keras cannot make one "
+        "tensor of: the sequences have different lengths, or the arrays of several model "
+        "inputs were stacked with np.array([...]).",
+        alternatives=(stacked,),
+        when="if len(x) is the number of samples (sequences of different lengths)",
+        decides="len(x) and x[0].shape: as many elements as samples are sequences to pad; "
+        "as many as the model's inputs are inputs to pass as a list",
     )
 
 

@@ -771,8 +771,40 @@ def _object(m: re.Match[str], ctx: Context) -> Diagnosis:
         own = ctx.model_input(None)[0]
         if own is not None and len(own) > 1:
             maxlen = own[1]
-        return D.ragged(maxlen, ctx.fixes)
+        ragged = D.ragged(maxlen, ctx.fixes)
+        if (what or "").strip() in ("numpy.ndarray", "ndarray") and not _RAGGED_SHOWN.search(
+            ctx.raw
+        ):
+            return D.object_of_arrays(ragged)
+        return ragged
     return D.dtype_object(what.strip())
+
+
+# What shows an object array of ndarrays to be sequences of different lengths: NumPy's own
+# warning when it made one, or a traceback that already passes the inputs as a list
+_RAGGED_SHOWN = re.compile(
+    r"ragged nested sequences|different lengths|return \[np\.array\(|fit\(\s*\[", re.I
+)
+
+
+def _tensor_array(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    """An RNN's loop runs over the input's timesteps and reads each step of what goes with
+    it (the mask) from a TensorArray: one with fewer steps is read past its end (TF issue
+    45035: a 6-step input with a mask of maxlen=5). Elsewhere (a decoder, CTC) it is not."""
+    index, size = int(m.group(1)), int(m.group(2))
+    if index < size or re.search(r"ctc|beam|decod|attention", ctx.raw, re.I):
+        return None
+    return Diagnosis(
+        "timesteps",
+        "data",
+        f"a sequence that goes with the input has {size} timesteps, the input more",
+        "an RNN steps through its input's timesteps and reads the same step of its mask "
+        f"(or of another per-step tensor given with it); that one has only {size} steps, so "
+        f"reading step {index} fails.",
+        "give the mask the input's timesteps: mask = tf.sequence_mask(lengths, "
+        "maxlen=tf.shape(x)[1]), or pad or cut both to one length",
+        axis=1,
+    )
 
 
 def _structure(m: re.Match[str], ctx: Context) -> Diagnosis:
@@ -2103,7 +2135,7 @@ RECOGNISERS: list[Recogniser] = [
     ),
     (
         re.compile(
-            r"Failed to convert a NumPy array to a Tensor \(Unsupported object type "
+            r"Failed to convert a NumPy array to a Tensor ?\(Unsupported object type "
             r"([^)]*)\)|Invalid dtype: object()|Can't convert non-rectangular Python "
             r"sequence to Tensor()"
         ),
@@ -2440,6 +2472,25 @@ RECOGNISERS: list[Recogniser] = [
     (
         re.compile(rf"expected shape=?\s*{_S},? found shape=?\s*{_S}"),
         _keras3_input,
+    ),
+    (re.compile(r"Tried to read from index (\d+) but array size is: (\d+)"), _tensor_array),
+    # Theano: an AdvancedSubtensor1 (a row lookup) of an Embedding's weights, (rows, dim)
+    (
+        re.compile(
+            r"index value is out of bounds?\b.{0,400}?Apply node that caused the error: "
+            r"\w*AdvancedSubtensor1?\((\w*embedding\w*), .{0,400}?Inputs shapes: \[\((\d+), ?\d+\)",
+            re.I,
+        ),
+        lambda m, ctx: D.vocab_unnamed(int(m.group(2)), ctx.fixes, ctx.call),
+    ),
+    # Keras 3 / tf-keras: a cell's call multiplies [batch, features] by its kernel
+    # [features it was built for, gates x units]; the node name may be cut to "..."
+    (
+        re.compile(
+            r"calling (?:LSTM|GRU|SimpleRNN)Cell\.call\(\)\.? Dimensions must be equal, but are "
+            r"(\d+) and (\d+) for [^\n]{0,300}?with input shapes: \[[?\d]+,\1\], \[\2,\d+\]"
+        ),
+        _matmul,
     ),
     (
         re.compile(
