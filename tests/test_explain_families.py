@@ -726,3 +726,23 @@ def test_an_rnn_reading_its_mask_past_the_end() -> None:
     assert d.fix.startswith("give the mask the input's timesteps: mask = tf.sequence_mask(")
     assert explain("OutOfRangeError: Tried to read from index 5 but array size is: 5 "
                    "[[{{node decoder/while/TensorArrayV2Read}}]]") is None  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # pasted outside a code block: Markdown's escapes stay in the raw text
+        ("ValueError: Input 0 is incompatible with layer lstm\\_2: expected ndim=3, found "
+         "ndim=2", "model-structure"),
+        ("InvalidArgumentError: indices\\[3,1\\] = 5001 is not in \\[0, 5001)", "vocab"),
+        # the bound retyped without TensorFlow's space
+        ("InvalidArgumentError: indices[3,1] = 5001 is not in [0,5001)", "vocab"),
+        ("Received a label value of 7 which is outside the valid range of [0,5).", "target"),
+        # Keras 0.x's hint quoted with single quotes
+        ("Exception: Layer is not connected. Did you forget to set 'input_shape'?",
+         "model-structure"),
+    ],
+)  # fmt: skip
+def test_a_message_as_a_page_reprinted_it(text: str, kind: str) -> None:
+    result = explain(text)
+    assert result is not None and result.diagnosis.kind == kind

@@ -2128,7 +2128,7 @@ RECOGNISERS: list[Recogniser] = [
     # of what was pasted may be cut short
     (
         re.compile(
-            r"indices\[[^\]\n]{0,100}\] = (-?\d+) is not in \[0, (\d+)"
+            r"indices\[[^\]\n]{0,100}\] = (-?\d+) is not in \[0, ?(\d+)"
             r"(?:\)|(?=[\s|]*(?:Errors may have originated|\[\[)))"
         ),
         _indices,
@@ -2175,7 +2175,10 @@ RECOGNISERS: list[Recogniser] = [
         ),
         _shared_variable,
     ),
-    (re.compile(r"Layer is not connected\. Did you forget to set \"?input_shape"), _not_connected),
+    (
+        re.compile(r"Layer is not connected\. Did you forget to set [\"']?input_shape"),
+        _not_connected,
+    ),
     (
         re.compile(r"Variable (\S+) already exists, disallowed\. Did you mean to set reuse"),
         _variable_exists,
@@ -2389,7 +2392,7 @@ RECOGNISERS: list[Recogniser] = [
     ),
     (
         re.compile(
-            r"Received a label value of (-?\d+) which is outside the valid range of \[0, (\d+)\)"
+            r"Received a label value of (-?\d+) which is outside the valid range of \[0, ?(\d+)\)"
         ),
         _label_range,
     ),

@@ -32,6 +32,7 @@ def pasted(text: str) -> str:
     if re.search(r"&(?:gt|lt|amp|quot|apos|#\d+|#x[0-9a-fA-F]+);", text):
         text = html.unescape(text)
     text = re.sub(r"(?<![\w'\"])u(?=['\"])", "", text)  # Python 2 reprs: u'lstm_1'
+    text = re.sub(r"\\([_*\[\]#<>])", r"\1", text)  # Markdown's escapes: input\_shape, \[0, 5)
     return re.sub(r"(?m)^[ \t]*(?:>[ \t]?)+(?!>)", "", text)
 
 
