@@ -746,3 +746,54 @@ def test_an_rnn_reading_its_mask_past_the_end() -> None:
 def test_a_message_as_a_page_reprinted_it(text: str, kind: str) -> None:
     result = explain(text)
     assert result is not None and result.diagnosis.kind == kind
+
+
+def test_keras_2_0s_unnamed_check_of_an_rnn_input_left_the_batch_out() -> None:
+    """ "Error when checking :" (Keras 2.0's predict) printed whole shapes, but an RNN's
+    input is 3-D: its shape printed with two axes has no batch, so (5, 4) against (8, 4) is
+    8 timesteps for 5; with three axes the first is the batch."""
+    two = explain("ValueError: Error when checking : expected lstm_1_input to have shape (5, 4) "
+                  "but got array with shape (8, 4)")  # fmt: skip
+    assert two is not None
+    d = two.diagnosis
+    assert (d.kind, d.expected, d.found) == ("timesteps", (None, 5, 4), (None, 8, 4))
+    three = explain("ValueError: Error when checking : expected lstm_1_input to have shape "
+                    "(32, 5, 4) but got array with shape (1, 5, 4)")  # fmt: skip
+    assert three is not None and three.diagnosis.kind == "batch"
+
+
+def test_images_without_their_channel_axis_into_a_conv2d() -> None:
+    """min_ndim=4 and a received shape whose batch is symbolic (None): the channels are
+    what is missing, not the batch."""
+    result = explain(
+        "ValueError: Input 0 of layer conv2d is incompatible with the layer: : expected "
+        "min_ndim=4, found ndim=3. Full shape received: [None, 28, 28]"
+    )
+    assert result is not None
+    d = result.diagnosis
+    assert (d.kind, d.culprit, d.axis) == ("missing-axis", "data", 3)
+    assert d.fix == "x = np.expand_dims(x, -1)   # (samples, rows, cols, 1)"
+    one = explain("ValueError: Input 0 of layer conv2d is incompatible with the layer: expected "
+                  "min_ndim=4, found ndim=3. Full shape received: (28, 28, 1)")  # fmt: skip
+    assert one is not None and one.diagnosis.kind == "missing-batch"
+
+
+def test_a_rank_check_retold_in_the_users_words() -> None:
+    result = explain("Expected 3 dimensions but got only two (144,9)")
+    assert result is not None
+    d = result.diagnosis
+    assert (d.kind, d.found) == ("missing-axis", (144, 9))
+    assert explain("Expected 3 dimensions but got (2, 3, 4, 5)") is None
+
+
+def test_logits_and_labels_whose_closing_parenthesis_was_lost() -> None:
+    result = explain("ValueError: `logits` and `labels` must have the same shape, received "
+                     "((None, 15, 1) vs (None,)")  # fmt: skip
+    assert result is not None
+    d = result.diagnosis
+    assert (d.kind, d.culprit, d.expected, d.found) == (
+        "model-structure",
+        "model",
+        (None, 15, 1),
+        (None,),
+    )

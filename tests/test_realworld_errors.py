@@ -155,6 +155,7 @@ PRACTICE_SETS = {
     "practice_s": 24,
     "practice_t": 24,
     "practice_m": 24,
+    "practice_o": 28,
 }
 PRACTICED: dict[str, list[dict[str, Any]]] = {
     name: json.loads((HERE / "realworld" / f"{name}.json").read_text("utf-8"))
@@ -347,6 +348,16 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         # inputs' arrays stacked with np.array([a, b]) (l017)
         "l017": ("data", "ragged"),  # set L: unanswered before
         "q016": ("data", "ragged"),
+        # practice O (2026-12-04), each right: a vocabulary, a target's width, strings in
+        # the data, an object array, and Keras 2.0's "Error when checking :" of an RNN's
+        # input read without the batch (k015, a spare of K, was read as a batch before)
+        "o001": (None, "vocab"),
+        "o007": ("model", "target"),
+        "o009": ("data", "dtype"),
+        "o022": ("model", "target"),
+        "o024": ("data", "ragged"),
+        "o026": (None, "timesteps"),
+        "k015": ("data", "timesteps"),
     }
 
 

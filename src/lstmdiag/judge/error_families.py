@@ -51,8 +51,10 @@ def _checking_input(m: re.Match[str], ctx: Context) -> Diagnosis | None:
         if parsed is None:
             return None
         expected = parsed
-        whole = _whole_shapes(ctx) or (
-            len(parsed) == 3 and _RNN_INPUT.fullmatch(name.lower()) is not None
+        # an RNN's input is 3-D: its shape printed with 2 axes left the batch out, with 3 has it
+        rnn = _RNN_INPUT.fullmatch(name.lower()) is not None
+        whole = (_whole_shapes(ctx) and not (rnn and len(parsed) == 2)) or (
+            rnn and len(parsed) == 3
         )
         if (not parsed or parsed[0] is not None) and not whole:
             # Keras 2 prints shapes without the batch; Keras 1 with it (an LSTM's is 3-D)
@@ -785,6 +787,13 @@ def _object(m: re.Match[str], ctx: Context) -> Diagnosis:
 _RAGGED_SHOWN = re.compile(
     r"ragged nested sequences|different lengths|return \[np\.array\(|fit\(\s*\[", re.I
 )
+
+
+def _rank_retold(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    found = parse_shape(m.group(2))
+    if found is None or len(found) >= int(m.group(1)):
+        return None
+    return S.diagnose_shape(_evidence(ctx, (None,) * int(m.group(1)), found, building=False))
 
 
 def _tensor_array(m: re.Match[str], ctx: Context) -> Diagnosis | None:
@@ -2410,7 +2419,8 @@ RECOGNISERS: list[Recogniser] = [
         _sparse_shapes,
     ),
     (
-        re.compile(rf"logits and labels must have the same shape,? (?:received )?\({_S} vs {_S}\)"),
+        # the pair's closing ")" is often lost where the paste ends
+        re.compile(rf"logits and labels must have the same shape,? (?:received )?\({_S} vs {_S}"),
         _logits_labels,
     ),
     (
@@ -2477,6 +2487,15 @@ RECOGNISERS: list[Recogniser] = [
         _keras3_input,
     ),
     (re.compile(r"Tried to read from index (\d+) but array size is: (\d+)"), _tensor_array),
+    # Keras 1/2's rank check retold in a user's words: "Expected 3 dimensions but got only
+    # two (144,9)"
+    (
+        re.compile(
+            r"[Ee]xpected (\d) dimensions,? but got (?:only )?(?:\w+ )?(?:dimensions? )?"
+            r"(?:\w+ )?(?:with shape )?\((\d+(?:, ?\d+)*),?\)"
+        ),
+        _rank_retold,
+    ),
     # Theano: an AdvancedSubtensor1 (a row lookup) of an Embedding's weights, (rows, dim)
     (
         re.compile(

@@ -29,6 +29,20 @@ def one_fewer(ev: Evidence, found: Shape) -> Diagnosis:
             None,
             (Alternative("missing-batch", "x = np.expand_dims(x, 0)", "if it is one sample"),),
         )
+    if len(exp) == 4 and all(d is None for d in exp) and found[:1] == (None,):
+        # only a rank (Conv2D: min_ndim=4) and a symbolic batch axis, so that one is there:
+        # images without their channel axis (grayscale (samples, rows, cols))
+        return Diagnosis(
+            "missing-axis",
+            "data",
+            "the channel axis is missing (3 axes instead of 4)",
+            f"the layer takes images (samples, rows, cols, channels); {fmt(found)} already has "
+            "its batch axis (None), so what is missing is the channels: one, for grayscale.",
+            "x = np.expand_dims(x, -1)   # (samples, rows, cols, 1)",
+            exp,
+            found,
+            3,
+        )
     if found and found[0] is None and len(found) == 1 and len(exp) == 2:
         # a symbolic batch axis is there: what is missing is the feature axis
         return Diagnosis(
