@@ -797,3 +797,30 @@ def test_logits_and_labels_whose_closing_parenthesis_was_lost() -> None:
         (None, 15, 1),
         (None,),
     )
+
+
+def test_the_rank_check_without_its_layer_names_the_data_and_the_stacking() -> None:
+    """ "expected ndim=3, found ndim=2" quoted without "Input 0 of layer ...": the first
+    layer meeting the data, or a recurrent layer after one without return_sequences. Only
+    which layer raised it decides; the same in a user's words."""
+    for text in ("ValueError: expected ndim=3, found ndim=2",
+                 "Expected input to have 3 dimensions but got 2",
+                 "LSTM expects 3D input but got 2D input of shape (None, 20)"):  # fmt: skip
+        result = explain(text)
+        assert result is not None, text
+        d = result.diagnosis
+        assert (d.kind, d.culprit, d.decided) == ("missing-axis", "data", False), text
+        assert (d.alternatives[0].kind, d.alternatives[0].culprit) == ("model-structure", "model")
+        assert d.alternatives[0].fix.startswith("set return_sequences=True on every stacked")
+        assert d.decides.startswith("which layer raised it")
+    # an array's shape (its batch a number) is the data's
+    array = explain("LSTM expects 3D input but got 2D input of shape (64, 20)")
+    assert array is not None
+    assert (array.diagnosis.kind, array.diagnosis.decided) == ("missing-axis", True)
+    assert array.diagnosis.found == (64, 20)
+    # while the model is built, no data is there: the model, and what it declared
+    built = explain('File "m.py", line 3, in <module>\n    model.add(LSTM(8))\nValueError: '
+                    "expected ndim=3, found ndim=2")  # fmt: skip
+    assert built is not None
+    assert (built.diagnosis.kind, built.diagnosis.culprit) == ("model-structure", "model")
+    assert built.diagnosis.fix.startswith("set return_sequences=True on every stacked")

@@ -789,11 +789,67 @@ _RAGGED_SHOWN = re.compile(
 )
 
 
-def _rank_retold(m: re.Match[str], ctx: Context) -> Diagnosis | None:
-    found = parse_shape(m.group(2))
-    if found is None or len(found) >= int(m.group(1)):
+def _ndim_of_no_layer(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    """ "expected ndim=3, found ndim=2" with no layer named."""
+    want, got = int(m.group(1)), int(m.group(2))
+    found = parse_shape(m.group(3)) if m.group(3) else None
+    if want != 3 or got != 2:
         return None
-    return S.diagnose_shape(_evidence(ctx, (None,) * int(m.group(1)), found, building=False))
+    if ctx.building:  # no data yet: the declared input or a layer before feeds it
+        d = S.diagnose_shape(_evidence(ctx, (None,) * 3, found or (None, None), "rnn", True))
+        return replace(
+            d,
+            title="a recurrent layer receives a 2-D tensor while the model is built",
+            cause="the error is raised while the model is being built, before any data: a "
+            "recurrent layer takes (batch, timesteps, features), and the declared input or the "
+            "layer before it gives 2-D.",
+        )
+    return _two_d_of_no_layer(ctx, found or (None, None))
+
+
+def _two_d_of_no_layer(ctx: Context, found: Shape) -> Diagnosis:
+    """2-D where a recurrent layer takes 3-D, no layer named: the data, as the model's
+    first layer meets it, or a recurrent layer fed by one that drops the time axis. Only
+    which layer raised it decides; an array's shape (its batch a number) is the data."""
+    d = S.diagnose_shape(_evidence(ctx, (None, None, None), found, None, False))
+    if found[0] is not None:
+        return d
+    stacked = Alternative(
+        "model-structure",
+        "set return_sequences=True on every stacked recurrent layer but the last (a recurrent "
+        "layer without it returns (batch, units), which the next one cannot read)",
+        "if a later recurrent layer raised it (it is fed by a layer, not by the data)",
+        culprit="model",
+    )
+    return replace(
+        d,
+        title="2-D where a recurrent layer takes 3-D: the data, or a layer before it",
+        alternatives=(stacked, *d.alternatives),
+        when="if the model's first layer raised it (the data reaches it)",
+        decides="which layer raised it: the full traceback's 'Input 0 of layer ...' or "
+        "model.summary(); the first layer means the data, a later one the model",
+    )
+
+
+_COUNTS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+
+
+def _rank_retold(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    """A rank check in a user's words ("LSTM expects 3D input but got 2D input of shape
+    (64, 20)", "Expected 3 dimensions but got only two (144,9)")."""
+    want = int(m.group("want"))
+    got = _COUNTS.get(m.group("got").lower()) or int(m.group("got"))
+    found = parse_shape(m.group("shape")) if m.group("shape") else None
+    if found is not None and len(found) != got:
+        found = found if len(found) < want else None
+    if found is None and m.group("shape"):
+        return None
+    if got >= want or (found is not None and len(found) >= want):
+        return None
+    if want == 3 and got == 2:
+        return _two_d_of_no_layer(ctx, found or (None, None))
+    found = found or (None,) * got
+    return S.diagnose_shape(_evidence(ctx, (None,) * want, found, building=False))
 
 
 def _tensor_array(m: re.Match[str], ctx: Context) -> Diagnosis | None:
@@ -2487,12 +2543,24 @@ RECOGNISERS: list[Recogniser] = [
         _keras3_input,
     ),
     (re.compile(r"Tried to read from index (\d+) but array size is: (\d+)"), _tensor_array),
+    # the rank check quoted without the layer it names (the last family: any with the layer
+    # comes first)
+    (
+        re.compile(
+            r"(?<![\w=])expected ndim=(\d+),? found ndim=(\d+)(?:\.? Full shape received: "
+            r"[\(\[]([^)\]]*)[\)\]])?"
+        ),
+        _ndim_of_no_layer,
+    ),
     # Keras 1/2's rank check retold in a user's words: "Expected 3 dimensions but got only
     # two (144,9)"
     (
         re.compile(
-            r"[Ee]xpected (\d) dimensions,? but got (?:only )?(?:\w+ )?(?:dimensions? )?"
-            r"(?:\w+ )?(?:with shape )?\((\d+(?:, ?\d+)*),?\)"
+            r"[Ee]xpect(?:ed|s) (?:\w+ ){0,3}?(?P<want>\d)[- ]?(?:D\b|dimensions?\b|dims\b)"
+            r"[^.\n]{0,40}?\b(?:got|found|received) (?:only )?(?:a )?(?P<got>\d|one|two|three|"
+            r"four)(?:[- ]?D\b| dimensions?\b| dims\b)?(?:[^.\n(\[]{0,40}?(?P<shape>\([\w, ?]*\)|"
+            r"\[[\w, ?]*\]))?",
+            re.I,
         ),
         _rank_retold,
     ),

@@ -29,7 +29,7 @@ def one_fewer(ev: Evidence, found: Shape) -> Diagnosis:
             None,
             (Alternative("missing-batch", "x = np.expand_dims(x, 0)", "if it is one sample"),),
         )
-    if len(exp) == 4 and all(d is None for d in exp) and found[:1] == (None,):
+    if len(exp) == 4 and all(d is None for d in exp) and found[:1] == (None,) and any(found):
         # only a rank (Conv2D: min_ndim=4) and a symbolic batch axis, so that one is there:
         # images without their channel axis (grayscale (samples, rows, cols))
         return Diagnosis(
@@ -216,7 +216,8 @@ def _table(ev: Evidence, found: Shape, one: Alternative) -> Diagnosis:
         "missing-axis",
         "data",
         "a 2-D table was fed to a sequence model",
-        f"{fmt(found)} is a table of {rows} x {b} features; an LSTM takes (samples, "
+        f"{fmt(found)} is a table of {rows} x {b if b is not None else 'its'} features; an "
+        "LSTM takes (samples, "
         f"timesteps, features){f', windows of {t} rows' if t else ''}. Cut the series into "
         "windows (each sample = the rows that lead up to one prediction).",
         ev.fixes.window(t, f),
