@@ -824,3 +824,55 @@ def test_the_rank_check_without_its_layer_names_the_data_and_the_stacking() -> N
     assert built is not None
     assert (built.diagnosis.kind, built.diagnosis.culprit) == ("model-structure", "model")
     assert built.diagnosis.fix.startswith("set return_sequences=True on every stacked")
+
+
+def test_a_stack_of_grayscale_images_without_its_channel_axis() -> None:
+    """(63000, 192, 192) where a Conv2D takes 4 axes: 192 is no image's channel count, so
+    the channels are missing; (28, 28, 1) is one image without its batch."""
+    text = ("ValueError: Error when checking input: expected input_2 to have 4 dimensions, but "
+            "got array with shape {}")  # fmt: skip
+    stack = explain(text.format("(63000, 192, 192)"))
+    assert stack is not None
+    assert (stack.diagnosis.kind, stack.diagnosis.axis) == ("missing-axis", 3)
+    assert stack.diagnosis.fix == "x = np.expand_dims(x, -1)   # (samples, rows, cols, 1)"
+    one = explain(text.format("(28, 28, 1)"))
+    assert one is not None and one.diagnosis.kind == "missing-batch"
+
+
+def test_one_string_per_sample_into_a_text_input_declared_with_a_second_axis() -> None:
+    """Keras 3 (run): Input(shape=(None,), dtype='string') fed (batch,) strings; adding
+    the axis to the data, or declaring shape=(1,), both train."""
+    text = (
+        "ValueError: Exception encountered when calling Functional.call().\n\nInvalid input "
+        'shape for input Tensor("data:0", shape=(None,), dtype=string). Expected shape '
+        "(None, None), but input has incompatible shape (None,)\n\nArguments received by "
+        "Functional.call():\n  • inputs=tf.Tensor(shape=(None,), dtype=string)\n  • "
+        "training=True\n  • mask=None"
+    )
+    result = explain(text)
+    assert result is not None
+    d = result.diagnosis
+    assert (d.kind, d.culprit, d.expected, d.found) == (
+        "missing-axis",
+        "data",
+        (None, None),
+        (None,),
+    )
+    assert d.fix.startswith("x = np.asarray(x)[:, None]")
+    assert [(a.kind, a.culprit) for a in d.alternatives] == [("model-structure", "model")]
+    assert "keras.Input(shape=(1,), dtype='string')" in d.alternatives[0].fix
+
+
+def test_one_hot_labels_with_a_column_more_than_the_output_name_both_readings() -> None:
+    """4 columns for 3 units: to_categorical of ids 1..3 (a held-out thread) or a fourth
+    class the output leaves out (another): the first column's use decides."""
+    result = explain("ValueError: A target array with shape (64, 4) was passed for an output of "
+                     "shape (None, 3) while using as loss `binary_crossentropy`.")  # fmt: skip
+    assert result is not None
+    d = result.diagnosis
+    assert (d.kind, d.decided) == ("target", False)
+    assert d.fix == "y = keras.utils.to_categorical(y - 1, 3)   # ids 1..3 become 0..2"
+    assert [(a.fix, a.culprit) for a in d.alternatives] == [
+        ("end the model with Dense(4)", "model")
+    ]
+    assert d.decides.startswith("y[:, 0].sum(): 0 means the first column is never used")

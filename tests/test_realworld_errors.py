@@ -156,6 +156,7 @@ PRACTICE_SETS = {
     "practice_t": 24,
     "practice_m": 24,
     "practice_o": 28,
+    "practice_x": 27,
 }
 PRACTICED: dict[str, list[dict[str, Any]]] = {
     name: json.loads((HERE / "realworld" / f"{name}.json").read_text("utf-8"))
@@ -358,6 +359,16 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         "o024": ("data", "ragged"),
         "o026": (None, "timesteps"),
         "k015": ("data", "timesteps"),
+        # one-hot y with one column more than the output's units: ids from 1 (h058) or a
+        # class the output leaves out (x002, practice X)
+        "h058": ("data", "target"),
+        "o011": (None, "target"),
+        # practice X (2026-12-04): a vocabulary, targets, Keras 2's (N, 1) of a 1-D x (x024:
+        # one sample without its batch, scored wrong)
+        "x002": ("model", "target"),
+        "x005": ("model", "vocab"),
+        "x014": (None, "target"),
+        "x024": ("data", "ragged"),
     }
 
 

@@ -175,7 +175,10 @@ def _keras3_input(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     expected, found = parse_shape(m.group(1)), parse_shape(m.group(2))
     if expected is None or found is None:
         return None
-    if re.search(r"inputs=tf\.Tensor\(shape=\([^)]*\), dtype=string", ctx.raw):
+    strings = re.search(r"inputs=tf\.Tensor\(shape=\([^)]*\), dtype=string", ctx.raw)
+    if strings and len(expected) == 2 and len(found) == 1:
+        return _strings_one_per_sample(expected, found)
+    if strings:
         return Diagnosis(  # the shape follows from the strings: they are the problem
             "dtype",
             "data",
@@ -191,6 +194,34 @@ def _keras3_input(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     if len(called) >= 2 and set(called) == {found}:
         return _samples_as_inputs(len(called), found, expected, ctx)
     return S.diagnose_shape(_evidence(ctx, expected, found, None, building=False))
+
+
+def _strings_one_per_sample(expected: Shape, found: Shape) -> Diagnosis:
+    """A text model's string input declared (batch, n) fed one string per sample, (batch,):
+    Keras 3 adds the last axis itself only when the declared one is 1 (run in Keras 3:
+    either fix trains)."""
+    return Diagnosis(
+        "missing-axis",
+        "data",
+        "one string per sample where the model's input has a second axis",
+        f"the model's string input is {fmt_shape(expected)} and the data gives one string per "
+        f"sample, {fmt_shape(found)}; Keras 3 adds a missing last axis itself only when the "
+        "input declares it as 1.",
+        "x = np.asarray(x)[:, None]   # (samples,) -> (samples, 1); for a tf.data dataset: "
+        "ds = ds.map(lambda x, y: (tf.expand_dims(x, -1), y))",
+        expected,
+        found,
+        1,
+        (
+            Alternative(
+                "model-structure",
+                "declare the input as keras.Input(shape=(1,), dtype='string'): Keras then adds "
+                "the axis itself",
+                "to keep the data as it is",
+                culprit="model",
+            ),
+        ),
+    )
 
 
 def _samples_as_inputs(n: int, each: Shape, expected: Shape, ctx: Context) -> Diagnosis:

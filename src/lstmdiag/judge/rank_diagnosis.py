@@ -29,15 +29,13 @@ def one_fewer(ev: Evidence, found: Shape) -> Diagnosis:
             None,
             (Alternative("missing-batch", "x = np.expand_dims(x, 0)", "if it is one sample"),),
         )
-    if len(exp) == 4 and all(d is None for d in exp) and found[:1] == (None,) and any(found):
-        # only a rank (Conv2D: min_ndim=4) and a symbolic batch axis, so that one is there:
-        # images without their channel axis (grayscale (samples, rows, cols))
+    if len(exp) == 4 and all(d is None for d in exp) and _images_without_channels(found):
         return Diagnosis(
             "missing-axis",
             "data",
             "the channel axis is missing (3 axes instead of 4)",
             f"the layer takes images (samples, rows, cols, channels); {fmt(found)} already has "
-            "its batch axis (None), so what is missing is the channels: one, for grayscale.",
+            "its batch axis, so what is missing is the channels: one, for grayscale.",
             "x = np.expand_dims(x, -1)   # (samples, rows, cols, 1)",
             exp,
             found,
@@ -95,6 +93,15 @@ def one_fewer(ev: Evidence, found: Shape) -> Diagnosis:
         None,
         (Alternative("missing-batch", "x = np.expand_dims(x, 0)", "if it is one sample"),),
     )
+
+
+def _images_without_channels(found: Shape) -> bool:
+    """Three axes where a layer takes (samples, rows, cols, channels), the batch among them:
+    a symbolic one (None), or a last axis no image has as its channels (one image without
+    its batch ends in 1, 3 or 4 channels: (28, 28, 1))."""
+    if len(found) != 3 or not any(found):
+        return False
+    return found[0] is None or (None not in found and found[-1] not in (1, 3, 4))
 
 
 def _table_into_sequences(ev: Evidence, found: Shape) -> Diagnosis:

@@ -265,14 +265,22 @@ def _classes(output: Shape, y: Shape, d: Diagnosis) -> Diagnosis:
         return replace(
             d,
             title=f"one-hot labels with {got} columns for {k} output units",
-            cause=f"to_categorical counts classes from 0: ids 1..{k} give {got} columns, the "
-            "first never used.",
+            cause=f"y has {got} columns and the output {k} units: one-hot labels made from ids "
+            f"1..{k} (to_categorical counts classes from 0, so the first column is never used), "
+            f"or {got} classes where the output layer has {k}.",
             fix=f"y = keras.utils.to_categorical(y - 1, {k})   # ids 1..{k} become 0..{k - 1}",
             alternatives=(
                 Alternative(
-                    "target", f"end the model with Dense({got})", f"if there are {got} classes"
+                    "target",
+                    f"end the model with Dense({got})",
+                    f"if there are {got} classes",
+                    culprit="model",
                 ),
             ),
+            # held-out threads split: ids from 1 (one), a class the model left out (one)
+            when=f"if the class ids run from 1 to {k}",
+            decides=f"y[:, 0].sum(): 0 means the first column is never used (ids from 1, "
+            f"shift them); otherwise there are {got} classes and the model needs {got} units",
         )
     if got is not None and got != k and len(y) == len(output):
         return replace(
