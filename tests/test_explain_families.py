@@ -876,3 +876,15 @@ def test_one_hot_labels_with_a_column_more_than_the_output_name_both_readings() 
         ("end the model with Dense(4)", "model")
     ]
     assert d.decides.startswith("y[:, 0].sum(): 0 means the first column is never used")
+
+
+def test_keras3s_object_dtype_names_both_kinds_of_object_array() -> None:
+    result = explain("ValueError: Invalid dtype: object")
+    assert result is not None
+    d = result.diagnosis
+    assert (d.kind, d.decided) == ("ragged", False)
+    assert [a.kind for a in d.alternatives] == ["dtype"]
+    assert d.alternatives[0].fix.startswith("x = np.asarray(x).astype('float32')")
+    warned = explain("VisibleDeprecationWarning: Creating an ndarray from ragged nested "
+                     "sequences\nValueError: Invalid dtype: object")  # fmt: skip
+    assert warned is not None and warned.diagnosis.decided

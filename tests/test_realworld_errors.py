@@ -369,6 +369,9 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         "x005": ("model", "vocab"),
         "x014": (None, "target"),
         "x024": ("data", "ragged"),
+        # Keras 3's "Invalid dtype: object" names no element type: ragged or values (x012:
+        # a Keras bug, scored wrong either way)
+        "x012": (None, "ragged"),
     }
 
 

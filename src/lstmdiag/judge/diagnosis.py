@@ -698,6 +698,27 @@ def object_of_arrays(ragged: Diagnosis) -> Diagnosis:
     )
 
 
+def object_array(ragged: Diagnosis) -> Diagnosis:
+    """Keras 3's "Invalid dtype: object", which names no element type: sequences of
+    different lengths, or values that are not numbers (strings, a pandas column of objects)."""
+    values = Alternative(
+        "dtype",
+        "x = np.asarray(x).astype('float32')   # the same for y; strings must be encoded first",
+        "if the elements are values, not sequences (a pandas column of objects, strings)",
+        culprit="data",
+    )
+    return replace(
+        ragged,
+        title="an object array: sequences of different lengths, or values that are not numbers",
+        cause="x (or y) is a NumPy array of Python objects, which Keras cannot make a tensor "
+        "of: sequences of different lengths, or mixed or string values.",
+        alternatives=(values,),
+        when="if the elements are sequences of different lengths",
+        decides="what x[0] is: a sequence (and len(x[0]) != len(x[1])) is padding to do; a "
+        "number or a string is values to convert",
+    )
+
+
 def sizes_disagree(x_sizes: list[int], y_sizes: list[int]) -> Diagnosis:
     """Keras's "Data cardinality is ambiguous": read which arrays disagree."""
     if len(x_sizes) > 2 and len(set(x_sizes)) == 1:

@@ -805,10 +805,12 @@ def _object(m: re.Match[str], ctx: Context) -> Diagnosis:
         if own is not None and len(own) > 1:
             maxlen = own[1]
         ragged = D.ragged(maxlen, ctx.fixes)
-        if (what or "").strip() in ("numpy.ndarray", "ndarray") and not _RAGGED_SHOWN.search(
-            ctx.raw
-        ):
+        if _RAGGED_SHOWN.search(ctx.raw):
+            return ragged
+        if (what or "").strip() in ("numpy.ndarray", "ndarray"):
             return D.object_of_arrays(ragged)
+        if m.group(0).startswith("Invalid dtype"):  # Keras 3 names no element type
+            return D.object_array(ragged)
         return ragged
     return D.dtype_object(what.strip())
 
