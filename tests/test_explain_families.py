@@ -95,10 +95,10 @@ CASES = [
     ("ValueError: Dimensions must be equal, but are 10 and 20 for '{{node mean_squared_error/"
      "SquaredDifference}} = SquaredDifference[T=DT_FLOAT](sequential_3/dense_3/BiasAdd, "
      "IteratorGetNext:1)' with input shapes: [8,10], [8,20].", "target", "data",
-     "give the last layer 20 units (Dense(20))", (8, 10)),
+     "build y with 10 columns, as the model was designed", (8, 10)),
     ("ValueError: Dimensions must be equal, but are 20 and 10 for '{{node compile_loss/mse/sub}}"
      " = Sub[T=DT_FLOAT](data_1, sequential_3_1/dense_3_1/BiasAdd)' with input shapes: [8,20], "
-     "[8,10].", "target", "data", "give the last layer 20 units (Dense(20))", (8, 10)),
+     "[8,10].", "target", "data", "build y with 10 columns, as the model was designed", (8, 10)),
     ("ValueError: Failed to find data adapter that can handle input: <class 'numpy.ndarray'>, "
      "(<class 'list'> containing values of types {\"<class 'int'>\"})", "dtype", "data",
      "y = np.asarray(y, dtype='float32')", None),
@@ -888,3 +888,34 @@ def test_keras3s_object_dtype_names_both_kinds_of_object_array() -> None:
     warned = explain("VisibleDeprecationWarning: Creating an ndarray from ragged nested "
                      "sequences\nValueError: Invalid dtype: object")  # fmt: skip
     assert warned is not None and warned.diagnosis.decided
+
+
+def test_theanos_crossentropy_reads_its_first_input_as_y() -> None:
+    """Theano's categorical crossentropy is true_dist * log(coding_dist): input 0 is y,
+    input 1 the model's clipped output."""
+    text = (
+        "ValueError: Input dimension mis-match. (input[0].shape[2] = 6, input[1].shape[2] = "
+        "50)\nApply node that caused the error: Elemwise{Composite{(i0 * log(i1))}}"
+        "(<TensorType(float32, 3D)>, Elemwise{clip,no_inplace}.0)\nInputs types: "
+        "[TensorType(float32, 3D), TensorType(float32, 3D)]\nInputs shapes: [(16, 20, 6), "
+        "(16, 20, 50)]\n"
+    )
+    result = explain(text)
+    assert result is not None
+    d = result.diagnosis
+    assert (d.kind, d.expected, d.found) == ("target", (16, 20, 50), (16, 20, 6))
+
+
+def test_y_and_the_output_of_other_widths_name_both_readings() -> None:
+    """Held-out threads split: y built without every class (three), the output layer
+    given another width (two); how many classes there are decides."""
+    result = explain("Error when checking target: expected dense_6 to have shape (6,) but got "
+                     "array with shape (5,)")  # fmt: skip
+    assert result is not None
+    d = result.diagnosis
+    assert (d.kind, d.culprit, d.decided) == ("target", "data", False)
+    assert d.fix.startswith("build y with 6 columns, as the model was designed")
+    assert [(a.fix, a.culprit) for a in d.alternatives] == [
+        ("give the last layer 5 units (Dense(5)), one per target value or class", "model")
+    ]
+    assert d.decides.startswith("how many classes there are: len(np.unique(labels))")

@@ -1496,7 +1496,7 @@ def _gemm(a: int, b: int) -> Diagnosis:
 
 
 def _label_range(m: re.Match[str], ctx: Context) -> Diagnosis:
-    shown = re.search(r"Label values: ([\d ]+)", ctx.raw)
+    shown = re.search(r"Label values:\s+([\d\s]+)", ctx.raw)
     values = [int(v) for v in shown.group(1).split()] if shown else None
     return T.label_out_of_range(int(m.group(1)), int(m.group(2)), values)
 
@@ -1731,6 +1731,13 @@ def _loss_batches(m: re.Match[str], ctx: Context) -> Diagnosis | None:
             ),
         ),
     )
+
+
+def _theano_crossentropy(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    y, output = parse_shape(m.group(2)), parse_shape(m.group(3))
+    if y is None or output is None:
+        return None
+    return T.output_vs_target(output, y, m.group(0)[:200])
 
 
 def _theano_argument(m: re.Match[str], ctx: Context) -> Diagnosis | None:
@@ -2473,6 +2480,16 @@ RECOGNISERS: list[Recogniser] = [
     (
         re.compile(r"validation_split.{0,30}only supported for Tensors or NumPy arrays"),
         _validation_split,
+    ),
+    # Theano's crossentropy, true_dist * log(coding_dist): input 0 is y, input 1 the
+    # model's clipped output
+    (
+        re.compile(
+            r"Input dimension mis-match\. \(input\[0\]\.shape\[([1-9])\] = \d+, input\[1\]\.shape"
+            r"\[\1\] = \d+\).{0,300}?Apply node that caused the error: Elemwise\{Composite\{[^}]*"
+            r"log[^}]*\}\}.{0,600}?Inputs shapes: \[(\([^)]*\)), (\([^)]*\))"
+        ),
+        _theano_crossentropy,
     ),
     (
         re.compile(

@@ -285,11 +285,28 @@ def _classes(output: Shape, y: Shape, d: Diagnosis) -> Diagnosis:
     if got is not None and got != k and len(y) == len(output):
         return replace(
             d,
+            culprit="data",
             title=f"y has {got} values per sample, the model's output {k}",
             cause=f"the loss compares y {fmt_shape(y)} with the output {fmt_shape(output)} "
-            "value by value; their last axes differ.",
-            fix=f"give the last layer {got} units (Dense({got})), one per target value or "
-            f"class; or build y with {k} columns, as the model was designed",
+            "value by value; their last axes differ: y was built with another number of "
+            "classes or values, or the output layer was.",
+            # held-out threads split: y built without every class (three), the output layer
+            # given another width (two)
+            fix=f"build y with {k} columns, as the model was designed (one-hot labels: "
+            f"keras.utils.to_categorical(ids, num_classes={k}) of the integer class ids, so "
+            "that a split without some classes keeps every column)",
+            alternatives=(
+                Alternative(
+                    "target",
+                    f"give the last layer {got} units (Dense({got})), one per target value or "
+                    "class",
+                    f"if y is right and there are {got} classes or values",
+                    culprit="model",
+                ),
+            ),
+            when=f"if the model is right: {k} classes or values",
+            decides=f"how many classes there are: len(np.unique(labels)) over all the labels, "
+            f"against the output layer's {k} units",
         )
     return d
 
