@@ -919,3 +919,58 @@ def test_y_and_the_output_of_other_widths_name_both_readings() -> None:
         ("give the last layer 5 units (Dense(5)), one per target value or class", "model")
     ]
     assert d.decides.startswith("how many classes there are: len(np.unique(labels))")
+
+
+def test_zero_samples_are_empty_whatever_else_differs() -> None:
+    result = explain("ValueError: Error when checking input: expected input_1 to have shape "
+                     "(None, 4096) but got array with shape (0, 1)")  # fmt: skip
+    assert result is not None and result.diagnosis.kind == "empty"
+
+
+def test_a_dense_after_a_flatten_called_on_more_timesteps() -> None:
+    """The TF time-series tutorial's wide window: a Flatten + Dense built on 3 steps of 19
+    features (57) called on 24 (456): timesteps, and no free time axis can feed a Flatten."""
+    text = (
+        "ValueError: Exception encountered when calling Sequential.call().\n\nInput 0 of layer "
+        '"dense_4" is incompatible with the layer: expected axis -1 of input shape to have '
+        "value 57, but received input with shape (32, 456)\n\nArguments received by "
+        "Sequential.call():\n  • inputs=tf.Tensor(shape=(32, 24, 19), dtype=float32)\n  • "
+        "training=None\n  • mask=None"
+    )
+    result = explain(text)
+    assert result is not None
+    d = result.diagnosis
+    assert (d.kind, d.culprit, d.expected, d.found) == (
+        "timesteps",
+        "data",
+        (None, 3, 19),
+        (32, 24, 19),
+    )
+    assert "Truncating keeps 3 of 24 timesteps (12%)" in d.cause
+    assert not any("Input(shape=(None" in a.fix for a in d.alternatives)
+    # the model fixed to 3 steps, or a model for 24-step windows: which it must run on decides
+    assert d.decided is False and d.alternatives[0].culprit == "model"
+    assert d.alternatives[0].fix.startswith(
+        "let the model take any length: GlobalAveragePooling1D()"
+    )
+
+
+def test_a_partial_batch_against_a_stateful_rnns_state() -> None:
+    result = explain(
+        "Node: 'sequential/lstm/mul'\nIncompatible shapes: [25,30,7] vs. [30,30,7]\n\t "
+        "[[{{node sequential/lstm/mul}}]] [Op:__inference_train_function_6923]"
+    )
+    assert result is not None
+    d = result.diagnosis
+    assert (d.kind, d.culprit) == ("batch", "data")
+    assert d.fix.startswith("n = len(x) // 30 * 30; model.fit(x[:n], y[:n], batch_size=30)")
+
+
+def test_an_extra_axis_whose_removal_still_does_not_fit_says_so() -> None:
+    result = explain("ValueError: Cannot feed value of shape (1, 64, 58, 1) for Tensor "
+                     "'inputs:0', which has shape '(?, ?, 2400)'")  # fmt: skip
+    assert result is not None
+    d = result.diagnosis
+    assert (d.kind, d.axis) == ("features", 2)
+    assert d.title == "one axis too many, and 58 where the model takes 2400 (axis 2)"
+    assert not d.fix.startswith("x = np.squeeze")

@@ -158,6 +158,7 @@ PRACTICE_SETS = {
     "practice_o": 28,
     "practice_x": 27,
     "practice_y": 27,
+    "practice_z": 28,
 }
 PRACTICED: dict[str, list[dict[str, Any]]] = {
     name: json.loads((HERE / "realworld" / f"{name}.json").read_text("utf-8"))
@@ -387,6 +388,12 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         "y017": ("data", "vocab"),
         "y025": ("model", "vocab"),
         "y028": ("data", "missing-axis"),
+        # practice Z (2026-12-04): targets, vocabularies, a Flatten's fixed length (z027)
+        "z003": (None, "target"),
+        "z004": (None, "vocab"),
+        "z016": ("model", "vocab"),
+        "z025": ("model", "target"),
+        "z027": ("model", "timesteps"),
     }
 
 

@@ -267,6 +267,9 @@ def _incompatible_layer(m: re.Match[str], ctx: Context) -> Diagnosis | None:
             return None
         axis, value = int(m.group("axis")), int(m.group("value"))
         expected = tuple(value if a == axis % len(found) else None for a in range(len(found)))
+    folded = _flattened_steps(ctx, layer, expected, found)
+    if folded is not None:
+        return folded
     if re.match(r"time_?distributed", layer.lower()) and len(found) < len(expected):
         building = True  # fed by a layer: the data never reaches a TimeDistributed first
     called = ctx.called_with()
@@ -281,6 +284,42 @@ def _incompatible_layer(m: re.Match[str], ctx: Context) -> Diagnosis | None:
         more = Alternative("model-structure", d.fix, f"if a layer before {layer} feeds it")
         return replace(data, alternatives=(*data.alternatives, more))
     return d
+
+
+def _flattened_steps(ctx: Context, layer: str, expected: Shape, found: Shape) -> Diagnosis | None:
+    """A Dense after a Flatten: the model was called on (batch, T, F) and the Dense got
+    T x F values where its kernel takes T0 x F (the TF time-series tutorial's wide window):
+    the data has T timesteps where the model was built for T0."""
+    called = ctx.called_with()
+    if D.layer_kind(layer) != "dense" or len(called) != 1 or len(called[0]) != 3:
+        return None
+    _, steps, feats = called[0]
+    want, got = expected[-1], found[-1]
+    if not (steps and feats and want and got == steps * feats and want % feats == 0):
+        return None
+    if want // feats == steps:
+        return None
+    ev = Evidence((None, want // feats, feats), called[0], time_axis=True, fixes=ctx.fixes)
+    d = S.diagnose_shape(ev)
+    head = Alternative(
+        "model-structure",
+        "let the model take any length: GlobalAveragePooling1D() (or a Conv1D/LSTM that "
+        "reduces the time axis) instead of Flatten() before the Dense, then retrain",
+        f"if the model should run on windows of {steps} steps",
+        culprit="model",
+    )
+    # a free time axis (Input(shape=(None, F))) cannot feed a Flatten: that reading goes
+    kept = tuple(a for a in d.alternatives if a.kind != "model-structure")
+    return replace(
+        d,
+        cause=f"a Flatten before {layer} folds the time axis into its width: the model was "
+        f"built for {want // feats} timesteps x {feats} features = {want} values, and was "
+        f"called on {steps} timesteps ({got} values). {d.cause[:1].upper()}{d.cause[1:]}",
+        alternatives=(head, *kept),
+        when=f"if the model stays as it was trained, on {want // feats} steps",
+        decides=f"whether the model must run on {steps}-step windows: then its head must not "
+        f"Flatten a fixed length; otherwise feed it {want // feats}-step windows",
+    )
 
 
 def _one_axis_appended(called: Shape, found: Shape) -> bool:
@@ -673,10 +712,23 @@ def _incompatible_2d(m: re.Match[str], ctx: Context) -> Diagnosis:
 
 def _incompatible_steps(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     a, b = parse_shape(m.group(1)), parse_shape(m.group(2))
+    if a and b and _in_a_stateful_cell(ctx, a, b):
+        # a batch met the state a fixed-batch RNN keeps: the last, partial batch is smaller
+        model, data = (a, b) if (a[0] or 0) > (b[0] or 0) else (b, a)
+        return S.batch(model[0], data[0], model, data, ctx.fitting, pasted=True)
     d = None if a is None or b is None else T.steps_differ(a, b)
     if d is None or d.expected is not None:
         return d
     return replace(d, expected=a, found=b)  # a loss gets the prediction first: a is the output
+
+
+def _in_a_stateful_cell(ctx: Context, a: Shape, b: Shape) -> bool:
+    """Two shapes that differ only in their first axis, inside an RNN's own step (its node
+    is lstm/mul, gru/add, ...): a batch against the state kept for another batch."""
+    node = ctx.node()
+    if not re.search(r"(?:lstm|gru|simple_rnn|rnn)(?:_\d+)?/(?:while/)?(?:mul|add|MatMul)", node):
+        return False
+    return len(a) == len(b) and a[1:] == b[1:] and a[0] != b[0] and None not in (a[0], b[0])
 
 
 def _unroll(m: re.Match[str], ctx: Context) -> Diagnosis:

@@ -255,6 +255,8 @@ def one_more(ev: Evidence, found: Shape) -> Diagnosis:
     fitting = [a for a in ones if fits(found[:a] + found[a + 1 :], exp)]
     candidates: list[int | None] = [*fitting, *ones, None]
     axis = candidates[0]
+    if axis is not None and not fitting:
+        return _extra_axis_and_more(ev, found, axis)
     if axis is not None:
         squeezed = found[:axis] + found[axis + 1 :]
         return Diagnosis(
@@ -304,6 +306,34 @@ def one_more(ev: Evidence, found: Shape) -> Diagnosis:
                 "if each sample really is a sequence of 2-D frames",
             ),
         ),
+    )
+
+
+def _extra_axis_and_more(ev: Evidence, found: Shape, axis: int) -> Diagnosis:
+    """A size-1 axis too many, and without it the data still differs from what the model
+    takes: no squeeze alone makes it fit, and the fix says so."""
+    exp = ev.expected
+    squeezed = found[:axis] + found[axis + 1 :]
+    where = [
+        a
+        for a, (e, f) in enumerate(zip(exp, squeezed, strict=True))
+        if None not in (e, f) and e != f
+    ]
+    at = where[0]
+    return Diagnosis(
+        "features" if at == len(exp) - 1 else "extra-axis",
+        "data",
+        f"one axis too many, and {squeezed[at]} where the model takes {exp[at]} (axis {at})",
+        f"{fmt(found)} has an extra size-1 axis {axis}; without it the data is "
+        f"{fmt(squeezed)}, which still differs from the model's {fmt(exp)} in axis {at}: the "
+        "data was prepared for another model (another preprocessing, or another version of "
+        "the model file).",
+        f"prepare the data as the model was trained ({exp[at]} on axis {at}), then drop the "
+        f"extra axis (np.squeeze(x, axis={axis if axis < len(found) - 1 else -1})); or load "
+        "the model that matches this data",
+        exp,
+        found,
+        at,
     )
 
 

@@ -13,6 +13,7 @@ from .diagnosis import (
     Alternative,
     Diagnosis,
     Evidence,
+    empty,
     features,
     first_of_kind,
     fmt,
@@ -77,6 +78,8 @@ def _rank_only(ev: Evidence) -> Diagnosis:
 
 def _same_rank(ev: Evidence, found: Shape) -> Diagnosis:
     exp = ev.expected
+    if found[0] == 0:  # no samples: whatever else differs, nothing reached the model
+        return empty(ev, found)
     differing = [
         a
         for a, (e, f) in enumerate(zip(exp, found, strict=True))
