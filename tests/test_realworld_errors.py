@@ -139,6 +139,7 @@ LATER = (
     "heldout_j",
     "heldout_k",
     "heldout_l",
+    "heldout_n",
 )
 SETS: dict[str, list[dict[str, Any]]] = {
     name: json.loads((HERE / "realworld" / f"{name}.json").read_text("utf-8")) for name in LATER
@@ -394,6 +395,8 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         "z016": ("model", "vocab"),
         "z025": ("model", "target"),
         "z027": ("model", "timesteps"),
+        # set N, scored once (2026-12-04): right
+        "n004": (None, "timesteps"),
     }
 
 
