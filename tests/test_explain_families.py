@@ -974,3 +974,32 @@ def test_an_extra_axis_whose_removal_still_does_not_fit_says_so() -> None:
     assert (d.kind, d.axis) == ("features", 2)
     assert d.title == "one axis too many, and 58 where the model takes 2400 (axis 2)"
     assert not d.fix.startswith("x = np.squeeze")
+
+
+def test_keras1s_model_input_named_for_its_first_layer_is_an_input() -> None:
+    """Keras 1 names a Sequential model's input for its first layer: "checking model
+    input: expected lstm_8 ..." is the data, not a target."""
+    result = explain("Error when checking model input: expected lstm_8 to have shape (4, 10, 9) "
+                     "but got array with shape (4, 49000, 9)")  # fmt: skip
+    assert result is not None
+    d = result.diagnosis
+    assert (d.kind, d.culprit, d.expected, d.found) == (
+        "timesteps",
+        "data",
+        (4, 10, 9),
+        (4, 49000, 9),
+    )
+    assert "Truncating keeps 10 of 49000 timesteps" in d.cause
+
+
+def test_per_timestep_targets_of_another_length_are_a_forecast_or_padding() -> None:
+    result = explain("ValueError: Dimensions must be equal, but are 20 and 5 for '{{node "
+                     "mean_absolute_error/sub}} = Sub[T=DT_FLOAT](sequential/dense/BiasAdd, "
+                     "IteratorGetNext:1)' with input shapes: [1,20,1], [1,5,1].")  # fmt: skip
+    assert result is not None
+    d = result.diagnosis
+    assert (d.kind, d.culprit, d.decided) == ("target", "model", False)
+    assert d.fix.startswith("make the model output 5 steps: an LSTM without return_sequences")
+    assert [(a.culprit, a.why) for a in d.alternatives] == [
+        ("data", "if y holds one target per input step (a tagger)")
+    ]

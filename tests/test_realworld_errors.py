@@ -397,6 +397,9 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         "z027": ("model", "timesteps"),
         # set N, scored once (2026-12-04): right
         "n004": (None, "timesteps"),
+        # per-timestep targets of another length: a forecast the model must output (n017,
+        # the one thread) or y padded to another length
+        "n017": ("model", "target"),
     }
 
 

@@ -39,8 +39,9 @@ def _evidence(
 def _checking_input(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     """Keras 1/2: Error when checking (model) input: expected X to have ..."""
     name, rank, shape, got = m.group("name"), m.group("rank"), m.group("shape"), m.group("got")
-    if _OUTPUT_NAME.fullmatch(name.lower()):  # a layer's output, not an input: the targets
-        return _checking_target(m, ctx)
+    said_input = m.group(0).startswith("Error when checking") and " input: " in m.group(0)
+    if _OUTPUT_NAME.fullmatch(name.lower()) and not said_input:
+        return _checking_target(m, ctx)  # a layer's output, not an input: the targets
     found = parse_shape(got)
     if found is None:
         return None

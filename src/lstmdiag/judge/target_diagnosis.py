@@ -40,6 +40,7 @@ KEEP_THE_IDS = Alternative(
     "target",
     "compile with loss='sparse_categorical_crossentropy' and keep y as it is",
     "to keep the integer ids",
+    culprit="model",
 )
 
 
@@ -233,17 +234,39 @@ def _same_rank(
     if len(y) == 3 and y[1] == 1 and output[1] not in (None, 1) and y[2] == output[2]:
         return _one_step_for_many(output, y)
     if len(y) == 3 and y[0] == output[0] and y[2] == output[2] and y[1] != output[1]:
-        return replace(
-            d,
-            title=f"per-timestep targets with {y[1]} steps for an output of {output[1]}",
-            cause="the model predicts once per input step; y has another number of steps.",
-            fix="give y one target per input step: pad or cut y to the length of x (both "
-            "padded to the same maxlen)",
-        )
+        return _steps_per_target(output, y, d)
     if k == 1 and got not in (None, 1):
         one = _one_unit(output, y, got, d)
         return _sparse_or_one_unit(output, y, got, one) if checked and y[0] != 1 else one
     return _classes(output, y, d)
+
+
+def _steps_per_target(output: Shape, y: Shape, d: Diagnosis) -> Diagnosis:
+    """The output has one step per input step and y another number of steps: a forecast of
+    the next y[1] steps, which the model must output (a held-out thread: RepeatVector, as
+    its answer gave), or y padded to another length than x (a tagger)."""
+    horizon = y[1]
+    tagger = Alternative(
+        "target",
+        "give y one target per input step: pad or cut y to the length of x (both padded to "
+        "the same maxlen)",
+        "if y holds one target per input step (a tagger)",
+        culprit="data",
+    )
+    return replace(
+        d,
+        culprit="model",
+        title=f"per-timestep targets with {horizon} steps for an output of {output[1]}",
+        cause="the model predicts once per input step (return_sequences=True into the head); "
+        "y has another number of steps.",
+        fix=f"make the model output {horizon} steps: an LSTM without return_sequences, then "
+        f"RepeatVector({horizon}), an LSTM(..., return_sequences=True) and "
+        f"TimeDistributed(Dense(k)); or Dense({horizon} * k) and Reshape(({horizon}, k))",
+        alternatives=(tagger,),
+        when=f"if y is a forecast of the next {horizon} steps",
+        decides=f"what y's {horizon} steps are: the next {horizon} values to forecast, or one "
+        "target per input step padded to another length",
+    )
 
 
 def _classes(output: Shape, y: Shape, d: Diagnosis) -> Diagnosis:
