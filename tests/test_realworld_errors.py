@@ -160,6 +160,7 @@ PRACTICE_SETS = {
     "practice_x": 27,
     "practice_y": 27,
     "practice_z": 28,
+    "practice_ab": 14,
 }
 PRACTICED: dict[str, list[dict[str, Any]]] = {
     name: json.loads((HERE / "realworld" / f"{name}.json").read_text("utf-8"))
@@ -400,6 +401,11 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         # per-timestep targets of another length: a forecast the model must output (n017,
         # the one thread) or y padded to another length
         "n017": ("model", "target"),
+        # practice AB (2026-12-04), each right: vocabularies, y one column more (ab008)
+        "ab004": (None, "vocab"),
+        "ab005": (None, "vocab"),
+        "ab007": (None, "vocab"),
+        "ab008": ("data", "target"),
     }
 
 
