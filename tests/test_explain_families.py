@@ -1003,3 +1003,32 @@ def test_per_timestep_targets_of_another_length_are_a_forecast_or_padding() -> N
     assert [(a.culprit, a.why) for a in d.alternatives] == [
         ("data", "if y holds one target per input step (a tagger)")
     ]
+
+
+def test_zero_samples_of_another_rank_are_empty() -> None:
+    result = explain("ValueError: Error when checking input: expected lstm_1_input to have 3 "
+                     "dimensions, but got array with shape (0,)")  # fmt: skip
+    assert result is not None and result.diagnosis.kind == "empty"
+
+
+def test_keras2s_n_by_1_into_a_model_of_frames_is_an_object_array() -> None:
+    """(2400, 1) into a 5-D TimeDistributed model: Keras 2 made it of a 1-D object array of
+    2400 clips of different shapes; no reshape of a (2400, 1) array can give 5 axes."""
+    result = explain("ValueError: Error when checking input: expected time_distributed_1_input "
+                     "to have 5 dimensions, but got array with shape (2400, 1)")  # fmt: skip
+    assert result is not None
+    d = result.diagnosis
+    assert (d.kind, d.culprit) == ("ragged", "data")
+    assert d.fix.endswith("then x = np.stack(list(x))")
+
+
+def test_a_rank_only_model_and_another_rank_print_no_reshape_to_none() -> None:
+    result = explain("ValueError: Error when checking input: expected conv_lst_m2d_1_input to "
+                     "have 5 dimensions, but got array with shape (480, 640, 3)")  # fmt: skip
+    assert result is not None
+    d = result.diagnosis
+    assert (d.kind, d.axis) == ("missing-batch", 0)
+    assert d.fix.startswith("x = x[None, None]   # (1, 1, rows, cols, channels)")
+    other = explain("ValueError: Error when checking input: expected conv_lst_m2d_1_input to "
+                    "have 5 dimensions, but got array with shape (480, 640)")  # fmt: skip
+    assert other is not None and "reshape the data to (None" not in other.diagnosis.fix

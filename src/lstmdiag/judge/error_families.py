@@ -64,7 +64,29 @@ def _checking_input(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     if "embedding" in name.lower():  # the input feeds an Embedding: axis 1 is time (token ids)
         ev = replace(ev, time_axis=True)
     one = _one_sample(ev, name, found)
-    return one if one is not None else _one_d(S.diagnose_shape(ev), found)
+    if one is not None:
+        return one
+    if len(expected) >= 4 and len(found) == 2 and found[-1] == 1 and found[0]:
+        return _one_d_of_frames(ev.expected, found)
+    return _one_d(S.diagnose_shape(ev), found)
+
+
+def _one_d_of_frames(expected: Shape, found: Shape) -> Diagnosis:
+    """Keras 1/2 expand a 1-D array to (N, 1) before their check: into a model of 4 or more
+    axes (frames, clips), that is an object array of N samples of different shapes."""
+    return Diagnosis(
+        "ragged",
+        "data",
+        f"x was 1-D: {found[0]} samples of different shapes in an object array",
+        f"Keras 1/2 add an axis to a 1-D array before this check, so x held {found[0]} "
+        f"objects: samples (clips, sequences of frames) of different shapes, which "
+        f"np.array() could not stack into the {len(expected)} axes the model takes.",
+        "give every sample the same shape (pad or cut each to one number of frames), then "
+        "x = np.stack(list(x))",
+        expected,
+        found,
+        1,
+    )
 
 
 def _one_d(d: Diagnosis, found: Shape) -> Diagnosis:

@@ -371,13 +371,27 @@ def other_rank(ev: Evidence, found: Shape) -> Diagnosis:
     exp = ev.expected
     if len(found) == 1 and len(exp) == 3 and exp[2] == 1:
         return _one_series(ev, found)
+    if len(exp) == 5 and len(found) == 3 and found[-1] in (1, 3, 4) and None not in found:
+        return Diagnosis(  # one image where a ConvLSTM2D takes batches of sequences of frames
+            "missing-batch",
+            "data",
+            "one frame where the model takes batches of sequences of frames",
+            f"the model takes (samples, time, rows, cols, channels); {fmt(found)} is one "
+            "image: it lacks both the batch and the time axis.",
+            "x = x[None, None]   # (1, 1, rows, cols, channels); for a sequence of frames: "
+            "x = np.stack(frames)[None]",
+            exp,
+            found,
+            0,
+        )
     kind = "missing-axis" if len(found) < len(exp) else "extra-axis"
     return Diagnosis(
         kind,
         "data",
         f"{len(found)} axes instead of {len(exp)}",
         f"the model takes {fmt(exp)} and the data is {fmt(found)}.",
-        f"reshape the data to {fmt(exp)} (batch, timesteps, features...)",
+        f"give x the model's {len(exp)} axes, {fmt(exp)}, the batch first; which axes are "
+        "missing or extra depends on what the data holds",
         exp,
         found,
         None,

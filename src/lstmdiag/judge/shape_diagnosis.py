@@ -35,6 +35,8 @@ def diagnose_shape(ev: Evidence) -> Diagnosis:
     found = ev.found
     if found is None:
         return model_structure(ev, kind) if kind not in (None, "model") else _rank_only(ev)
+    if found and found[0] == 0:  # no samples: whatever else differs, nothing reached it
+        return empty(ev, found)
     want, got = len(ev.expected), len(found)
     if got == want:
         result = _same_rank(ev, found)
@@ -78,8 +80,6 @@ def _rank_only(ev: Evidence) -> Diagnosis:
 
 def _same_rank(ev: Evidence, found: Shape) -> Diagnosis:
     exp = ev.expected
-    if found[0] == 0:  # no samples: whatever else differs, nothing reached the model
-        return empty(ev, found)
     differing = [
         a
         for a, (e, f) in enumerate(zip(exp, found, strict=True))
