@@ -1032,3 +1032,37 @@ def test_a_rank_only_model_and_another_rank_print_no_reshape_to_none() -> None:
     other = explain("ValueError: Error when checking input: expected conv_lst_m2d_1_input to "
                     "have 5 dimensions, but got array with shape (480, 640)")  # fmt: skip
     assert other is not None and "reshape the data to (None" not in other.diagnosis.fix
+
+
+def test_one_image_that_predict_cut_into_batches_of_32() -> None:
+    """(224, 224, 3) given to predict without its batch axis: Keras batched its first axis
+    by 32, so the model saw (32, 224, 3)."""
+    result = explain(
+        'ValueError: Input 0 of layer "sequential_7" is incompatible with the layer: expected '
+        "shape=(None, 224, 224, 3), found shape=(32, 224, 3)"
+    )
+    assert result is not None
+    d = result.diagnosis
+    assert (d.kind, d.culprit) == ("missing-batch", "data")
+    assert d.fix.startswith("x = np.expand_dims(x, 0)")
+    assert "into batches of 32" in d.cause
+
+
+def test_a_features_mismatch_in_fit_names_a_new_model_too() -> None:
+    """Raised in fit: the model may be trained (its features are fixed) or new, declared
+    for other data (a practice thread rebuilt it); in predict only the data's reading."""
+    line = (
+        "ValueError: Exception encountered when calling layer 'sequential_2' (type "
+        'Sequential).\n\nInput 0 of layer "dense_3" is incompatible with the layer: expected '
+        "axis -1 of input shape to have value 2, but received input with shape (None, 1)\n\n"
+        "Call arguments received by layer 'sequential_2' (type Sequential):\n  • "
+        "inputs=tf.Tensor(shape=(None, 1), dtype=int64)\n  • training=True\n  • mask=None"
+    )
+    fit = explain('File "t.py", line 9, in <module>\n    model.fit(X, y, epochs=5)\n' + line)
+    assert fit is not None
+    d = fit.diagnosis
+    assert (d.kind, d.culprit, d.decided) == ("features", "data", False)
+    assert (d.alternatives[0].kind, d.alternatives[0].culprit) == ("model-structure", "model")
+    assert "keras.Input(shape=(..., 1))" in d.alternatives[0].fix
+    predict = explain('File "t.py", line 9, in <module>\n    model.predict(X)\n' + line)
+    assert predict is not None and predict.diagnosis.decided

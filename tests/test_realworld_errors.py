@@ -162,6 +162,7 @@ PRACTICE_SETS = {
     "practice_y": 27,
     "practice_z": 28,
     "practice_ab": 14,
+    "practice_v": 7,
 }
 PRACTICED: dict[str, list[dict[str, Any]]] = {
     name: json.loads((HERE / "realworld" / f"{name}.json").read_text("utf-8"))
@@ -410,6 +411,11 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         # set W, scored once (2026-12-04): w026 right, w001 wrong (its thread: the model)
         "w001": ("model", "missing-axis"),
         "w026": ("model", "target"),
+        # a features mismatch raised in fit: a trained model, or a new one declared for other
+        # data (fv007 of practice V: the model was rebuilt)
+        "x004": (None, "features"),
+        "fv007": ("model", "features"),
+        "fv002": ("data", "target"),
     }
 
 

@@ -294,7 +294,7 @@ def features(ev: Evidence, found: Shape | None, axis: int) -> Diagnosis:
         if no_time
         else f"axis {axis} of the data is {got}, the model expects {want}"
     )
-    return Diagnosis(
+    d = Diagnosis(
         "features",
         "data",
         f"wrong number of features: {got} instead of {want}",
@@ -306,6 +306,23 @@ def features(ev: Evidence, found: Shape | None, axis: int) -> Diagnosis:
         ev.expected,
         found,
         axis,
+    )
+    if not ev.fixes.fitting or ev.fixes.checking or got is None:
+        return d
+    # raised in fit: a model being trained from scratch can take the data's features
+    new = Alternative(
+        "model-structure",
+        f"declare the model's input with the data's {got} features (keras.Input(shape=(..., "
+        f"{got}))) and train it from scratch",
+        "if the model is new (it was built for other data)",
+        culprit="model",
+    )
+    return replace(
+        d,
+        alternatives=(new,),
+        when="if the model is trained and is to keep its weights",
+        decides="whether the model's weights are to be kept: a trained model needs the "
+        "features it was trained with; a new one can be declared for the data's",
     )
 
 

@@ -685,13 +685,15 @@ def _dense_width(rows: int, got: int, want: int, ctx: Context) -> Diagnosis:
     the held-out thread confirmed), or a Flatten before it folds a time axis of another
     length (real tf-keras, 5 of 10 steps: In[0]: [2,40], In[1]: [80,1] at model/dense)."""
     ev = Evidence((None, want), (rows, got), fixes=ctx.fixes)
+    base = D.features(ev, ev.found, 1)
     return replace(
-        D.features(ev, ev.found, 1),
+        base,
         cause=f"this Dense's kernel takes {want} values per sample and got {got}: the data "
         "feeding it has other features than the model was trained on, or a Flatten before "
         "it folds a time axis of another length.",
         axis=-1,
         alternatives=(
+            *base.alternatives,
             Alternative(
                 "timesteps",
                 f"give every sequence the model's timesteps: {ctx.fixes.pad(None)}",

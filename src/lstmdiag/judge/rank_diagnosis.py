@@ -68,6 +68,15 @@ def one_fewer(ev: Evidence, found: Shape) -> Diagnosis:
             found,
             len(exp) - 1,
         )
+    if found[0] == 32 and exp[1] is not None and exp[1] > 32 and found[1:] == exp[2:]:
+        # Keras batches the first axis by 32 (fit's and predict's default): one sample of
+        # exp[1:] without its batch axis arrives as batches of 32 of its rows
+        return replace(
+            missing_batch(ev, found),
+            cause=f"the model takes a batch {fmt(exp)}; one sample {fmt(exp[1:])} was given "
+            f"without its batch axis, and Keras cut its first axis ({exp[1]}) into batches "
+            "of 32, its default batch size.",
+        )
     if len(exp) >= 4 and found[1:] == exp[2:] and all(d is not None for d in exp[2:]):
         return Diagnosis(
             "missing-axis",

@@ -113,7 +113,10 @@ def _same_rank(ev: Evidence, found: Shape) -> Diagnosis:
         timed = timesteps(replace(ev, time_axis=True), found)
         return replace(
             result,
-            alternatives=(Alternative("timesteps", timed.fix, "if axis 1 is time (token ids)"),),
+            alternatives=(
+                *result.alternatives,
+                Alternative("timesteps", timed.fix, "if axis 1 is time (token ids)"),
+            ),
         )
     return result
 
