@@ -391,6 +391,13 @@ def model_structure(ev: Evidence, kind: str | None) -> Diagnosis:
     )
 
 
+# The fix for a recurrent layer fed 2-D by the one before it (a stacked LSTM)
+STACK_RECURRENT = (
+    "set return_sequences=True on every stacked recurrent layer but the last (a recurrent "
+    "layer without it returns (batch, units), which the next one cannot read)"
+)
+
+
 def _structure_fix(ev: Evidence, kind: str | None, want: int, got: int | None, layer: str) -> str:
     """What makes the layers fit, by the kind of layer that raised and the ranks."""
     more = got is not None and got > want
@@ -410,10 +417,7 @@ def _structure_fix(ev: Evidence, kind: str | None, want: int, got: int | None, l
                 "declare the input as (timesteps, features): Input(shape=(T, F)) / "
                 "input_shape=(T, F), not x.shape[1:] of a 2-D table"
             )
-        return (
-            "set return_sequences=True on every stacked recurrent layer but the last (a "
-            "recurrent layer without it returns (batch, units), which the next one cannot read)"
-        )
+        return STACK_RECURRENT
     if kind == "recurrent" and more:
         return (
             "reshape to (batch, timesteps, features) inside the model before the recurrent "

@@ -320,9 +320,10 @@ def _flattened_steps(ctx: Context, layer: str, expected: Shape, found: Shape) ->
     want, got = expected[-1], found[-1]
     if not (steps and feats and want and got == steps * feats and want % feats == 0):
         return None
-    if want // feats == steps:
+    built = want // feats  # the timesteps the Flatten was built for
+    if built == steps:
         return None
-    ev = Evidence((None, want // feats, feats), called[0], time_axis=True, fixes=ctx.fixes)
+    ev = Evidence((None, built, feats), called[0], time_axis=True, fixes=ctx.fixes)
     d = S.diagnose_shape(ev)
     head = Alternative(
         "model-structure",
@@ -336,12 +337,12 @@ def _flattened_steps(ctx: Context, layer: str, expected: Shape, found: Shape) ->
     return replace(
         d,
         cause=f"a Flatten before {layer} folds the time axis into its width: the model was "
-        f"built for {want // feats} timesteps x {feats} features = {want} values, and was "
+        f"built for {built} timesteps x {feats} features = {want} values, and was "
         f"called on {steps} timesteps ({got} values). {d.cause[:1].upper()}{d.cause[1:]}",
         alternatives=(head, *kept),
-        when=f"if the model stays as it was trained, on {want // feats} steps",
+        when=f"if the model stays as it was trained, on {built} steps",
         decides=f"whether the model must run on {steps}-step windows: then its head must not "
-        f"Flatten a fixed length; otherwise feed it {want // feats}-step windows",
+        f"Flatten a fixed length; otherwise feed it {built}-step windows",
     )
 
 
@@ -926,8 +927,7 @@ def _two_d_of_no_layer(ctx: Context, found: Shape) -> Diagnosis:
         return d
     stacked = Alternative(
         "model-structure",
-        "set return_sequences=True on every stacked recurrent layer but the last (a recurrent "
-        "layer without it returns (batch, units), which the next one cannot read)",
+        D.STACK_RECURRENT,
         "if a later recurrent layer raised it (it is fed by a layer, not by the data)",
         culprit="model",
     )
@@ -941,7 +941,7 @@ def _two_d_of_no_layer(ctx: Context, found: Shape) -> Diagnosis:
     )
 
 
-_COUNTS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+_COUNTS = {"one": 1, "two": 2, "three": 3, "four": 4}  # the words its pattern takes
 
 
 def _rank_retold(m: re.Match[str], ctx: Context) -> Diagnosis | None:
@@ -950,11 +950,7 @@ def _rank_retold(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     want = int(m.group("want"))
     got = _COUNTS.get(m.group("got").lower()) or int(m.group("got"))
     found = parse_shape(m.group("shape")) if m.group("shape") else None
-    if found is not None and len(found) != got:
-        found = found if len(found) < want else None
-    if found is None and m.group("shape"):
-        return None
-    if got >= want or (found is not None and len(found) >= want):
+    if got >= want or (m.group("shape") and (found is None or len(found) >= want)):
         return None
     if want == 3 and got == 2:
         return _two_d_of_no_layer(ctx, found or (None, None))

@@ -6,13 +6,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..model.spec import Shape
-from .diagnosis import Alternative, Diagnosis, Evidence, empty, features, fits, fmt, missing_batch
+from .diagnosis import Alternative, Diagnosis, Evidence, features, fits, fmt, missing_batch
 
 
 def one_fewer(ev: Evidence, found: Shape) -> Diagnosis:
     exp = ev.expected
-    if found and found[0] == 0:
-        return empty(ev, found)
     if len(exp) == 3 and len(found) == 2:
         return _column_of_sequences(ev, found, _table_into_sequences(ev, found))
     if len(exp) == 5 and all(d is None for d in exp):  # only a rank: ConvLSTM2D / video
@@ -262,11 +260,10 @@ def one_more(ev: Evidence, found: Shape) -> Diagnosis:
     exp = ev.expected
     ones = sorted((a for a, d in enumerate(found) if d == 1), key=lambda a: a == 0)
     fitting = [a for a in ones if fits(found[:a] + found[a + 1 :], exp)]
-    candidates: list[int | None] = [*fitting, *ones, None]
-    axis = candidates[0]
-    if axis is not None and not fitting:
-        return _extra_axis_and_more(ev, found, axis)
-    if axis is not None:
+    if ones and not fitting:
+        return _extra_axis_and_more(ev, found, ones[0])
+    if fitting:
+        axis = fitting[0]
         squeezed = found[:axis] + found[axis + 1 :]
         return Diagnosis(
             "extra-axis",
