@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from lstmdiag.judge.diagnosis import Diagnosis
 from lstmdiag.judge.explain import explain
 
 TEXTS = Path(__file__).resolve().parent / "texts"
@@ -650,6 +651,13 @@ def test_far_shorter_sequences_name_the_padding_and_the_model_declared_for_them(
     assert near is not None and near.diagnosis.decided
 
 
+def _diagnosis(text: str) -> Diagnosis:
+    """What explain answers for ``text``, which it must answer."""
+    result = explain(text)
+    assert result is not None, text
+    return result.diagnosis
+
+
 def test_an_object_array_of_arrays_names_padding_and_stacked_inputs() -> None:
     """ "Unsupported object type numpy.ndarray" (held-out threads: sequences of different
     lengths, or two inputs' arrays stacked with np.array([a, b])): len(x) decides. NumPy's
@@ -658,9 +666,7 @@ def test_an_object_array_of_arrays_names_padding_and_stacked_inputs() -> None:
         "ValueError: Failed to convert a NumPy array to a Tensor(Unsupported object type "
         "numpy.ndarray)."
     )
-    result = explain(line)
-    assert result is not None
-    d = result.diagnosis
+    d = _diagnosis(line)
     assert (d.kind, d.culprit, d.decided) == ("ragged", "data", False)
     assert d.fix.startswith("x = keras.utils.pad_sequences(list(x)")
     assert [(a.kind, a.culprit) for a in d.alternatives] == [("input-count", "data")]
@@ -674,12 +680,10 @@ def test_an_object_array_of_arrays_names_padding_and_stacked_inputs() -> None:
 def test_a_keras3_cell_matmul_whose_node_name_was_cut() -> None:
     """Keras 3 in a graph: LSTMCell.call's input x kernel, [batch, 1] by [180, 4 x 50], with
     the node name elided to "...": the data has 1 feature where the kernel takes 180."""
-    result = explain(
+    d = _diagnosis(
         "Exception encountered when calling LSTMCell.call(). Dimensions must be equal, but "
         "are 1 and 180 for ... with input shapes: [64,1], [180,200]."
     )
-    assert result is not None
-    d = result.diagnosis
     assert (d.kind, d.culprit, d.axis) == ("features", "data", -1)
     assert (d.expected, d.found) == ((None, None, 180), (None, None, 1))
     # the same numbers without a cell's call are not read as a recurrent kernel
@@ -698,9 +702,7 @@ def test_theano_embedding_lookup_out_of_bound() -> None:
         "Inputs types: [TensorType(float32, matrix), TensorType(int64, vector)]\n"
         "Inputs shapes: [(5000, 64), (640,)]\n"
     )
-    result = explain(text)
-    assert result is not None
-    d = result.diagnosis
+    d = _diagnosis(text)
     assert (d.kind, d.title) == (
         "vocab",
         "a token id is outside the Embedding's vocabulary [0, 5000)",
@@ -719,9 +721,7 @@ def test_an_rnn_reading_its_mask_past_the_end() -> None:
             "from index 5 but array size is: 5\n\nArguments received by LSTM.call():\n  • "
             "sequences=tf.Tensor(shape=(4, 6, 4), dtype=float32)\n  • initial_state=None\n  • "
             "mask=tf.Tensor(shape=(4, 5), dtype=bool)\n  • training=False")  # fmt: skip
-    result = explain(text)
-    assert result is not None
-    d = result.diagnosis
+    d = _diagnosis(text)
     assert (d.kind, d.culprit, d.axis) == ("timesteps", "data", 1)
     assert d.fix.startswith("give the mask the input's timesteps: mask = tf.sequence_mask(")
     assert explain("OutOfRangeError: Tried to read from index 5 but array size is: 5 "
@@ -765,12 +765,10 @@ def test_keras_2_0s_unnamed_check_of_an_rnn_input_left_the_batch_out() -> None:
 def test_images_without_their_channel_axis_into_a_conv2d() -> None:
     """min_ndim=4 and a received shape whose batch is symbolic (None): the channels are
     what is missing, not the batch."""
-    result = explain(
+    d = _diagnosis(
         "ValueError: Input 0 of layer conv2d is incompatible with the layer: : expected "
         "min_ndim=4, found ndim=3. Full shape received: [None, 28, 28]"
     )
-    assert result is not None
-    d = result.diagnosis
     assert (d.kind, d.culprit, d.axis) == ("missing-axis", "data", 3)
     assert d.fix == "x = np.expand_dims(x, -1)   # (samples, rows, cols, 1)"
     one = explain("ValueError: Input 0 of layer conv2d is incompatible with the layer: expected "
@@ -779,9 +777,7 @@ def test_images_without_their_channel_axis_into_a_conv2d() -> None:
 
 
 def test_a_rank_check_retold_in_the_users_words() -> None:
-    result = explain("Expected 3 dimensions but got only two (144,9)")
-    assert result is not None
-    d = result.diagnosis
+    d = _diagnosis("Expected 3 dimensions but got only two (144,9)")
     assert (d.kind, d.found) == ("missing-axis", (144, 9))
     assert explain("Expected 3 dimensions but got (2, 3, 4, 5)") is None
 
@@ -849,9 +845,7 @@ def test_one_string_per_sample_into_a_text_input_declared_with_a_second_axis() -
         "Functional.call():\n  • inputs=tf.Tensor(shape=(None,), dtype=string)\n  • "
         "training=True\n  • mask=None"
     )
-    result = explain(text)
-    assert result is not None
-    d = result.diagnosis
+    d = _diagnosis(text)
     assert (d.kind, d.culprit, d.expected, d.found) == (
         "missing-axis",
         "data",
@@ -866,10 +860,8 @@ def test_one_string_per_sample_into_a_text_input_declared_with_a_second_axis() -
 def test_one_hot_labels_with_a_column_more_than_the_output_name_both_readings() -> None:
     """4 columns for 3 units: to_categorical of ids 1..3 (a held-out thread) or a fourth
     class the output leaves out (another): the first column's use decides."""
-    result = explain("ValueError: A target array with shape (64, 4) was passed for an output of "
+    d = _diagnosis("ValueError: A target array with shape (64, 4) was passed for an output of "
                      "shape (None, 3) while using as loss `binary_crossentropy`.")  # fmt: skip
-    assert result is not None
-    d = result.diagnosis
     assert (d.kind, d.decided) == ("target", False)
     assert d.fix == "y = keras.utils.to_categorical(y - 1, 3)   # ids 1..3 become 0..2"
     assert [(a.fix, a.culprit) for a in d.alternatives] == [
@@ -879,9 +871,7 @@ def test_one_hot_labels_with_a_column_more_than_the_output_name_both_readings() 
 
 
 def test_keras3s_object_dtype_names_both_kinds_of_object_array() -> None:
-    result = explain("ValueError: Invalid dtype: object")
-    assert result is not None
-    d = result.diagnosis
+    d = _diagnosis("ValueError: Invalid dtype: object")
     assert (d.kind, d.decided) == ("ragged", False)
     assert [a.kind for a in d.alternatives] == ["dtype"]
     assert d.alternatives[0].fix.startswith("x = np.asarray(x).astype('float32')")
@@ -900,19 +890,15 @@ def test_theanos_crossentropy_reads_its_first_input_as_y() -> None:
         "[TensorType(float32, 3D), TensorType(float32, 3D)]\nInputs shapes: [(16, 20, 6), "
         "(16, 20, 50)]\n"
     )
-    result = explain(text)
-    assert result is not None
-    d = result.diagnosis
+    d = _diagnosis(text)
     assert (d.kind, d.expected, d.found) == ("target", (16, 20, 50), (16, 20, 6))
 
 
 def test_y_and_the_output_of_other_widths_name_both_readings() -> None:
     """Held-out threads split: y built without every class (three), the output layer
     given another width (two); how many classes there are decides."""
-    result = explain("Error when checking target: expected dense_6 to have shape (6,) but got "
+    d = _diagnosis("Error when checking target: expected dense_6 to have shape (6,) but got "
                      "array with shape (5,)")  # fmt: skip
-    assert result is not None
-    d = result.diagnosis
     assert (d.kind, d.culprit, d.decided) == ("target", "data", False)
     assert d.fix.startswith("build y with 6 columns, as the model was designed")
     assert [(a.fix, a.culprit) for a in d.alternatives] == [
@@ -937,9 +923,7 @@ def test_a_dense_after_a_flatten_called_on_more_timesteps() -> None:
         "Sequential.call():\n  • inputs=tf.Tensor(shape=(32, 24, 19), dtype=float32)\n  • "
         "training=None\n  • mask=None"
     )
-    result = explain(text)
-    assert result is not None
-    d = result.diagnosis
+    d = _diagnosis(text)
     assert (d.kind, d.culprit, d.expected, d.found) == (
         "timesteps",
         "data",
@@ -956,21 +940,17 @@ def test_a_dense_after_a_flatten_called_on_more_timesteps() -> None:
 
 
 def test_a_partial_batch_against_a_stateful_rnns_state() -> None:
-    result = explain(
+    d = _diagnosis(
         "Node: 'sequential/lstm/mul'\nIncompatible shapes: [25,30,7] vs. [30,30,7]\n\t "
         "[[{{node sequential/lstm/mul}}]] [Op:__inference_train_function_6923]"
     )
-    assert result is not None
-    d = result.diagnosis
     assert (d.kind, d.culprit) == ("batch", "data")
     assert d.fix.startswith("n = len(x) // 30 * 30; model.fit(x[:n], y[:n], batch_size=30)")
 
 
 def test_an_extra_axis_whose_removal_still_does_not_fit_says_so() -> None:
-    result = explain("ValueError: Cannot feed value of shape (1, 64, 58, 1) for Tensor "
+    d = _diagnosis("ValueError: Cannot feed value of shape (1, 64, 58, 1) for Tensor "
                      "'inputs:0', which has shape '(?, ?, 2400)'")  # fmt: skip
-    assert result is not None
-    d = result.diagnosis
     assert (d.kind, d.axis) == ("features", 2)
     assert d.title == "one axis too many, and 58 where the model takes 2400 (axis 2)"
     assert not d.fix.startswith("x = np.squeeze")
@@ -979,10 +959,8 @@ def test_an_extra_axis_whose_removal_still_does_not_fit_says_so() -> None:
 def test_keras1s_model_input_named_for_its_first_layer_is_an_input() -> None:
     """Keras 1 names a Sequential model's input for its first layer: "checking model
     input: expected lstm_8 ..." is the data, not a target."""
-    result = explain("Error when checking model input: expected lstm_8 to have shape (4, 10, 9) "
+    d = _diagnosis("Error when checking model input: expected lstm_8 to have shape (4, 10, 9) "
                      "but got array with shape (4, 49000, 9)")  # fmt: skip
-    assert result is not None
-    d = result.diagnosis
     assert (d.kind, d.culprit, d.expected, d.found) == (
         "timesteps",
         "data",
@@ -993,11 +971,9 @@ def test_keras1s_model_input_named_for_its_first_layer_is_an_input() -> None:
 
 
 def test_per_timestep_targets_of_another_length_are_a_forecast_or_padding() -> None:
-    result = explain("ValueError: Dimensions must be equal, but are 20 and 5 for '{{node "
+    d = _diagnosis("ValueError: Dimensions must be equal, but are 20 and 5 for '{{node "
                      "mean_absolute_error/sub}} = Sub[T=DT_FLOAT](sequential/dense/BiasAdd, "
                      "IteratorGetNext:1)' with input shapes: [1,20,1], [1,5,1].")  # fmt: skip
-    assert result is not None
-    d = result.diagnosis
     assert (d.kind, d.culprit, d.decided) == ("target", "model", False)
     assert d.fix.startswith("make the model output 5 steps: an LSTM without return_sequences")
     assert [(a.culprit, a.why) for a in d.alternatives] == [
@@ -1014,19 +990,15 @@ def test_zero_samples_of_another_rank_are_empty() -> None:
 def test_keras2s_n_by_1_into_a_model_of_frames_is_an_object_array() -> None:
     """(2400, 1) into a 5-D TimeDistributed model: Keras 2 made it of a 1-D object array of
     2400 clips of different shapes; no reshape of a (2400, 1) array can give 5 axes."""
-    result = explain("ValueError: Error when checking input: expected time_distributed_1_input "
+    d = _diagnosis("ValueError: Error when checking input: expected time_distributed_1_input "
                      "to have 5 dimensions, but got array with shape (2400, 1)")  # fmt: skip
-    assert result is not None
-    d = result.diagnosis
     assert (d.kind, d.culprit) == ("ragged", "data")
     assert d.fix.endswith("then x = np.stack(list(x))")
 
 
 def test_a_rank_only_model_and_another_rank_print_no_reshape_to_none() -> None:
-    result = explain("ValueError: Error when checking input: expected conv_lst_m2d_1_input to "
+    d = _diagnosis("ValueError: Error when checking input: expected conv_lst_m2d_1_input to "
                      "have 5 dimensions, but got array with shape (480, 640, 3)")  # fmt: skip
-    assert result is not None
-    d = result.diagnosis
     assert (d.kind, d.axis) == ("missing-batch", 0)
     assert d.fix.startswith("x = x[None, None]   # (1, 1, rows, cols, channels)")
     other = explain("ValueError: Error when checking input: expected conv_lst_m2d_1_input to "
@@ -1037,12 +1009,10 @@ def test_a_rank_only_model_and_another_rank_print_no_reshape_to_none() -> None:
 def test_one_image_that_predict_cut_into_batches_of_32() -> None:
     """(224, 224, 3) given to predict without its batch axis: Keras batched its first axis
     by 32, so the model saw (32, 224, 3)."""
-    result = explain(
+    d = _diagnosis(
         'ValueError: Input 0 of layer "sequential_7" is incompatible with the layer: expected '
         "shape=(None, 224, 224, 3), found shape=(32, 224, 3)"
     )
-    assert result is not None
-    d = result.diagnosis
     assert (d.kind, d.culprit) == ("missing-batch", "data")
     assert d.fix.startswith("x = np.expand_dims(x, 0)")
     assert "into batches of 32" in d.cause
