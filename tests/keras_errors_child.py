@@ -59,6 +59,13 @@ capture("ragged_list", lambda: seq.predict(np.array(ragged, dtype=object), verbo
 capture("list_to_one_input", lambda: f10.predict([np.zeros((1, 10, 8), "float32")] * 2, verbose=0))
 capture("list_of_one", lambda: f10.predict([np.zeros((1, 10, 8), "float32")], verbose=0))
 capture("ndim_layer", lambda: L.LSTM(4)(np.zeros((10, 8), "float32")))
+conv = L.Conv2D(2, 3)
+conv.build((None, 8, 8, 3))  # images that already have their 3 channels, given one axis more
+capture("extra_channel_axis", lambda: conv(np.zeros((2, 8, 8, 3, 1), "float32")))
+if flavour == "keras":  # tf-keras fails inside a reshape instead
+    steps = np.ones((4, 5, 3), "float32")
+    td = L.TimeDistributed(L.Dense(2))
+    capture("td_mask_steps", lambda: td(steps, mask=np.ones((4, 6), bool)))
 
 import tensorflow as tf  # noqa: E402  (after keras: tf_keras must be imported first)
 

@@ -66,7 +66,7 @@ CASES = {
 def options(fix, loss):
     """Each code option of the fix ('y = ...; or y = ...'), with the loss it names."""
     out = []
-    for part in re.split(r"; or (?:keep the (?:ids|loss) and )?", fix):
+    for part in re.split(r"; or (?:keep (?:the (?:ids|loss)|y) and )?", fix):
         code = re.split(r"\s+#| for a | \(", part)[0].strip()
         named = re.search(r"loss='(\w+)'", part)
         if code.startswith("y = "):

@@ -85,12 +85,13 @@ CASES = [
      "[0, 5).", "target", "data", "remove or re-map the negative labels", None),
     ("ValueError: `labels.shape` must equal `logits.shape` except for the last dimension. "
      "Received: labels.shape=(40,) and logits.shape=(8, 5)", "target", "data",
-     "compile with loss='categorical_crossentropy' (y is one-hot)", (8, 5)),
+     "y = y.argmax(axis=-1)   # one class id per sample; or keep y and compile with "
+     "loss='categorical_crossentropy'", (8, 5)),
     ("ValueError: Argument `output` must have rank (ndim) `target.ndim - 1`. Received: "
      "target.shape=(8, 5), output.shape=(8, 5)", "target", "data",
-     "compile with loss='categorical_crossentropy'", (8, 5)),
+     "y = y.argmax(axis=-1)", (8, 5)),
     ("ValueError: logits and labels must have the same first dimension, got logits shape "
-     "[8,5] and labels shape [40]", "target", "data", "compile with loss='categorical_", None),
+     "[8,5] and labels shape [40]", "target", "data", "y = y.argmax(axis=-1)", None),
     ("ValueError: `logits` and `labels` must have the same shape, received ((8, 10) vs (8, "
      "1)).", "target", "model", "end the model with Dense(1, activation='sigmoid')", (8, 10)),
     ("ValueError: Dimensions must be equal, but are 10 and 20 for '{{node mean_squared_error/"
@@ -267,6 +268,18 @@ CASES = [
      "x = np.asarray(x, dtype='float32')", None),
     ("ValueError: logits and labels must have the same shape ((None, 1) vs (None, 10))",
      "target", "model", "end the model with Dense(10, activation='softmax')", (None, 1)),
+    # a size-1 axis after the channels the layer takes (np.expand_dims(x, -1) on RGB images)
+    ("ValueError: Input 0 of layer sequential_1 is incompatible with the layer: expected axis "
+     "-1 of input shape to have value 3 but received input with shape [None, 64, 64, 3, 1]",
+     "extra-axis", "data", "x = np.squeeze(x, axis=-1)", (None, None, None, 3)),
+    # Keras 3's TimeDistributed and a mask of another length: 3.8 and 3.15 wordings
+    ("ValueError: `TimeDistributed` Layer should be passed a `mask` of shape (2, 7, ...), "
+     "received: mask.shape=(2, 9)", "timesteps", "data", "make the mask from the same padded "
+     "input as x", (2, 7)),
+    ("ValueError: The `mask` passed to the `TimeDistributed` layer has a shape (3, 7) that "
+     "is incompatible with the input shape (2, 7, 4). The first two dimensions of the mask "
+     "(batch size and timesteps) must match the input's first two dimensions. Expected mask "
+     "shape prefix: (2, 7).", "batch", "data", "make the mask from the same padded", (2, 7)),
 ]  # fmt: skip
 
 

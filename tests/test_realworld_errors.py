@@ -163,6 +163,7 @@ PRACTICE_SETS = {
     "practice_z": 28,
     "practice_ab": 14,
     "practice_v": 7,
+    "practice_ac": 13,
 }
 PRACTICED: dict[str, list[dict[str, Any]]] = {
     name: json.loads((HERE / "realworld" / f"{name}.json").read_text("utf-8"))
@@ -416,6 +417,8 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         "x004": (None, "features"),
         "fv007": ("model", "features"),
         "fv002": ("data", "target"),
+        # practice AC (2026-12-04): y and the output of other widths (as for c022), right
+        "pc003": ("model", "target"),
     }
 
 

@@ -33,8 +33,8 @@ def test_each_printed_target_fix_makes_fit_run(flavour: str) -> None:
     for name, case in cases.items():
         assert case["fixed"] and all(ok is True for _, _, ok in case["fixed"]), (name, case)
     assert [loss for _, loss, _ in cases["onehot_sparse"]["fixed"]] == [
-        "categorical_crossentropy",  # the loss changes, y stays one-hot
-        "sparse_categorical_crossentropy",  # or y = y.argmax(axis=-1)
+        "sparse_categorical_crossentropy",  # y = y.argmax(axis=-1), the loss stays
+        "categorical_crossentropy",  # or the loss changes and y stays one-hot
     ]
     # both options of the per-step ids fix were applied, each with the loss it names
     assert [loss for _, loss, _ in cases["per_step_ids"]["fixed"]] == [

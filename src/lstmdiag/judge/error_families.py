@@ -290,6 +290,10 @@ def _incompatible_layer(m: re.Match[str], ctx: Context) -> Diagnosis | None:
             return None
         axis, value = int(m.group("axis")), int(m.group("value"))
         expected = tuple(value if a == axis % len(found) else None for a in range(len(found)))
+        if axis == -1 and len(found) >= 3 and found[-2:] == (value, 1):
+            # the value the layer takes sits one axis in, with a size-1 axis after it
+            # (np.expand_dims(x, -1) on data that already had its channels)
+            expected = (None,) * (len(found) - 2) + (value,)
     folded = _flattened_steps(ctx, layer, expected, found)
     if folded is not None:
         return folded
@@ -780,6 +784,34 @@ def _ctc_empty_labels(m: re.Match[str], ctx: Context) -> Diagnosis:
         "transcription is empty, or the loader did not parse it).",
         "drop the samples whose label is empty (label_length == 0) before training, and "
         "check that the loader reads every transcription",
+    )
+
+
+def _mask_steps(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    """Keras 3's TimeDistributed met a mask whose (batch, timesteps) are not its input's."""
+    want = parse_shape(m.group("want") or m.group("want2"))
+    mask = parse_shape(m.group("mask") or m.group("mask2"))
+    if want is None or mask is None or len(want) != 2 or len(mask) < 2:
+        return None
+    if want[0] == mask[0] and want[1] != mask[1]:
+        kind, what = "timesteps", f"{mask[1]} timesteps where the input has {want[1]}"
+    elif want[0] != mask[0]:
+        kind, what = "batch", f"a batch of {mask[0]} where the input has {want[0]}"
+    else:
+        return None
+    return Diagnosis(
+        kind,
+        "data",
+        "the mask passed to TimeDistributed does not fit its input",
+        f"the mask {fmt_shape(mask)} has {what}: a mask must have the input's first two "
+        f"axes {fmt_shape(want)} (batch, timesteps), so it was made for other data or "
+        "padded to another length.",
+        "make the mask from the same padded input as x, so that it has x's batch and "
+        "timesteps (for padding 0.0: mask = np.any(x != 0.0, axis=-1)), or let a "
+        "Masking(mask_value=0.0) layer make it",
+        want,
+        mask,
+        axis=1 if kind == "timesteps" else 0,
     )
 
 
@@ -2279,6 +2311,16 @@ RECOGNISERS: list[Recogniser] = [
     (
         re.compile(r"Matrix size-incompatible: In\[0\]: \[(\d+),(\d+)\], In\[1\]: \[(\d+),(\d+)\]"),
         _matrix_size,
+    ),
+    (
+        re.compile(
+            r"TimeDistributed Layer should be passed a mask of shape \((?P<want>\d+, \d+), "
+            r"\.\.\.\), received: mask\.shape=(?P<mask>\([^)]*\))|The mask passed to the "
+            r"TimeDistributed layer has a shape (?P<mask2>\([^)]*\)) that is incompatible with "
+            r"the input shape \([^)]*\)\..{0,300}?Expected mask shape prefix: "
+            r"(?P<want2>\([^)]*\))"
+        ),
+        _mask_steps,
     ),
     (re.compile(r"Labels length is zero in batch (\d+)"), _ctc_empty_labels),
     (

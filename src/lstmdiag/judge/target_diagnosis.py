@@ -506,8 +506,8 @@ def onehot_into_sparse(labels: Shape | None, logits: Shape | None) -> Diagnosis:
         "one-hot labels into a sparse loss",
         "sparse_categorical_crossentropy takes one integer class id per sample; y holds a "
         f"row of values per sample{said}, as one-hot labels do.",
-        "compile with loss='categorical_crossentropy' (y is one-hot); or keep the loss and "
-        "y = y.argmax(axis=-1)",
+        "y = y.argmax(axis=-1)   # one class id per sample; or keep y and compile with "
+        "loss='categorical_crossentropy' (y is one-hot)",
         logits,
         labels,
         alternatives=(
