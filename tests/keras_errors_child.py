@@ -62,6 +62,12 @@ capture("ndim_layer", lambda: L.LSTM(4)(np.zeros((10, 8), "float32")))
 conv = L.Conv2D(2, 3)
 conv.build((None, 8, 8, 3))  # images that already have their 3 channels, given one axis more
 capture("extra_channel_axis", lambda: conv(np.zeros((2, 8, 8, 3, 1), "float32")))
+if flavour == "keras":
+    from keras.src.legacy.preprocessing.image import ImageDataGenerator
+else:
+    from tf_keras.preprocessing.image import ImageDataGenerator
+images = [np.zeros((20, 20, 1), "float32")] * 30  # a list: flow() takes x[0] as the images
+capture("flow_list", lambda: ImageDataGenerator().flow(images, np.zeros((30, 3)), batch_size=4))
 if flavour == "keras":  # tf-keras fails inside a reshape instead
     steps = np.ones((4, 5, 3), "float32")
     td = L.TimeDistributed(L.Dense(2))

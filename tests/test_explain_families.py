@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from lstmdiag.judge.diagnosis import Diagnosis
@@ -682,8 +683,15 @@ def test_an_object_array_of_arrays_names_padding_and_stacked_inputs() -> None:
     d = _diagnosis(line)
     assert (d.kind, d.culprit, d.decided) == ("ragged", "data", False)
     assert d.fix.startswith("x = keras.utils.pad_sequences(list(x)")
-    assert [(a.kind, a.culprit) for a in d.alternatives] == [("input-count", "data")]
+    kinds = [(a.kind, a.culprit) for a in d.alternatives]
+    assert kinds == [("input-count", "data"), ("dtype", "data")]
     assert d.alternatives[0].fix.startswith("pass one array per model input, as a list")
+    # elements all of one shape (pe003's list of equal arrays): stacked as printed
+    x = np.empty(2, dtype=object)
+    x[0], x[1] = np.zeros((3, 4)), np.ones((3, 4))
+    scope = {"x": x, "np": np}
+    exec(d.alternatives[1].fix, scope)
+    assert scope["x"].shape == (2, 3, 4) and scope["x"].dtype == np.float32
     warned = explain("VisibleDeprecationWarning: Creating an ndarray from ragged nested "
                      "sequences\n" + line)  # fmt: skip
     assert warned is not None and warned.diagnosis.decided
@@ -1049,3 +1057,52 @@ def test_a_features_mismatch_in_fit_names_a_new_model_too() -> None:
     assert "keras.Input(shape=(..., 1))" in d.alternatives[0].fix
     predict = explain('File "t.py", line 9, in <module>\n    model.predict(X)\n' + line)
     assert predict is not None and predict.diagnosis.decided
+
+
+def test_a_list_of_images_into_flow_is_stacked_as_printed() -> None:
+    """ImageDataGenerator.flow reads a list x as (images, other inputs) and takes x[0]
+    (Keras 3's legacy and tf-keras's NumpyArrayIterator): the first image meets the labels."""
+    d = _diagnosis(
+        "ValueError: `x` (images tensor) and `y` (labels) should have the same length. "
+        "Found: x.shape = (20, 20, 1), y.shape = (30, 3)"
+    )
+    assert (d.kind, d.culprit) == ("cardinality", "data")
+    assert d.fix == "x = np.array(x)   # one (30, 20, 20, 1) array of the images, not a list"
+    scope = {"x": [np.zeros((20, 20, 1))] * 30, "np": np}
+    exec(d.fix, scope)
+    assert scope["x"].shape == (30, 20, 20, 1)
+    whole = _diagnosis(
+        "ValueError: `x` (images tensor) and `y` (labels) should have the same length. "
+        "Found: x.shape = (25, 20, 20, 1), y.shape = (30, 3)"
+    )
+    assert whole.title == "25 input samples but 30 targets"
+
+
+def test_a_graph_fixed_to_another_batch_names_the_feed_and_the_graph() -> None:
+    """TF1: a tensor of the user's graph fixed to n samples (threads split: the feed cut to
+    n, or the graph made for any batch); a Keras model's input keeps its own reading."""
+    short = _diagnosis(
+        "ValueError: Cannot feed value of shape (6, 30) for Tensor 'Placeholder:0', which "
+        "has shape '(8, 30)'"
+    )
+    assert (short.kind, short.culprit, short.decided) == ("batch", "data", False)
+    assert short.fix.startswith("x = np.concatenate([x, np.zeros((2, *x.shape[1:]), x.dtype)])")
+    scope = {"x": np.ones((6, 30), "float32"), "np": np}
+    exec(short.fix, scope)
+    assert scope["x"].shape == (8, 30) and scope["x"][:6].all() and not scope["x"][6:].any()
+    graph = short.alternatives[0]
+    assert (graph.kind, graph.culprit) == ("batch", "model")
+    assert "tf.placeholder(tf.float32, [None, 30])" in graph.fix
+    long = _diagnosis(
+        "ValueError: Cannot feed value of shape (20, 2048) for Tensor u'pool_3/_reshape:0', "
+        "which has shape '(8, 2048)'"
+    )
+    assert long.fix == (
+        "feed it x[i:i + 8] for i in range(0, len(x), 8), one run each, and pad the last "
+        "slice of 4 samples to 8 with zeros"
+    )
+    keras_input = _diagnosis(
+        "ValueError: Cannot feed value of shape (1, 1, 1) for Tensor 'lstm_1_input:0', which "
+        "has shape '(9, 1, 1)'"
+    )
+    assert (keras_input.culprit, keras_input.decided) == ("model", True)

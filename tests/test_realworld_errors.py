@@ -164,6 +164,7 @@ PRACTICE_SETS = {
     "practice_ab": 14,
     "practice_v": 7,
     "practice_ac": 13,
+    "practice_ad": 16,
 }
 PRACTICED: dict[str, list[dict[str, Any]]] = {
     name: json.loads((HERE / "realworld" / f"{name}.json").read_text("utf-8"))
@@ -419,6 +420,18 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         "fv002": ("data", "target"),
         # practice AC (2026-12-04): y and the output of other widths (as for c022), right
         "pc003": ("model", "target"),
+        # practice AD (2026-12-04): an object array of arrays (pe003: equal arrays, scored
+        # wrong), targets of other widths, a 2-D placeholder of ids or features (pf006, wrong)
+        "pe003": ("data", "ragged"),
+        "pe004": (None, "target"),
+        "pe005": (None, "target"),
+        "pf006": ("model", "timesteps"),
+        # a TF1 graph's tensor fixed to another batch: the feed cut to it (b024, pf003) or the
+        # graph made for any batch (pf002, pf004)
+        "b024": ("data", "batch"),
+        "pf002": ("model", "batch"),
+        "pf003": ("data", "batch"),
+        "pf004": ("model", "batch"),
     }
 
 

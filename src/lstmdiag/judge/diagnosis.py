@@ -706,16 +706,23 @@ def object_of_arrays(ragged: Diagnosis) -> Diagnosis:
         "if len(x) is the model's number of inputs (np.array([x1, x2]) of arrays of other shapes)",
         culprit="data",
     )
+    same = Alternative(
+        "dtype",
+        "x = np.stack(list(x)).astype('float32')",
+        "if every element has the same shape (a list or object array of equal arrays)",
+        culprit="data",
+    )
     return replace(
         ragged,
         title="an object array of arrays: sequences of different lengths, or stacked inputs",
         cause="x is an object array whose elements are arrays, which Keras cannot make one "
         "tensor of: the sequences have different lengths, or the arrays of several model "
         "inputs were stacked with np.array([...]).",
-        alternatives=(stacked,),
+        alternatives=(stacked, same),
         when="if len(x) is the number of samples (sequences of different lengths)",
-        decides="len(x) and x[0].shape: as many elements as samples are sequences to pad; "
-        "as many as the model's inputs are inputs to pass as a list",
+        decides="len(x) and the shapes of its elements: as many elements as samples, of "
+        "different lengths, are sequences to pad; as many as the model's inputs are inputs to "
+        "pass as a list; elements all of one shape are one array to stack",
     )
 
 

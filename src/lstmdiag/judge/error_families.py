@@ -445,12 +445,74 @@ def _feed(m: re.Match[str], ctx: Context) -> Diagnosis | None:
             expected=expected,
             found=found,
         )
+    if _graph_batch_fixed(tensor, expected, found):
+        return _graph_batch(tensor, expected, found)
     ev = _evidence(ctx, expected, found, None, building=False)
     if len(expected) == len(found) == 2 and ev.time_axis is None:
         read = _ids_or_features(ev, found)
         later = re.match(r"Placeholder_\d+:", tensor)  # not the first placeholder made
         return _labels_or_inputs(tensor, expected, found, read) if later else read
     return S.diagnose_shape(ev)
+
+
+# What Keras names the placeholder of a model's input (lstm_1_input:0, input_15:0)
+_KERAS_INPUT = re.compile(r"(?:^|_)input(?:_\d+)?:\d+$")
+
+
+def _graph_batch_fixed(tensor: str, expected: Shape, found: Shape) -> bool:
+    """Only the batch differs, at a tensor of a graph the user built (tf.placeholder, or a
+    tensor inside it), not the input of a Keras model (whose fixed batch is its own)."""
+    e, f = expected[0] if expected else None, found[0] if found else None
+    return (
+        e is not None
+        and f is not None
+        and e != f
+        and D.fits(found, expected)
+        and not _KERAS_INPUT.search(tensor)
+    )
+
+
+def _feed_batches(n: int, got: int) -> str:
+    """Feed a graph fixed to batches of n: pad a short batch, or feed slices of n."""
+    if got < n:
+        return (
+            f"x = np.concatenate([x, np.zeros(({n - got}, *x.shape[1:]), x.dtype)])   # {got} "
+            f"-> {n} samples, the last {n - got} zeros: drop their outputs"
+        )
+    rest = f", and pad the last slice of {got % n} samples to {n} with zeros" if got % n else ""
+    return f"feed it x[i:i + {n}] for i in range(0, len(x), {n}), one run each{rest}"
+
+
+def _graph_batch(tensor: str, expected: Shape, found: Shape) -> Diagnosis:
+    """A TF1 graph made for batches of exactly n: the feed must be cut to n, or the graph
+    made for any batch; only the code says whether it needs n (threads split, two each)."""
+    n, got = expected[0] or 0, found[0] or 0  # both known: _graph_batch_fixed
+    return Diagnosis(
+        "batch",
+        "data",
+        f"a batch of {got} fed to '{tensor}', which takes batches of exactly {n}",
+        f"'{tensor}' was made with a fixed batch axis of {n} (tf.placeholder(..., "
+        f"[{n}, ...]), a batch size set when the graph was built, or an inner tensor of a "
+        f"graph built so), and the array fed to it holds {got} sample{'s' if got != 1 else ''}.",
+        _feed_batches(n, got),
+        expected,
+        found,
+        0,
+        (
+            Alternative(
+                "batch",
+                f"make the graph take any batch: its placeholder with None first "
+                f"(tf.placeholder(tf.float32, [None, {', '.join(map(str, found[1:]))}])), and "
+                "no fixed batch size inside it (set the batch size before the graph is "
+                "built, or feed the placeholder the graph takes, not an inner tensor)",
+                "if nothing in the graph needs that batch size",
+                culprit="model",
+            ),
+        ),
+        when=f"if the graph needs batches of {n} (a batch size used inside it)",
+        decides=f"whether the graph needs {n}: a number as the placeholder's first axis, or "
+        "the batch size used in a reshape or an RNN's zero state",
+    )
 
 
 def _labels_or_inputs(tensor: str, expected: Shape, found: Shape, read: Diagnosis) -> Diagnosis:
@@ -1675,6 +1737,25 @@ def _samples_vs_targets(m: re.Match[str], ctx: Context) -> Diagnosis:
     return D.sizes_disagree(sizes, [])
 
 
+def _flow_lengths(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    """ImageDataGenerator.flow: x (images tensor) and y (labels) of other lengths."""
+    x, y = parse_shape(m.group(1)), parse_shape(m.group(2))
+    if not x or not y or x[0] is None or y[0] is None:
+        return None
+    d = D.sizes_disagree([x[0]], [y[0]])
+    if len(x) != 3 or x[-1] not in (1, 3, 4):
+        return d
+    dims = ", ".join(map(str, x))
+    return replace(  # (h, w, channels): one image, where flow() takes (samples, h, w, c)
+        d,
+        title=f"x was a list of images: flow() took its first image {fmt_shape(x)} as x",
+        cause=f"x {fmt_shape(x)} is the shape of one image: flow() reads a list or tuple x as "
+        f"(images, other inputs) and takes x[0] as the images, so a list of images gives it "
+        f"the first image, {x[0]} rows long, against {y[0]} labels.",
+        fix=f"x = np.array(x)   # one ({y[0]}, {dims}) array of the images, not a list",
+    )
+
+
 def _bare_incompatible(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     """Only the title of "Input 0 of layer X is incompatible with the layer" was pasted: a
     recurrent layer after the first of its kind (lstm_1, gru_2) is fed by the one before it,
@@ -2280,7 +2361,7 @@ RECOGNISERS: list[Recogniser] = [
     (
         re.compile(
             r"Cannot feed value of shape \(([^)]*)\) for Tensor u?'?([^',]+)'?, which has "
-            r"shape '?\(([^)]*)\)'?"
+            r"shape? '?\(([^)]*)\)'?"  # 'shap': a paste retyped by hand
         ),
         _feed,
     ),
@@ -2674,6 +2755,13 @@ RECOGNISERS: list[Recogniser] = [
             r"shapes: (?P<shapes>\[.*?\])"
         ),
         _samples_vs_targets,
+    ),
+    (
+        re.compile(
+            r"x \(images tensor\) and y \(labels\) should have the same length\. Found: "
+            r"x\.shape = (\([^)]*\)), y\.shape = (\([^)]*\))"
+        ),
+        _flow_lengths,
     ),
     (
         re.compile(
