@@ -82,6 +82,8 @@ def traced(layer, shape):
 
 
 capture("unknown_rank", traced(L.LSTM(4), None))
+# a reshape with a batch of 4 written into it, given one sample (eager: "Input to reshape")
+capture("reshape_fixed_batch", lambda: tf.reshape(tf.zeros((1, 10)), [4, 10]))
 capture("unroll_undefined", traced(L.LSTM(4, unroll=True), [None, None, 8]))
 capture("unknown_rank_len", lambda: len(tf.TensorShape(None)))
 print(json.dumps(messages))

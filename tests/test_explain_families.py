@@ -1106,3 +1106,25 @@ def test_a_graph_fixed_to_another_batch_names_the_feed_and_the_graph() -> None:
         "has shape '(9, 1, 1)'"
     )
     assert (keras_input.culprit, keras_input.decided) == ("model", True)
+
+
+def test_a_reshape_of_a_whole_multiple_is_a_batch_fixed_in_the_graph() -> None:
+    """TF's "Input to reshape is a tensor with N values, but the requested shape has M":
+    M = k x N is a batch written into the graph (j012: the model, pf001: the feed); a ratio
+    that is not whole says too little."""
+    d = _diagnosis(
+        "InvalidArgumentError: Input to reshape is a tensor with 10 values, but the requested "
+        "shape has 40 [Op:Reshape]"
+    )
+    assert (d.kind, d.culprit, d.decided) == ("batch", "data", False)
+    assert d.fix.startswith("feed the batch the graph was built for: 4 times as many samples")
+    assert [(a.kind, a.culprit) for a in d.alternatives] == [
+        ("batch", "model"),
+        ("model-structure", "model"),
+    ]
+    more = _diagnosis("Input to reshape is a tensor with 96 values, but the requested shape has 32")
+    assert more.fix == "feed 3 times fewer samples per call: split each batch into 3 equal parts"
+    assert (
+        explain("Input to reshape is a tensor with 24 values, but the requested shape has 20")
+        is None
+    )

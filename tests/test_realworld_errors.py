@@ -432,6 +432,10 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         "pf002": ("model", "batch"),
         "pf003": ("data", "batch"),
         "pf004": ("model", "batch"),
+        # a reshape given a whole fraction or multiple of its values: a batch written into
+        # the graph, to feed (pf001) or to free (j012, set J: unanswered before)
+        "j012": ("model", "batch"),
+        "pf001": ("data", "batch"),
     }
 
 

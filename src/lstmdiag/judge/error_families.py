@@ -1756,6 +1756,52 @@ def _flow_lengths(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     )
 
 
+def _reshape_batch(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    """TF: Input to reshape is a tensor with N values, but the requested shape has M, with
+    one a whole multiple of the other: a batch size built into the graph's reshape (a TF1
+    port, batch_size in tf.reshape) met another batch. The threads split: feed the batch the
+    graph was built for (pf001), or reshape with -1 for the batch (j012)."""
+    got, asked = int(m.group(1)), int(m.group(2))
+    if min(got, asked) == 0 or got == asked or max(got, asked) % min(got, asked):
+        return None  # not a batch of another size: the message alone says too little
+    k = max(got, asked) // min(got, asked)
+    feed = (
+        f"feed the batch the graph was built for: {k} times as many samples per call as now "
+        "(the whole batch used in training, not one sample of it)"
+        if asked > got
+        else f"feed {k} times fewer samples per call: split each batch into {k} equal parts"
+    )
+    return Diagnosis(
+        "batch",
+        "data",
+        f"a reshape asked for {asked} values and got {got}: likely a batch size fixed in the graph",
+        f"{max(got, asked)} is {k} x {min(got, asked)}: a reshape with a batch size written "
+        "into it (tf.reshape(t, [batch_size, ...]), a graph ported from TF1, or a model saved "
+        f"with a fixed batch) was given {'fewer' if asked > got else 'more'} samples than it "
+        "was built for.",
+        feed,
+        alternatives=(
+            Alternative(
+                "batch",
+                "let the reshape keep any batch: -1 for its batch axis (tf.reshape(t, [-1, "
+                "...])), or rebuild the model with batch None and load the weights into it",
+                "if the graph should take any batch",
+                culprit="model",
+            ),
+            Alternative(
+                "model-structure",
+                f"give the Reshape a target shape with the values of one sample (the layer "
+                f"before it returns {k} times {'fewer' if asked > got else 'more'})",
+                "if no batch size is written into the graph (a Reshape layer's target shape)",
+                culprit="model",
+            ),
+        ),
+        when="if the model is to keep its fixed batch",
+        decides="where the batch size is written: a reshape or an Input with a number for "
+        "the batch (model.summary() shows it) can be given -1 or None instead",
+    )
+
+
 def _bare_incompatible(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     """Only the title of "Input 0 of layer X is incompatible with the layer" was pasted: a
     recurrent layer after the first of its kind (lstm_1, gru_2) is fed by the one before it,
@@ -2755,6 +2801,12 @@ RECOGNISERS: list[Recogniser] = [
             r"shapes: (?P<shapes>\[.*?\])"
         ),
         _samples_vs_targets,
+    ),
+    (
+        re.compile(
+            r"Input to reshape is a tensor with (\d+) values, but the requested shape has (\d+)"
+        ),
+        _reshape_batch,
     ),
     (
         re.compile(
