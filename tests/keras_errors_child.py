@@ -7,6 +7,7 @@ Each entry is (case name, the text a user would paste: "ExceptionType: message")
 import json
 import os
 import sys
+import traceback
 import warnings
 
 import numpy as np
@@ -36,6 +37,25 @@ def capture(name, fn):
         messages[name] = f"{type(exc).__name__}: {exc}"
 
 
+def capture_traceback(name, fn):
+    """As capture, but the whole traceback as Python prints it (what a user pastes)."""
+    try:
+        fn()
+        messages[name] = None
+    except Exception:
+        messages[name] = traceback.format_exc()
+
+
+class Attention(L.Layer):
+    """An attention layer as third-party packages write it: its build reads axis 2."""
+
+    def build(self, input_shape):
+        self.w = self.add_weight(shape=(int(input_shape[2]), 1))
+
+    def call(self, inputs):
+        return inputs
+
+
 def functional(shape, batch_size=None, stateful=False, unroll=False):
     x = keras.Input(shape=shape, batch_size=batch_size)
     h = L.LSTM(4, stateful=stateful, unroll=unroll)(x)
@@ -59,6 +79,7 @@ capture("ragged_list", lambda: seq.predict(np.array(ragged, dtype=object), verbo
 capture("list_to_one_input", lambda: f10.predict([np.zeros((1, 10, 8), "float32")] * 2, verbose=0))
 capture("list_of_one", lambda: f10.predict([np.zeros((1, 10, 8), "float32")], verbose=0))
 capture("ndim_layer", lambda: L.LSTM(4)(np.zeros((10, 8), "float32")))
+capture_traceback("attention_after_last_step", lambda: Attention()(L.LSTM(4)(keras.Input((10, 8)))))
 conv = L.Conv2D(2, 3)
 conv.build((None, 8, 8, 3))  # images that already have their 3 channels, given one axis more
 capture("extra_channel_axis", lambda: conv(np.zeros((2, 8, 8, 3, 1), "float32")))

@@ -281,6 +281,30 @@ CASES = [
      "is incompatible with the input shape (2, 7, 4). The first two dimensions of the mask "
      "(batch size and timesteps) must match the input's first two dimensions. Expected mask "
      "shape prefix: (2, 7).", "batch", "data", "make the mask from the same padded", (2, 7)),
+    # tf-keras's initial_state check: a sequence as the state, states of other units, too few
+    ("ValueError: An `initial_state` was passed that is not compatible with `cell.state_size`. "
+     "Received `state_spec`=ListWrapper([InputSpec(shape=(None, 20, 32), ndim=3)]); however "
+     "`cell.state_size` is [32, 32]", "model-structure", "model",
+     "return the encoder's final states, not its output: _, h, c = LSTM(32, return_state=True)",
+     (None, 32)),
+    ("ValueError: An `initial_state` was passed that is not compatible with `cell.state_size`. "
+     "Received `state_spec`=ListWrapper([InputSpec(shape=(None, 16), ndim=2), InputSpec(shape="
+     "(None, 16), ndim=2)]); however `cell.state_size` is [32, 32]", "model-structure",
+     "model", "give the decoder the encoder's units: LSTM(16)", (None, 32)),
+    ("ValueError: An `initial_state` was passed that is not compatible with `cell.state_size`. "
+     "Received `state_spec`=ListWrapper([InputSpec(shape=(None, 32), ndim=2)]); however "
+     "`cell.state_size` is [32, 32]", "model-structure", "model",
+     "pass every state the layer takes: initial_state=[h, c]", None),
+    # a layer's build reads axis 2 of a 2-D tensor (an attention layer after LSTM(units))
+    ('  File "attention.py", line 40, in build\n    dim = int(input_shape[2])\nIndexError: '
+     "tuple index out of range", "model-structure", "model",
+     "return the sequence from the layer before it", None),
+    ('    steps = int(inputs.shape[1])\n  File "/tf/python/framework/tensor_shape.py", line 9, '
+     "in __getitem__\n    return self._dims[key]\nIndexError: list index out of range",
+     "model-structure", "model", "return the sequence from the layer before it", None),
+    # the same index on the data: an empty windowing result (its axis 1 is what fails)
+    ("----> 1 x = np.reshape(x, (x.shape[0], x.shape[1], 1))\n\nIndexError: tuple index out "
+     "of range", "empty", "data", "print(x.shape) after each step", None),
 ]  # fmt: skip
 
 

@@ -165,6 +165,7 @@ PRACTICE_SETS = {
     "practice_v": 7,
     "practice_ac": 13,
     "practice_ad": 16,
+    "practice_ae": 14,
 }
 PRACTICED: dict[str, list[dict[str, Any]]] = {
     name: json.loads((HERE / "realworld" / f"{name}.json").read_text("utf-8"))
@@ -436,6 +437,9 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         # the graph, to feed (pf001) or to free (j012, set J: unanswered before)
         "j012": ("model", "batch"),
         "pf001": ("data", "batch"),
+        # practice AE (2026-12-04), each right: a target of other widths, a rank-only target
+        "ph002": (None, "target"),
+        "pi003": ("model", "target"),
     }
 
 

@@ -2093,6 +2093,57 @@ def _initial_state_batch(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     )
 
 
+_STATE_SPEC = re.compile(r"InputSpec\(shape=(\([^)]*\))")
+
+
+def _state_spec(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    """tf-keras: An initial_state was passed that is not compatible with cell.state_size:
+    the states given (their InputSpecs) against the cell's sizes ([h, c] for an LSTM)."""
+    given = [parse_shape(g) for g in _STATE_SPEC.findall(m.group(1))]
+    sizes = [int(n) for n in re.findall(r"\d+", m.group(2))]
+    if not given or not sizes or any(g is None for g in given):
+        return None
+    shapes = [g for g in given if g is not None]
+    units = sizes[0]
+    names = "[h, c]" if len(sizes) == 2 else f"{len(sizes)} state tensor(s)"
+    encoder = (
+        f"return the encoder's final states, not its output: _, h, c = LSTM({units}, "
+        f"return_state=True)(x), then initial_state=[h, c] (a Bidirectional encoder returns "
+        f"forward and backward states: concatenate the two h and the two c, and give the "
+        f"decoder twice the encoder's units)"
+    )
+    if any(len(g) > 2 for g in shapes):
+        seq = next(g for g in shapes if len(g) > 2)
+        return D.structural(
+            "a sequence was passed as the recurrent layer's initial_state",
+            f"initial_state takes the final states {names}, each (batch, {units}); it was given "
+            f"{fmt_shape(seq)}, a whole output sequence (return_sequences=True) with a time axis.",
+            encoder,
+            expected=(None, units),
+            found=seq,
+        )
+    if len(shapes) != len(sizes):
+        return D.structural(
+            f"{len(shapes)} initial state(s) for a layer that takes {len(sizes)}",
+            f"the recurrent layer takes {names} as its initial_state, of sizes "
+            f"{', '.join(map(str, sizes))}, and was given {len(shapes)}.",
+            f"pass every state the layer takes: initial_state=[h, c] for an LSTM (from "
+            f"_, h, c = LSTM({units}, return_state=True)(x)), one state for a GRU",
+        )
+    widths = [g[-1] for g in shapes]
+    if widths == sizes:
+        return None
+    return D.structural(
+        f"initial states of {widths[0]} units for a layer of {units}",
+        f"the states passed as initial_state have {', '.join(map(str, widths))} units, and the "
+        f"layer's cell takes {', '.join(map(str, sizes))}: the encoder and the decoder were "
+        "built with different units.",
+        f"give the decoder the encoder's units: LSTM({widths[0]}) (or the encoder LSTM({units}))",
+        expected=(None, units),
+        found=shapes[0],
+    )
+
+
 def _rank_at_node(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     """Shape must be rank 3 but is rank 2 for '{{node lstm/transpose}} ... with input shapes:
     [?,10], ...': the layer the node belongs to got that tensor."""
@@ -2244,13 +2295,25 @@ def _numpy_reshape(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     )
 
 
+_INDEXED_SHAPE = re.compile(r"\b(\w+)\.shape\[(\d+)\]|\b(input_shape)\[(\d+)\]")
+# A frame inside a layer (its build or call), or TensorFlow's own TensorShape: the shape
+# indexed is a tensor's in the model, not an array of the data
+_IN_A_LAYER = re.compile(
+    r"\bin _?(?:build|call|compute_output_shape)\w*\b|tensor_shape\.py|\bin __getitem__"
+)
+
+
 def _shape_index(m: re.Match[str], ctx: Context) -> Diagnosis | None:
-    """IndexError: tuple index out of range on a line reading ``x.shape[k]``: x has at most
-    k axes; an empty windowing result (np.array([]) is (0,)) or a 1-D series."""
-    line = re.search(r"(\w+)\.shape\[(\d+)\]", ctx.raw)
-    if line is None:
+    """IndexError: index out of range on a line reading ``x.shape[k]``: x has at most k
+    axes; an empty windowing result (np.array([]) is (0,)) or a 1-D series. Inside a layer
+    (``input_shape[k]`` in its build), a tensor with too few axes reached it."""
+    lines = [ln for ln in ctx.raw.splitlines() if _INDEXED_SHAPE.search(ln)]
+    if not lines:
         return None
-    name, axis = line.group(1), int(line.group(2))
+    hits = [(a or c, int(b or d)) for a, b, c, d in _INDEXED_SHAPE.findall(lines[-1])]
+    name, axis = max(hits, key=lambda h: h[1])
+    if name == "input_shape" or _IN_A_LAYER.search(ctx.raw[ctx.raw.find(lines[-1]) :]):
+        return _layer_needs_axis(name, axis)
     return Diagnosis(
         "empty",
         "data",
@@ -2267,6 +2330,22 @@ def _shape_index(m: re.Match[str], ctx: Context) -> Diagnosis | None:
                 f"if {name} is filled but 1-D or 2-D (print({name}.shape) shows no zero)",
             ),
         ),
+    )
+
+
+def _layer_needs_axis(name: str, axis: int) -> Diagnosis:
+    """A layer's build or call reads axis k of its input, and the tensor it was given has
+    fewer axes: an attention or sequence layer after a layer that returns no sequence."""
+    what = name if name == "input_shape" else f"{name}.shape"
+    return D.structural(
+        f"a layer reads axis {axis} of a tensor with fewer axes",
+        f"{what}[{axis}] fails inside a layer: it takes {axis + 1}-D input (batch, timesteps, "
+        f"features for a sequence layer) and was given a tensor of {axis} axes or fewer: the "
+        "recurrent layer before it returns no sequence, or the model has no time axis there "
+        "(Dense layers on rows).",
+        "return the sequence from the layer before it: LSTM(units, return_sequences=True) "
+        "(GRU, Bidirectional alike); a model of rows needs a time axis first "
+        "(keras.Input(shape=(timesteps, features)))",
     )
 
 
@@ -2683,7 +2762,7 @@ RECOGNISERS: list[Recogniser] = [
     ),
     (re.compile(r"TensorArray has size zero"), _zero_steps),
     (re.compile(r"required broadcastable shapes"), _broadcast_at_loss),
-    (re.compile(r"IndexError: tuple index out of range"), _shape_index),
+    (re.compile(r"IndexError: (?:tuple|list) index out of range"), _shape_index),
     (
         re.compile(
             r"Input \d+ (?:of layer [\"']?([^\"'\s:]+)[\"']? is incompatible with the layer|is "
@@ -2699,6 +2778,13 @@ RECOGNISERS: list[Recogniser] = [
             r"'(?:\{\{node )?([^'}\s]*)"
         ),
         _window_too_long,
+    ),
+    (
+        re.compile(
+            r"An initial_state was passed that is not compatible with cell\.state_size\. "
+            r"Received state_spec=(.{0,2000}?); however cell\.state_size is (\S[^\n]{0,200})"
+        ),
+        _state_spec,
     ),
     (
         re.compile(r"Invalid input_h shape: \[(\d+),(\d+),(\d+)\] \[(\d+),(\d+),(\d+)\]"),
