@@ -305,6 +305,14 @@ CASES = [
     # the same index on the data: an empty windowing result (its axis 1 is what fails)
     ("----> 1 x = np.reshape(x, (x.shape[0], x.shape[1], 1))\n\nIndexError: tuple index out "
      "of range", "empty", "data", "print(x.shape) after each step", None),
+    # Keras 2's target check names a regression loss: the output's width, not class ids
+    ("ValueError: A target array with shape (12, 1) was passed for an output of shape (None, "
+     "4) while using as loss `mean_squared_error`. This loss expects targets to have the same "
+     "shape as the output.", "target", "model", "end the model with Dense(1)", (None, 4)),
+    ("ValueError: A target array with shape (12, 1) was passed for an output of shape (None, "
+     "4) while using as loss `categorical_crossentropy`. This loss expects targets to have "
+     "the same shape as the output.", "target", "data", "y = keras.utils.to_categorical(y, 4)",
+     (None, 4)),
 ]  # fmt: skip
 
 

@@ -166,6 +166,7 @@ PRACTICE_SETS = {
     "practice_ac": 13,
     "practice_ad": 16,
     "practice_ae": 14,
+    "practice_af": 8,
 }
 PRACTICED: dict[str, list[dict[str, Any]]] = {
     name: json.loads((HERE / "realworld" / f"{name}.json").read_text("utf-8"))
@@ -440,6 +441,8 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         # practice AE (2026-12-04), each right: a target of other widths, a rank-only target
         "ph002": (None, "target"),
         "pi003": ("model", "target"),
+        # practice AF (2026-12-04): a features mismatch raised in fit (as x004), right
+        "pg008": (None, "features"),
     }
 
 

@@ -641,6 +641,10 @@ def _target_for_output(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     found, expected = parse_shape(m.group(1)), parse_shape(m.group(2))
     if found is None or expected is None:
         return None
+    if ctx.regression:
+        return T.regression_head(expected, found, ctx.regression) or T.output_vs_target(
+            expected, found, m.group(0)
+        )
     return T.output_vs_target(expected, found, m.group(0), binary=ctx.binary)
 
 

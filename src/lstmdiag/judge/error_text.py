@@ -139,6 +139,17 @@ class Context:
             re.search(r"binary_crossentropy|sigmoid_cross_entropy|BinaryCrossentropy", self.raw)
         )
 
+    @property
+    def regression(self) -> str:
+        """The regression loss Keras 2's target check names ("while using as loss
+        `mean_squared_error`"), or ''."""
+        found = re.search(
+            r"while\s+using\s+as\s+loss\s+[`'\"\u2019]?(mean_\w+|mse|mae|mape|msle|huber\w*"
+            r"|log_?cosh)\b",
+            self.raw,
+        )
+        return found.group(1) if found else ""
+
     def node(self) -> str:
         """The graph node TensorFlow names (``{{node while/add}}``), or ''."""
         found = re.search(r"\{\{node ([^}]+)\}\}|\[\[node ([^\s\]]+)", self.raw)

@@ -497,6 +497,32 @@ def binary_head(output: Shape, y: Shape) -> Diagnosis:
     )
 
 
+def regression_head(output: Shape, y: Shape, loss: str) -> Diagnosis | None:
+    """A regression loss compares one value per sample with an output of several units:
+    the output layer's width, not class labels (Keras 2's check names the loss)."""
+    k = output[-1]
+    if len(y) != len(output) or y[-1] != 1 or k in (None, 1):
+        return None
+    return Diagnosis(
+        "target",
+        "model",
+        f"one target value per sample {fmt_shape(y)} against {k} output units",
+        f"{loss} compares y {fmt_shape(y)} with the output {fmt_shape(output)} element by "
+        f"element: one value per sample needs one output unit, and the last layer has {k}.",
+        "end the model with Dense(1) (one value per sample; no softmax)",
+        output,
+        y,
+        alternatives=(
+            Alternative(
+                "target",
+                f"build y with {k} values per sample",
+                f"if each sample has {k} targets",
+                culprit="data",
+            ),
+        ),
+    )
+
+
 def onehot_into_sparse(labels: Shape | None, logits: Shape | None) -> Diagnosis:
     """A sparse loss takes one class id per sample; y came one-hot (or per timestep)."""
     said = f" (labels {fmt_shape(labels)}, logits {fmt_shape(logits)})" if labels and logits else ""
