@@ -79,6 +79,23 @@ capture("ragged_list", lambda: seq.predict(np.array(ragged, dtype=object), verbo
 capture("list_to_one_input", lambda: f10.predict([np.zeros((1, 10, 8), "float32")] * 2, verbose=0))
 capture("list_of_one", lambda: f10.predict([np.zeros((1, 10, 8), "float32")], verbose=0))
 capture("ndim_layer", lambda: L.LSTM(4)(np.zeros((10, 8), "float32")))
+
+
+def fitted(*layers, loss="mse", y=None, **fit):
+    """Fit a Sequential (Input((10, 8)) then ``layers``) on 4 samples: the error it raises."""
+    m = keras.Sequential([keras.Input((10, 8)), *layers])
+    m.compile("adam", loss)
+    y = np.zeros((4, 1), "float32") if y is None else y
+    return lambda: m.fit(np.zeros((4, 10, 8), "float32"), y, epochs=1, verbose=0, **fit)
+
+
+capture("kernel_longer", lambda: keras.Sequential([keras.Input((10, 8)), L.Conv1D(2, 12)]))
+capture("reshape_size", lambda: keras.Sequential([keras.Input((10, 8)), L.Reshape((7, 7))]))
+capture("sample_weight", fitted(L.LSTM(2), L.Dense(1), sample_weight=np.ones(3)))
+per_step = (L.LSTM(2, return_sequences=True), L.Dense(1))
+capture("per_step_loss", fitted(*per_step))
+per_step_ids = (L.LSTM(2, return_sequences=True), L.Dense(3, activation="softmax"))
+capture("per_step_sparse", fitted(*per_step_ids, loss="sparse_categorical_crossentropy"))
 capture_traceback("attention_after_last_step", lambda: Attention()(L.LSTM(4)(keras.Input((10, 8)))))
 conv = L.Conv2D(2, 3)
 conv.build((None, 8, 8, 3))  # images that already have their 3 channels, given one axis more

@@ -168,6 +168,12 @@ EXPECT: dict[str, tuple[str | tuple[str, ...], int | None, int | None]] = {
     "flow_list": ("cardinality", None, None),  # x = np.array(x): see test_explain_families
     "reshape_fixed_batch": ("batch", None, None),
     "attention_after_last_step": ("model-structure", None, None),  # LSTM without sequences
+    "kernel_longer": ("model-structure", None, None),  # Conv1D(2, 12) on 10 steps
+    "reshape_size": ("model-structure", None, None),  # Reshape((7, 7)) of (10, 8)
+    "sample_weight": ("cardinality", None, None),
+    # the last LSTM returns sequences, y one target per sample: the loss's own errors
+    "per_step_loss": ("model-structure", None, None),
+    "per_step_sparse": ("model-structure", None, None),
 }
 
 
@@ -193,9 +199,11 @@ def test_explain_recognises_real_keras_errors(flavour: str) -> None:
             assert f"{got} instead of {want}" in data["title"]
         if kind == "batch" and want is not None:
             assert data["title"] == f"batch of {got} for a model fixed to batches of {want}"
+        if case == "sample_weight":
+            assert data["title"] == "sample_weight has 3 values for 4 samples"
         if kind == "vocab":
             assert "token id 60" in data["title"] and "[0, 50)" in data["title"]
-    assert seen >= 16
+    assert seen >= 21
 
 
 @pytest.mark.keras

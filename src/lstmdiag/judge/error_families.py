@@ -703,7 +703,20 @@ def _cardinality(m: re.Match[str], ctx: Context) -> Diagnosis:
     def sizes(text: str | None) -> list[int]:
         return [int(n) for n in re.findall(r"\d+", text or "")]
 
-    return D.sizes_disagree(sizes(m.group(1)), sizes(m.group(2)))
+    x, y = sizes(m.group(1)), sizes(m.group(2))
+    weights = re.match(r"\s*'?sample_weight'? sizes: ([\d, ]+)", m.string[m.end() :])
+    if weights and len(set(x + y)) == 1 and sizes(weights.group(1)) != x[:1]:
+        n, w = x[0], sizes(weights.group(1))[0]
+        return Diagnosis(
+            "cardinality",
+            "data",
+            f"sample_weight has {w} values for {n} samples",
+            f"x and y agree on {n} samples; sample_weight (or class weights expanded to it) "
+            f"holds {w}: one weight per sample, in the same order, is what fit takes.",
+            f"give sample_weight one value per sample: len(sample_weight) == {n} (built from "
+            "the same rows as y, after the same split)",
+        )
+    return D.sizes_disagree(x, y)
 
 
 def _missing_data(m: re.Match[str], ctx: Context) -> Diagnosis:
@@ -812,6 +825,10 @@ def _incompatible_steps(m: re.Match[str], ctx: Context) -> Diagnosis | None:
         # a batch met the state a fixed-batch RNN keeps: the last, partial batch is smaller
         model, data = (a, b) if (a[0] or 0) > (b[0] or 0) else (b, a)
         return S.batch(model[0], data[0], model, data, ctx.fitting, pasted=True)
+    if a and b and _LOSS_NODE.search(ctx.node() or ctx.raw):
+        lo, hi = sorted((a, b), key=len)
+        if len(lo) == 1 and len(hi) == 2 and lo[0] == hi[0] and (hi[1] or 0) > 1:
+            return T.per_step_output(hi[1] or 0)  # a loss per sample against one per step
     d = None if a is None or b is None else T.steps_differ(a, b)
     if d is None or d.expected is not None:
         return d
@@ -1545,6 +1562,9 @@ def _squeeze_height(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     axis, size, shape = int(m.group(1)), int(m.group(2)), parse_shape(m.group(3))
     if shape is None or axis >= len(shape):
         return None
+    if _LOSS_NODE.search(ctx.node() or m.group(0)) and len(shape) == 2 and axis == 1:
+        # the loss's values per sample, squeezed for the sample weights: one per timestep
+        return T.per_step_output(size)
     return Diagnosis(
         "extra-axis",
         "data",
@@ -2061,6 +2081,77 @@ def _window_too_long(m: re.Match[str], ctx: Context) -> Diagnosis:
         "convolution should slide over its values",
     )
     return replace(model, alternatives=(one_row,))
+
+
+def _output_size(m: re.Match[str], ctx: Context) -> Diagnosis:
+    """Keras 3: Computed output size would be zero or negative (a kernel longer than the
+    input's axis); tf-keras: One of the dimensions in the output is <= 0 due to
+    downsampling in conv1d: as for TF's "Negative dimension size"."""
+    shape = parse_shape(m.group("inputs") or m.group("received") or "")
+    kernel = parse_shape(m.group("kernel") or "")
+    layer = m.group("layer") or "a convolution"
+    steps = shape[1] if shape and len(shape) > 2 else None
+    k = kernel[0] if kernel else None
+    window = f"window of {k}" if k else "window"
+    over = f"the {steps} step(s) that reach it" if steps else "the axis that reaches it"
+    return D.structural(
+        f"{layer}'s {window} is longer than {over}",
+        f"a convolution or pooling {window} slides over an axis of only "
+        f"{steps if steps else 'a few'} step(s): the input's time axis is that short, or the "
+        "layers before it shrank it (each padding='valid' convolution and each pooling "
+        "shortens it).",
+        "give the convolutions and poolings padding='same', use fewer poolings or a smaller "
+        "kernel_size/pool_size"
+        + (f" (at most {steps})" if steps else "")
+        + ", or feed longer sequences",
+        found=shape,
+    )
+
+
+def _reshape_size(m: re.Match[str], ctx: Context) -> Diagnosis:
+    """A Reshape layer's target holds another number of values than its input (Keras 3:
+    target_shape; tf-keras and Keras 2: output_shape; Keras 1: the bare sentence)."""
+    given, target = parse_shape(m.group(1) or ""), parse_shape(m.group(2) or "")
+    cause = (
+        "a Reshape keeps every value of a sample: its target shape must hold as many values "
+        "as its input (a target shape never includes the batch)."
+    )
+    fix = (
+        "give the Reshape a target shape of one sample's values, without the batch (one -1 "
+        "lets Keras work out an axis: Reshape((timesteps, -1)))"
+    )
+    if not given or not target or None in given or None in target:
+        return D.structural("a Reshape's target shape does not hold its input's values", cause, fix)
+    have = 1
+    for n in given:
+        have *= n or 1
+    want = 1
+    for n in target:
+        want *= n or 1
+    sized = f"Reshape(({target[0]}, {have // target[0]}))" if have % (target[0] or 1) == 0 else ""
+    return D.structural(
+        f"a Reshape to {fmt_shape(target)} ({want} values) of an input of {fmt_shape(given)} "
+        f"({have} values)",
+        cause.replace("its input", f"its input, {have}"),
+        f"give the Reshape a target shape of {have} values per sample"
+        + (
+            f": {sized}, or Reshape(({target[0]}, -1))"
+            if sized
+            else " (one -1 lets Keras work out an axis)"
+        ),
+        expected=given,
+        found=target,
+    )
+
+
+def _sparse_assert(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    """tf-keras's sparse crossentropy asserts labels.shape == logits.shape[:-1]: labels
+    (n, 1) against logits (n, T, k) is one label per sequence for a per-step output."""
+    labels = tuple(int(n) for n in m.group(1).split())
+    logits = tuple(int(n) for n in m.group(2).split())
+    if len(labels) == len(logits) == 2 and labels[0] == logits[0] and labels[1] == 1 < logits[1]:
+        return T.per_step_output(logits[1], (*logits, None), labels)
+    return None
 
 
 def _initial_state_batch(m: re.Match[str], ctx: Context) -> Diagnosis | None:
@@ -2789,6 +2880,31 @@ RECOGNISERS: list[Recogniser] = [
             r"Received state_spec=(.{0,2000}?); however cell\.state_size is (\S[^\n]{0,200})"
         ),
         _state_spec,
+    ),
+    (
+        re.compile(
+            r"Computed output size would be zero or negative\. Received inputs "
+            r"shape=(?P<inputs>\([^)]*\)), kernel shape=(?P<kernel>\([^)]*\))|One of the "
+            r"dimensions in the output is <= 0 due to downsampling in (?P<layer>\w+)\.[^.]*\. "
+            r"Received input shape (?P<received>\[[^\]]*\])"
+        ),
+        _output_size,
+    ),
+    (
+        re.compile(
+            r"total size of (?:new array|the tensor) must be unchanged(?:[,.] (?:Received: )?"
+            r"input_shape ?= ?([\[(][^\])]*[\])]), (?:output|target)_shape ?= ?"
+            r"([\[(][^\])]*[\])]))?",
+            re.IGNORECASE,
+        ),
+        _reshape_size,
+    ),
+    (
+        re.compile(
+            r"SparseSoftmaxCrossEntropyWithLogits/Shape_1:0\) = \] \[([\d ]+)\] \[y \([^)]*"
+            r"SparseSoftmaxCrossEntropyWithLogits/strided_slice:0\) = \] \[([\d ]+)\]"
+        ),
+        _sparse_assert,
     ),
     (
         re.compile(r"Invalid input_h shape: \[(\d+),(\d+),(\d+)\] \[(\d+),(\d+),(\d+)\]"),

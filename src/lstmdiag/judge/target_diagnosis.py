@@ -424,6 +424,30 @@ def _sparse_or_one_unit(output: Shape, y: Shape, got: int, one: Diagnosis) -> Di
     )
 
 
+def per_step_output(steps: int, output: Shape | None = None, y: Shape | None = None) -> Diagnosis:
+    """A loss got ``steps`` values per sample where y has one: the output has a time axis
+    (the last recurrent layer returns sequences), or y should have one per step."""
+    return Diagnosis(
+        "model-structure",
+        "model",
+        f"the loss got {steps} values per sample: the model predicts at every timestep and y "
+        "holds one target per sequence",
+        f"the model's output keeps a time axis of {steps} steps (the last recurrent layer "
+        "returns sequences, or the head is TimeDistributed), and the loss meets it with one "
+        "target per sample.",
+        _LAST_SEQUENCES_OFF,
+        output,
+        y,
+        alternatives=(
+            Alternative(
+                "target",
+                f"give y a target per timestep: shape (samples, {steps}, k)",
+                "if the targets are really per timestep",
+            ),
+        ),
+    )
+
+
 def steps_differ(a: Shape, b: Shape) -> Diagnosis | None:
     """TensorFlow's "Incompatible shapes: a vs. b" where a loss meets y: which of the two is
     the output is not said, so the fix names both directions."""
