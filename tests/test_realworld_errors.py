@@ -167,6 +167,7 @@ PRACTICE_SETS = {
     "practice_ad": 16,
     "practice_ae": 14,
     "practice_af": 8,
+    "practice_ag": 22,
 }
 PRACTICED: dict[str, list[dict[str, Any]]] = {
     name: json.loads((HERE / "realworld" / f"{name}.json").read_text("utf-8"))
@@ -443,6 +444,10 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         "pi003": ("model", "target"),
         # practice AF (2026-12-04): a features mismatch raised in fit (as x004), right
         "pg008": (None, "features"),
+        # practice AG (2026-12-04), each right: targets of other widths, a TF1 graph's batch
+        "pl007": ("model", "target"),
+        "pm005": ("data", "target"),
+        "pm007": ("data", "batch"),
     }
 
 

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from ..model.spec import Shape, fmt_shape
 from . import diagnosis as D
+from . import rank_diagnosis as R
 from . import shape_diagnosis as S
 from . import target_diagnosis as T
 from .diagnosis import Alternative, Diagnosis, Evidence
@@ -138,6 +139,8 @@ def _one_sample(ev: Evidence, name: str, found: Shape) -> Diagnosis | None:
         return None
     exp = ev.expected
     if len(found) == len(exp) - 1:
+        if len(exp) == 4 and not any(exp) and R.images_without_channels(found):
+            return None  # (samples, rows, cols): the channels are missing, not the batch
         return D.missing_batch(ev, found)
     if len(found) == len(exp) == 2 and found[-1] == 1 and exp[-1] not in (None, 1):
         return replace(
@@ -2128,7 +2131,8 @@ def _reshape_size(m: re.Match[str], ctx: Context) -> Diagnosis:
     want = 1
     for n in target:
         want *= n or 1
-    sized = f"Reshape(({target[0]}, {have // target[0]}))" if have % (target[0] or 1) == 0 else ""
+    first = target[0] or 1
+    sized = f"Reshape(({first}, {have // first}))" if have % first == 0 else ""
     return D.structural(
         f"a Reshape to {fmt_shape(target)} ({want} values) of an input of {fmt_shape(given)} "
         f"({have} values)",

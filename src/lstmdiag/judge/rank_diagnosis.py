@@ -27,7 +27,7 @@ def one_fewer(ev: Evidence, found: Shape) -> Diagnosis:
             None,
             (Alternative("missing-batch", "x = np.expand_dims(x, 0)", "if it is one sample"),),
         )
-    if len(exp) == 4 and all(d is None for d in exp) and _images_without_channels(found):
+    if len(exp) == 4 and all(d is None for d in exp) and images_without_channels(found):
         return Diagnosis(
             "missing-axis",
             "data",
@@ -102,7 +102,7 @@ def one_fewer(ev: Evidence, found: Shape) -> Diagnosis:
     )
 
 
-def _images_without_channels(found: Shape) -> bool:
+def images_without_channels(found: Shape) -> bool:
     """Three axes where a layer takes (samples, rows, cols, channels), the batch among them:
     a symbolic one (None), or a last axis no image has as its channels (one image without
     its batch ends in 1, 3 or 4 channels: (28, 28, 1))."""
