@@ -1160,3 +1160,26 @@ def test_a_reshape_of_a_whole_multiple_is_a_batch_fixed_in_the_graph() -> None:
         explain("Input to reshape is a tensor with 24 values, but the requested shape has 20")
         is None
     )
+
+
+def test_a_model_input_of_one_value_fed_wider_rows_names_both_declarations() -> None:
+    """TF 2.4-2.6 check the model's input on its last axis: a model declared for 1 value
+    per row (input_dim=1, pd002) or with input_shape=(n, 1) (pk006) fed rows of n."""
+    d = _diagnosis(
+        "ValueError: Input 0 of layer sequential is incompatible with the layer: expected axis "
+        "-1 of input shape to have value 1 but received input with shape (None, 6)"
+    )
+    assert (d.kind, d.culprit, d.decided) == ("model-structure", "model", False)
+    assert d.fix.startswith("declare the model's input with the data's 6 values per sample")
+    assert [(a.kind, a.culprit) for a in d.alternatives] == [
+        ("missing-axis", "data"),
+        ("features", "data"),
+    ]
+    scope = {"x": np.zeros((5, 6)), "np": np}
+    exec(d.alternatives[0].fix, scope)
+    assert scope["x"].shape == (5, 6, 1)
+    inner = _diagnosis(
+        "ValueError: Input 0 of layer dense_3 is incompatible with the layer: expected axis -1 "
+        "of input shape to have value 1 but received input with shape (None, 6)"
+    )
+    assert inner.title != d.title  # a layer inside the model: its own reading

