@@ -313,6 +313,11 @@ CASES = [
      "4) while using as loss `categorical_crossentropy`. This loss expects targets to have "
      "the same shape as the output.", "target", "data", "y = keras.utils.to_categorical(y, 4)",
      (None, 4)),
+    # masks read in colour for a one-channel segmentation output
+    ("ValueError: A target array with shape (4, 64, 64, 3) was passed for an output of shape "
+     "(None, 64, 64, 1) while using as loss `binary_crossentropy`. This loss expects targets "
+     "to have the same shape as the output.", "target", "data", "read the masks as one "
+     "channel", (None, 64, 64, 1)),
 ]  # fmt: skip
 
 

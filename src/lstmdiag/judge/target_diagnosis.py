@@ -235,6 +235,8 @@ def _same_rank(
         return _one_step_for_many(output, y)
     if len(y) == 3 and y[0] == output[0] and y[2] == output[2] and y[1] != output[1]:
         return _steps_per_target(output, y, d)
+    if k == 1 and got in (3, 4) and len(y) == len(output) >= 4:
+        return _colour_masks(output, y, got)
     if k == 1 and got not in (None, 1):
         one = _one_unit(output, y, got, d)
         return _sparse_or_one_unit(output, y, got, one) if checked and y[0] != 1 else one
@@ -349,6 +351,32 @@ def _no_head(output: Shape, y: Shape, layer: str, data: Diagnosis) -> Diagnosis:
         output,
         y,
         alternatives=(Alternative(data.kind, data.fix, "if the model is as intended"),),
+    )
+
+
+def _colour_masks(output: Shape, y: Shape, got: int) -> Diagnosis:
+    """Image targets with 3 or 4 channels for a one-channel output (a segmentation mask
+    per pixel): masks read as colour images (RGB, RGBA), which one channel holds."""
+    return Diagnosis(
+        "target",
+        "data",
+        f"masks with {got} channels {fmt_shape(y)} for a one-channel output {fmt_shape(output)}",
+        f"y has {got} values per pixel, as an image file read in colour "
+        f"({'RGB' if got == 3 else 'RGBA'}) has; the model predicts one value per pixel (a "
+        "binary mask).",
+        "read the masks as one channel (cv2.imread(path, cv2.IMREAD_GRAYSCALE)[..., None], "
+        f"or color_mode='grayscale'), or keep the first of the {got}: y = y[..., :1]",
+        output,
+        y,
+        alternatives=(
+            Alternative(
+                "target",
+                f"end the model with {got} channels per pixel (Conv2D({got}, 1, "
+                "activation='softmax') and a categorical loss)",
+                f"if the masks hold {got} classes, one per channel",
+                culprit="model",
+            ),
+        ),
     )
 
 
