@@ -168,6 +168,7 @@ PRACTICE_SETS = {
     "practice_ae": 14,
     "practice_af": 8,
     "practice_ag": 22,
+    "practice_ah": 8,
 }
 PRACTICED: dict[str, list[dict[str, Any]]] = {
     name: json.loads((HERE / "realworld" / f"{name}.json").read_text("utf-8"))
