@@ -2703,7 +2703,7 @@ RECOGNISERS: list[Recogniser] = [
     ),
     (
         re.compile(
-            r"Failed to convert a NumPy array to a Tensor ?\(Unsupported object type "
+            r"[Ff]ailed to convert a NumPy array to a Tensor ?\(Unsupported object type "
             r"([^)]*)\)|Invalid dtype: object()|Can't convert non-rectangular Python "
             r"sequence to Tensor()"
         ),
