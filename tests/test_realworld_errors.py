@@ -169,6 +169,7 @@ PRACTICE_SETS = {
     "practice_af": 8,
     "practice_ag": 22,
     "practice_ah": 8,
+    "practice_ai": 30,
 }
 PRACTICED: dict[str, list[dict[str, Any]]] = {
     name: json.loads((HERE / "realworld" / f"{name}.json").read_text("utf-8"))
@@ -453,6 +454,10 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         # input_dim=1 (pd002) or input_shape=(n, 1) for data without the last axis (pk006)
         "pd002": ("model", "model-structure"),
         "pk006": ("model", "model-structure"),
+        # practice AI (2026-12-04), each right: targets of other widths
+        "pn002": (None, "target"),
+        "pn003": (None, "target"),
+        "pq008": ("data", "target"),
     }
 
 
