@@ -1188,3 +1188,24 @@ def test_a_model_input_of_one_value_fed_wider_rows_names_both_declarations() -> 
         "of input shape to have value 1 but received input with shape (None, 6)"
     )
     assert inner.title != d.title  # a layer inside the model: its own reading
+
+
+@pytest.mark.parametrize(
+    ("want", "got", "decided", "shape"),
+    [(3, 4, True, (2, 8, 8, 3)), (1, 3, False, (2, 8, 8, 1)), (3, 1, False, (2, 8, 8, 3))],
+)
+def test_images_of_other_channels_are_converted_as_printed(
+    want: int, got: int, decided: bool, shape: tuple[int, ...]
+) -> None:
+    """RGBA for RGB drops alpha; RGB for grey (pp004: the model was declared again) and
+    grey for RGB convert the images or declare the model: the fix runs as printed."""
+    d = _diagnosis(
+        f"ValueError: Error when checking input: expected conv2d_1_input to have shape (8, 8, "
+        f"{want}) but got array with shape (8, 8, {got})"
+    )
+    assert (d.kind, d.culprit, d.decided) == ("features", "data", decided)
+    scope = {"x": np.random.default_rng(0).random((2, 8, 8, got)), "np": np}
+    exec(d.fix, scope)
+    assert scope["x"].shape == shape
+    if not decided:
+        assert d.alternatives[0].culprit == "model"

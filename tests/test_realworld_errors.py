@@ -458,6 +458,9 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         "pn002": (None, "target"),
         "pn003": (None, "target"),
         "pq008": ("data", "target"),
+        # RGB images for a model of grey ones: convert them, or declare the model for RGB
+        # (pp004: the model was declared again)
+        "pp004": ("model", "features"),
     }
 
 

@@ -123,6 +123,7 @@ def _one_d(d: Diagnosis, found: Shape) -> Diagnosis:
 # Keras's automatic names of layers that end a model (an input is "x_input", "input_1")
 _OUTPUT_NAME = re.compile(
     r"(?:dense|activation|time_?distributed|lstm|gru|simple_?rnn|bidirectional|softmax)_\d+"
+    r"|loss|predictions"  # SqueezeNet's and Keras Applications' last layers
 )
 # An input that feeds a recurrent layer (lstm_input_1, lstm_1_input): its shape has 3 axes
 _RNN_INPUT = re.compile(r"(?:lstm|gru|simple_?rnn|bidirectional)(?:_\d+)?_input(?:_\d+)?")

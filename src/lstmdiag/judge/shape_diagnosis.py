@@ -108,6 +108,8 @@ def _same_rank(ev: Evidence, found: Shape) -> Diagnosis:
     if 1 in differing and has_time(ev) and not feature_axes:
         return timesteps(ev, found)
     axis = feature_axes[0] if feature_axes else differing[0]
+    if len(exp) == 4 and axis == 3 and {exp[3], found[3]} <= {1, 3, 4}:
+        return _channels(ev, found)
     result = features(ev, found, axis)
     if axis == 1 and ev.time_axis is None:  # (batch, n): features, or token ids over time?
         timed = timesteps(replace(ev, time_axis=True), found)
@@ -119,6 +121,44 @@ def _same_rank(ev: Evidence, found: Shape) -> Diagnosis:
             ),
         )
     return result
+
+
+def _channels(ev: Evidence, found: Shape) -> Diagnosis:
+    """Images with another number of colour channels than the model takes: RGBA for RGB
+    (drop alpha), RGB for grey or grey for RGB (convert, or declare the model for them)."""
+    want, got = ev.expected[3] or 0, found[3] or 0
+    d = replace(
+        features(ev, found, 3),
+        title=f"images with {got} channels for a model of {want}",
+        cause=f"axis 3 holds the colour channels: the images have {got} "
+        f"({_COLOURS.get(got, got)}) and the model takes {want} ({_COLOURS.get(want, want)}).",
+    )
+    if (got, want) == (4, 3):
+        return replace(d, fix="x = x[..., :3]   # drop the alpha channel (RGBA -> RGB)")
+    convert = (
+        "x = (x @ np.array([0.299, 0.587, 0.114]))[..., None]   # one grey channel, as "
+        "cv2 and PIL weigh RGB (or load the images with color_mode='grayscale')"
+        if want == 1
+        else f"x = np.repeat(x[..., :1], {want}, axis=-1)   # the grey channel {want} times"
+    )
+    declare = Alternative(
+        "model-structure",
+        f"declare the model's input with {got} channels (input_shape=(rows, cols, {got})) and "
+        "train it on these images",
+        f"if the model is new and the images are meant to have {got} channels",
+        culprit="model",
+    )
+    return replace(
+        d,
+        fix=convert,
+        alternatives=(declare,),
+        when="if the model is trained and is to keep its weights",
+        decides=f"whether the model was trained on {want}-channel images (keep it: convert the "
+        f"images) or is new (declare it for {got})",
+    )
+
+
+_COLOURS = {1: "grey", 3: "RGB", 4: "RGBA"}
 
 
 def _shifted(exp: Shape, found: Shape) -> bool:
