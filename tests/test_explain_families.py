@@ -318,6 +318,31 @@ CASES = [
      "(None, 64, 64, 1) while using as loss `binary_crossentropy`. This loss expects targets "
      "to have the same shape as the output.", "target", "data", "read the masks as one "
      "channel", (None, 64, 64, 1)),
+    # a target of no axes: the dataset yields single samples (not batched)
+    ("ValueError: Shapes () and (None, 1) must have the same rank", "missing-batch", "data",
+     "ds = ds.batch(32)", (None, 1)),
+    # ImageDataGenerator.fit: empty images, or grey images without their channel axis
+    ("ValueError: Input to `.fit()` should have rank 4. Got array with shape: (0,)", "empty",
+     "data", "check what x was loaded from", (None, None, None, None)),
+    ("ValueError: Input to `.fit()` should have rank 4. Got array with shape: (50, 28, 28)",
+     "missing-axis", "data", "x = x[..., None]", (None, None, None, None)),
+    # CTC: no output unit left for the blank
+    ("InvalidArgumentError: Saw a non-null label (index >= num_classes - 1) following a null "
+     "label, batch: 3 num_classes: 40 labels: 5,39", "target", "model",
+     "give the output layer one unit more than the vocabulary", None),
+    # Keras 2: a list of losses for another number of outputs
+    ("ValueError: When passing a list as loss, it should have one entry per model outputs. "
+     "The model has 2 outputs, but you passed loss=['mse']", "model-structure", "model",
+     "pass one loss per output (a list of 2", None),
+    # a Dense given a 1-D array: n samples of one value, or one sample (both named)
+    ('ValueError: Input 0 of layer "dense" is incompatible with the layer: expected '
+     "min_ndim=2, found ndim=1. Full shape received: (7,)", "missing-axis", "data",
+     "x = np.expand_dims(x, -1)", (None, None)),
+    # rows of features into (samples, 1, features): one timestep each, or a Dense model
+    # declared with a time axis it does not use
+    ('ValueError: Input 0 of layer "sequential" is incompatible with the layer: expected '
+     "shape=(None, 1, 5), found shape=(None, 5)", "missing-axis", "data", "x = x[:, None, :]",
+     (None, 1, 5)),
 ]  # fmt: skip
 
 

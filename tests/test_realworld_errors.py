@@ -461,6 +461,13 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         # RGB images for a model of grey ones: convert them, or declare the model for RGB
         # (pp004: the model was declared again)
         "pp004": ("model", "features"),
+        # rows of features into (samples, 1, features): one timestep each (e064), or a model of
+        # Dense layers declared with a time axis it does not use (po003)
+        "e064": ("data", "missing-axis"),
+        "po003": ("model", "missing-axis"),
+        # a 1-D array of n values into rows of unknown width: n samples of one value (po001)
+        # or one sample of n features (e060, where Keras 3 shows the width, is decided)
+        "po001": ("model", "missing-axis"),
     }
 
 

@@ -2202,6 +2202,95 @@ def _sparse_assert(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     return None
 
 
+def _scalar_target(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    """TF: Shapes () and (None, k) must have the same rank: a target of no axes met the
+    output: one sample at a time, from a tf.data dataset or a generator that is not batched."""
+    output = parse_shape(m.group(1))
+    if output is None or not output or output[0] is not None:
+        return None
+    return Diagnosis(
+        "missing-batch",
+        "data",
+        "a target without its batch axis: the dataset is not batched",
+        f"the loss got a target of no axes, (), for the output {fmt_shape(output)}: fit was "
+        "given one sample at a time, as a tf.data dataset yields before .batch() (or a "
+        "generator yielding single samples).",
+        "ds = ds.batch(32)   # ds.padded_batch(32) for sequences of different lengths; a "
+        "generator must yield whole batches",
+        output,
+        (),
+        0,
+    )
+
+
+def _generator_fit_rank(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    """ImageDataGenerator.fit takes (samples, rows, cols, channels)."""
+    want, found = int(m.group(1)), parse_shape(m.group(2))
+    if found is None:
+        return None
+    if found and found[0] == 0:
+        return Diagnosis(
+            "empty",
+            "data",
+            "the images given to ImageDataGenerator.fit are empty",
+            f"x {fmt_shape(found)} holds no images: the file or folder it was loaded from is "
+            "empty, or the path is wrong.",
+            "check what x was loaded from (print(x.shape) after loading): it must hold the "
+            "images, (samples, rows, cols, channels)",
+            (None,) * want,
+            found,
+            0,
+        )
+    return Diagnosis(
+        "missing-axis",
+        "data",
+        f"ImageDataGenerator.fit takes {want} axes; x has {len(found)}",
+        f"x {fmt_shape(found)}: ImageDataGenerator.fit takes images as (samples, rows, cols, "
+        "channels).",
+        "x = x[..., None]   # grey images without their channel axis"
+        if len(found) == want - 1
+        else "give fit the images as one (samples, rows, cols, channels) array",
+        (None,) * want,
+        found,
+    )
+
+
+def _ctc_blank(m: re.Match[str], ctx: Context) -> Diagnosis:
+    """CTC: a label at num_classes - 1 (the blank) or beyond: the output has no unit left
+    for the blank (it needs one more than the labels' classes)."""
+    n = int(m.group(1))
+    return Diagnosis(
+        "target",
+        "model",
+        f"a label id at or beyond the CTC blank ({n - 1} of {n} classes)",
+        f"CTC takes class {n - 1}, the last of the output's {n}, as its blank, so labels must "
+        f"be 0..{n - 2}; a label reached {n - 1} or more: the output has as many units as the "
+        "vocabulary, with none left for the blank.",
+        "give the output layer one unit more than the vocabulary: Dense(len(vocabulary) + 1, "
+        "activation='softmax') (the last unit is the blank)",
+        alternatives=(
+            Alternative(
+                "target",
+                f"map the labels into 0..{n - 2} (the vocabulary's ids counted from 0)",
+                "if the output already has a unit for the blank",
+                culprit="data",
+            ),
+        ),
+    )
+
+
+def _loss_list(m: re.Match[str], ctx: Context) -> Diagnosis:
+    """Keras 2: When passing a list as loss, it should have one entry per model outputs."""
+    outputs, losses = int(m.group(1)), len(re.findall(r"<function|'[^']+'|\w+\(", m.group(2)))
+    return D.structural(
+        f"the model has {outputs} outputs and the loss list {losses or 'another number'}",
+        f"a list of losses pairs each with one output, in order: the model has {outputs} "
+        "outputs (an output kept for inspection counts too).",
+        f"pass one loss per output (a list of {outputs}, or a dict by output name), or build "
+        "the model without the outputs that are not trained",
+    )
+
+
 def _initial_state_batch(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     """cuDNN: Invalid input_h shape: [1,S,u] [1,B,u]: the state given holds S sequences, the
     data's batch B (the runtime prints the state's shape, then the one the input needs)."""
@@ -2953,6 +3042,27 @@ RECOGNISERS: list[Recogniser] = [
             r"SparseSoftmaxCrossEntropyWithLogits/strided_slice:0\) = \] \[([\d ]+)\]"
         ),
         _sparse_assert,
+    ),
+    (re.compile(r"Shapes \(\) and (\([^)]*\)) must have the same rank"), _scalar_target),
+    (
+        re.compile(
+            r"Input to \.?fit\(\)?\.? should have rank (\d+)\. Got array with shape: (\([^)]*\))"
+        ),
+        _generator_fit_rank,
+    ),
+    (
+        re.compile(
+            r"Saw a non-null label \(index >= num_classes - 1\) following a null label, "
+            r"batch: \d+ num_classes: (\d+)"
+        ),
+        _ctc_blank,
+    ),
+    (
+        re.compile(
+            r"When passing a list as loss, it should have one entry per model outputs\. The "
+            r"model has (\d+) outputs?, but you passed loss=(\[.{0,1000}?\])"
+        ),
+        _loss_list,
     ),
     (
         re.compile(r"Invalid input_h shape: \[(\d+),(\d+),(\d+)\] \[(\d+),(\d+),(\d+)\]"),

@@ -52,6 +52,8 @@ def one_fewer(ev: Evidence, found: Shape) -> Diagnosis:
             found,
             1,
         )
+    if len(exp) == 2 and exp[1] is None and len(found) == 1 and (found[0] or 0) > 1:
+        return _values_or_one_sample(ev, found)
     if fits((None, *found), exp):
         return missing_batch(ev, found)
     if exp[-1] == 1 and fits((*found, 1), exp) and not fits((None, *found), exp):
@@ -99,6 +101,33 @@ def one_fewer(ev: Evidence, found: Shape) -> Diagnosis:
         found,
         None,
         (Alternative("missing-batch", "x = np.expand_dims(x, 0)", "if it is one sample"),),
+    )
+
+
+def _values_or_one_sample(ev: Evidence, found: Shape) -> Diagnosis:
+    """A 1-D array of n values into rows of a width the message does not give: n samples
+    of one value each (po001: a Dense given scalars), or one sample of n features."""
+    n = found[0]
+    return Diagnosis(
+        "missing-axis",
+        "data",
+        f"a 1-D array of {n} values where the model takes rows (samples, features)",
+        f"{fmt(found)} has no feature axis: {n} samples of one value each, or one sample of {n} "
+        "features without its batch axis.",
+        "x = np.expand_dims(x, -1)   # (samples, 1): one value per sample",
+        ev.expected,
+        found,
+        1,
+        (
+            Alternative(
+                "missing-batch",
+                "x = np.expand_dims(x, 0)   # (1, features): one sample",
+                f"if the {n} values are one sample's features",
+            ),
+        ),
+        when=f"if x holds {n} samples",
+        decides=f"how many features the model takes (model.input_shape[-1]): 1 means {n} "
+        f"samples; {n} means one sample",
     )
 
 
@@ -215,6 +244,8 @@ def _short_sequence(ev: Evidence, found: Shape) -> Diagnosis:
 def _table(ev: Evidence, found: Shape, one: Alternative) -> Diagnosis:
     _, t, f = ev.expected
     a, b = found
+    if t == 1:
+        return _one_step(ev, found)
     rows = f"{a} rows" if a is not None else "rows"
     alts = [one]
     if t in (None, 1):
@@ -254,6 +285,35 @@ def _table(ev: Evidence, found: Shape, one: Alternative) -> Diagnosis:
             when=f"if x has more rows than {t}",
         )
     return table
+
+
+def _one_step(ev: Evidence, found: Shape) -> Diagnosis:
+    """Rows of features into (samples, 1, features): each row one timestep of its own, or a
+    model declared with a time axis of 1 it does not need (Dense layers: po003)."""
+    f = ev.expected[2] if ev.expected[2] is not None else found[1]
+    return Diagnosis(
+        "missing-axis",
+        "data",
+        "rows of features fed to a model of one timestep",
+        f"{fmt(found)} has rows of {found[1] if found[1] is not None else 'its'} features; the "
+        f"model takes {fmt(ev.expected)}: each sample a sequence of one timestep.",
+        "x = x[:, None, :]   # (samples, 1, features): one timestep per sample",
+        ev.expected,
+        found,
+        1,
+        (
+            Alternative(
+                "model-structure",
+                f"declare the input without the time axis: keras.Input(shape=({f},)) "
+                f"(input_shape=({f},))",
+                "if the model has no recurrent or Conv1D layer (Dense layers take rows)",
+                culprit="model",
+            ),
+        ),
+        when="if the model has a recurrent or Conv1D layer, which needs the time axis",
+        decides="model.summary(): a recurrent or Conv1D layer needs (samples, 1, features); "
+        "Dense layers on rows were declared with a time axis they do not use",
+    )
 
 
 def one_more(ev: Evidence, found: Shape) -> Diagnosis:
