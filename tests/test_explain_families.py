@@ -343,6 +343,18 @@ CASES = [
     ('ValueError: Input 0 of layer "sequential" is incompatible with the layer: expected '
      "shape=(None, 1, 5), found shape=(None, 5)", "missing-axis", "data", "x = x[:, None, :]",
      (None, 1, 5)),
+    # images of another height and width: a model declared for other images (channels last
+    # or first), or images to resize
+    ('ValueError: Input 0 of layer "sequential" is incompatible with the layer: expected '
+     "shape=(None, 28, 28, 1), found shape=(None, 64, 48, 3)", "model-structure", "model",
+     "declare the model's input for these images: input_shape=(64, 48, 3)",
+     (None, 28, 28, 1)),
+    ("ValueError: Error when checking input: expected input_1 to have shape (3, 32, 32) but "
+     "got array with shape (3, 96, 96)", "model-structure", "model",
+     "declare the model's input for these images: input_shape=(3, 96, 96)", (None, 3, 32, 32)),
+    # TF1's feed as retyped: no space before the shape, 'tensor' in lower case
+    ("ValueError: Cannot feed value of shape(8,32,32) for tensor 'images:0', which has shape "
+     "'(8,32,32,1)'", "missing-axis", "data", "x = np.expand_dims(x, -1)", (8, 32, 32, 1)),
 ]  # fmt: skip
 
 
@@ -1234,3 +1246,15 @@ def test_images_of_other_channels_are_converted_as_printed(
     assert scope["x"].shape == shape
     if not decided:
         assert d.alternatives[0].culprit == "model"
+
+
+def test_images_resized_as_printed_fit_the_model() -> None:
+    """The resize alternative for images of another size runs as printed (TensorFlow)."""
+    tf = pytest.importorskip("tensorflow")
+    d = _diagnosis(
+        'ValueError: Input 0 of layer "sequential" is incompatible with the layer: expected '
+        "shape=(None, 28, 28, 3), found shape=(None, 64, 48, 3)"
+    )
+    scope = {"x": np.zeros((2, 64, 48, 3), "float32"), "tf": tf, "np": np}
+    exec(d.alternatives[0].fix, scope)
+    assert scope["x"].shape == (2, 28, 28, 3)

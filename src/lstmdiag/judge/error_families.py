@@ -2717,7 +2717,7 @@ RECOGNISERS: list[Recogniser] = [
     ),
     (
         re.compile(
-            r"Cannot feed value of shape \(([^)]*)\) for Tensor u?'?([^',]+)'?, which has "
+            r"Cannot feed value of shape ?\(([^)]*)\) for [Tt]ensor u?'?([^',]+)'?, which has "
             r"shape? '?\(([^)]*)\)'?"  # 'shap': a paste retyped by hand
         ),
         _feed,

@@ -104,6 +104,9 @@ def _same_rank(ev: Evidence, found: Shape) -> Diagnosis:
             found,
             1,
         )
+    sized = _image_size(ev, found, differing)
+    if sized is not None:
+        return sized
     feature_axes = [a for a in differing if a >= 2]
     if 1 in differing and has_time(ev) and not feature_axes:
         return timesteps(ev, found)
@@ -159,6 +162,50 @@ def _channels(ev: Evidence, found: Shape) -> Diagnosis:
 
 
 _COLOURS = {1: "grey", 3: "RGB", 4: "RGBA"}
+
+
+def _image_size(ev: Evidence, found: Shape, differing: list[int]) -> Diagnosis | None:
+    """Images of another height and width than the model's input (both differ): a model
+    declared for other images (an example's MNIST shape: pt008, ps007) or images to resize."""
+    exp = ev.expected
+    if len(exp) != 4 or len(found) != 4:
+        return None
+    first = exp[1] in (1, 3, 4) and exp[3] not in (1, 3, 4)  # (samples, channels, rows, cols)
+    rows, cols = (2, 3) if first else (1, 2)
+    if not {rows, cols} <= set(differing):
+        return None
+    h, w = exp[rows], exp[cols]
+    shape = tuple(found[1:])
+    resize = (
+        f"resize the images to {h} x {w} (channels first: move the channel axis last, "
+        "tf.image.resize, move it back)"
+        if first
+        else f"x = tf.image.resize(x, ({h}, {w})).numpy()   # {h} x {w} images"
+        + (f", then give them {exp[3]} channel(s)" if exp[3] != found[3] else "")
+    )
+    return Diagnosis(
+        "model-structure",
+        "model",
+        f"images of {found[rows]} x {found[cols]} for a model declared for {h} x {w}",
+        f"the model's input {fmt(exp)} was declared for other images than the data's "
+        f"{fmt(found)} (an example's input shape kept, or another dataset).",
+        f"declare the model's input for these images: input_shape={shape} "
+        f"(keras.Input(shape={shape})), and train it on them",
+        exp,
+        found,
+        rows,
+        (
+            Alternative(
+                "features",
+                resize,
+                f"if the model is trained on {h} x {w} images and is to keep its weights",
+                culprit="data",
+            ),
+        ),
+        when="if the model is new (built from an example, or for other images)",
+        decides=f"whether the model was trained on {h} x {w} images (keep it: resize the "
+        "images) or is being built for these",
+    )
 
 
 def _shifted(exp: Shape, found: Shape) -> bool:
