@@ -355,6 +355,9 @@ CASES = [
     # TF1's feed as retyped: no space before the shape, 'tensor' in lower case
     ("ValueError: Cannot feed value of shape(8,32,32) for tensor 'images:0', which has shape "
      "'(8,32,32,1)'", "missing-axis", "data", "x = np.expand_dims(x, -1)", (8, 32, 32, 1)),
+    # a label of no axes (pr007 raised IndexError before): not batched, or one per batch
+    ("ValueError: `logits` and `labels` must have the same shape, received ((None, 1) vs ()).",
+     "missing-batch", "data", "ds = ds.batch(32)", (None, 1)),
 ]  # fmt: skip
 
 

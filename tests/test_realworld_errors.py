@@ -170,6 +170,7 @@ PRACTICE_SETS = {
     "practice_ag": 22,
     "practice_ah": 8,
     "practice_ai": 30,
+    "practice_aj": 24,
 }
 PRACTICED: dict[str, list[dict[str, Any]]] = {
     name: json.loads((HERE / "realworld" / f"{name}.json").read_text("utf-8"))
@@ -468,6 +469,19 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         # a 1-D array of n values into rows of unknown width: n samples of one value (po001)
         # or one sample of n features (e060, where Keras 3 shows the width, is decided)
         "po001": ("model", "missing-axis"),
+        # a target of no axes: a dataset not batched (pp001) or one label per batch (pr007)
+        "pp001": ("data", "missing-batch"),
+        "pr007": ("data", "missing-batch"),
+        # practice AJ (2026-12-04): grey images for an RGB model (right), images of another
+        # size (pt008, ps007: the model declared again), a fixed batch, targets (pr001 and
+        # pr006: keras-frcnn's version bug, scored wrong either way)
+        "pt004": ("data", "features"),
+        "pt008": ("model", "model-structure"),
+        "ps005": ("data", "batch"),
+        "ps007": ("model", "model-structure"),
+        "pr001": (None, "target"),
+        "pr006": (None, "target"),
+        "pr008": (None, "target"),
     }
 
 
@@ -509,3 +523,25 @@ def test_every_real_message_is_answered_the_same_however_it_was_pasted(how: str)
 
     changed = [e["id"] for e in _every() if answer(change(e["text"])) != answer(e["text"])]
     assert changed == []
+
+
+_A_SHAPE = re.compile(r"[\(\[][\d?, None]*[\)\]]")
+_DEGENERATE = ["()", "[]", "(None,)", "(0,)", "(1,)", "(0, 0)", "(None, None)", "(-1, 3)",
+               "(1, 1, 1, 1, 1, 1)", "(?,)", "(100000000000000000000, 3)"]  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_real_message_with_degenerate_shapes_is_answered_or_declined(seed: int) -> None:
+    """Every labelled message with one or two of its shapes replaced by a degenerate one
+    (no axes, zeros, a negative or huge size): explain answers or declines, never raises
+    (a target of no axes, (), raised IndexError in practice set AJ)."""
+    import random
+
+    rng = random.Random(seed)
+    for entry in _every():
+        spots = list(_A_SHAPE.finditer(entry["text"]))
+        for _ in range(4 if spots else 0):
+            text = entry["text"]
+            for m in rng.sample(spots, min(len(spots), rng.randint(1, 2))):
+                text = text.replace(m.group(0), rng.choice(_DEGENERATE), 1)
+            explain(text)  # a traceback here is the bug

@@ -290,7 +290,7 @@ def _incompatible_layer(m: re.Match[str], ctx: Context) -> Diagnosis | None:
             found = (None,) * int(got)
     else:
         found = parse_shape(m.group("recv"))
-        if found is None:
+        if not found:  # unparsed, or a shape of no axes: no axis -1 to read
             return None
         axis, value = int(m.group("axis")), int(m.group("value"))
         expected = tuple(value if a == axis % len(found) else None for a in range(len(found)))
@@ -511,7 +511,7 @@ def _graph_batch_fixed(tensor: str, expected: Shape, found: Shape) -> bool:
     tensor inside it), not the input of a Keras model (whose fixed batch is its own)."""
     e, f = expected[0] if expected else None, found[0] if found else None
     return (
-        e is not None
+        bool(e)
         and f is not None
         and e != f
         and D.fits(found, expected)
@@ -1751,7 +1751,7 @@ def _logits_labels(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     logits, labels = parse_shape(m.group(1)), parse_shape(m.group(2))
     if logits is None or labels is None:
         return None
-    if len(logits) == len(labels) and labels[-1] == 1 and logits[-1] not in (None, 1):
+    if logits and len(logits) == len(labels) and labels[-1] == 1 and logits[-1] not in (None, 1):
         return T.binary_head(logits, labels)
     return T.output_vs_target(logits, labels, m.group(0))
 
@@ -2208,19 +2208,7 @@ def _scalar_target(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     output = parse_shape(m.group(1))
     if output is None or not output or output[0] is not None:
         return None
-    return Diagnosis(
-        "missing-batch",
-        "data",
-        "a target without its batch axis: the dataset is not batched",
-        f"the loss got a target of no axes, (), for the output {fmt_shape(output)}: fit was "
-        "given one sample at a time, as a tf.data dataset yields before .batch() (or a "
-        "generator yielding single samples).",
-        "ds = ds.batch(32)   # ds.padded_batch(32) for sequences of different lengths; a "
-        "generator must yield whole batches",
-        output,
-        (),
-        0,
-    )
+    return T.scalar_target(output)
 
 
 def _generator_fit_rank(m: re.Match[str], ctx: Context) -> Diagnosis | None:
@@ -2333,8 +2321,8 @@ def _state_spec(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     the states given (their InputSpecs) against the cell's sizes ([h, c] for an LSTM)."""
     given = [parse_shape(g) for g in _STATE_SPEC.findall(m.group(1))]
     sizes = [int(n) for n in re.findall(r"\d+", m.group(2))]
-    if not given or not sizes or any(g is None for g in given):
-        return None
+    if not given or not sizes or any(not g for g in given):
+        return None  # an unparsed spec, or one of no axes: too little to read
     shapes = [g for g in given if g is not None]
     units = sizes[0]
     names = "[h, c]" if len(sizes) == 2 else f"{len(sizes)} state tensor(s)"

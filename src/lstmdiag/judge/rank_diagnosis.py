@@ -337,6 +337,8 @@ def one_more(ev: Evidence, found: Shape) -> Diagnosis:
             found,
             axis,
         )
+    if len(found) < 3:  # a 2-D array for a 1-D input: nothing to merge
+        return other_rank(ev, found)
     rows, cols = found[1], found[2]
     if len(exp) == 2 and rows is not None and cols is not None and exp[1] == rows * cols:
         return Diagnosis(

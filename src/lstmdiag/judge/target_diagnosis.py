@@ -65,8 +65,10 @@ def output_vs_target(
     (``binary``: the loss is a binary crossentropy; ``checked``: Keras 1/2's target check,
     which shows a sparse loss's output with a last axis of 1)."""
     ro = len(output) if output is not None else rank
+    if not y:  # a target of no axes: one sample at a time
+        return scalar_target(output)
     d = replace(generic(quote), expected=output, found=y)
-    if ro is None:
+    if not ro:  # no output rank known, or an output of no axes: nothing to compare
         return d
     full = output if output is not None else (None,) * ro
     d = replace(d, expected=full)
@@ -452,6 +454,37 @@ def _sparse_or_one_unit(output: Shape, y: Shape, got: int, one: Diagnosis) -> Di
     )
 
 
+def scalar_target(output: Shape | None) -> Diagnosis:
+    """A target of no axes, (), met the output: fit was given one sample at a time (a
+    tf.data dataset before .batch(), or a generator yielding single samples)."""
+    return Diagnosis(
+        "missing-batch",
+        "data",
+        "a target without its batch axis: the dataset is not batched",
+        "the loss got a target of no axes, ()"
+        + (f", for the output {fmt_shape(output)}" if output else "")
+        + ": fit was given one sample at a time, as a tf.data dataset yields before .batch() "
+        "(or a generator yielding single samples).",
+        "ds = ds.batch(32)   # ds.padded_batch(32) for sequences of different lengths; a "
+        "generator must yield whole batches",
+        output,
+        (),
+        0,
+        (
+            Alternative(
+                "target",
+                "yield one label per sample with each batch: y of shape (batch, 1), not one "
+                "number for the whole batch",
+                "if x comes in batches and y is a single number per batch",
+                culprit="data",
+            ),
+        ),
+        when="if x comes one sample at a time too",
+        decides="one element of the dataset or generator (next(iter(ds))): x without its "
+        "batch axis is a dataset not batched; x in batches with a single y is a label per batch",
+    )
+
+
 def per_step_output(steps: int, output: Shape | None = None, y: Shape | None = None) -> Diagnosis:
     """A loss got ``steps`` values per sample where y has one: the output has a time axis
     (the last recurrent layer returns sequences), or y should have one per step."""
@@ -552,9 +585,9 @@ def binary_head(output: Shape, y: Shape) -> Diagnosis:
 def regression_head(output: Shape, y: Shape, loss: str) -> Diagnosis | None:
     """A regression loss compares one value per sample with an output of several units:
     the output layer's width, not class labels (Keras 2's check names the loss)."""
-    k = output[-1]
-    if len(y) != len(output) or y[-1] != 1 or k in (None, 1):
+    if not output or len(y) != len(output) or y[-1] != 1 or output[-1] in (None, 1):
         return None
+    k = output[-1]
     return Diagnosis(
         "target",
         "model",
