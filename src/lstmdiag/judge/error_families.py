@@ -609,7 +609,8 @@ def _keras0_previous(m: re.Match[str], ctx: Context) -> Diagnosis | None:
 
 
 _TARGET_SHAPES = re.compile(
-    r"expected (?P<name>\S+) to have (?:shape (?P<shape>\([^)]*\))|(?P<rank>\d{1,3}) dimensions),? "
+    r"expected (?P<name>\S+) to have (?:shape (?P<shape>\([^)]*\))|"
+    r"(?P<rank>\d{1,2}(?!\d)) dimensions),? "
     r"but got array with shape\s*(?P<got>\([^)]*\))"
 )
 
@@ -2647,14 +2648,15 @@ RECOGNISERS: list[Recogniser] = [
         re.compile(
             r"(?:Error when checking (?:model )?input: )?(?:expected )?"
             r"(?<!\S)(?P<name>\S{1,200}(?: input)?) to have "
-            r"(?:(?P<rank>\d{1,3}) dimension(?:s|\(s\))?|shape \((?P<shape>[^)]*)\))[.,]? ?but "
+            r"(?:(?P<rank>\d{1,2}(?!\d)) dimension(?:s|\(s\))?|shape \((?P<shape>[^)]*)\))"
+            r"[.,]? ?but "
             r"got array with shape:? \(?(?P<got>[\d, ]*)\)?"
         ),
         _checking_input,
     ),
     (
         re.compile(
-            r"Error when checking ?: expected (?P<name>\S+) to have (?P<rank>\d{1,3}) "
+            r"Error when checking ?: expected (?P<name>\S+) to have (?P<rank>\d{1,2}(?!\d)) "
             r"dimensions(?P<shape>)?, but got array with shape \((?P<got>[^)]*)\)"
         ),
         _checking_input,
@@ -2662,15 +2664,15 @@ RECOGNISERS: list[Recogniser] = [
     (
         re.compile(
             r"theano function [^\n]*?at index (\d+) ?\(0-based\)'?,? '?Wrong number of "
-            r"dimensions: ?expected (\d{1,3}), ?got \d+ with shape ?\(([^)]*)\)"
+            r"dimensions: ?expected (\d{1,2}(?!\d)), ?got \d+ with shape ?\(([^)]*)\)"
         ),
         _theano_argument,
     ),
     (
         re.compile(
-            r"Wrong number of dimensions: ?expected (?P<want>\d{1,3}), ?got \d+ with shape ?"
+            r"Wrong number of dimensions: ?expected (?P<want>\d{1,2}(?!\d)), ?got \d+ with shape ?"
             r"\((?P<shape>[^)]*)\)|"
-            r"Shape \((?P<shape2>[^)]*)\) must have rank at least (?P<want2>\d{1,3})"
+            r"Shape \((?P<shape2>[^)]*)\) must have rank at least (?P<want2>\d{1,2}(?!\d))"
         ),
         _rank_only_any,
     ),
@@ -2688,9 +2690,10 @@ RECOGNISERS: list[Recogniser] = [
             r"incompatible with layer (?P<old>[^\s:]+))(?: ?:)* expected "
             r"(?:shape=\((?P<exp>[^)]*)\), "
             r"found shape=[\(\[](?P<fnd>[^)\]]*)[\)\]]|"
-            r"min_ndim=(?P<min>\d{1,3}), found ndim=(?P<mgot>\d{1,3})"
+            r"min_ndim=(?P<min>\d{1,2}(?!\d)), found ndim=(?P<mgot>\d{1,2}(?!\d))"
             r"(?:\. Full shape received: [\(\[](?P<mfull>[^)\]]*)[\)\]])?|"
-            r"ndim=(?P<want>\d{1,3}), found ndim=(?P<got>\d{1,3})(?:\. Full shape received: "
+            r"ndim=(?P<want>\d{1,2}(?!\d)), found ndim=(?P<got>\d{1,2}(?!\d))"
+            r"(?:\. Full shape received: "
             r"[\(\[](?P<full>[^)\]]*)[\)\]])?|axis (?P<axis>-?\d+) of input shape to have value "
             r"(?P<value>\d+),? but received input with shape [\(\[](?P<recv>[^)\]]*)[\)\]])"
         ),
@@ -2712,7 +2715,7 @@ RECOGNISERS: list[Recogniser] = [
     ),
     (
         re.compile(
-            r"layer expected input with ndim=(\d{1,3}) but previous layer has output_shape "
+            r"layer expected input with ndim=(\d{1,2}(?!\d)) but previous layer has output_shape "
             r"\(([^)]*)\)"
         ),
         _keras0_previous,
@@ -2938,7 +2941,7 @@ RECOGNISERS: list[Recogniser] = [
     ),
     (
         re.compile(
-            r"[Ll]ayer expects input ndim=(\d{1,3}),? (?:but )?was provided with input shape "
+            r"[Ll]ayer expects input ndim=(\d{1,2}(?!\d)),? (?:but )?was provided with input shape "
             r"\(([^)]*)\)"
         ),
         _keras0_ndim,
@@ -3034,7 +3037,7 @@ RECOGNISERS: list[Recogniser] = [
     (re.compile(r"Shapes \(\) and (\([^)]*\)) must have the same rank"), _scalar_target),
     (
         re.compile(
-            r"Input to \.?fit\(\)?\.? should have rank (\d{1,3})\. Got array with shape: "
+            r"Input to \.?fit\(\)?\.? should have rank (\d{1,2}(?!\d))\. Got array with shape: "
             r"(\([^)]*\))"
         ),
         _generator_fit_rank,
@@ -3205,7 +3208,8 @@ RECOGNISERS: list[Recogniser] = [
     # comes first)
     (
         re.compile(
-            r"(?<![\w=])expected ndim=(\d{1,3}),? found ndim=(\d{1,3})(?:\.? Full shape received: "
+            r"(?<![\w=])expected ndim=(\d{1,2}(?!\d)),? found ndim=(\d{1,2}(?!\d))"
+            r"(?:\.? Full shape received: "
             r"[\(\[]([^)\]]*)[\)\]])?"
         ),
         _ndim_of_no_layer,
