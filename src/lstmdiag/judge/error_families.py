@@ -611,7 +611,7 @@ def _keras0_previous(m: re.Match[str], ctx: Context) -> Diagnosis | None:
 _TARGET_SHAPES = re.compile(
     r"expected (?P<name>\S+) to have (?:shape (?P<shape>\([^)]*\))|"
     r"(?P<rank>\d{1,2}(?!\d)) dimensions),? "
-    r"but got array with shape\s*(?P<got>\([^)]*\))"
+    r"but got (?:an )?array with shape\s*(?P<got>\([^)]*\))"
 )
 
 
@@ -2650,14 +2650,14 @@ RECOGNISERS: list[Recogniser] = [
             r"(?<!\S)(?P<name>\S{1,200}(?: input)?) to have "
             r"(?:(?P<rank>\d{1,2}(?!\d)) dimension(?:s|\(s\))?|shape \((?P<shape>[^)]*)\))"
             r"[.,]? ?but "
-            r"got array with shape:? \(?(?P<got>[\d, ]*)\)?"
+            r"got (?:an )?array with shape:? \(?(?P<got>[\d, ]*)\)?"
         ),
         _checking_input,
     ),
     (
         re.compile(
             r"Error when checking ?: expected (?P<name>\S+) to have (?P<rank>\d{1,2}(?!\d)) "
-            r"dimensions(?P<shape>)?, but got array with shape \((?P<got>[^)]*)\)"
+            r"dimensions(?P<shape>)?, but got (?:an )?array with shape \((?P<got>[^)]*)\)"
         ),
         _checking_input,
     ),
