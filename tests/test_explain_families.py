@@ -358,6 +358,13 @@ CASES = [
     # a label of no axes (pr007 raised IndexError before): not batched, or one per batch
     ("ValueError: `logits` and `labels` must have the same shape, received ((None, 1) vs ()).",
      "missing-batch", "data", "ds = ds.batch(32)", (None, 1)),
+    # the rank-only error reads the input's whole shape from tf.keras's warning before it
+    ("WARNING:tensorflow:Model was constructed with shape (None, None, None, 3) for input "
+     "KerasTensor(type_spec=TensorSpec(shape=(None, None, None, 3), dtype=tf.float32, "
+     "name='input_1'), name='input_1'), but it was called on an input with incompatible "
+     "shape (48, 640, 3).\nValueError: Input 0 of layer stem_conv is incompatible with the "
+     "layer: : expected min_ndim=4, found ndim=3. Full shape received: (48, 640, 3)",
+     "missing-batch", "data", "x = np.expand_dims(x, 0)", (None, None, None, 3)),
 ]  # fmt: skip
 
 

@@ -284,7 +284,7 @@ def _incompatible_layer(m: re.Match[str], ctx: Context) -> Diagnosis | None:
         want, got, full = m.group("want", "got", "full")
         if want is None:  # min_ndim: at least that many axes
             want, got, full = m.group("min", "mgot", "mfull")
-        expected = (None,) * int(want)
+        expected = _as_constructed(ctx, (None,) * int(want))
         found = parse_shape(full) if full else None
         if found is None:
             found = (None,) * int(got)
@@ -358,6 +358,17 @@ def _one_value_input(found: Shape) -> Diagnosis | None:
         decides=f"model.input_shape: (None, {n}, 1) takes the data with a last axis added; "
         f"(None, 1) was declared for 1 column where the data has {n}",
     )
+
+
+_CONSTRUCTED = re.compile(r"Model was constructed with shape [\(\[]([^)\]]*)[\)\]]")
+
+
+def _as_constructed(ctx: Context, axes: Shape) -> Shape:
+    """The input's whole shape from tf.keras's warning "Model was constructed with shape
+    S" in the same paste, where the error gives only its rank."""
+    said = _CONSTRUCTED.search(ctx.raw)
+    shape = parse_shape(said.group(1)) if said else None
+    return shape if shape is not None and len(shape) == len(axes) else axes
 
 
 def _flattened_steps(ctx: Context, layer: str, expected: Shape, found: Shape) -> Diagnosis | None:
