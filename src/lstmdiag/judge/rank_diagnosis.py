@@ -279,7 +279,17 @@ def _table(ev: Evidence, found: Shape, one: Alternative) -> Diagnosis:
             cause=f"{fmt(found)} has rows of {b} features and no time axis: a table of rows "
             f"to cut into windows of {t}, or one sequence of {t} steps given without its "
             "batch axis (its steps read as samples).",
-            alternatives=tuple(replace(alt, culprit="data") for alt in table.alternatives),
+            alternatives=(
+                *(replace(alt, culprit="data") for alt in table.alternatives),
+                Alternative(
+                    "model-structure",
+                    f"declare the input as one sample's shape, input_shape=x.shape[1:] "
+                    f"({b},): input_shape=x.shape counts the samples as {t} timesteps",
+                    f"if the model was declared with input_shape=x.shape and {t} is the "
+                    "number of samples",
+                    culprit="model",
+                ),
+            ),
             decides=f"len(x): {t} rows is one sequence (add the batch axis); more rows are a "
             f"series to cut into windows of {t}",
             when=f"if x has more rows than {t}",
