@@ -365,6 +365,11 @@ CASES = [
      "shape (48, 640, 3).\nValueError: Input 0 of layer stem_conv is incompatible with the "
      "layer: : expected min_ndim=4, found ndim=3. Full shape received: (48, 640, 3)",
      "missing-batch", "data", "x = np.expand_dims(x, 0)", (None, None, None, 3)),
+    # images given as the targets of a model that outputs k values per sample
+    ("ValueError: A target array with shape (40, 64, 64, 3) was passed for an output of shape "
+     "(None, 4) while using as loss `mean_squared_error`. This loss expects targets to have "
+     "the same shape as the output.", "target", "data", "y = the labels of the images",
+     (None, 4)),
 ]  # fmt: skip
 
 

@@ -171,6 +171,7 @@ PRACTICE_SETS = {
     "practice_ah": 8,
     "practice_ai": 30,
     "practice_aj": 24,
+    "practice_ak": 24,
 }
 PRACTICED: dict[str, list[dict[str, Any]]] = {
     name: json.loads((HERE / "realworld" / f"{name}.json").read_text("utf-8"))
@@ -482,6 +483,13 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         "pr001": (None, "target"),
         "pr006": (None, "target"),
         "pr008": (None, "target"),
+        # practice AK (2026-12-04): input_shape=x.shape's samples as timesteps (pv002, wrong:
+        # the table and the single sequence come first), a vocabulary, targets of other widths
+        "pv002": ("model", "missing-axis"),
+        "pv005": ("model", "vocab"),
+        "pu005": ("data", "target"),
+        "pw001": ("data", "target"),
+        "pw005": (None, "target"),
     }
 
 

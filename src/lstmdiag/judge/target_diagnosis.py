@@ -78,6 +78,8 @@ def output_vs_target(
         return _classes(full, (*y, 1), d)
     if ro > len(y):
         return _output_has_time(full, y, d, layer)
+    if ro == 2 and len(y) == 4 and y[-1] in (1, 3, 4) and None not in y[1:3]:
+        return _images_as_targets(full, y)
     if ro < len(y):
         return _target_has_time(full, y, d, output is not None, layer)
     if binary and len(y) == ro and y[-1] == 1 and full[-1] not in (None, 1):
@@ -353,6 +355,32 @@ def _no_head(output: Shape, y: Shape, layer: str, data: Diagnosis) -> Diagnosis:
         output,
         y,
         alternatives=(Alternative(data.kind, data.fix, "if the model is as intended"),),
+    )
+
+
+def _images_as_targets(output: Shape, y: Shape) -> Diagnosis:
+    """y of images (samples, rows, cols, channels) for an output of k values per sample:
+    the images themselves were given as the targets (pw004: y = np.array(images))."""
+    return Diagnosis(
+        "target",
+        "data",
+        f"y holds images {fmt_shape(y)} where the model outputs {output[-1]} values per sample",
+        f"y {fmt_shape(y)} is {y[0]} images of {y[1]} x {y[2]} with {y[3]} channel(s); the "
+        f"model predicts {fmt_shape(output)}: the images were given as the targets, not their "
+        "labels.",
+        f"y = the labels of the images, one row of {output[-1]} per image (class ids one-hot, "
+        "or the boxes' values), in the order of x",
+        output,
+        y,
+        alternatives=(
+            Alternative(
+                "model-structure",
+                "end the model with an image output (Conv2D / Conv2DTranspose to "
+                f"{y[1]} x {y[2]} x {y[3]}) if it is to predict images",
+                "if the model should output images (an autoencoder, segmentation)",
+                culprit="model",
+            ),
+        ),
     )
 
 
