@@ -421,7 +421,9 @@ def check_dtype(model: ModelSpec, info: ArrayInfo, inp: InputSpec) -> list[Findi
         return [finding(info, inp, Kind.DTYPE, Severity.ERROR, message, fix if text else cast)]
     if model.format in RUNTIME_DTYPE and dtype.name != inp.dtype:
         message = f"dtype {info.dtype} into a {inp.dtype} input: {RUNTIME_DTYPE[model.format]}"
-        castable = parsed_dtype(inp.dtype).kind != "O"  # Triton's TYPE_BF16: no numpy dtype
+        # Triton's TYPE_BF16: numpy has no bfloat16 of its own (np.dtype parses it only once
+        # ml_dtypes, which TensorFlow imports, has registered one), so no cast is printed
+        castable = inp.dtype != "bfloat16" and parsed_dtype(inp.dtype).kind != "O"
         return [finding(info, inp, Kind.DTYPE, Severity.ERROR, message, cast if castable else None)]
     if (
         dtype.kind == "f"
