@@ -173,6 +173,7 @@ PRACTICE_SETS = {
     "practice_ai": 30,
     "practice_aj": 24,
     "practice_ak": 24,
+    "practice_al": 6,
 }
 PRACTICED: dict[str, list[dict[str, Any]]] = {
     name: json.loads((HERE / "realworld" / f"{name}.json").read_text("utf-8"))
@@ -497,6 +498,11 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         "fa011": (None, "target"),
         "fa012": ("model", "target"),
         "fc006": (None, "vocab"),
+        # practice AL (2026-12-04), each right: targets of other widths, a vocabulary
+        "px002": (None, "target"),
+        "px003": (None, "target"),
+        "px004": (None, "vocab"),
+        "px007": (None, "target"),
     }
 
 
