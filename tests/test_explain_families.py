@@ -370,6 +370,10 @@ CASES = [
      "(None, 4) while using as loss `mean_squared_error`. This loss expects targets to have "
      "the same shape as the output.", "target", "data", "y = the labels of the images",
      (None, 4)),
+    # a sparse loss given a 64 x 64 mask per image for one prediction per image
+    ("InvalidArgumentError: logits and labels must have the same first dimension, got logits "
+     "shape [3,4] and labels shape [12288]", "target", "data", "give y one label per image",
+     (3, 4)),
 ]  # fmt: skip
 
 
@@ -1273,3 +1277,18 @@ def test_images_resized_as_printed_fit_the_model() -> None:
     scope = {"x": np.zeros((2, 64, 48, 3), "float32"), "tf": tf, "np": np}
     exec(d.alternatives[0].fix, scope)
     assert scope["x"].shape == (2, 28, 28, 3)
+
+
+def test_a_conversion_of_a_layers_own_weights_is_declined() -> None:
+    """TF's dtype conversion of a layer's initial weights (fa006: Keras 1 code on Keras 2):
+    no cast of the data reaches it; a tensor of the data keeps the cast."""
+    weights = (
+        "ValueError: Tensor conversion requested dtype int32 for Tensor with dtype float32: "
+        "'Tensor(\"embedding_1/random_uniform:0\", shape=(500, 16), dtype=float32)'"
+    )
+    assert explain(weights) is None
+    data = _diagnosis(
+        "ValueError: Tensor conversion requested dtype int32 for Tensor with dtype float32: "
+        "'Tensor(\"input_ids:0\", shape=(None, 20), dtype=float32)'"
+    )
+    assert data.fix == "x = x.astype('int32') (and y, if it is the targets)"

@@ -745,8 +745,8 @@ def _logits(m: re.Match[str], ctx: Context) -> Diagnosis:
         return T.onehot_into_sparse(labels, logits)  # a row of k values per sample, flattened
     if rows and labels and len(labels) == 1 and labels[0] and rows != labels[0]:
         many, few = max(rows, labels[0]), min(rows, labels[0])
-        if many % few == 0:
-            return T.steps_against_sequences(rows, labels[0], many // few)
+        if many % few == 0 and logits is not None:
+            return T.steps_against_sequences(rows, labels[0], many // few, (logits, labels))
     return D.target(
         f"logits {m.group(1)} and labels {m.group(2)} disagree",
         "the sparse loss gets one label per row of logits; here the counts differ (labels "
@@ -755,6 +755,28 @@ def _logits(m: re.Match[str], ctx: Context) -> Diagnosis:
         "output; one label per sequence needs y shaped (samples,)",
         expected=logits,
         found=labels,
+    )
+
+
+# A layer's own weights or their initial values: a tensor of the model, not of the data
+_WEIGHTS = re.compile(
+    r"random_uniform|random_normal|truncated_normal|Initializer|/kernel|/bias|/embeddings|"
+    r"Variable|/gamma|/beta"
+)
+
+
+def _conversion(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    """TF: Tensor conversion requested dtype A for Tensor with dtype B: the data's dtype,
+    unless the tensor is a layer's own weights (fa006: Keras 1 code on Keras 2), which no
+    cast of the data reaches."""
+    if m.group(3) and _WEIGHTS.search(m.group(3)):
+        return None
+    return Diagnosis(
+        "dtype",
+        "data",
+        f"{m.group(2)} data where the model computes in {m.group(1)}",
+        f"a tensor of dtype {m.group(2)} reached an operation that takes {m.group(1)}.",
+        f"x = x.astype('{m.group(1)}') (and y, if it is the targets)",
     )
 
 
@@ -3197,14 +3219,11 @@ RECOGNISERS: list[Recogniser] = [
         ),
     ),
     (
-        re.compile(r"Tensor conversion requested dtype (\w+) for Tensor with dtype (\w+)"),
-        lambda m, ctx: Diagnosis(
-            "dtype",
-            "data",
-            f"{m.group(2)} data where the model computes in {m.group(1)}",
-            f"a tensor of dtype {m.group(2)} reached an operation that takes {m.group(1)}.",
-            f"x = x.astype('{m.group(1)}') (and y, if it is the targets)",
+        re.compile(
+            r"Tensor conversion requested dtype (\w+) for Tensor with dtype (\w+)(?::? "
+            r"'?(?:<tf\.Tensor |Tensor\()?[\"']?([^\"'\s:]+))?"
         ),
+        _conversion,
     ),
     (
         re.compile(r"dimension mismatch in args to gemm \((\d+),(\d+)\)x\((\d+),(\d+)\)->\((\d+),"),

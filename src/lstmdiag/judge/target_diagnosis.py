@@ -7,6 +7,7 @@ Shapes are whole, batch first. The output may be known only by its rank."""
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import replace
 
@@ -757,9 +758,34 @@ def _one_step_for_many(output: Shape, y: Shape) -> Diagnosis:
     )
 
 
-def steps_against_sequences(rows: int, labels: int, steps: int) -> Diagnosis:
+def steps_against_sequences(
+    rows: int, labels: int, steps: int, shapes: tuple[Shape, Shape] | None = None
+) -> Diagnosis:
     """A sparse loss flattens (batch, T, k) logits to (batch * T, k): rows a multiple of the
     labels are an output per step for a label per sequence, and the other way round."""
+    d = _steps_against_sequences(rows, labels, steps)
+    return d if shapes is None else replace(d, expected=shapes[0], found=shapes[1])
+
+
+def _steps_against_sequences(rows: int, labels: int, steps: int) -> Diagnosis:
+    side = math.isqrt(steps)
+    if labels > rows and side >= 8 and side * side == steps:
+        return target(  # a label per pixel of square images (a segmentation mask)
+            f"y has {steps} labels per row of logits: a {side} x {side} mask per image, a "
+            "prediction per image",
+            f"the sparse loss flattened per-pixel labels to {labels} ({rows} images x {side} x "
+            f"{side}), while the model gives one prediction per image.",
+            "give y one label per image: shape (samples,), the class of each image",
+            alternatives=(
+                Alternative(
+                    "model-structure",
+                    "predict a class per pixel: a fully-convolutional head (Conv2D(k, 1) over "
+                    f"the {side} x {side} map, no Flatten/Dense), if the masks are the targets",
+                    "if the task is segmentation (a label per pixel)",
+                    culprit="model",
+                ),
+            ),
+        )
     if rows > labels:
         return structural(
             f"the logits have {steps} rows per label: the model predicts at every one of "
