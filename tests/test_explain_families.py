@@ -1267,16 +1267,18 @@ def test_images_of_other_channels_are_converted_as_printed(
         assert d.alternatives[0].culprit == "model"
 
 
-def test_images_resized_as_printed_fit_the_model() -> None:
-    """The resize alternative for images of another size runs as printed (TensorFlow)."""
+@pytest.mark.parametrize(("want", "got"), [(3, 3), (1, 3), (1, 4), (3, 1), (3, 4)])
+def test_images_resized_as_printed_fit_the_model(want: int, got: int) -> None:
+    """The resize alternative for images of another size runs as printed and gives the
+    model's height, width and channels (TensorFlow)."""
     tf = pytest.importorskip("tensorflow")
     d = _diagnosis(
         'ValueError: Input 0 of layer "sequential" is incompatible with the layer: expected '
-        "shape=(None, 28, 28, 3), found shape=(None, 64, 48, 3)"
+        f"shape=(None, 28, 28, {want}), found shape=(None, 64, 48, {got})"
     )
-    scope = {"x": np.zeros((2, 64, 48, 3), "float32"), "tf": tf, "np": np}
+    scope = {"x": np.zeros((2, 64, 48, got), "float32"), "tf": tf, "np": np}
     exec(d.alternatives[0].fix, scope)
-    assert scope["x"].shape == (2, 28, 28, 3)
+    assert scope["x"].shape == (2, 28, 28, want)
 
 
 def test_a_conversion_of_a_layers_own_weights_is_declined() -> None:

@@ -164,6 +164,23 @@ def _channels(ev: Evidence, found: Shape) -> Diagnosis:
 _COLOURS = {1: "grey", 3: "RGB", 4: "RGBA"}
 
 
+def _resized(h: int | None, w: int | None, want: int | None, got: int | None) -> str:
+    """Code that resizes channels-last images to h x w, with the channels the model takes."""
+    size = f"tf.image.resize(x, ({h}, {w})).numpy()"
+    if want == got or want is None or got is None:
+        return f"x = {size}   # {h} x {w} images"
+    if (got, want) in ((3, 1), (4, 1)):
+        return (
+            f"x = ({size}[..., :3] @ np.array([0.299, 0.587, 0.114]))[..., None]   # {h} x {w}, "
+            "grey as cv2 and PIL weigh RGB"
+        )
+    if (got, want) == (1, 3):
+        return f"x = np.repeat({size}, 3, axis=-1)   # {h} x {w}, the grey channel 3 times"
+    if (got, want) == (4, 3):
+        return f"x = {size}[..., :3]   # {h} x {w}, alpha dropped"
+    return f"x = {size}   # {h} x {w} images; then {want} channels as the model was trained"
+
+
 def _image_size(ev: Evidence, found: Shape, differing: list[int]) -> Diagnosis | None:
     """Images of another height and width than the model's input (both differ): a model
     declared for other images (an example's MNIST shape: pt008, ps007) or images to resize."""
@@ -180,8 +197,7 @@ def _image_size(ev: Evidence, found: Shape, differing: list[int]) -> Diagnosis |
         f"resize the images to {h} x {w} (channels first: move the channel axis last, "
         "tf.image.resize, move it back)"
         if first
-        else f"x = tf.image.resize(x, ({h}, {w})).numpy()   # {h} x {w} images"
-        + (f", then give them {exp[3]} channel(s)" if exp[3] != found[3] else "")
+        else _resized(h, w, exp[3], found[3])
     )
     return Diagnosis(
         "model-structure",
