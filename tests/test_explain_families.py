@@ -737,10 +737,32 @@ def test_keras3_rows_without_a_time_axis_name_both_data_readings() -> None:
         "missing-batch",
         "x = np.expand_dims(x, 0)",
     )
-    assert d.decides.startswith("len(x): 25 rows is one sequence")
+    assert d.decides.startswith("len(x), and what its rows are: more rows than 25 are a series")
+    assert [a.kind for a in d.alternatives] == ["missing-batch", "model-structure"]
     from lstmdiag.render.grouping import culprit_said
 
     assert culprit_said(d) == "the data, in one of two ways: the evidence cannot say which"
+
+
+def test_a_time_axis_of_hundreds_against_rows_reads_input_shape_x_shape_second() -> None:
+    """(None, 455, 30) against (None, 30): windows of 455 rows are rare, a training set of 455
+    rows is not; input_shape=x_train.shape (w001, pv002) comes second, the window first."""
+    text = ('ValueError: Input 0 of layer "sequential" is incompatible with the layer: expected '
+            "shape=(None, 455, 30), found shape=(None, 30)")  # fmt: skip
+    result = explain(text)
+    assert result is not None
+    d = result.diagnosis
+    assert (d.kind, d.culprit, d.decided) == ("missing-axis", "data", False)
+    assert [(a.kind, a.culprit) for a in d.alternatives] == [
+        ("model-structure", "model"),
+        ("missing-batch", "data"),
+    ]
+    assert d.alternatives[0].fix.startswith("declare the input as one sample's shape, "
+                                            "input_shape=x.shape[1:] (30,)")  # fmt: skip
+    assert "then the model was declared with input_shape=x.shape" in d.decides
+    short = explain(text.replace("455", "299"))
+    assert short is not None
+    assert [a.kind for a in short.diagnosis.alternatives] == ["missing-batch", "model-structure"]
 
 
 def test_far_shorter_sequences_name_the_padding_and_the_model_declared_for_them() -> None:
@@ -1294,3 +1316,47 @@ def test_a_conversion_of_a_layers_own_weights_is_declined() -> None:
         "'Tensor(\"input_ids:0\", shape=(None, 20), dtype=float32)'"
     )
     assert data.fix == "x = x.astype('int32') (and y, if it is the targets)"
+
+
+def test_a_handful_of_rows_of_one_value_reads_one_sample_second() -> None:
+    """Keras 1/2's (5, 1) into a 3-D model: an object array of 5 sequences, or (x024: one
+    sample x[-1, :, :] at predict) one sample of 5 steps without its batch axis, second;
+    (50, 1), a column of 50 rows, keeps the series second."""
+    text = ("ValueError: Error when checking input: expected input_1 to have 3 dimensions, but "
+            "got array with shape ({}, 1)")  # fmt: skip
+    few = explain(text.format(5))
+    assert few is not None
+    d = few.diagnosis
+    assert (d.kind, d.decided, d.fix) == (
+        "ragged",
+        False,
+        "x = keras.utils.pad_sequences(list(x), maxlen=model.input_shape[1], dtype='float32')",
+    )
+    assert [(a.kind, a.culprit, a.fix) for a in d.alternatives][0] == (
+        "missing-batch",
+        "data",
+        "x = np.expand_dims(x, 0)",
+    )
+    assert d.title.endswith("; or one sample of 5 steps without its batch axis")
+    assert "numbers shaped (5, 1) are one sample of 5 steps" in d.decides
+    many = explain(text.format(50))
+    assert many is not None
+    assert [a.kind for a in many.diagnosis.alternatives][:2] == ["missing-axis", "missing-axis"]
+    assert many.diagnosis.decides.startswith("x.dtype: object holds sequences to pad")
+
+
+@pytest.mark.parametrize(
+    ("layer", "kind", "culprit"),
+    [
+        ("lstm_LSTM1", "missing-axis", "data"),  # z012: the first LSTM takes the data
+        ("lstm_LSTM2", "model-structure", "model"),  # fed by the LSTM before it
+        ("flatten_Flatten1", "model-structure", "model"),  # pn001: its input is already flat
+    ],
+)
+def test_tensorflow_js_layer_names_are_keras_s_own(layer: str, kind: str, culprit: str) -> None:
+    """TensorFlow.js names layers snake_ClassN, counted from 1 per class: automatic names
+    (not a user's), and lstm_LSTM1 is the first LSTM, as lstm is in Keras."""
+    text = f"Error: Input 0 is incompatible with layer {layer}: expected ndim=3, found ndim=2."
+    result = explain(text)
+    assert result is not None
+    assert (result.diagnosis.kind, result.diagnosis.culprit) == (kind, culprit)

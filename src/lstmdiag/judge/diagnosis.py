@@ -248,9 +248,24 @@ _AUTO_NAMES = frozenset(
 )  # fmt: skip
 
 
+_TFJS_NAME = re.compile(r"([a-z][a-z0-9_]*)_([A-Z][A-Za-z0-9]*?)(\d+)")
+
+
+def tfjs_name(layer: str | None) -> tuple[str, int] | None:
+    """TensorFlow.js names a layer ``snake_ClassN``, N counted per class from 1 (lstm_LSTM1,
+    flatten_Flatten1, conv1d_Conv1D2): the snake-case class and N."""
+    m = _TFJS_NAME.fullmatch((layer or "").strip("\"'"))
+    if m is None or m.group(1).replace("_", "") != m.group(2).lower():
+        return None
+    return m.group(1), int(m.group(3))
+
+
 def first_of_kind(layer: str | None) -> bool:
-    """Keras names the first layer of a class ``lstm`` and the next ``lstm_1``, ``lstm_2``
-    (a name the user chose says nothing)."""
+    """Keras names the first layer of a class ``lstm`` and the next ``lstm_1``, ``lstm_2``;
+    TensorFlow.js ``lstm_LSTM1`` and ``lstm_LSTM2`` (a name the user chose says nothing)."""
+    tfjs = tfjs_name(layer)
+    if tfjs is not None:
+        return tfjs[0] in _AUTO_NAMES and tfjs[1] == 1
     return (layer or "").strip("\"'").lower() in _AUTO_NAMES
 
 

@@ -90,6 +90,9 @@ def _one_d_of_frames(expected: Shape, found: Shape) -> Diagnosis:
     )
 
 
+_FEW_ROWS = 10  # (n, 1) with n at most this: one sample as likely as n sequences
+
+
 def _one_d(d: Diagnosis, found: Shape) -> Diagnosis:
     """Keras 1/2 expand a 1-D array (N,) to (N, 1) before this check: into a sequence model,
     that is an object array of N sequences of different lengths (the held-out threads: 6
@@ -107,16 +110,41 @@ def _one_d(d: Diagnosis, found: Shape) -> Diagnosis:
         d.kind, d.fix, "if x is one numeric series (x.dtype is a number)", culprit="data"
     )
     rest = tuple(a for a in d.alternatives if a is not first)
+    title = f"x was 1-D: {found[0]} sequences of different lengths, or one series"
+    readings = (table, *rest)
+    decides = (
+        "x.dtype: object holds sequences to pad, a number is one series to window; "
+        "lstmdiag check MODEL DATA reads it"
+    )
+    if found[0] is not None and found[0] <= _FEW_ROWS:
+        title, cause, readings, decides = _or_one_sample(found[0], title, cause, readings)
     return replace(
         d,
         kind="ragged",
-        title=f"x was 1-D: {found[0]} sequences of different lengths, or one series",
+        title=title,
         cause=cause,
         fix=first.fix.replace("list(x[:, 0])", "list(x)"),
-        alternatives=(table, *rest),
+        alternatives=readings,
         when="if x.dtype == object (a list of sequences of different lengths)",
-        decides="x.dtype: object holds sequences to pad, a number is one series to window; "
-        "lstmdiag check MODEL DATA reads it",
+        decides=decides,
+    )
+
+
+def _or_one_sample(
+    n: int, title: str, cause: str, readings: tuple[Alternative, ...]
+) -> tuple[str, str, tuple[Alternative, ...], str]:
+    """(n, 1) for a handful of rows, rarely a training set: as likely one sample of n steps,
+    one feature each, sliced without its batch axis (x024: x[-1, :, :] at predict), that
+    reading right after the ragged one."""
+    one = tuple(replace(a, culprit="data") for a in readings if a.kind == "missing-batch")
+    return (
+        f"{title}; or one sample of {n} steps without its batch axis",
+        f"{cause} Or x was 2-D already, ({n}, 1): one sample of {n} steps with one feature "
+        "each, given without its batch axis.",
+        (*one, *(a for a in readings if a.kind != "missing-batch")),
+        f"x.dtype and x.ndim: object holds sequences to pad; numbers shaped ({n}, 1) are one "
+        f"sample of {n} steps (add the batch axis), numbers shaped ({n},) one series to "
+        "window; lstmdiag check MODEL DATA reads them",
     )
 
 
@@ -273,8 +301,11 @@ def _incompatible_layer(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     layer X (Keras <= 2.3: raised only when a layer is called on a tensor: building)."""
     layer = (m.group("new") or m.group("old") or "").strip("\"'")
     old_wording = m.group("old") is not None
-    building = ctx.building or (
-        old_wording and D.layer_kind(layer) != "model" and not S.named_by_hand(layer)
+    building = ctx.building or (  # TensorFlow.js words it so on data too (fit, predict)
+        old_wording
+        and D.layer_kind(layer) != "model"
+        and not S.named_by_hand(layer)
+        and D.tfjs_name(layer) is None
     )
     if m.group("exp") is not None:
         expected, found = parse_shape(m.group("exp")), parse_shape(m.group("fnd"))

@@ -273,28 +273,34 @@ def _table(ev: Evidence, found: Shape, one: Alternative) -> Diagnosis:
     )
     if a is None and t not in (None, 1) and not ev.fixes.checking:
         # a pasted (None, F): the rows are not shown, and only their number decides
+        declared = Alternative(
+            "model-structure",
+            f"declare the input as one sample's shape, input_shape=x.shape[1:] "
+            f"({b},): input_shape=x.shape counts the samples as {t} timesteps",
+            f"if the model was declared with input_shape=x.shape and {t} is the number of samples",
+            culprit="model",
+        )
+        data = tuple(replace(alt, culprit="data") for alt in table.alternatives)
         return replace(
             table,
             title="a 2-D array was fed to a sequence model: a table of rows, or one sequence",
             cause=f"{fmt(found)} has rows of {b} features and no time axis: a table of rows "
             f"to cut into windows of {t}, or one sequence of {t} steps given without its "
             "batch axis (its steps read as samples).",
-            alternatives=(
-                *(replace(alt, culprit="data") for alt in table.alternatives),
-                Alternative(
-                    "model-structure",
-                    f"declare the input as one sample's shape, input_shape=x.shape[1:] "
-                    f"({b},): input_shape=x.shape counts the samples as {t} timesteps",
-                    f"if the model was declared with input_shape=x.shape and {t} is the "
-                    "number of samples",
-                    culprit="model",
-                ),
-            ),
-            decides=f"len(x): {t} rows is one sequence (add the batch axis); more rows are a "
-            f"series to cut into windows of {t}",
+            # hundreds of steps per window are rare; as many rows in a training set are
+            # not: input_shape=x_train.shape (w001, pv002) is then the likelier second
+            alternatives=(declared, *data)
+            if t is not None and t >= _MANY_STEPS
+            else (*data, declared),
+            decides=f"len(x), and what its rows are: more rows than {t} are a series to cut "
+            f"into windows of {t}; exactly {t} rows are one sequence (add the batch axis), or "
+            f"{t} samples, and then the model was declared with input_shape=x.shape",
             when=f"if x has more rows than {t}",
         )
     return table
+
+
+_MANY_STEPS = 300  # a time axis this long, against rows: more likely a count of samples
 
 
 def _one_step(ev: Evidence, found: Shape) -> Diagnosis:

@@ -20,6 +20,7 @@ from .diagnosis import (
     has_time,
     layer_kind,
     model_structure,
+    tfjs_name,
 )
 from .rank_diagnosis import one_fewer, one_more, other_rank
 
@@ -62,7 +63,7 @@ def diagnose_shape(ev: Evidence) -> Diagnosis:
 def named_by_hand(layer: str | None) -> bool:
     """A name Keras never gives (it names layers in lower snake case: lstm_2): one a user
     chose, as often the model's own (Model(..., name="AE")) as a custom layer's."""
-    return bool(layer) and any(c.isupper() for c in layer or "")
+    return bool(layer) and any(c.isupper() for c in layer or "") and tfjs_name(layer) is None
 
 
 def _rank_only(ev: Evidence) -> Diagnosis:
