@@ -142,6 +142,7 @@ LATER = (
     "heldout_n",
     "heldout_w",
     "heldout_aa",
+    "heldout_an",
 )
 SETS: dict[str, list[dict[str, Any]]] = {
     name: json.loads((HERE / "realworld" / f"{name}.json").read_text("utf-8")) for name in LATER
@@ -382,7 +383,7 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         "h058": ("data", "target"),
         "o011": (None, "target"),
         # practice X (2026-12-04): a vocabulary, targets, Keras 2's (N, 1) of a 1-D x (x024:
-        # one sample without its batch, scored wrong)
+        # one sample without its batch, scored wrong; now second, for a handful of rows)
         "x002": ("model", "target"),
         "x005": ("model", "vocab"),
         "x014": (None, "target"),
@@ -420,7 +421,8 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         "ab005": (None, "vocab"),
         "ab007": (None, "vocab"),
         "ab008": ("data", "target"),
-        # set W, scored once (2026-12-04): w026 right, w001 wrong (its thread: the model)
+        # set W, scored once (2026-12-04): w026 right, w001 wrong then (its thread: the
+        # model; right since a time axis of hundreds gives input_shape=x.shape second)
         "w001": ("model", "missing-axis"),
         "w026": ("model", "target"),
         # a features mismatch raised in fit: a trained model, or a new one declared for other
@@ -486,8 +488,8 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         "pr001": (None, "target"),
         "pr006": (None, "target"),
         "pr008": (None, "target"),
-        # practice AK (2026-12-04): input_shape=x.shape's samples as timesteps (pv002, wrong:
-        # the table and the single sequence come first), a vocabulary, targets of other widths
+        # practice AK (2026-12-04): input_shape=x.shape's samples as timesteps (pv002, wrong
+        # before: now the second reading, for 455 steps), a vocabulary, targets of other widths
         "pv002": ("model", "missing-axis"),
         "pv005": ("model", "vocab"),
         "pu005": ("data", "target"),
@@ -509,6 +511,9 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         "py003": (None, "features"),
         "py004": ("data", "features"),
         "py005": (None, "features"),
+        # set AN, scored once (2026-12-04, nothing changed knowing it)
+        "qa005": ("data", "batch"),
+        "qa007": ("data", "timesteps"),
     }
 
 
