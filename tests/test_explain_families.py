@@ -1360,3 +1360,24 @@ def test_tensorflow_js_layer_names_are_keras_s_own(layer: str, kind: str, culpri
     result = explain(text)
     assert result is not None
     assert (result.diagnosis.kind, result.diagnosis.culprit) == (kind, culprit)
+
+
+def test_flattened_square_images_of_another_size_name_both_sides() -> None:
+    """TF1: (50, 1600) fed to a (50, 57600) placeholder: 40 x 40 images where the graph was
+    declared for 240 x 240 (pf006: the graph's size constant was changed), as for 4-D images
+    of another size; widths that are not images stay token ids or features."""
+    text = ("ValueError: Cannot feed value of shape (50, {}) for Tensor u'Placeholder:0', which "
+            "has shape '(50, {})'")  # fmt: skip
+    result = explain(text.format(1600, 57600))
+    assert result is not None
+    d = result.diagnosis
+    assert (d.kind, d.culprit, d.decided) == ("model-structure", "model", False)
+    assert d.title == "flattened images of 40 x 40 for a graph declared for 240 x 240"
+    assert d.fix.startswith("declare the input for these images, tf.placeholder(tf.float32, "
+                            "[50, 1600])")  # fmt: skip
+    assert [(a.kind, a.culprit) for a in d.alternatives] == [("features", "data")]
+    rgb = explain(text.format(3 * 32 * 32 + 0, 3 * 28 * 28))
+    assert rgb is not None and rgb.diagnosis.title.endswith("28 x 28 x 3")
+    for widths in ((1024, 256), (47, 56)):  # powers of two, or not squares: sequences
+        other = explain(text.format(*widths))
+        assert other is not None and not other.diagnosis.title.startswith("flattened images")

@@ -433,11 +433,12 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         # practice AC (2026-12-04): y and the output of other widths (as for c022), right
         "pc003": ("model", "target"),
         # practice AD (2026-12-04): an object array of arrays (pe003: equal arrays, scored
-        # wrong), targets of other widths, a 2-D placeholder of ids or features (pf006, wrong)
+        # wrong), targets of other widths, a 2-D placeholder of ids or features (pf006, wrong
+        # then; right since both widths read as flattened square images)
         "pe003": ("data", "ragged"),
         "pe004": (None, "target"),
         "pe005": (None, "target"),
-        "pf006": ("model", "timesteps"),
+        "pf006": ("model", "model-structure"),  # flattened images of another size
         # a TF1 graph's tensor fixed to another batch: the feed cut to it (b024, pf003) or the
         # graph made for any batch (pf002, pf004)
         "b024": ("data", "batch"),
@@ -513,7 +514,7 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         "py005": (None, "features"),
         # set AN, scored once (2026-12-04, nothing changed knowing it)
         "qa005": ("data", "batch"),
-        "qa007": ("data", "timesteps"),
+        "qa007": ("data", "model-structure"),  # changed by the flattened images (pf006)
     }
 
 

@@ -3,6 +3,7 @@ cleaned message and the diagnosis it gives, through the same engine as ``check``
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import replace
 
@@ -538,6 +539,9 @@ def _feed(m: re.Match[str], ctx: Context) -> Diagnosis | None:
         return _graph_batch(tensor, expected, found)
     ev = _evidence(ctx, expected, found, None, building=False)
     if len(expected) == len(found) == 2 and ev.time_axis is None:
+        flat = _flat_images(expected, found)
+        if flat is not None:
+            return flat
         read = _ids_or_features(ev, found)
         later = re.match(r"Placeholder_\d+:", tensor)  # not the first placeholder made
         return _labels_or_inputs(tensor, expected, found, read) if later else read
@@ -630,6 +634,55 @@ def _labels_or_inputs(tensor: str, expected: Shape, found: Shape, read: Diagnosi
         decides=f"which tensor '{name}' is: print the .name of the labels' placeholder",
         when=f"if '{name}' holds the labels",
     )  # fmt: skip
+
+
+def _square_image(n: int | None) -> tuple[int, int] | None:
+    """n values as a flattened square image: (side, channels), grey or RGB, at least 20
+    pixels a side and not a power of two (256, 1024: as often a sequence's length)."""
+    if not n or n & (n - 1) == 0:
+        return None
+    for channels in (1, 3):
+        side = math.isqrt(n // channels)
+        if n % channels == 0 and side * side * channels == n and side >= 20:
+            return side, channels
+    return None
+
+
+def _flat_images(expected: Shape, found: Shape) -> Diagnosis | None:
+    """A 2-D placeholder whose width and the data's are both a flattened square image
+    (57600 = 240 x 240, 1600 = 40 x 40; pf006): images of another size, as for 4-D images
+    (the graph declared for other images, or the images to resize)."""
+    want, got = _square_image(expected[1]), _square_image(found[1])
+    if want is None or got is None or want[1] != got[1] or want == got:
+        return None
+    (h, c), (side, _) = want, got
+    rgb = " x 3" if c == 3 else ""
+    pixels, size = f"{side} x {side}{rgb}", f"{h} x {h}{rgb}"
+    batch = expected[0] if expected[0] is not None else "None"
+    return Diagnosis(
+        "model-structure",
+        "model",
+        f"flattened images of {pixels} for a graph declared for {size}",
+        f"each row of {fmt_shape(found)} holds {found[1]} = {pixels} values: a flattened "
+        f"image; the graph was declared for images of {size} ({expected[1]} values).",
+        f"declare the input for these images, tf.placeholder(tf.float32, [{batch}, "
+        f"{found[1]}]) (every size computed from it too), and train the graph on them",
+        expected,
+        found,
+        1,
+        (
+            Alternative(
+                "features",
+                f"resize every image to {h} x {h} before flattening it "
+                f"(tf.image.resize(images, ({h}, {h})))",
+                f"if the graph is trained on {h} x {h} images and is to keep its weights",
+                culprit="data",
+            ),
+        ),
+        when="if the graph is new (built from an example, or for other images)",
+        decides=f"whether the graph was trained on {h} x {h} images (keep it: resize the "
+        "images) or is being built for these",
+    )
 
 
 def _ids_or_features(ev: Evidence, found: Shape) -> Diagnosis:
