@@ -433,8 +433,9 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         # practice AC (2026-12-04): y and the output of other widths (as for c022), right
         "pc003": ("model", "target"),
         # practice AD (2026-12-04): an object array of arrays (pe003: equal arrays, scored
-        # wrong), targets of other widths, a 2-D placeholder of ids or features (pf006, wrong
-        # then; right since both widths read as flattened square images)
+        # wrong then; right since equal arrays come second), targets of other widths, a 2-D
+        # placeholder of ids or features (pf006, wrong then; right since both widths read
+        # as flattened square images)
         "pe003": ("data", "ragged"),
         "pe004": (None, "target"),
         "pe005": (None, "target"),

@@ -714,7 +714,9 @@ def ragged(maxlen: int | None, fixes: Fixes) -> Diagnosis:
 def object_of_arrays(ragged: Diagnosis) -> Diagnosis:
     """An object array whose elements are arrays: sequences of different lengths (the
     threads' usual case), or the arrays of several model inputs stacked into one with
-    np.array([x1, x2]). Only the array's length decides, so both readings are given."""
+    np.array([x1, x2]), or equal arrays in a list to stack (pe003, o024: second, as
+    more threads had them than stacked inputs). Only the array's length and its elements'
+    shapes decide, so the readings are given."""
     stacked = Alternative(
         "input-count",
         "pass one array per model input, as a list: model.fit([x1, x2], y), not np.array([x1, x2])",
@@ -729,11 +731,12 @@ def object_of_arrays(ragged: Diagnosis) -> Diagnosis:
     )
     return replace(
         ragged,
-        title="an object array of arrays: sequences of different lengths, or stacked inputs",
+        title="an object array of arrays: sequences of different lengths, equal arrays to "
+        "stack, or stacked inputs",
         cause="x is an object array whose elements are arrays, which Keras cannot make one "
         "tensor of: the sequences have different lengths, or the arrays of several model "
         "inputs were stacked with np.array([...]).",
-        alternatives=(stacked, same),
+        alternatives=(same, stacked),
         when="if len(x) is the number of samples (sequences of different lengths)",
         decides="len(x) and the shapes of its elements: as many elements as samples, of "
         "different lengths, are sequences to pad; as many as the model's inputs are inputs to "
