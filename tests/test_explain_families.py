@@ -1381,3 +1381,21 @@ def test_flattened_square_images_of_another_size_name_both_sides() -> None:
     for widths in ((1024, 256), (47, 56)):  # powers of two, or not squares: sequences
         other = explain(text.format(*widths))
         assert other is not None and not other.diagnosis.title.startswith("flattened images")
+
+
+def test_sequences_of_four_times_the_steps_or_more_leave_cut_or_declare_open() -> None:
+    """640 steps for a model of 128 (fc008: the model's seq_length was changed to 640): the
+    pad cuts 80% of every sequence, so whether the model is trained decides, as for any
+    longer sequence; the windows stay an alternative."""
+    text = ('ValueError: Input 0 of layer "sequential" is incompatible with the layer: expected '
+            "shape=(None, 128, 3, 1), found shape=(None, {}, 3, 1)")  # fmt: skip
+    result = explain(text.format(640))
+    assert result is not None
+    d = result.diagnosis
+    assert (d.kind, d.culprit, d.decided) == ("timesteps", "data", False)
+    assert [a.kind for a in d.alternatives] == ["missing-axis", "model-structure"]
+    assert d.when == "if the model is trained and stays as it is (the cut keeps 20%)"
+    assert "(each a long series: cut it into windows of that many)" in d.decides
+    near = explain(text.format(200))
+    assert near is not None and near.diagnosis.alternatives[0].kind == "model-structure"
+    assert "windows" not in near.diagnosis.decides

@@ -309,6 +309,12 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         "s023": ("model", "timesteps"),
         "t013": ("data", "timesteps"),  # set I: scored wrong before (read as features)
         "m003": ("data", "timesteps"),  # practice M: scored wrong before (read as features)
+        # four times the steps or more: series to cut into windows too (three threads cut
+        # the data, one declared the model)
+        "e068": ("data", "timesteps"),
+        "e106": ("data", "timesteps"),
+        "n008": ("data", "timesteps"),
+        "fc008": ("model", "timesteps"),  # set AA: scored wrong before (the data only)
         # sequences of under a tenth of the model's steps: mostly padding, or the model
         # declared for them (four threads padded the data, three declared the model)
         "e012": ("data", "timesteps"),

@@ -358,17 +358,21 @@ def timesteps(ev: Evidence, found: Shape) -> Diagnosis:
         tuple(alternatives),
     )
     pasted = not (ev.fixes.checking or ev.fixes.in_memory)
-    if (n > t or n * MOSTLY_PADDING < t) and len(alternatives) == 1 and pasted:
+    if (n > t or n * MOSTLY_PADDING < t) and pasted:
         # A pasted message: longer data than the model's steps is cut (losing some of every
         # sequence), and far shorter data is mostly padding, or the model is declared for
         # them; only whether it is trained decides (held-out threads: four and three for a
         # tenth of the steps or less).
+        # Sequences of WINDOWS_OVER times the steps or more may be series to cut into
+        # windows too (three threads cut the data, one declared the model: fc008).
         share = f"the cut keeps {t / n:.0%}" if n > t else f"padding makes {1 - n / t:.0%} of it"
+        series = " (each a long series: cut it into windows of that many)" if n > t else ""
         return replace(
             d,
             when=f"if the model is trained and stays as it is ({share})",
             decides=f"whether the model is already trained: a trained one keeps its {t} "
-            f"steps; one still being built can declare {n} (or None, any length)",
+            f"steps{series if len(alternatives) > 1 else ''}; one still being built can "
+            f"declare {n} (or None, any length)",
         )
     return d
 
