@@ -1399,3 +1399,26 @@ def test_sequences_of_four_times_the_steps_or_more_leave_cut_or_declare_open() -
     near = explain(text.format(200))
     assert near is not None and near.diagnosis.alternatives[0].kind == "model-structure"
     assert "windows" not in near.diagnosis.decides
+
+
+def test_keras2_rows_into_a_3d_input_at_predict_read_one_sample_first() -> None:
+    """Keras 2 gives only the rank: (37, 30) at predict is one sequence without its batch
+    axis (fc002), or a table of rows; the same line without a predict frame stays a table."""
+    line = ("ValueError: Error when checking input: expected input_4 to have 3 dimensions, but "
+            "got array with shape (37, 30)")  # fmt: skip
+    frame = "----> 8     prediction = model.predict([source, s0, c0])\n"
+    result = explain(frame + line)
+    assert result is not None
+    d = result.diagnosis
+    assert (d.kind, d.culprit, d.decided) == ("missing-batch", "data", False)
+    assert d.fix.startswith("x = np.expand_dims(x, 0)")
+    x = np.zeros((37, 30))
+    scope = {"x": x, "np": np}
+    exec(d.fix, scope)
+    assert scope["x"].shape == (1, 37, 30)
+    assert d.alternatives[0].kind == "missing-axis"
+    alone = explain(line)
+    assert alone is not None and (alone.diagnosis.kind, alone.diagnosis.decided) == (
+        "missing-axis",
+        True,
+    )

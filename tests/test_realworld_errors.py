@@ -506,6 +506,9 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         # set AA, scored once (2026-12-04): targets of other widths and a vocabulary, right;
         # Keras 1/2's (N, 1) of a 1-D x (fa009: one sample without its batch, wrong)
         "fa009": ("data", "ragged"),
+        # Keras 2's 2-D into a 3-D input at predict: one sample without its batch axis
+        # (fc002, wrong before: the table only) or a table of rows
+        "fc002": ("data", "missing-batch"),
         "fa011": (None, "target"),
         "fa012": ("model", "target"),
         "fc006": (None, "vocab"),

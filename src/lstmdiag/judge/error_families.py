@@ -70,7 +70,33 @@ def _checking_input(m: re.Match[str], ctx: Context) -> Diagnosis | None:
         return one
     if len(expected) >= 4 and len(found) == 2 and found[-1] == 1 and found[0]:
         return _one_d_of_frames(ev.expected, found)
-    return _one_d(S.diagnose_shape(ev), found)
+    d = _one_d(S.diagnose_shape(ev), found)
+    if ctx.call == "predict" and rank == "3" and len(found) == 2 and d.kind == "missing-axis":
+        return _predicting_one(d, found)
+    return d
+
+
+def _predicting_one(table: Diagnosis, found: Shape) -> Diagnosis:
+    """A 2-D (a, b) into a 3-D input at predict, which the message shows with its rank only:
+    one sequence of a steps given without its batch axis (fc002), as predict is so often
+    called on one sample, or a table of a rows to cut into windows."""
+    rows = Alternative(table.kind, table.fix, "if x is a table of rows (a series)", "data")
+    return Diagnosis(
+        "missing-batch",
+        "data",
+        f"predict was given a 2-D {fmt_shape(found)}: one sample without its batch axis, or rows",
+        f"the model takes (samples, timesteps, features); predict got {fmt_shape(found)}: one "
+        f"sequence of {found[0]} steps of {found[1]} features given without its batch axis, or "
+        f"a table of {found[0]} rows without a time axis.",
+        "x = np.expand_dims(x, 0)   # (1, timesteps, features): one sample",
+        table.expected,
+        found,
+        0,
+        (rows, *(a for a in table.alternatives if a.kind != "missing-batch")),
+        when="if x is one sequence (its rows are its timesteps)",
+        decides="what x holds: one sequence of steps (add the batch axis), or rows of "
+        "samples (the model.input_shape[1] steps each takes must come from windows)",
+    )
 
 
 def _one_d_of_frames(expected: Shape, found: Shape) -> Diagnosis:
