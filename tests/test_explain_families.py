@@ -1422,3 +1422,27 @@ def test_keras2_rows_into_a_3d_input_at_predict_read_one_sample_first() -> None:
         "missing-axis",
         True,
     )
+
+
+def test_a_pasted_2d_width_leaves_features_or_sequences_open() -> None:
+    """(1, 5) into (None, 2): features, or ids padded to 5 for an Embedding of 2 steps (w022:
+    input_length was changed); at a Dense, a Flatten's steps x features (z013); when the
+    model's call shows the data itself there, its features only."""
+    keras3 = explain('ValueError: Input 0 of layer "sequential" is incompatible with the '
+                     "layer: expected shape=(None, 2), found shape=(1, 5)")  # fmt: skip
+    assert keras3 is not None
+    d = keras3.diagnosis
+    assert (d.kind, d.decided) == ("features", False)
+    assert [(a.kind, a.culprit) for a in d.alternatives] == [("timesteps", "data")]
+    assert d.decides.startswith("what axis 1 of x holds: features (the model takes 2), or the "
+                                "token ids of sequences padded to 5")  # fmt: skip
+    dense = explain(
+        "Input 0 of layer dense is incompatible with the layer: expected axis -1 of input "
+        "shape to have value 448 but received input with shape (None, 14944)"
+    )
+    assert dense is not None
+    d = dense.diagnosis
+    assert (d.kind, d.decided, d.alternatives[0].kind) == ("features", False, "timesteps")
+    assert "maxlen=model.input_shape[1]" in d.alternatives[0].fix
+    assert d.decides.startswith("what reaches dense: the data's features (it takes 448), or a "
+                                "Flatten's steps x features")  # fmt: skip

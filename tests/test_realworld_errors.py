@@ -522,6 +522,24 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         "py003": (None, "features"),
         "py004": ("data", "features"),
         "py005": (None, "features"),
+        # a 2-D input whose axis 1 differs, pasted: features, or token ids padded to another
+        # length for an Embedding, or at a Dense what a Flatten made of them (held-out
+        # threads: nine features, four sequences)
+        "e042": (None, "features"),
+        "e063": ("data", "features"),
+        "e105": ("data", "features"),
+        "e111": ("data", "features"),
+        "h076": ("data", "features"),
+        "t016": ("data", "features"),
+        "w022": ("model", "features"),  # set W: scored wrong before (the features only)
+        "y003": ("data", "features"),
+        "z001": ("data", "features"),
+        "z013": (None, "features"),  # practice Z: scored wrong before
+        "ab014": (None, "features"),
+        "fv001": ("model", "features"),  # practice V: scored wrong before (the data only)
+        "pj002": ("data", "features"),
+        "pr003": ("model", "features"),  # practice AJ: scored wrong before
+        "qb002": ("data", "features"),
         # set AN, scored once (2026-12-04, nothing changed knowing it)
         "qa005": ("data", "batch"),
         "qa007": ("data", "model-structure"),  # changed by the flattened images (pf006)

@@ -117,14 +117,54 @@ def _same_rank(ev: Evidence, found: Shape) -> Diagnosis:
     result = features(ev, found, axis)
     if axis == 1 and ev.time_axis is None:  # (batch, n): features, or token ids over time?
         timed = timesteps(replace(ev, time_axis=True), found)
-        return replace(
+        result = replace(
             result,
             alternatives=(
                 *result.alternatives,
-                Alternative("timesteps", timed.fix, "if axis 1 is time (token ids)"),
+                Alternative("timesteps", timed.fix, "if axis 1 is time (token ids)", "data"),
             ),
         )
+        pasted = not (ev.fixes.checking or ev.fixes.in_memory)
+        if result.decided and pasted and not ev.fed and layer_kind(ev.layer) != "recurrent":
+            # a pasted message does not say what axis 1 is: features, the token ids of an
+            # Embedding's input padded to another length (w022), or a Flatten's steps x
+            # features before a Dense (z013); unless the model's call shows the data there
+            return _features_or_steps(result, ev.layer, exp[1], found[1])
     return result
+
+
+def _features_or_steps(
+    d: Diagnosis, layer: str | None, want: int | None, got: int | None
+) -> Diagnosis:
+    """Axis 1 of a 2-D tensor, pasted: features, or sequences of another length: the token
+    ids of an Embedding's input, or (at a Dense) what a Flatten made of steps x features."""
+    if layer_kind(layer) == "dense":
+        steps = Alternative(
+            "timesteps",
+            "x = keras.utils.pad_sequences(list(x), maxlen=model.input_shape[1], "
+            "dtype='float32')   # the length the model was built for",
+            f"if a Flatten before {layer} folds sequences of another length",
+            "data",
+        )
+        return replace(
+            d,
+            cause=f"{layer} takes {want} values per sample and got {got}: the data's "
+            "features, or what a Flatten before it made of sequences of another length.",
+            alternatives=tuple(steps if a.kind == "timesteps" else a for a in d.alternatives),
+            when="if the data reaches this layer as it is (its features)",
+            decides=f"what reaches {layer}: the data's features (it takes {want}), or a "
+            f"Flatten's steps x features, {got} for sequences of another length than the "
+            f"{want} values it was built for (model.summary() shows the layers before it)",
+        )
+    return replace(
+        d,
+        cause=f"axis 1 of the data is {got}, and the model takes {want}: another number of "
+        "features, or token ids of sequences padded to another length.",
+        when="if axis 1 holds features (the input feeds a Dense or similar layer)",
+        decides=f"what axis 1 of x holds: features (the model takes {want}), or the "
+        f"token ids of sequences padded to {got} for an Embedding of "
+        f"{want} steps (model.summary() shows which layer takes the input)",
+    )
 
 
 def _channels(ev: Evidence, found: Shape) -> Diagnosis:
