@@ -143,6 +143,7 @@ LATER = (
     "heldout_w",
     "heldout_aa",
     "heldout_an",
+    "heldout_ao",
 )
 SETS: dict[str, list[dict[str, Any]]] = {
     name: json.loads((HERE / "realworld" / f"{name}.json").read_text("utf-8")) for name in LATER
@@ -209,7 +210,7 @@ def _every() -> list[dict[str, Any]]:
 def test_a_later_set_never_scores_lower_than_recorded(name: str) -> None:
     entries = SETS[name]
     scored = [e for e in entries if not e["spare"]]
-    assert (len(entries), len(scored)) == (24, 20)
+    assert len(scored) == 20 and len(entries) in (23, 24)  # AO: only 23 left after repeats
     earlier = ERRORS + HELD_OUT + [e for n in LATER[: LATER.index(name)] for e in SETS[n]]
     assert not {e["source"] for e in entries} & {e["source"] for e in earlier}
     assert len({e["source"] for e in entries}) == len(entries)
@@ -543,6 +544,10 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         # set AN, scored once (2026-12-04, nothing changed knowing it)
         "qa005": ("data", "batch"),
         "qa007": ("data", "model-structure"),  # changed by the flattened images (pf006)
+        # set AO, scored once (2026-12-04, nothing changed knowing it; rc009 a spare)
+        "ra006": ("data", "target"),
+        "rb002": ("data", "target"),
+        "rc009": ("data", "features"),
     }
 
 
