@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from ..model.spec import ModelSpec
 from .diagnosis import Diagnosis, Fixes
-from .error_families import RECOGNISERS
 from .error_text import Context, clean, pasted, raised_in_fit
+from .families import RECOGNISERS
 
 
 @dataclass(frozen=True)
