@@ -1446,3 +1446,57 @@ def test_a_pasted_2d_width_leaves_features_or_sequences_open() -> None:
     assert "maxlen=model.input_shape[1]" in d.alternatives[0].fix
     assert d.decides.startswith("what reaches dense: the data's features (it takes 448), or a "
                                 "Flatten's steps x features")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "found"),
+    [
+        # a tf.data dataset's shape (None first) in Keras 2's check (qa004: np.newaxis twice)
+        (
+            "ValueError: Error when checking input: expected conv2d_input to have 4 dimensions, "
+            "but got array with shape (None, 28, 28, 1, 1)",
+            "extra-axis",
+            (None, 28, 28, 1, 1),
+        ),
+        # Keras 1 names a Dense's input dense_input_1: one sample of 784 values (qb002)
+        (
+            "Exception: Error when checking : expected dense_input_1 to have shape (None, 784) "
+            "but got array with shape (784, 1)",
+            "missing-batch",
+            (784, 1),
+        ),
+        # NumPy 1.24+ says how far the array is regular (ra005)
+        (
+            "ValueError: setting an array element with a sequence. The requested array has an "
+            "inhomogeneous shape after 1 dimensions. The detected shape was (3861,) + "
+            "inhomogeneous part",
+            "ragged",
+            (3861,),
+        ),
+    ],
+)
+def test_shapes_read_where_the_wording_varies(
+    text: str, kind: str, found: tuple[int | None, ...]
+) -> None:
+    result = explain(text)
+    assert result is not None
+    assert (result.diagnosis.kind, result.diagnosis.found) == (kind, found)
+
+
+def test_ranks_only_of_images_leave_the_channel_or_the_batch_axis_open() -> None:
+    """3 axes where a model of images takes 4, no shape given (rb003): grey images without
+    their channel axis first, one image without its batch second; x.shape decides."""
+    result = explain('ValueError: Input 0 of layer sequential is incompatible with the layer: '
+                     ": expected min_ndim=4, found ndim=3")  # fmt: skip
+    assert result is not None
+    d = result.diagnosis
+    assert (d.kind, d.decided, d.fix) == (
+        "missing-axis",
+        False,
+        "x = np.expand_dims(x, -1)   # (samples, rows, cols, 1): grey images",
+    )
+    assert [(a.kind, a.culprit) for a in d.alternatives] == [("missing-batch", "data")]
+    for shape, fix in (((5, 28, 28), d.fix), ((28, 28, 3), d.alternatives[0].fix)):
+        scope = {"x": np.zeros(shape), "np": np}
+        exec(fix, scope)
+        assert scope["x"].ndim == 4

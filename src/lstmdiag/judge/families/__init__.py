@@ -175,7 +175,7 @@ RECOGNISERS: list[Recogniser] = [
             r"(?<!\S)(?P<name>\S{1,200}(?: input)?) to have "
             r"(?:(?P<rank>\d{1,2}(?!\d)) dimension(?:s|\(s\))?|shape \((?P<shape>[^)]*)\))"
             r"[.,]? ?but "
-            r"got (?:an )?array with shape:? \(?(?P<got>[\d, ]*)\)?"
+            r"got (?:an )?array with shape:? \(?(?P<got>(?:[\d, ]|None)*)\)?"
         ),
         _checking_input,
     ),

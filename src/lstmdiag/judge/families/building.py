@@ -4,6 +4,7 @@ layers that need another rank."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ...model.spec import Shape, fmt_shape
 from .. import diagnosis as D
@@ -377,7 +378,10 @@ def _broadcast_into(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     fewer axes than the item: ragged), or an assignment a[i:j] = b into a slice of other
     rows (the same number of axes: its bounds, not the data's shape)."""
     if m.group(1) is None:
-        return D.ragged(None, ctx.fixes)
+        # NumPy 1.24+ says how far the array is regular: (n,) is n sequences of other lengths
+        said = re.search(r"detected shape was \(([\d, ]*)\) \+ inhomogeneous", ctx.raw)
+        regular = parse_shape(said.group(1)) if said else None
+        return replace(D.ragged(None, ctx.fixes), found=regular)
     item, slot = parse_shape(m.group(1)), parse_shape(m.group(2))
     if item is None or slot is None:
         return None

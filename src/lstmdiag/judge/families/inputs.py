@@ -186,7 +186,9 @@ _RNN_INPUT = re.compile(r"(?:lstm|gru|simple_?rnn|bidirectional)(?:_\d+)?_input(
 
 
 # The first layers of models that take no sequences: a Flatten, a Dense, a 2-D/3-D convolution
-_NOT_SEQUENCES = re.compile(r"^(flatten|dense|conv[23]d|max_pooling2d)(_\d+)?_input$")
+_NOT_SEQUENCES = re.compile(  # Keras 2 names them dense_1_input, Keras 1 dense_input_1
+    r"^(flatten|dense|conv[23]d|convolution2d|max_pooling2d)(_\d+)?_input(_\d+)?$"
+)
 
 
 def _one_sample(ev: Evidence, name: str, found: Shape) -> Diagnosis | None:
