@@ -1500,3 +1500,32 @@ def test_ranks_only_of_images_leave_the_channel_or_the_batch_axis_open() -> None
         scope = {"x": np.zeros(shape), "np": np}
         exec(fix, scope)
         assert scope["x"].ndim == 4
+
+
+def test_negative_dimension_size_without_its_node_is_the_window_too() -> None:
+    """TF's "Negative dimension size caused by subtracting 3 from 2" quoted without "for
+    '{{node ...}}'" (qc002: a third conv block on a map already 2 wide): the same family."""
+    result = explain("Negative dimension size caused by subtracting 3 from 2")
+    assert result is not None
+    d = result.diagnosis
+    assert (d.kind, d.culprit) == ("model-structure", "model")
+    assert (
+        d.title
+        == "a convolution or pooling layer's window of 3 is longer than the 2 step(s) that reach it"
+    )
+    assert d.fix.startswith("give the convolutions and poolings padding='same'")
+
+
+def test_attention_heads_and_a_disconnected_graph_are_the_model() -> None:
+    """pu003: 40 values for 11 heads; j024: an inference model whose outputs need a tensor
+    of the training graph."""
+    heads = explain("The size of the last dimension of the input (40) must be evenly divisible "
+                    "by the numberof the attention heads 11")  # fmt: skip
+    assert heads is not None
+    assert (heads.diagnosis.kind, heads.diagnosis.culprit) == ("model-structure", "model")
+    assert heads.diagnosis.fix == (
+        "give it a number of heads that divides 40 (2, 4, 5, 8, 10), or project the input "
+        "first to a multiple of 11 (Dense(44))"
+    )
+    graph = explain("ValueError: Graph disconnected: cannot obtain value for tensor KerasTensor")
+    assert graph is not None and graph.diagnosis.kind == "model-structure"

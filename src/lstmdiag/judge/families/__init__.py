@@ -77,6 +77,8 @@ from .ops import (
     _flow_lengths,
     _gemm_batches,
     _generator_fit_rank,
+    _graph_disconnected,
+    _heads_do_not_divide,
     _initial_state_batch,
     _int_shape,
     _keras0_ndim,
@@ -255,6 +257,14 @@ RECOGNISERS: list[Recogniser] = [
     (re.compile(r"Incompatible shapes: \[(\d+),(\d+)\] vs\. \[(\d+),(\d+)\]"), _incompatible_2d),
     (re.compile(r"Incompatible shapes: \[([\d,\s]+)\] vs\. \[([\d,\s]+)\]"), _incompatible_steps),
     (re.compile(rf"Shapes {_S} and {_S} are incompatible"), _loss_shapes),
+    (
+        re.compile(
+            r"size of the last dimension of the input \((\d+)\) must be evenly divisible "
+            r"by the ?number ?of (?:the )?(?:attention )?heads,? \(?(\d+)"
+        ),
+        _heads_do_not_divide,
+    ),
+    (re.compile(r"Graph disconnected: cannot obtain value for tensor"), _graph_disconnected),
     (
         re.compile(
             r"Dimensions must be equal, but are (\d+) and (\d+) for '\{\{node [^}]*?"
@@ -522,8 +532,8 @@ RECOGNISERS: list[Recogniser] = [
     (re.compile(r"'list' object has no attribute '(shape|ndim|dtype|reshape)'"), _list_not_array),
     (
         re.compile(
-            r"Negative dimension size caused by subtracting (\d+) from (\d+) for "
-            r"'(?:\{\{node )?([^'}\s]*)"
+            r"Negative dimension size caused by subtracting (\d+) from (\d+)(?: for "
+            r"'(?:\{\{node )?([^'}\s]*))?"
         ),
         _window_too_long,
     ),

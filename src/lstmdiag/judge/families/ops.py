@@ -916,3 +916,33 @@ def _dtype_into_layer(m: re.Match[str], ctx: Context) -> Diagnosis:
         else f"pass plain Python numbers to the layers (int(units), float(rate)), or cast "
         f"inside the model: layers.Lambda(lambda t: keras.backend.cast(t, '{want}'))",
     )
+
+
+def _heads_do_not_divide(m: re.Match[str], ctx: Context) -> Diagnosis | None:
+    """An attention layer splits its input's last axis into heads: d values and h heads
+    that do not divide it (pu003: 40 values, 11 heads)."""
+    d, h = int(m.group(1)), int(m.group(2))
+    if d < 1 or h < 1 or d % h == 0:
+        return None
+    fits = [k for k in range(2, min(d, 16) + 1) if d % k == 0]
+    return D.structural(
+        f"{d} values per step do not split into {h} attention heads",
+        f"the attention layer divides the last axis of its input ({d}) among its {h} heads, "
+        f"and {d} is not a multiple of {h}.",
+        f"give it a number of heads that divides {d}"
+        + (f" ({', '.join(map(str, fits))})" if fits else "")
+        + f", or project the input first to a multiple of {h} (Dense({h * max(1, -(-d // h))}))",
+    )
+
+
+def _graph_disconnected(m: re.Match[str], ctx: Context) -> Diagnosis:
+    """keras.Model(inputs, outputs) whose outputs depend on a tensor no input leads to (j024:
+    an inference decoder reusing the training encoder's outputs)."""
+    return D.structural(
+        "the model's outputs need a tensor its inputs do not lead to",
+        "keras.Model(inputs=..., outputs=...) traces the outputs back to the inputs; some "
+        "tensor on the way comes from an Input left out of inputs, or from another model's "
+        "graph (an encoder's outputs reused in an inference decoder).",
+        "pass every keras.Input the outputs depend on: keras.Model(inputs=[...], outputs=...); "
+        "for an inference model, make each reused tensor an Input of its own and feed it",
+    )
