@@ -1529,3 +1529,18 @@ def test_attention_heads_and_a_disconnected_graph_are_the_model() -> None:
     )
     graph = explain("ValueError: Graph disconnected: cannot obtain value for tensor KerasTensor")
     assert graph is not None and graph.diagnosis.kind == "model-structure"
+
+
+def test_a_target_message_quoted_from_its_middle_names_the_output_only() -> None:
+    """Keras 2's "A target array with shape Y was passed for an output of shape O", quoted
+    lowercased and from "was passed" on (rc001): y's shape is not there, the output's is."""
+    result = explain("was passed for an output of shape (none, 1) while using as loss "
+                     "`mean_squared_error`. this loss expects targets to have the same "
+                     "shape as the output.")  # fmt: skip
+    assert result is not None
+    d = result.diagnosis
+    assert (d.kind, d.culprit, d.expected, d.found) == ("target", "data", (None, 1), None)
+    assert d.fix.startswith("shape y as the output, (samples, 1)")
+    whole = explain("ValueError: A target array with shape (128, 3) was passed for an output "
+                    "of shape (None, 1) while using as loss `mean_squared_error`.")  # fmt: skip
+    assert whole is not None and whole.diagnosis.found == (128, 3)

@@ -130,7 +130,10 @@ RECOGNISERS: list[Recogniser] = [
         _rank_target,
     ),
     (
-        re.compile(rf"A target array with shape {_S} was passed for an output of shape {_S}"),
+        re.compile(
+            rf"(?:A target array with shape {_S} )?was passed for an output of shape {_S}",
+            re.IGNORECASE,  # quoted from a title or a lowercased page; its start may be cut
+        ),
         _target_for_output,
     ),
     (

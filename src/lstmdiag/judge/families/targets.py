@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ...model.spec import fmt_shape
+from ...model.spec import Shape, fmt_shape
 from .. import diagnosis as D
 from .. import target_diagnosis as T
 from ..diagnosis import Diagnosis
@@ -87,15 +87,35 @@ def _rank_target(m: re.Match[str], ctx: Context) -> Diagnosis:
 
 
 def _target_for_output(m: re.Match[str], ctx: Context) -> Diagnosis | None:
-    """Keras 2: A target array with shape Y was passed for an output of shape O."""
-    found, expected = parse_shape(m.group(1)), parse_shape(m.group(2))
-    if found is None or expected is None:
+    """Keras 2: A target array with shape Y was passed for an output of shape O (quoted
+    from its middle, Y is cut off: rc001)."""
+    expected = parse_shape(m.group(2))
+    if expected is None:
+        return None
+    if m.group(1) is None:
+        return _target_unseen(expected)
+    found = parse_shape(m.group(1))
+    if found is None:
         return None
     if ctx.regression:
         return T.regression_head(expected, found, ctx.regression) or T.output_vs_target(
             expected, found, m.group(0)
         )
     return T.output_vs_target(expected, found, m.group(0), binary=ctx.binary)
+
+
+def _target_unseen(expected: Shape) -> Diagnosis:
+    """y of a shape the message does not show, for an output of ``expected``."""
+    return D.target(
+        f"y does not have the output's shape {fmt_shape(expected)}",
+        "the loss compares y with the model's output element by element, so y must have "
+        f"the output's shape {fmt_shape(expected)}; the part of the message with y's shape "
+        "is not there.",
+        f"shape y as the output, (samples, {', '.join(map(str, expected[1:]))}): print "
+        "y.shape; a table of several columns where one target is meant keeps only that "
+        "column (y = df.pop('target'))",
+        expected=expected,
+    )
 
 
 def _loss_shapes(m: re.Match[str], ctx: Context) -> Diagnosis | None:
