@@ -645,6 +645,42 @@ def structural(
     )
 
 
+def other_images(
+    title: str,
+    cause: str,
+    declare: str,
+    resize: str,
+    shapes: tuple[Shape, Shape, int],
+    size: str,
+    what: str = "model",
+) -> Diagnosis:
+    """Images of another size than the ``what`` (a model, a TF1 graph) was declared for:
+    declared for these (a new one), or the images resized (a trained one keeps its weights).
+    ``shapes``: expected, found and the axis that differs; ``size``: "h x w" it takes."""
+    expected, found, axis = shapes
+    return Diagnosis(
+        "model-structure",
+        "model",
+        title,
+        cause,
+        declare,
+        expected,
+        found,
+        axis,
+        (
+            Alternative(
+                "features",
+                resize,
+                f"if the {what} is trained on {size} images and is to keep its weights",
+                culprit="data",
+            ),
+        ),
+        when=f"if the {what} is new (built from an example, or for other images)",
+        decides=f"whether the {what} was trained on {size} images (keep it: resize the "
+        "images) or is being built for these",
+    )
+
+
 def target(
     title: str,
     cause: str,

@@ -20,6 +20,7 @@ from .diagnosis import (
     has_time,
     layer_kind,
     model_structure,
+    other_images,
     tfjs_name,
 )
 from .rank_diagnosis import one_fewer, one_more, other_rank
@@ -240,28 +241,15 @@ def _image_size(ev: Evidence, found: Shape, differing: list[int]) -> Diagnosis |
         if first
         else _resized(h, w, exp[3], found[3])
     )
-    return Diagnosis(
-        "model-structure",
-        "model",
+    return other_images(
         f"images of {found[rows]} x {found[cols]} for a model declared for {h} x {w}",
         f"the model's input {fmt(exp)} was declared for other images than the data's "
         f"{fmt(found)} (an example's input shape kept, or another dataset).",
         f"declare the model's input for these images: input_shape={shape} "
         f"(keras.Input(shape={shape})), and train it on them",
-        exp,
-        found,
-        rows,
-        (
-            Alternative(
-                "features",
-                resize,
-                f"if the model is trained on {h} x {w} images and is to keep its weights",
-                culprit="data",
-            ),
-        ),
-        when="if the model is new (built from an example, or for other images)",
-        decides=f"whether the model was trained on {h} x {w} images (keep it: resize the "
-        "images) or is being built for these",
+        resize,
+        (exp, found, rows),
+        f"{h} x {w}",
     )
 
 

@@ -163,29 +163,17 @@ def _flat_images(expected: Shape, found: Shape) -> Diagnosis | None:
     rgb = " x 3" if c == 3 else ""
     pixels, size = f"{side} x {side}{rgb}", f"{h} x {h}{rgb}"
     batch = expected[0] if expected[0] is not None else "None"
-    return Diagnosis(
-        "model-structure",
-        "model",
+    return D.other_images(
         f"flattened images of {pixels} for a graph declared for {size}",
         f"each row of {fmt_shape(found)} holds {found[1]} = {pixels} values: a flattened "
         f"image; the graph was declared for images of {size} ({expected[1]} values).",
         f"declare the input for these images, tf.placeholder(tf.float32, [{batch}, "
         f"{found[1]}]) (every size computed from it too), and train the graph on them",
-        expected,
-        found,
-        1,
-        (
-            Alternative(
-                "features",
-                f"resize every image to {h} x {h} before flattening it "
-                f"(tf.image.resize(images, ({h}, {h})))",
-                f"if the graph is trained on {h} x {h} images and is to keep its weights",
-                culprit="data",
-            ),
-        ),
-        when="if the graph is new (built from an example, or for other images)",
-        decides=f"whether the graph was trained on {h} x {h} images (keep it: resize the "
-        "images) or is being built for these",
+        f"resize every image to {h} x {h} before flattening it "
+        f"(tf.image.resize(images, ({h}, {h})))",
+        (expected, found, 1),
+        f"{h} x {h}",
+        what="graph",
     )
 
 
