@@ -1544,3 +1544,74 @@ def test_a_target_message_quoted_from_its_middle_names_the_output_only() -> None
     whole = explain("ValueError: A target array with shape (128, 3) was passed for an output "
                     "of shape (None, 1) while using as loss `mean_squared_error`.")  # fmt: skip
     assert whole is not None and whole.diagnosis.found == (128, 3)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "title"),
+    [
+        # tf.data's .batch() on sequences of different lengths (sa004)
+        (
+            "InvalidArgumentError: Cannot batch tensors with different shapes in component 0. "
+            "First element had shape [103,40,1] and element 1 had shape [92,40,1]. "
+            "[Op:IteratorGetNext]",
+            "ragged",
+            "tf.data cannot batch elements of different shapes",
+        ),
+        # Keras 3's data adapter, the type cut off (sb007) or a string
+        (
+            "ValueError: Unrecognized data type",
+            "dtype",
+            "x (or y) is not an array: most often a Python list",
+        ),
+        (
+            "ValueError: Unrecognized data type: x=abc (of type <class 'str'>)",
+            "dtype",
+            "x is a str, not an array",
+        ),
+        # Keras 2's first layer without its shape, input_shape in double quotes (sb006)
+        (
+            'The first layer in a Sequential model must get an "input_shape" or '
+            '"batch_input_shape" argument.',
+            "model-structure",
+            "the model does not know its input shape",
+        ),
+    ],
+)
+def test_wordings_of_known_facts(text: str, kind: str, title: str) -> None:
+    result = explain(text)
+    assert result is not None
+    assert (result.diagnosis.kind, result.diagnosis.title) == (kind, title)
+
+
+def test_padded_batch_and_a_pooling_s_input_as_printed() -> None:
+    """The padded_batch fix runs as printed on elements of 103 and 92 steps; TF's Negative
+    dimension size gives the pooling's input it prints (sa002: [?,1,128,128]) (TensorFlow)."""
+    tf = pytest.importorskip("tensorflow")
+
+    d = _diagnosis(
+        "InvalidArgumentError: Cannot batch tensors with different shapes in component 0. "
+        "First element had shape [103,40,1] and element 1 had shape [92,40,1]."
+    )
+    assert d.found == (103, 40, 1)
+    ds = tf.data.Dataset.from_generator(
+        lambda: (np.zeros((n, 40, 1), "float32") for n in (103, 92)),
+        output_signature=tf.TensorSpec((None, 40, 1)),
+    )
+    scope = {"ds": ds}
+    exec(d.fix, scope)
+    assert tuple(next(iter(scope["ds"])).shape) == (2, 103, 40, 1)
+    pool = _diagnosis(
+        "ValueError: Negative dimension size caused by subtracting 2 from 1 for "
+        "'max_pooling2d_2/MaxPool' (op: 'MaxPool') with input shapes: [?,1,128,128]."
+    )
+    assert (pool.kind, pool.found) == ("model-structure", (None, 1, 128, 128))
+
+
+def test_a_2d_placeholder_reads_features_second() -> None:
+    """(1, 366) for '(?, 16)' (sa006: 366 laser readings for a model of 16): token ids
+    first, their features reading second, before the ids' own windows."""
+    d = _diagnosis(
+        "ValueError: Cannot feed value of shape (1, 366) for Tensor 'Placeholder:0', which "
+        "has shape '(?, 16)'"
+    )
+    assert (d.kind, d.decided, d.alternatives[0].kind) == ("timesteps", False, "features")

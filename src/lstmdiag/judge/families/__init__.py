@@ -38,6 +38,7 @@ from .building import (
     _variable_exists,
 )
 from .cells import (
+    _batch_of_other_shapes,
     _ctc_empty_labels,
     _depth_unknown,
     _incompatible_2d,
@@ -268,6 +269,13 @@ RECOGNISERS: list[Recogniser] = [
         _heads_do_not_divide,
     ),
     (re.compile(r"Graph disconnected: cannot obtain value for tensor"), _graph_disconnected),
+    (
+        re.compile(
+            r"Cannot batch tensors with different shapes in component \d+\. First element had "
+            r"shape \[([^\]]*)\] and element \d+ had shape \[([^\]]*)\]"
+        ),
+        _batch_of_other_shapes,
+    ),
     (
         re.compile(
             r"Dimensions must be equal, but are (\d+) and (\d+) for '\{\{node [^}]*?"
@@ -510,7 +518,7 @@ RECOGNISERS: list[Recogniser] = [
     (
         re.compile(
             r"This model has not yet been built|The first layer in a Sequential model must get "
-            r"an '?input_shape'?"
+            r"an [\"'`]?input_shape[\"'`]?"
         ),
         _not_built,
     ),
@@ -677,7 +685,7 @@ RECOGNISERS: list[Recogniser] = [
         re.compile(
             r"Failed to find data adapter that can handle input: [^,]*?(?:(?P<x><class 'list'>)"
             r"|<class '[\w.]+'>), \((?P<y><class 'list'>)?|"
-            r"Unrecognized data type: x=.*?\(of type <class '(?:(?P<x2>list)|[\w.]+)'>\)"
+            r"Unrecognized data type(?:: x=.*?\(of type <class '(?:(?P<x2>list)|[\w.]+)'>\))?"
         ),
         _data_adapter,
     ),

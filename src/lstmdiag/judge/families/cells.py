@@ -386,3 +386,24 @@ def _structure(m: re.Match[str], ctx: Context) -> Diagnosis:
         "(same length) or pad them first",
         ctx.model_input(None)[0],
     )
+
+
+def _batch_of_other_shapes(m: re.Match[str], ctx: Context) -> Diagnosis:
+    """tf.data's .batch() met elements of different shapes: sequences of different lengths
+    (sa004: MFCCs of clips of 103 and 92 frames), which padded_batch pads per batch."""
+    first, other = parse_shape(m.group(1)), parse_shape(m.group(2))
+    both = first is not None and other is not None
+    shown = f"{fmt_shape(first)} and {fmt_shape(other)}" if first and other else "two shapes"
+    return Diagnosis(
+        "ragged",
+        "data",
+        "tf.data cannot batch elements of different shapes",
+        f"the dataset's elements have different shapes ({shown}): "
+        "sequences of different lengths, which .batch() cannot stack into one tensor.",
+        "ds = ds.padded_batch(32)   # instead of ds.batch(32): pads each batch to its longest "
+        "element with zeros (mask them: Masking(0.0), or cut or pad every element to one length "
+        "before batching)",
+        None,
+        first if both else None,
+        0,
+    )

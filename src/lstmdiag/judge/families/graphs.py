@@ -184,8 +184,9 @@ def _ids_or_features(ev: Evidence, found: Shape) -> Diagnosis:
     table = S.diagnose_shape(replace(ev, time_axis=False))
     if ids.kind == table.kind:
         return ids
+    # the table is the competing reading: before the ids' own (windows, a longer model)
     more = Alternative(table.kind, table.fix, "if axis 1 holds features, not token ids")
-    return replace(ids, alternatives=(*ids.alternatives, more))
+    return replace(ids, alternatives=(more, *ids.alternatives))
 
 
 def _keras0_previous(m: re.Match[str], ctx: Context) -> Diagnosis | None:

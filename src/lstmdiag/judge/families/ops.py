@@ -97,15 +97,35 @@ def _loss_dims(m: re.Match[str], ctx: Context) -> Diagnosis | None:
 
 
 def _data_adapter(m: re.Match[str], ctx: Context) -> Diagnosis:
-    """Keras 2.x/3 take arrays, tensors or datasets: a Python list (x or y) is refused."""
+    """Keras 2.x/3 take arrays, tensors or datasets: a Python list (x or y) is refused; a
+    bare "Unrecognized data type" (sb007) names no type, a list most often."""
     which = "y" if m.group("y") else "x"
+    listed = m.group("x") or m.group("y") or m.group("x2")
+    named = re.search(r"<class '([\w.]+)'>", m.group(0))
+    if listed:
+        what, title = "a Python list (of numbers or of arrays)", f"{which} is a Python list"
+    elif named:
+        what, title = f"a {named.group(1)}", f"{which} is a {named.group(1)}, not an array"
+    else:
+        what, which = "not an array: a Python list most often", "x (or y)"
+        title = "x (or y) is not an array: most often a Python list"
+    name = "x" if which == "x (or y)" else which
+    if named and named.group(1) == "str":  # a path or a label where the array should be
+        return Diagnosis(
+            "dtype",
+            "data",
+            title,
+            f"Keras takes numpy arrays, tensors or datasets; {which} is a string (a file's path, "
+            "or a column's name), not the data.",
+            f"load the array the string names first: {name} = np.load({name}) for a .npy file "
+            f"(pd.read_csv({name}).to_numpy() for a CSV)",
+        )
     return Diagnosis(
         "dtype",
         "data",
-        f"{which} is a Python list",
-        f"Keras takes numpy arrays, tensors or datasets; {which} is a Python list (of numbers "
-        "or of arrays).",
-        f"{which} = np.asarray({which}, dtype='float32')   # same-length sequences; of "
+        title,
+        f"Keras takes numpy arrays, tensors or datasets; {which} is {what}.",
+        f"{name} = np.asarray({name}, dtype='float32')   # same-length sequences; of "
         f"different lengths: {ctx.fixes.pad(None)}",
     )
 
@@ -433,6 +453,7 @@ def _window_too_long(m: re.Match[str], ctx: Context) -> Diagnosis:
     window K is longer than the N steps that reach it (TF adds a unit axis to 1-D ops)."""
     k, n, node = int(m.group(1)), int(m.group(2)), m.group(3) or ""
     layer = node.split("/")[0] or "a convolution or pooling layer"
+    said = re.search(r"with input shapes: \[([^\]]*)\]", m.string[m.end() :])
     model = Diagnosis(
         "model-structure",
         "model",
@@ -442,6 +463,7 @@ def _window_too_long(m: re.Match[str], ctx: Context) -> Diagnosis:
         "padding='valid' convolution and each pooling shortens it).",
         "give the convolutions and poolings padding='same', use fewer poolings or smaller "
         f"kernel_size/pool_size (at most {n}), or feed longer sequences",
+        found=parse_shape(said.group(1)) if said else None,  # the layer's input, as TF says
     )
     if n != 1 or "pool" in node.lower():
         return model
