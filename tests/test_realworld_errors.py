@@ -145,6 +145,7 @@ LATER = (
     "heldout_an",
     "heldout_ao",
     "heldout_ap",
+    "heldout_aq",
 )
 SETS: dict[str, list[dict[str, Any]]] = {
     name: json.loads((HERE / "realworld" / f"{name}.json").read_text("utf-8")) for name in LATER
@@ -556,12 +557,14 @@ def test_undecided_answers_stay_where_the_threads_split() -> None:
         # only the ranks, 3 where images take 4: grey images without their channel axis (ten
         # threads with a shape) or one image without its batch axis (six)
         "rb003": ("data", "missing-axis"),  # set AO: scored wrong (one image only)
-        # set AP, scored once (2026-12-04, the session's last; nothing changed knowing it)
+        # set AP, scored once (2026-12-04; changes knowing it followed)
         "sa005": ("model", "features"),
         "sa006": (None, "timesteps"),
         "sb004": ("data", "model-structure"),
         "sc001": ("model", "features"),
         "sc002": (None, "vocab"),
+        # set AQ, scored once (2026-12-04, the session's last; nothing changed after it)
+        "tc002": ("model", "features"),
     }
 
 
