@@ -108,6 +108,12 @@ class Fixes:
     windows_out: str = "windows/"
     fitting: bool = False  # explain: the error was raised in fit, with one target per row
 
+    @property
+    def pasted(self) -> bool:
+        """A message pasted into `explain`: neither `check` nor the Python API, which see
+        the arrays themselves."""
+        return not (self.checking or self.in_memory)
+
     def _q(self, text: str) -> str:
         return shlex.quote(text)
 

@@ -546,7 +546,7 @@ def _column_of_sequences(ev: Evidence, found: Shape, table: Diagnosis) -> Diagno
     """(N, 1) read from a message: a one-column table, or a column whose cells each hold a
     whole sequence (an object array, from a DataFrame of lists). Only the dtype decides,
     and a message does not say it (check reads it)."""
-    if found[-1] != 1 or ev.fixes.checking or ev.fixes.in_memory:
+    if found[-1] != 1 or not ev.fixes.pasted:
         return table
     steps = ev.expected[1]
     tail = "[..., np.newaxis]" if ev.expected[-1] == 1 else ""

@@ -92,8 +92,7 @@ def _same_rank(ev: Evidence, found: Shape) -> Diagnosis:
     if _shifted(exp, found):
         return _declared_without_batch(exp, found)
     if differing[0] == 0:
-        pasted = not (ev.fixes.checking or ev.fixes.in_memory)
-        return batch(exp[0], found[0], exp, found, pasted=pasted)
+        return batch(exp[0], found[0], exp, found, pasted=ev.fixes.pasted)
     if len(exp) >= 3 and _transposed(exp, found):
         return Diagnosis(
             "features",
@@ -125,8 +124,12 @@ def _same_rank(ev: Evidence, found: Shape) -> Diagnosis:
                 Alternative("timesteps", timed.fix, "if axis 1 is time (token ids)", "data"),
             ),
         )
-        pasted = not (ev.fixes.checking or ev.fixes.in_memory)
-        if result.decided and pasted and not ev.fed and layer_kind(ev.layer) != "recurrent":
+        if (
+            result.decided
+            and ev.fixes.pasted
+            and not ev.fed
+            and layer_kind(ev.layer) != "recurrent"
+        ):
             # a pasted message does not say what axis 1 is: features, the token ids of an
             # Embedding's input padded to another length (w022), or a Flatten's steps x
             # features before a Dense (z013); unless the model's call shows the data there
@@ -385,8 +388,7 @@ def timesteps(ev: Evidence, found: Shape) -> Diagnosis:
         1,
         tuple(alternatives),
     )
-    pasted = not (ev.fixes.checking or ev.fixes.in_memory)
-    if (n > t or n * MOSTLY_PADDING < t) and pasted:
+    if (n > t or n * MOSTLY_PADDING < t) and ev.fixes.pasted:
         # A pasted message: longer data than the model's steps is cut (losing some of every
         # sequence), and far shorter data is mostly padding, or the model is declared for
         # them; only whether it is trained decides (held-out threads: four and three for a
@@ -394,12 +396,17 @@ def timesteps(ev: Evidence, found: Shape) -> Diagnosis:
         # Sequences of WINDOWS_OVER times the steps or more may be series to cut into
         # windows too (three threads cut the data, one declared the model: fc008).
         share = f"the cut keeps {t / n:.0%}" if n > t else f"padding makes {1 - n / t:.0%} of it"
-        series = " (each a long series: cut it into windows of that many)" if n > t else ""
+        # the windows alternative (kept first) is there only for WINDOWS_OVER times the steps
+        series = (
+            " (each a long series: cut it into windows of that many)"
+            if len(alternatives) > 1
+            else ""
+        )
         return replace(
             d,
             when=f"if the model is trained and stays as it is ({share})",
             decides=f"whether the model is already trained: a trained one keeps its {t} "
-            f"steps{series if len(alternatives) > 1 else ''}; one still being built can "
+            f"steps{series}; one still being built can "
             f"declare {n} (or None, any length)",
         )
     return d

@@ -392,8 +392,10 @@ def _batch_of_other_shapes(m: re.Match[str], ctx: Context) -> Diagnosis:
     """tf.data's .batch() met elements of different shapes: sequences of different lengths
     (sa004: MFCCs of clips of 103 and 92 frames), which padded_batch pads per batch."""
     first, other = parse_shape(m.group(1)), parse_shape(m.group(2))
-    both = first is not None and other is not None
-    shown = f"{fmt_shape(first)} and {fmt_shape(other)}" if first and other else "two shapes"
+    if first is None or other is None:
+        first, shown = None, "two shapes"
+    else:
+        shown = f"{fmt_shape(first)} and {fmt_shape(other)}"
     return Diagnosis(
         "ragged",
         "data",
@@ -404,6 +406,6 @@ def _batch_of_other_shapes(m: re.Match[str], ctx: Context) -> Diagnosis:
         "element with zeros (mask them: Masking(0.0), or cut or pad every element to one length "
         "before batching)",
         None,
-        first if both else None,
+        first,
         0,
     )

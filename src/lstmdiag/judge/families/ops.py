@@ -100,32 +100,35 @@ def _data_adapter(m: re.Match[str], ctx: Context) -> Diagnosis:
     """Keras 2.x/3 take arrays, tensors or datasets: a Python list (x or y) is refused; a
     bare "Unrecognized data type" (sb007) names no type, a list most often."""
     which = "y" if m.group("y") else "x"
-    listed = m.group("x") or m.group("y") or m.group("x2")
     named = re.search(r"<class '([\w.]+)'>", m.group(0))
-    if listed:
-        what, title = "a Python list (of numbers or of arrays)", f"{which} is a Python list"
+    if m.group("x") or m.group("y") or m.group("x2"):
+        said, what, title = (
+            which,
+            "a Python list (of numbers or of arrays)",
+            f"{which} is a Python list",
+        )
     elif named:
-        what, title = f"a {named.group(1)}", f"{which} is a {named.group(1)}, not an array"
+        said, what = which, f"a {named.group(1)}"
+        title = f"{which} is a {named.group(1)}, not an array"
     else:
-        what, which = "not an array: a Python list most often", "x (or y)"
+        said, what = "x (or y)", "not an array: a Python list most often"
         title = "x (or y) is not an array: most often a Python list"
-    name = "x" if which == "x (or y)" else which
     if named and named.group(1) == "str":  # a path or a label where the array should be
         return Diagnosis(
             "dtype",
             "data",
             title,
-            f"Keras takes numpy arrays, tensors or datasets; {which} is a string (a file's path, "
+            f"Keras takes numpy arrays, tensors or datasets; {said} is a string (a file's path, "
             "or a column's name), not the data.",
-            f"load the array the string names first: {name} = np.load({name}) for a .npy file "
-            f"(pd.read_csv({name}).to_numpy() for a CSV)",
+            f"load the array the string names first: {which} = np.load({which}) for a .npy "
+            f"file (pd.read_csv({which}).to_numpy() for a CSV)",
         )
     return Diagnosis(
         "dtype",
         "data",
         title,
-        f"Keras takes numpy arrays, tensors or datasets; {which} is {what}.",
-        f"{name} = np.asarray({name}, dtype='float32')   # same-length sequences; of "
+        f"Keras takes numpy arrays, tensors or datasets; {said} is {what}.",
+        f"{which} = np.asarray({which}, dtype='float32')   # same-length sequences; of "
         f"different lengths: {ctx.fixes.pad(None)}",
     )
 
@@ -953,7 +956,8 @@ def _heads_do_not_divide(m: re.Match[str], ctx: Context) -> Diagnosis | None:
         f"and {d} is not a multiple of {h}.",
         f"give it a number of heads that divides {d}"
         + (f" ({', '.join(map(str, fits))})" if fits else "")
-        + f", or project the input first to a multiple of {h} (Dense({h * max(1, -(-d // h))}))",
+        # the next multiple of h up from d
+        + f", or project the input first to a multiple of {h} (Dense({h * -(-d // h)}))",
     )
 
 
