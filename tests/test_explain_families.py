@@ -1422,6 +1422,10 @@ def test_keras2_rows_into_a_3d_input_at_predict_read_one_sample_first() -> None:
         "missing-axis",
         True,
     )
+    # a dataset's batch axis (None): batches of rows, never one sample of "None" steps
+    batched = explain(frame + line.replace("(37, 30)", "(None, 30)"))
+    assert batched is not None and batched.diagnosis.kind == "missing-axis"
+    assert "None steps" not in batched.diagnosis.cause
 
 
 def test_a_pasted_2d_width_leaves_features_or_sequences_open() -> None:

@@ -70,7 +70,8 @@ def _checking_input(m: re.Match[str], ctx: Context) -> Diagnosis | None:
     if len(expected) >= 4 and len(found) == 2 and found[-1] == 1 and found[0]:
         return _one_d_of_frames(ev.expected, found)
     d = _one_d(S.diagnose_shape(ev), found)
-    if ctx.call == "predict" and rank == "3" and len(found) == 2 and d.kind == "missing-axis":
+    rows = len(found) == 2 and found[0] is not None  # a batch axis of None is a dataset's
+    if ctx.call == "predict" and rank == "3" and rows and d.kind == "missing-axis":
         return _predicting_one(d, found)
     return d
 
